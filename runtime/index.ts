@@ -1,0 +1,3 @@
+// The runtime's public API: the only module generated code and src/ import from the runtime.
+export * from './errors.ts';
+export * from './procedure/index.ts';

@@ -1,0 +1,20 @@
+import type { DecisionPoint, Modality, ProcedureAction, ProcedureGuard } from './vocabulary.ts';
+
+/**
+ * What a generated handler returns: the actions the spec requires, in rule order, each naming the
+ * rule that asked for it, so tests and logs can say which clause step caused which message.
+ */
+export interface Decision {
+  readonly rule: string;
+  readonly modality: Modality;
+  readonly action: ProcedureAction;
+  readonly args: readonly string[];
+}
+
+/** The facts and choices a handler reads. Handlers are pure functions of this context. */
+export interface ProcedureContext {
+  /** Boolean facts about the session, computed by the client before the handler runs. */
+  readonly facts: Readonly<Record<ProcedureGuard, boolean>>;
+  /** The client's choice at a MAY/SHOULD decision point; called only when the rule's guard holds. */
+  decide(point: DecisionPoint, rule: string): boolean;
+}

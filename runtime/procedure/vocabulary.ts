@@ -1,0 +1,54 @@
+// The narrow contract between spec-generated procedure handlers and the runtime (protobuf-es style:
+// one table of the symbols generated code may use, owned by the runtime). The spec toolchain reads
+// these tables to reject a rule that names an event, guard, action or decision point the runtime
+// does not provide; the client executes the actions listed here.
+
+/** Events that trigger rules. Each one is raised by the sending client. */
+export const procedureEvents = {
+  'send-files-requested': 'The user asked the client to send one or more files to a destination.',
+  'last-send-acknowledged': 'A 200 OK arrived for the last MSRP SEND of the files in the session.',
+  'success-report-received': 'A success REPORT arrived for the last file, having been asked for with Success-Report: yes.',
+  'msrp-error-response': 'An MSRP transaction response other than 200 arrived for a SEND.',
+  'failure-report-received': 'An MSRP REPORT with a failure status arrived.',
+  'transfer-complete': 'Every file of the session is done and the client is releasing it.',
+} as const;
+export type ProcedureEvent = keyof typeof procedureEvents;
+
+/** Boolean facts the client computes before it runs a handler. */
+export const procedureGuards = {
+  'one-recipient': 'The destination is a single recipient URI.',
+  'recipient-list': 'The destination is a list of recipients (ad-hoc group).',
+  'predefined-group': 'The destination is the URI of a pre-defined group.',
+  'one-to-one-session': 'The session is a CPM 1-1 session.',
+  'group-session': 'The session is an ad-hoc or pre-defined CPM group session.',
+  'more-than-one-file': 'More than one file is to be sent in this session.',
+  'success-report-requested': 'The client asked for success reports (Success-Report: yes) on its SENDs.',
+  'pending-files-same-destination': 'Further files are queued for the same destination.',
+  'wants-mline-reuse': 'The client is configured to reuse m-lines for further files.',
+  'unused-mlines': 'The session has more m-lines than the next batch of files needs.',
+} as const;
+export type ProcedureGuard = keyof typeof procedureGuards;
+
+/** Where the client makes a choice the spec leaves open (MAY / SHOULD rules). */
+export const decisionPoints = {
+  'check-pending-files': 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+} as const;
+export type DecisionPoint = keyof typeof decisionPoints;
+
+/** What a rule can ask the client to do. `args` names the argument kind the action takes, if any. */
+export const procedureActions = {
+  'follow-clause': { args: 'clause', summary: 'Run the procedure of another clause (session set-up or release).' },
+  'apply-rfc5547': { args: 'none', summary: 'Build the offer with the RFC 5547 offer/answer rules for file transfer.' },
+  'add-file-attributes': { args: 'none', summary: 'Put the RFC 5547 file attributes (file-selector, file-transfer-id, ...) on each file m-line.' },
+  'one-mline-per-file': { args: 'none', summary: 'Describe each file in its own m=message line.' },
+  'check-pending-files': { args: 'none', summary: 'Take the next batch of files queued for the same destination.' },
+  'send-reinvite': { args: 'none', summary: 'Send a re-INVITE in the existing session.' },
+  'reuse-mline': { args: 'none', summary: 'Give existing m-lines new file attributes for the next files.' },
+  'close-unused-mline': { args: 'none', summary: 'Set the port of each m-line no longer needed to 0.' },
+  'send-bye': { args: 'none', summary: 'Send a SIP BYE to close the session.' },
+  'indicate-transfer-failed': { args: 'none', summary: 'Tell the user that the file transfer failed, with the cause.' },
+} as const;
+export type ProcedureAction = keyof typeof procedureActions;
+
+export const modalities = ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'] as const;
+export type Modality = (typeof modalities)[number];
