@@ -1,4 +1,4 @@
-import type { DecisionPoint, Modality, ProcedureAction, ProcedureGuard } from './vocabulary.ts';
+import type { DecisionPoint, Modality, ProcedureAction, ProcedureEvent, ProcedureGuard } from './vocabulary.ts';
 
 /**
  * What a generated handler returns: the actions the spec requires, in rule order, each naming the
@@ -18,3 +18,10 @@ export interface ProcedureContext {
   /** The client's choice at a MAY/SHOULD decision point; called only when the rule's guard holds. */
   decide(point: DecisionPoint, rule: string): boolean;
 }
+
+/**
+ * The generated procedure handlers, keyed by the event that triggers them. The runtime's sending client
+ * receives this object from its caller (src/ passes the generated one), so the runtime never imports
+ * generated code and a regenerated spec changes behaviour without touching the runtime.
+ */
+export type ProcedureHandlers = { readonly [E in ProcedureEvent]?: (ctx: ProcedureContext) => Decision[] };
