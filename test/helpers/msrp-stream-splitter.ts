@@ -23,7 +23,8 @@ export function msrpHeader(message: MsrpMessageSummary, name: string): string | 
 }
 
 // RFC 4975 §9 req-start / resp-start: "MSRP" SP transact-id SP (method | status-code [SP comment]).
-const START_LINE = /^MSRP ([A-Za-z0-9][A-Za-z0-9.+%=-]{3,31}) (?:(\d{3})(?: ([^\r\n]*))?|([A-Z]+))\r\n/;
+// Lenient on purpose (ident is 4..32 chars in the ABNF): a capture tool should report what was sent.
+const START_LINE = /^MSRP ([A-Za-z0-9][A-Za-z0-9.+%=-]{0,63}) (?:(\d{3})(?: ([^\r\n]*))?|([A-Z]+))\r\n/;
 
 export class MsrpStreamSplitter {
   // latin1 keeps one char per byte, so offsets in the string are byte offsets.
