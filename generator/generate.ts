@@ -1,0 +1,67 @@
+// The generator back end: a pure function from the IR to the generated files (repository-relative
+// path -> text). No disk access, no clock, no absolute paths: the same IR gives byte-identical output.
+import { Project, QuoteKind } from 'ts-morph';
+import type { AttributeIR, SpecIR } from './ir/types.ts';
+import type { ConformanceCase } from './emit/conformance-cases.ts';
+import { emitConformance } from './emit/emit-conformance.ts';
+import { emitHandlerIndex } from './emit/emit-handler-index.ts';
+import { emitHandlers } from './emit/emit-handlers.ts';
+import type { HandlerUnit } from './emit/emit-handlers.ts';
+import { emitSdp } from './emit/emit-sdp.ts';
+import { emitTraceJson } from './emit/emit-trace-json.ts';
+import { distinctSources } from './emit/generated-header.ts';
+import { rulesByUnit, triggeredEvents } from './emit/rule-semantics.ts';
+
+/** Where generated files live, relative to the repository root. */
+export const generatedDir = 'generated';
+
+function fileStem(path: string): string {
+  const base = path.split('/').pop() ?? path;
+  return base.replace(/\.[^.]*$/, '');
+}
+
+export function handlerUnits(ir: SpecIR): HandlerUnit[] {
+  const units: HandlerUnit[] = [];
+  for (const [unit, rules] of rulesByUnit(ir)) {
+    const clauseIds = new Set(rules.map((rule) => rule.clause));
+    const clauseSources = ir.clauses.filter((clause) => clauseIds.has(clause.id)).map((clause) => clause.source.file);
+    units.push({
+      unit,
+      sources: distinctSources([...clauseSources, ...rules.map((rule) => rule.source.file)]),
+      rules,
+      events: triggeredEvents(rules),
+    });
+  }
+  return units;
+}
+
+function sdpUnits(attributes: readonly AttributeIR[]): Map<string, AttributeIR[]> {
+  const units = new Map<string, AttributeIR[]>();
+  for (const attribute of attributes) {
+    const unit = fileStem(attribute.source.file);
+    units.set(unit, [...(units.get(unit) ?? []), attribute]);
+  }
+  return units;
+}
+
+export function generate(ir: SpecIR): Map<string, string> {
+  const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
+  const files = new Map<string, string>();
+  const tests = new Map<string, ConformanceCase[]>();
+  const units = handlerUnits(ir);
+  for (const unit of units) {
+    files.set(`${generatedDir}/handlers/${unit.unit}.ts`, emitHandlers(project, unit));
+    const conformance = emitConformance(unit, ir.clauses);
+    const testFile = `${generatedDir}/conformance/${unit.unit}.test.ts`;
+    files.set(testFile, conformance.text);
+    tests.set(testFile, conformance.cases);
+  }
+  if (units.length > 0) {
+    files.set(`${generatedDir}/handlers/index.ts`, emitHandlerIndex(project, units, triggeredEvents(ir.rules)));
+  }
+  for (const [unit, attributes] of sdpUnits(ir.attributes)) {
+    files.set(`${generatedDir}/sdp/${unit}.ts`, emitSdp(project, { unit, attributes }));
+  }
+  files.set(`${generatedDir}/trace.json`, emitTraceJson(ir, files, tests));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
