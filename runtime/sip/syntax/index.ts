@@ -15,3 +15,4 @@ export * from './media-type.ts';
 export * from './multipart.ts';
 export * from './sip-stream-framer.ts';
 export * from './salvage-headers.ts';
+export * from './build-response.ts';

@@ -2,6 +2,14 @@ import { CpmError, fail, type Result } from '../../errors.ts';
 import { defaultSipParseLimits, findHeaderEnd, parseSipMessage, type SipParseLimits } from './parse-message.ts';
 import type { SipMessage } from './sip-message.ts';
 
+/** One framed message, or a failure. `fatal` failures break the stream (close the connection). */
+export interface SipFramedItem {
+  readonly result: Result<SipMessage>;
+  /** The message bytes (for answering a request that failed to parse). */
+  readonly raw: Buffer;
+  readonly fatal: boolean;
+}
+
 /**
  * Cuts a byte stream (TCP/TLS) into SIP messages using Content-Length (RFC 3261 §18.3). CRLFs
  * between messages are keep-alives (RFC 5626 §3.5.1) and are skipped. After an error the framer
@@ -25,10 +33,10 @@ export class SipStreamFramer {
    * Adds bytes; returns every message now complete, in order. An error result is final. `raw` is
    * the message's bytes, for answering a request that failed to parse.
    */
-  push(chunk: Buffer): Array<{ result: Result<SipMessage>; raw: Buffer }> {
+  push(chunk: Buffer): SipFramedItem[] {
     if (this.#failed) return [];
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    const out: Array<{ result: Result<SipMessage>; raw: Buffer }> = [];
+    const out: SipFramedItem[] = [];
     for (;;) {
       let start = 0;
       while (start < this.#buffer.length && (this.#buffer[start] === 0x0d || this.#buffer[start] === 0x0a)) start++;
@@ -58,16 +66,16 @@ export class SipStreamFramer {
       if (this.#buffer.length < total) break;
       const raw = Buffer.from(this.#buffer.subarray(0, total));
       this.#buffer = this.#buffer.subarray(total);
-      out.push({ result: parseSipMessage(raw, { limits: this.#limits, stream: true }), raw });
+      out.push({ result: parseSipMessage(raw, { limits: this.#limits, stream: true }), raw, fatal: false });
     }
     return out;
   }
 
-  #fail(code: string, message: string): { result: Result<SipMessage>; raw: Buffer } {
+  #fail(code: string, message: string): SipFramedItem {
     this.#failed = true;
     const raw = this.#buffer;
     this.#buffer = Buffer.alloc(0);
-    return { result: fail(new CpmError(code, message, { location: { source: 'sip-stream' } })), raw };
+    return { result: fail(new CpmError(code, message, { location: { source: 'sip-stream' } })), raw, fatal: true };
   }
 }
 

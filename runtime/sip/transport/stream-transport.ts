@@ -1,0 +1,186 @@
+import { createConnection, createServer, isIPv6, type Server, type Socket } from 'node:net';
+import * as tls from 'node:tls';
+import { CpmError } from '../../errors.ts';
+import type { SipParseLimits } from '../syntax/parse-message.ts';
+import { serializeSipMessage } from '../syntax/serialize-message.ts';
+import type { SipMessage } from '../syntax/sip-message.ts';
+import { SipStreamFramer } from '../syntax/sip-stream-framer.ts';
+import { handleIncoming } from './handle-incoming.ts';
+import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
+
+export interface StreamTransportOptions {
+  /** Address to bind; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port to listen on; 0 (default) picks an ephemeral port. */
+  readonly port?: number;
+  readonly advertisedHost?: string;
+  readonly limits?: Partial<SipParseLimits>;
+  /** Most bytes queued for writing on one connection before it is dropped. Default 1 MiB. */
+  readonly maxPendingWrite?: number;
+  /** Connect timeout for outgoing connections, ms. Default 10 s. */
+  readonly connectTimeout?: number;
+}
+
+export interface TlsTransportOptions extends StreamTransportOptions {
+  /** Server credentials and client settings (key/cert/ca/rejectUnauthorized/servername...). */
+  readonly tls: tls.TlsOptions & tls.ConnectionOptions;
+}
+
+/** SIP over TCP (RFC 3261 §18): Content-Length framing, connections reused per peer. */
+export function createTcpTransport(options: StreamTransportOptions = {}): Promise<SipTransport> {
+  return StreamTransport.listen('TCP', options);
+}
+
+/** SIP over TLS (RFC 3261 §26.2): as TCP, over node:tls. */
+export function createTlsTransport(options: TlsTransportOptions): Promise<SipTransport> {
+  return StreamTransport.listen('TLS', options);
+}
+
+interface Connection {
+  readonly id: string;
+  readonly socket: Socket;
+  readonly framer: SipStreamFramer;
+}
+
+class StreamTransport implements SipTransport {
+  readonly reliable = true;
+  readonly secure: boolean;
+  local: PeerAddress;
+  readonly advertisedHost: string;
+  #handler: SipMessageHandler | undefined;
+  #diagnostic: ((d: TransportDiagnostic) => void) | undefined;
+  /** Open connections by peer address, both accepted and initiated. */
+  readonly #connections = new Map<string, Connection>();
+  readonly #connecting = new Map<string, Promise<Connection>>();
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(
+    readonly protocol: 'TCP' | 'TLS',
+    private readonly server: Server,
+    private readonly options: StreamTransportOptions | TlsTransportOptions,
+    host: string,
+  ) {
+    this.secure = protocol === 'TLS';
+    const address = server.address();
+    this.local = { host, port: typeof address === 'object' && address !== null ? address.port : 0 };
+    this.advertisedHost = options.advertisedHost ?? host;
+  }
+
+  static async listen(protocol: 'TCP' | 'TLS', options: StreamTransportOptions | TlsTransportOptions): Promise<SipTransport> {
+    const host = options.host ?? '127.0.0.1';
+    let self: StreamTransport | undefined;
+    const onSocket = (socket: Socket): void => {
+      self?.adopt(socket);
+    };
+    const server = protocol === 'TLS' ? tls.createServer((options as TlsTransportOptions).tls, onSocket) : createServer(onSocket);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    self = new StreamTransport(protocol, server, options, host);
+    return self;
+  }
+
+  private adopt(socket: Socket): Connection {
+    const peer = { host: normaliseHost(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    const key = peerKey(peer);
+    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits) };
+    this.#connections.set(key, conn);
+    const source: MessageSource = { ...peer, transport: this, connectionId: conn.id };
+    socket.on('data', (chunk: Buffer) => {
+      for (const { result, raw, fatal } of conn.framer.push(chunk)) {
+        handleIncoming(result, raw, {
+          source,
+          deliver: this.#handler,
+          diagnose: (d) => this.#diagnostic?.(d),
+          // On a stream the reply goes back over the same connection (RFC 3261 §18.2.2).
+          reply: (response) => {
+            if (!socket.destroyed) socket.write(serializeSipMessage(response));
+          },
+        });
+        // A framing error leaves the stream unsynchronised: finish the reply, then close.
+        if (fatal) socket.end();
+      }
+    });
+    socket.on('error', (err) => this.#diagnostic?.({ kind: 'connection-error', peer, message: err.message }));
+    socket.on('close', () => {
+      if (this.#connections.get(key) === conn) this.#connections.delete(key);
+    });
+    return conn;
+  }
+
+  async send(message: SipMessage, destination: PeerAddress): Promise<void> {
+    if (this.#closed) throw new CpmError('ERR_SIP_TRANSPORT_CLOSED', `${this.protocol} transport is closed`);
+    const conn = await this.#connectionTo(destination);
+    const bytes = serializeSipMessage(message);
+    // Bounded output: a peer that stops reading must not make us buffer without limit.
+    if (conn.socket.writableLength + bytes.length > (this.options.maxPendingWrite ?? 1024 * 1024)) {
+      conn.socket.destroy();
+      throw new CpmError('ERR_SIP_TRANSPORT', `write buffer to ${peerKey(destination)} is full; connection dropped`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      conn.socket.write(bytes, (err) => {
+        if (err) reject(new CpmError('ERR_SIP_TRANSPORT', `${this.protocol} write to ${peerKey(destination)} failed: ${err.message}`, { cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  #connectionTo(destination: PeerAddress): Promise<Connection> {
+    const key = peerKey({ host: normaliseHost(destination.host), port: destination.port });
+    const existing = this.#connections.get(key);
+    if (existing !== undefined && !existing.socket.destroyed) return Promise.resolve(existing);
+    const pending = this.#connecting.get(key);
+    if (pending !== undefined) return pending;
+    const attempt = new Promise<Connection>((resolve, reject) => {
+      const socket =
+        this.protocol === 'TLS'
+          ? tls.connect({ ...(this.options as TlsTransportOptions).tls, host: destination.host, port: destination.port })
+          : createConnection({ host: destination.host, port: destination.port });
+      const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), this.options.connectTimeout ?? 10_000);
+      const onError = (err: Error): void => {
+        clearTimeout(timer);
+        reject(new CpmError('ERR_SIP_TRANSPORT', `${this.protocol} connect to ${key} failed: ${err.message}`, { cause: err }));
+      };
+      socket.once('error', onError);
+      socket.once(this.protocol === 'TLS' ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        const conn = this.adopt(socket);
+        // Also index the connection under the address we dialled, which is how callers name it.
+        this.#connections.set(key, conn);
+        socket.on('close', () => {
+          if (this.#connections.get(key) === conn) this.#connections.delete(key);
+        });
+        resolve(conn);
+      });
+    }).finally(() => this.#connecting.delete(key));
+    this.#connecting.set(key, attempt);
+    return attempt;
+  }
+
+  onMessage(handler: SipMessageHandler): void {
+    this.#handler = handler;
+  }
+
+  onDiagnostic(handler: (d: TransportDiagnostic) => void): void {
+    this.#diagnostic = handler;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const conn of new Set(this.#connections.values())) conn.socket.destroy();
+    this.#connections.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** `::ffff:127.0.0.1` (IPv4-mapped, as node reports dual-stack peers) -> `127.0.0.1`. */
+function normaliseHost(host: string): string {
+  return host.startsWith('::ffff:') && !isIPv6(host.slice(7)) ? host.slice(7) : host;
+}

@@ -1,0 +1,96 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { CpmError } from '../../errors.ts';
+import { parseSipMessage, type SipParseLimits } from '../syntax/parse-message.ts';
+import { serializeSipMessage } from '../syntax/serialize-message.ts';
+import type { SipMessage } from '../syntax/sip-message.ts';
+import { handleIncoming } from './handle-incoming.ts';
+import type { MessageSource, PeerAddress, SipMessageHandler, SipTransport, TransportDiagnostic } from './sip-transport.ts';
+
+export interface UdpTransportOptions {
+  /** Address to bind; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port to bind; 0 (default) picks an ephemeral port. */
+  readonly port?: number;
+  /** Host written in Via/Contact when it differs from the bound one (e.g. binding 0.0.0.0). */
+  readonly advertisedHost?: string;
+  readonly limits?: Partial<SipParseLimits>;
+}
+
+/** SIP over UDP (RFC 3261 §18): one socket, one datagram per message, unreliable. */
+export async function createUdpTransport(options: UdpTransportOptions = {}): Promise<SipTransport> {
+  const host = options.host ?? '127.0.0.1';
+  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options.port ?? 0, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  return new UdpTransport(socket, host, options);
+}
+
+class UdpTransport implements SipTransport {
+  readonly protocol = 'UDP' as const;
+  readonly reliable = false;
+  readonly secure = false;
+  readonly local: PeerAddress;
+  readonly advertisedHost: string;
+  #handler: SipMessageHandler | undefined;
+  #diagnostic: ((d: TransportDiagnostic) => void) | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    host: string,
+    private readonly options: UdpTransportOptions,
+  ) {
+    const address = socket.address();
+    this.local = { host, port: address.port };
+    this.advertisedHost = options.advertisedHost ?? host;
+    socket.on('message', (buf, rinfo) => this.#receive(buf, { host: rinfo.address, port: rinfo.port }));
+    socket.on('error', (err) => this.#diagnostic?.({ kind: 'connection-error', message: err.message }));
+  }
+
+  #receive(buf: Buffer, peer: PeerAddress): void {
+    // A lone CRLF (or CRLFCRLF) datagram is a keep-alive ping (RFC 5626 §3.5.1): ignore it.
+    if (buf.every((b) => b === 0x0d || b === 0x0a)) return;
+    const source: MessageSource = { ...peer, transport: this };
+    handleIncoming(parseSipMessage(buf, this.options.limits === undefined ? {} : { limits: this.options.limits }), buf, {
+      source,
+      deliver: this.#handler,
+      diagnose: (d) => this.#diagnostic?.(d),
+      reply: (response, to) => {
+        this.send(response, to).catch(() => undefined);
+      },
+    });
+  }
+
+  send(message: SipMessage, destination: PeerAddress): Promise<void> {
+    if (this.#closed) return Promise.reject(new CpmError('ERR_SIP_TRANSPORT_CLOSED', 'UDP transport is closed'));
+    // TODO(RFC 3261 §18.1.1): requests over 1300 bytes should switch to a congestion-controlled
+    // transport; the caller picks the transport, so this layer only sends.
+    const bytes = serializeSipMessage(message);
+    return new Promise((resolve, reject) => {
+      this.socket.send(bytes, destination.port, destination.host, (err) => {
+        if (err) reject(new CpmError('ERR_SIP_TRANSPORT', `UDP send to ${destination.host}:${destination.port} failed: ${err.message}`, { cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  onMessage(handler: SipMessageHandler): void {
+    this.#handler = handler;
+  }
+
+  onDiagnostic(handler: (d: TransportDiagnostic) => void): void {
+    this.#diagnostic = handler;
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
