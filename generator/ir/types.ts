@@ -101,7 +101,8 @@ export interface ChangeRequestIR {
   title: string;
   /** Clause ids the CR amends. */
   amends: string[];
-  changes: { kind: 'add' | 'modify' | 'remove'; rule: string; source: SourceLocation }[];
+  /** `fields`: for a modify, the rule fields it changed ('modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'summary'). */
+  changes: { kind: 'add' | 'modify' | 'remove'; rule: string; fields?: string[]; source: SourceLocation }[];
   source: SourceLocation;
 }
 

@@ -1,0 +1,11 @@
+// Drops every `location` key from an AST value: two ASTs are the same spec when they are equal
+// after this (round-trip tests, `spec diff`).
+export function stripLocations<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => stripLocations(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) if (key !== 'location') out[key] = stripLocations(v);
+    return out as T;
+  }
+  return value;
+}
