@@ -1,0 +1,125 @@
+// `cpm-ft spec check [FILES] [--cr FILE]... [--verbose]` validates the rule spec;
+// `cpm-ft spec diff [--format text|json] [--cr FILE]...` shows what each applied CR added / changed / removed.
+// Exit codes: 0 valid, 1 spec problems (each printed rustc-style on stderr), 2 usage error.
+import { parseArgs } from 'node:util';
+import { formatDiagnostics } from '../../../generator/diagnostics/format-diagnostic.ts';
+import type { SpecIR } from '../../../generator/ir/types.ts';
+import { loadSpec, type LoadSpecResult } from '../../../generator/load-spec.ts';
+import { isParserFresh } from '../../../generator/parse/build-grammar.ts';
+import type { CliIo } from '../main.ts';
+
+const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
+       cpm-ft spec diff [--format text|json] [--cr FILE]...
+
+  check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
+  diff    per CR applied, the rules it added, modified (with the fields changed) and removed
+  --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
+`;
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr.write(`cpm-ft spec: ${message}\n${usage}`);
+  return 2;
+}
+
+async function load(io: CliIo, files: string[], extraCrs: string[]): Promise<LoadSpecResult | null> {
+  try {
+    return await loadSpec(io.cwd, { ...(files.length > 0 ? { files } : {}), extraCrs });
+  } catch (error) {
+    io.stderr.write(`cpm-ft spec: cannot read the spec: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
+async function check(io: CliIo, files: string[], extraCrs: string[], verbose: boolean): Promise<number> {
+  const result = await load(io, files, extraCrs);
+  if (result === null) return 1;
+  const start = performance.now();
+  const fresh = isParserFresh();
+  const freshness = performance.now() - start;
+  io.stderr.write(formatDiagnostics(result.diagnostics, result.sources));
+  if (!fresh) io.stderr.write('cpm-ft: error[stale-parser]: grammar/rules-parser.js does not match grammar/rules.peggy; run `npx tsx generator/parse/build-grammar.ts --write`\n');
+  if (verbose) {
+    const timings = { ...result.timings, 'parser-freshness': freshness };
+    for (const [stage, ms] of Object.entries(timings)) io.stdout.write(`  ${stage.padEnd(17)} ${ms.toFixed(1)} ms\n`);
+  }
+  const ir = result.ir;
+  if (ir === null || !fresh) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length + (fresh ? 0 : 1);
+    io.stderr.write(`spec check failed: ${errors} error${errors === 1 ? '' : 's'}\n`);
+    return 1;
+  }
+  const own = ir.clauses.filter((c) => !c.external).length;
+  io.stdout.write(
+    `spec ok: ${ir.rules.length} rules in ${own} clauses, ${ir.attributes.length} SDP attributes, ${ir.crs.length} CR${ir.crs.length === 1 ? '' : 's'} applied (${ir.sources.length} files)\n`,
+  );
+  return 0;
+}
+
+/** The diff as data: per CR, what it did to which rule. */
+export function specDiff(ir: SpecIR): { cr: string; revision: string; title: string; added: string[]; modified: { rule: string; fields: string[] }[]; removed: string[] }[] {
+  return ir.crs.map((cr) => ({
+    cr: cr.id,
+    revision: cr.revision,
+    title: cr.title,
+    added: cr.changes.filter((c) => c.kind === 'add').map((c) => c.rule),
+    modified: cr.changes.filter((c) => c.kind === 'modify').map((c) => ({ rule: c.rule, fields: c.fields ?? [] })),
+    removed: cr.changes.filter((c) => c.kind === 'remove').map((c) => c.rule),
+  }));
+}
+
+async function diff(io: CliIo, extraCrs: string[], format: string): Promise<number> {
+  const result = await load(io, [], extraCrs);
+  if (result === null) return 1;
+  io.stderr.write(formatDiagnostics(result.diagnostics, result.sources));
+  if (result.ir === null) return 1;
+  const entries = specDiff(result.ir);
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    return 0;
+  }
+  for (const entry of entries) {
+    io.stdout.write(`${entry.cr} ${entry.revision}: ${entry.title}\n`);
+    for (const rule of entry.added) io.stdout.write(`  + ${rule}\n`);
+    for (const { rule, fields } of entry.modified) io.stdout.write(`  ~ ${rule} (${fields.length === 0 ? 'no field changed' : fields.join(', ')})\n`);
+    for (const rule of entry.removed) io.stdout.write(`  - ${rule}\n`);
+  }
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        verbose: { type: 'boolean', short: 'v', default: false },
+        format: { type: 'string', default: 'text' },
+        cr: { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return usageError(io, (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [sub, ...files] = positionals;
+  if (values.help === true) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const extraCrs = values.cr ?? [];
+  switch (sub) {
+    case 'check':
+      if (values.format !== 'text') return usageError(io, '--format applies to `spec diff` only');
+      return check(io, files, extraCrs, values.verbose === true);
+    case 'diff':
+      if (files.length > 0) return usageError(io, '`spec diff` takes no file arguments');
+      if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
+      return diff(io, extraCrs, values.format ?? 'text');
+    case undefined:
+      return usageError(io, 'missing subcommand');
+    default:
+      return usageError(io, `unknown subcommand '${sub}'`);
+  }
+}
