@@ -144,8 +144,11 @@ export interface MimeType {
 
 const MIME_TOKEN = /^[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+$/;
 
-/** Splits `type/subtype; a=b; c="d e"`; `unquote` decodes a quoted parameter value's body. */
-function splitMime(text: string, unquote: (body: string) => string): MimeType | string {
+/**
+ * Splits `type/subtype; a=b; c="d e"`. In 'rfc2045' mode a backslash escapes the next character
+ * inside quotes; in 'rfc5547' mode quoted bodies are percent-decoded instead.
+ */
+function splitMime(text: string, mode: 'rfc2045' | 'rfc5547'): MimeType | string {
   let i = 0;
   const skipSpace = (): void => {
     while (text[i] === ' ' || text[i] === '\t') i++;
@@ -173,9 +176,11 @@ function splitMime(text: string, unquote: (body: string) => string): MimeType | 
     i++;
     let value: string;
     if (text[i] === '"') {
-      const close = text.indexOf('"', i + 1);
-      if (close < 0) return 'unterminated quoted parameter';
-      value = unquote(text.slice(i + 1, close));
+      let close = i + 1;
+      while (close < text.length && text[close] !== '"') close += mode === 'rfc2045' && text[close] === '\\' ? 2 : 1;
+      if (close >= text.length) return 'unterminated quoted parameter';
+      const body = text.slice(i + 1, close);
+      value = mode === 'rfc2045' ? body.replace(/\\(.)/g, '$1') : percentDecodeQuoted(body);
       i = close + 1;
     } else {
       value = readToken();
@@ -187,13 +192,11 @@ function splitMime(text: string, unquote: (body: string) => string): MimeType | 
   return { type, subtype, parameters };
 }
 
-/** RFC 2045 §5.1 quoted-string body: backslash escapes the next character. */
-const unBackslash = (body: string): string => body.replace(/\\(.)/g, '$1');
 const rfc2045Value = (value: string): string =>
   MIME_TOKEN.test(value) ? value : `"${value.replace(/(["\\])/g, '\\$1')}"`;
 
 export function parseMimeType(text: string): Result<MimeType> {
-  const parsed = splitMime(text, unBackslash);
+  const parsed = splitMime(text, 'rfc2045');
   return typeof parsed === 'string' ? fail(valueError('mime-type', parsed, text)) : ok(parsed);
 }
 
@@ -211,7 +214,7 @@ const mimeType: ValueCodec<string> = {
   },
   parse(text) {
     // Lenient: unquoted token values and spaces around ';' are accepted as well.
-    const parsed = splitMime(text, percentDecodeQuoted);
+    const parsed = splitMime(text, 'rfc5547');
     return typeof parsed === 'string' ? fail(valueError('mime-type', parsed, text)) : ok(formatMimeType(parsed));
   },
 };
