@@ -16,8 +16,15 @@ export interface StaticTraceRule {
   tests: { name: string; file: string }[];
 }
 
+export interface StaticTraceClause {
+  id: string;
+  title: string;
+}
+
 export interface StaticTrace {
   generatedBy: string;
+  /** Clauses that carry rules, in spec order. */
+  clauses: StaticTraceClause[];
   rules: StaticTraceRule[];
 }
 
@@ -37,6 +44,8 @@ export function emitTraceJson(
     code: paths.flatMap((path) => linesCarrying(files.get(path) ?? '', rule.id, 'tag').map((line) => `${path}:${line}`)),
     tests: [...testsByFile].flatMap(([file, cases]) => cases.filter((c) => c.rule.id === rule.id).map((c) => ({ name: c.title, file }))),
   });
-  const trace: StaticTrace = { generatedBy: generatedHeaderText(ir.sources), rules: ir.rules.map(entry) };
+  const withRules = new Set(ir.rules.map((rule) => rule.clause));
+  const clauses = ir.clauses.filter((clause) => withRules.has(clause.id)).map((clause) => ({ id: clause.id, title: clause.title }));
+  const trace: StaticTrace = { generatedBy: generatedHeaderText(ir.sources), clauses, rules: ir.rules.map(entry) };
   return `${JSON.stringify(trace, null, 2)}\n`;
 }

@@ -1,0 +1,93 @@
+// Joins the static trace (generated/trace.json), the code locations found in the repository and
+// the last test run into clause -> rule -> code -> test -> status.
+import type { StaticTrace } from '../emit/emit-trace-json.ts';
+import type { TestResult } from './read-test-results.ts';
+
+export type TraceStatus = 'pass' | 'fail' | 'missing';
+/** Handler-level tests drive a generated handler; wire-level ones run a scenario over real messages. */
+export type TestKind = 'handler' | 'wire' | 'other';
+
+export interface TraceTest {
+  name: string;
+  file: string;
+  kind: TestKind;
+  status: TraceStatus;
+}
+
+export interface TraceRule {
+  id: string;
+  clause: string;
+  modality: string;
+  summary: string;
+  cr: { id: string; revision: string } | null;
+  code: string[];
+  tests: TraceTest[];
+  status: TraceStatus;
+}
+
+export interface TraceReport {
+  clauses: { id: string; title: string }[];
+  rules: TraceRule[];
+}
+
+/** True when a test title names the rule: the title starts with the exact id. */
+export function titleNamesRule(title: string, id: string): boolean {
+  return title === id || title.startsWith(`${id} `);
+}
+
+export function testKind(title: string): TestKind {
+  const match = /^\S+(?: \[decided (?:yes|no)\])? (handler|wire):/.exec(title);
+  return match?.[1] === 'handler' ? 'handler' : match?.[1] === 'wire' ? 'wire' : 'other';
+}
+
+function statusOf(results: readonly TestResult[]): TraceStatus {
+  if (results.some((r) => r.outcome === 'fail')) return 'fail';
+  if (results.some((r) => r.outcome === 'pass')) return 'pass';
+  return 'missing';
+}
+
+/** A rule passes only with a passing test, is missing without any run test, fails if any failed. */
+export function ruleStatus(tests: readonly TraceTest[]): TraceStatus {
+  if (tests.some((t) => t.status === 'fail')) return 'fail';
+  if (tests.some((t) => t.status === 'pass')) return 'pass';
+  return 'missing';
+}
+
+export function buildTrace(trace: StaticTrace, code: ReadonlyMap<string, readonly string[]>, results: readonly TestResult[]): TraceReport {
+  const rules = trace.rules.map((rule): TraceRule => {
+    const tests: TraceTest[] = [];
+    const key = (file: string, name: string): string => `${file}\u0000${name}`;
+    const seen = new Set<string>();
+    for (const test of rule.tests) {
+      const runs = results.filter((r) => r.file === test.file && r.title === test.name);
+      tests.push({ name: test.name, file: test.file, kind: testKind(test.name), status: statusOf(runs) });
+      seen.add(key(test.file, test.name));
+    }
+    // Hand-written tests (wire-level scenarios, interop runs) count when their title names the rule.
+    const extra = results.filter((r) => titleNamesRule(r.title, rule.id) && !seen.has(key(r.file, r.title)));
+    const byName = new Map<string, TestResult[]>();
+    for (const r of extra) byName.set(key(r.file, r.title), [...(byName.get(key(r.file, r.title)) ?? []), r]);
+    for (const runs of [...byName.values()].sort((a, b) => (key(a[0]!.file, a[0]!.title) < key(b[0]!.file, b[0]!.title) ? -1 : 1))) {
+      const first = runs[0]!;
+      tests.push({ name: first.title, file: first.file, kind: testKind(first.title), status: statusOf(runs) });
+    }
+    const locations = new Set([...rule.code, ...(code.get(rule.id) ?? [])]);
+    return {
+      id: rule.id,
+      clause: rule.clause,
+      modality: rule.modality,
+      summary: rule.summary,
+      cr: rule.cr,
+      code: [...locations].sort(comparePathLine),
+      tests,
+      status: ruleStatus(tests),
+    };
+  });
+  return { clauses: trace.clauses, rules };
+}
+
+function comparePathLine(a: string, b: string): number {
+  const [pa = '', la = '0'] = a.split(/:(?=\d+$)/);
+  const [pb = '', lb = '0'] = b.split(/:(?=\d+$)/);
+  return pa < pb ? -1 : pa > pb ? 1 : Number(la) - Number(lb);
+}
