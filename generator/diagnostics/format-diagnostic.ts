@@ -22,8 +22,9 @@ export function formatDiagnostic(diagnostic: Diagnostic, sources: ReadonlyMap<st
   let out = `${where(diagnostic.location)}: ${diagnostic.severity}[${diagnostic.code}]: ${diagnostic.message}\n`;
   if (diagnostic.location !== null) out += excerpt(diagnostic.location, sources);
   for (const note of diagnostic.notes) {
-    out += `${where(note.location)}: note: ${note.message}\n`;
-    if (note.location !== null) out += excerpt(note.location, sources);
+    // A note without a location is a hint about the whole problem, printed under it.
+    if (note.location === null) out += `  = note: ${note.message}\n`;
+    else out += `${where(note.location)}: note: ${note.message}\n${excerpt(note.location, sources)}`;
   }
   return out;
 }
