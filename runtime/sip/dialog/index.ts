@@ -1,0 +1,2 @@
+export * from './dialog.ts';
+export * from './uas-2xx-retransmitter.ts';
