@@ -1,0 +1,8 @@
+// Public surface of the file layer (re-exported by runtime/index.ts).
+export * from './read-file-chunks.ts';
+export * from './sha1-hasher.ts';
+export * from './guess-mime-type.ts';
+export * from './read-file-metadata.ts';
+export * from './safe-file-name.ts';
+export * from './received-ranges.ts';
+export * from './receiving-writer.ts';

@@ -1,0 +1,55 @@
+// The set of byte ranges received so far, merged; 1-based inclusive like MSRP Byte-Range
+// (RFC 4975 §7.1.1) so chunks that arrive out of order or overlap are accounted for once.
+
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
+export class ReceivedRanges {
+  #spans: ByteSpan[] = [];
+
+  add(start: number, end: number): void {
+    if (end < start) return;
+    const spans = this.#spans;
+    // Find the first span that ends at or after start - 1 (touching spans merge).
+    let i = 0;
+    while (i < spans.length && (spans[i] as ByteSpan).end < start - 1) i++;
+    let merged: ByteSpan = { start, end };
+    let j = i;
+    while (j < spans.length && (spans[j] as ByteSpan).start <= end + 1) {
+      const s = spans[j] as ByteSpan;
+      merged = { start: Math.min(merged.start, s.start), end: Math.max(merged.end, s.end) };
+      j++;
+    }
+    spans.splice(i, j - i, merged);
+  }
+
+  /** Total distinct bytes received. */
+  get bytes(): number {
+    return this.#spans.reduce((sum, s) => sum + s.end - s.start + 1, 0);
+  }
+
+  /** True when exactly 1..size is covered (size 0: nothing received). */
+  covers(size: number): boolean {
+    if (size === 0) return this.#spans.length === 0;
+    const only = this.#spans[0];
+    return this.#spans.length === 1 && only !== undefined && only.start === 1 && only.end === size;
+  }
+
+  /** The spans still missing up to `size`, e.g. to ask for a resume with file-range. */
+  missing(size: number): ByteSpan[] {
+    const gaps: ByteSpan[] = [];
+    let next = 1;
+    for (const s of this.#spans) {
+      if (s.start > next) gaps.push({ start: next, end: Math.min(s.start - 1, size) });
+      next = Math.max(next, s.end + 1);
+    }
+    if (next <= size) gaps.push({ start: next, end: size });
+    return gaps.filter((g) => g.start <= g.end);
+  }
+
+  toArray(): ByteSpan[] {
+    return this.#spans.map((s) => ({ ...s }));
+  }
+}

@@ -1,0 +1,262 @@
+// Writes a file being received over MSRP. Data goes to a hidden temporary file in the target
+// folder; only after the size and the RFC 5547 sha-1 check out is it published under its final
+// name, and never over an existing file. Chunks may arrive at any Byte-Range offset.
+
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CpmError, fail, ok, type Result } from '../errors.ts';
+import type { FileHash } from '../sdp/file-attribute-codecs.ts';
+import { ReceivedRanges, type ByteSpan } from './received-ranges.ts';
+import { collisionName, resolveInsideFolder, safeFileName } from './safe-file-name.ts';
+import { createSha1Hasher, hashFile, type Sha1Hasher } from './sha1-hasher.ts';
+
+export interface ReceivingWriterOptions {
+  /** Folder the file ends up in; the temporary file is created there too, so publishing is a link. */
+  folder: string;
+  /** The name the sender offered; it is made safe with safeFileName(). */
+  offeredName: string;
+  /** The size from the offer's file-selector, when known: writes beyond it are refused. */
+  expectedSize?: number;
+  /** Bytes queued for disk above which `needsDrain` turns true. Default 1 MiB. */
+  highWaterMark?: number;
+}
+
+export interface FinalizeExpectation {
+  size: number;
+  /** From the offer's hash selector; without it only the size is checked. */
+  hash?: FileHash;
+}
+
+export interface ReceivedFile {
+  path: string;
+  size: number;
+  hash: FileHash;
+}
+
+type WriterState = 'open' | 'finalizing' | 'done' | 'aborted';
+
+const MAX_COLLISIONS = 10_000;
+const isCode = (error: unknown, ...codes: string[]): boolean =>
+  typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
+
+export class ReceivingWriter {
+  readonly folder: string;
+  readonly tempPath: string;
+  /** The safe name the file will be published under (or `name (n).ext` on collision). */
+  readonly fileName: string;
+  readonly expectedSize: number | undefined;
+  readonly highWaterMark: number;
+
+  #handle: FileHandle;
+  #state: WriterState = 'open';
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #drainWaiters: Array<() => void> = [];
+  #error: CpmError | undefined;
+  #ranges = new ReceivedRanges();
+  // SHA-1 computed on the fly while chunks arrive in order; dropped at the first out-of-order chunk.
+  #hasher: Sha1Hasher | undefined = createSha1Hasher();
+  #hashedNext = 1;
+  // Where a write without an explicit start goes: after the highest byte queued so far.
+  #appendAt = 1;
+
+  private constructor(options: ReceivingWriterOptions, tempPath: string, fileName: string, handle: FileHandle) {
+    this.folder = options.folder;
+    this.tempPath = tempPath;
+    this.fileName = fileName;
+    this.expectedSize = options.expectedSize;
+    this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
+    this.#handle = handle;
+  }
+
+  static async create(options: ReceivingWriterOptions): Promise<ReceivingWriter> {
+    const fileName = safeFileName(options.offeredName);
+    // Exclusive create with a random hidden name: nothing else can be opened or clobbered.
+    for (let attempt = 0; ; attempt++) {
+      const temp = resolveInsideFolder(options.folder, `.cpm-${randomBytes(12).toString('hex')}.part`);
+      if (!temp.ok) throw temp.error;
+      try {
+        const handle = await open(temp.value, 'wx', 0o600);
+        return new ReceivingWriter(options, temp.value, fileName, handle);
+      } catch (cause) {
+        if (isCode(cause, 'EEXIST') && attempt < 5) continue;
+        throw new CpmError('ERR_FILE_WRITE', `cannot create a temporary file in ${options.folder}`, { cause, location: { source: options.folder } });
+      }
+    }
+  }
+
+  /** Ranges received so far, 1-based inclusive and merged. */
+  receivedRanges(): ByteSpan[] {
+    return this.#ranges.toArray();
+  }
+
+  /** Ranges still missing up to `size` (default: the expected size). */
+  missingRanges(size = this.expectedSize ?? 0): ByteSpan[] {
+    return this.#ranges.missing(size);
+  }
+
+  get receivedBytes(): number {
+    return this.#ranges.bytes;
+  }
+
+  /** Bytes accepted by write() but not yet on disk. */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /** Backpressure: true while more than highWaterMark bytes wait for the disk. */
+  get needsDrain(): boolean {
+    return this.#pending >= this.highWaterMark;
+  }
+
+  /** Resolves once the queue is below highWaterMark again. */
+  drained(): Promise<void> {
+    if (!this.needsDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Queues `data` for bytes start..start+length-1 (1-based, an MSRP Byte-Range start; default:
+   * right after the highest byte queued so far). The returned promise settles when the bytes are
+   * written; `data` must not be modified until then. Callers that do not await each write should
+   * respect `needsDrain` / `drained()`.
+   */
+  write(data: Uint8Array, start: number = this.#appendAt): Promise<void> {
+    if (this.#state !== 'open') return Promise.reject(new CpmError('ERR_FILE_WRITE', `writer is ${this.#state}`));
+    if (this.#error) return Promise.reject(this.#error);
+    if (!Number.isSafeInteger(start) || start < 1) {
+      return Promise.reject(new CpmError('ERR_FILE_RANGE', `Byte-Range start is 1-based, got ${start}`));
+    }
+    const end = start + data.length - 1;
+    // RFC 4975 §7.1.1: the range must lie within the total the sender announced.
+    if (this.expectedSize !== undefined && end > this.expectedSize) {
+      return Promise.reject(new CpmError('ERR_FILE_RANGE', `bytes ${start}-${end} exceed the offered size ${this.expectedSize}`));
+    }
+    if (data.length === 0) return Promise.resolve();
+    if (this.#hasher !== undefined) {
+      if (start === this.#hashedNext) {
+        this.#hasher.update(data);
+        this.#hashedNext = end + 1;
+      } else {
+        this.#hasher = undefined;
+      }
+    }
+    this.#appendAt = Math.max(this.#appendAt, end + 1);
+    this.#pending += data.length;
+    const job = this.#tail.then(async () => {
+      if (this.#error) throw this.#error;
+      try {
+        let done = 0;
+        while (done < data.length) {
+          const { bytesWritten } = await this.#handle.write(data, done, data.length - done, start - 1 + done);
+          done += bytesWritten;
+        }
+        this.#ranges.add(start, end);
+      } catch (cause) {
+        this.#error ??= new CpmError('ERR_FILE_WRITE', `cannot write to ${this.tempPath}`, { cause, location: { source: this.tempPath } });
+        throw this.#error;
+      } finally {
+        this.#pending -= data.length;
+        if (!this.needsDrain) for (const wake of this.#drainWaiters.splice(0)) wake();
+      }
+    });
+    // The chain itself never rejects, so one failed write does not leave an unhandled rejection.
+    this.#tail = job.catch(() => undefined);
+    return job;
+  }
+
+  /**
+   * Checks the received file against the offer and publishes it. On any mismatch the temporary
+   * file is removed and no file appears under the final name.
+   */
+  async finalize(expected: FinalizeExpectation): Promise<Result<ReceivedFile>> {
+    if (this.#state !== 'open') return fail(new CpmError('ERR_FILE_WRITE', `writer is ${this.#state}`));
+    this.#state = 'finalizing';
+    await this.#tail;
+    const failWith = async (error: CpmError): Promise<Result<never>> => {
+      await this.#discard('aborted');
+      return fail(error);
+    };
+    if (this.#error) return failWith(this.#error);
+    try {
+      await this.#handle.sync();
+      await this.#handle.close();
+    } catch (cause) {
+      return failWith(new CpmError('ERR_FILE_WRITE', `cannot flush ${this.tempPath}`, { cause }));
+    }
+    // RFC 5547 §5 size: the announced size must be exactly the bytes received, with no gaps.
+    if (!this.#ranges.covers(expected.size)) {
+      const got = this.#ranges.toArray().map((s) => `${s.start}-${s.end}`).join(',') || 'nothing';
+      return failWith(new CpmError('ERR_FILE_SIZE_MISMATCH', `expected bytes 1-${expected.size}, received ${got}`));
+    }
+    let actual: FileHash;
+    try {
+      const inOrder = this.#hasher !== undefined && (expected.hash === undefined || expected.hash.algorithm === 'sha-1');
+      actual = inOrder ? (this.#hasher as Sha1Hasher).digest() : await hashFile(this.tempPath, expected.hash?.algorithm ?? 'sha-1');
+    } catch (cause) {
+      return failWith(cause instanceof CpmError ? cause : new CpmError('ERR_FILE_READ', 'cannot hash the received file', { cause }));
+    }
+    // RFC 5547 §5 hash: the sender's hash of the whole file must match what arrived.
+    if (expected.hash !== undefined && (expected.hash.algorithm !== actual.algorithm || expected.hash.digest.toUpperCase() !== actual.digest)) {
+      return failWith(new CpmError('ERR_FILE_HASH_MISMATCH', `${actual.algorithm} ${actual.digest} does not match the offered ${expected.hash.digest}`));
+    }
+    const published = await this.#publish();
+    if (!published.ok) return failWith(published.error);
+    this.#state = 'done';
+    return ok({ path: published.value, size: expected.size, hash: actual });
+  }
+
+  /**
+   * Gives up: the temporary file is removed. Safe to call more than once; a no-op once finalize()
+   * has started (finalize removes the temporary file itself on failure).
+   */
+  async abort(): Promise<void> {
+    if (this.#state !== 'open') return;
+    this.#state = 'aborted';
+    await this.#tail;
+    await this.#discard('aborted');
+  }
+
+  async #discard(state: WriterState): Promise<void> {
+    this.#state = state;
+    await this.#handle.close().catch(() => undefined);
+    await unlink(this.tempPath).catch((error: unknown) => {
+      if (!isCode(error, 'ENOENT')) throw new CpmError('ERR_FILE_WRITE', `cannot remove ${this.tempPath}`, { cause: error });
+    });
+  }
+
+  // Hard-linking fails with EEXIST instead of replacing, so an existing file is never overwritten;
+  // where links are not supported, an exclusive create reserves the name before the rename.
+  async #publish(): Promise<Result<string>> {
+    for (let n = 0; n < MAX_COLLISIONS; n++) {
+      const target = resolveInsideFolder(this.folder, collisionName(this.fileName, n));
+      if (!target.ok) return target;
+      try {
+        await link(this.tempPath, target.value);
+        await unlink(this.tempPath);
+        return ok(target.value);
+      } catch (error) {
+        if (isCode(error, 'EEXIST')) continue;
+        if (!isCode(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK')) {
+          return fail(new CpmError('ERR_FILE_WRITE', `cannot publish ${target.value}`, { cause: error }));
+        }
+      }
+      try {
+        const placeholder = await open(target.value, 'wx', 0o600);
+        await placeholder.close();
+        await rename(this.tempPath, target.value);
+        return ok(target.value);
+      } catch (error) {
+        if (isCode(error, 'EEXIST')) continue;
+        return fail(new CpmError('ERR_FILE_WRITE', `cannot publish ${target.value}`, { cause: error }));
+      }
+    }
+    return fail(new CpmError('ERR_FILE_WRITE', `more than ${MAX_COLLISIONS} files named like ${this.fileName} in ${this.folder}`));
+  }
+
+  /** Where the file would go, for display before it is complete. */
+  get plannedPath(): string {
+    return join(this.folder, this.fileName);
+  }
+}

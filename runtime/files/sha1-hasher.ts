@@ -1,0 +1,37 @@
+// Streaming SHA-1 in the RFC 5547 hash-selector form (sha-1 over the whole file, RFC 4572 hex).
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { CpmError } from '../errors.ts';
+import { formatHashDigest, type FileHash } from '../sdp/file-attribute-codecs.ts';
+
+export interface Sha1Hasher {
+  /** Feeds the next bytes, in file order. The buffer may be reused once this returns. */
+  update(data: Uint8Array): void;
+  /** The finished hash; the hasher cannot be used afterwards. */
+  digest(): FileHash;
+}
+
+export function createSha1Hasher(): Sha1Hasher {
+  const hash = createHash('sha1');
+  return {
+    update: (data) => void hash.update(data),
+    digest: () => ({ algorithm: 'sha-1', digest: formatHashDigest(hash.digest()) }),
+  };
+}
+
+// RFC 5547 names hash algorithms by the IANA textual names (RFC 4572 §5); node uses its own.
+const nodeAlgorithms: Record<string, string> = { 'sha-1': 'sha1', 'sha-224': 'sha224', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512', md5: 'md5' };
+
+/** Hashes a file by streaming it in 64 KiB reads; memory use does not grow with the file. */
+export async function hashFile(path: string, algorithm = 'sha-1'): Promise<FileHash> {
+  const nodeName = nodeAlgorithms[algorithm];
+  if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
+  const hash = createHash(nodeName);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) hash.update(chunk as Buffer);
+  } catch (cause) {
+    throw new CpmError('ERR_FILE_READ', `cannot read ${path} for hashing`, { cause, location: { source: path } });
+  }
+  return { algorithm, digest: formatHashDigest(hash.digest()) };
+}
