@@ -1,0 +1,125 @@
+// The encoded seed CR compiles to exactly the expected rules; the example CR turns 7.6.1-4.a into a
+// SHALL without decision point; output is deterministic and fast.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileSpec } from '../../../generator/compile-spec.ts';
+import { validateIr } from '../../../generator/ir/validate-ir.ts';
+import { loadSpec } from '../../../generator/load-spec.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+const step4Triggers = [
+  { event: 'last-send-acknowledged', guard: { kind: 'not', operand: { kind: 'fact', name: 'success-report-requested' } } },
+  { event: 'success-report-received', guard: { kind: 'fact', name: 'success-report-requested' } },
+];
+
+describe('seed spec', () => {
+  it('compiles without diagnostics to exactly the expected rule ids and modalities, in order', async () => {
+    const { ir, diagnostics } = await loadSpec(root);
+    expect(diagnostics).toEqual([]);
+    expect(ir?.rules.map((r) => [r.id, r.modality])).toEqual([
+      ['7.6.1-1.one-to-one', 'SHALL'],
+      ['7.6.1-1.ad-hoc-group', 'SHALL'],
+      ['7.6.1-1.predefined-group', 'SHALL'],
+      ['7.6.1-2', 'SHALL'],
+      ['7.6.1-3', 'SHALL'],
+      ['7.6.1-4.a', 'MAY'],
+      ['7.6.1-4.b', 'SHALL'],
+      ['7.6.1-4.b.i', 'SHALL'],
+      ['7.6.1-4.b.ii', 'SHALL'],
+      ['7.6.1-4.c', 'SHALL'],
+      ['7.6.1-5', 'SHALL'],
+      ['7.6.2', 'SHALL'],
+    ]);
+    expect(validateIr(ir)).toEqual([]);
+  });
+
+  it('encodes the step structure of the CR', async () => {
+    const { ir } = await loadSpec(root);
+    const rule = (id: string) => ir!.rules.find((r) => r.id === id)!;
+    expect(rule('7.6.1-1.one-to-one').actions.map((a) => [a.name, a.args])).toEqual([['follow-clause', ['7.3.1']], ['apply-rfc5547', []]]);
+    expect(rule('7.6.1-1.ad-hoc-group').actions[0]?.args).toEqual(['7.4.1.1']);
+    expect(rule('7.6.1-1.predefined-group').actions[0]?.args).toEqual(['7.4.1.2']);
+    expect(rule('7.6.1-4.a')).toMatchObject({ decision: 'check-pending-files', triggers: step4Triggers, step: '4.a', clause: '7.6.1' });
+    for (const id of ['7.6.1-4.b', '7.6.1-4.b.i', '7.6.1-4.b.ii', '7.6.1-4.c']) expect(rule(id).triggers).toEqual(step4Triggers);
+    expect(rule('7.6.1-4.b').guard).toEqual({
+      kind: 'and',
+      operands: [{ kind: 'fired', rule: '7.6.1-4.a' }, { kind: 'fact', name: 'pending-files-same-destination' }, { kind: 'fact', name: 'wants-mline-reuse' }],
+    });
+    expect(rule('7.6.1-4.c')).toMatchObject({ otherwiseOf: '7.6.1-4.b', actions: [{ name: 'follow-clause', args: ['7.6.2'] }] });
+    expect(rule('7.6.1-5').triggers.map((t) => t.event)).toEqual(['msrp-error-response', 'failure-report-received']);
+    expect(rule('7.6.1-5').actions.map((a) => a.name)).toEqual(['indicate-transfer-failed']);
+    expect(rule('7.6.2')).toMatchObject({ step: null, clause: '7.6.2', actions: [{ name: 'send-bye', args: [] }] });
+    for (const r of ir!.rules) {
+      expect(r.cr).toEqual({ id: 'CPM-CR-FT-RELEASE', revision: 'R01' });
+      expect(r.summary.length).toBeGreaterThan(20);
+    }
+    expect(ir!.crs.map((c) => [c.id, c.revision, c.amends])).toEqual([['CPM-CR-FT-RELEASE', 'R01', ['7.6.1', '7.6.2']]]);
+    expect(ir!.clauses.map((c) => [c.id, c.external, c.unit])).toEqual([
+      ['7.3.1', true, 'cpm-conversation'],
+      ['7.4.1.1', true, 'cpm-conversation'],
+      ['7.4.1.2', true, 'cpm-conversation'],
+      ['7.6.1', false, 'file-transfer'],
+      ['7.6.2', false, 'file-transfer'],
+    ]);
+  });
+
+  it('defines the RFC 5547 attributes with runtime codecs', async () => {
+    const { ir } = await loadSpec(root);
+    const attrs = Object.fromEntries(ir!.attributes.map((a) => [a.name, a]));
+    expect(Object.keys(attrs)).toEqual(['file-selector', 'file-transfer-id', 'file-disposition', 'file-date', 'file-icon', 'file-range', 'direction']);
+    expect(attrs['file-selector']!.parts.map((p) => [p.key, p.codec])).toEqual([
+      ['name', 'quoted-string'],
+      ['type', 'mime-type'],
+      ['size', 'integer'],
+      ['hash', 'hash'],
+    ]);
+    expect(attrs['file-date']!.parts.map((p) => [p.key, p.property, p.codec])).toEqual([
+      ['creation', 'creation', 'date-time'],
+      ['modification', 'modification', 'date-time'],
+      ['read', 'read', 'date-time'],
+    ]);
+    expect([attrs['file-transfer-id']!.codec, attrs['file-disposition']!.codec, attrs['file-icon']!.codec, attrs['file-range']!.codec]).toEqual([
+      'token',
+      'token',
+      'cid-url',
+      'byte-range',
+    ]);
+    expect(attrs['direction']).toMatchObject({ kind: 'flag', alternatives: ['sendonly', 'recvonly', 'sendrecv', 'inactive'], codec: null });
+    expect(attrs['file-transfer-id']).toMatchObject({ property: 'fileTransferId', kind: 'value', required: true, reference: 'RFC5547' });
+  });
+
+  it('applies the example CR: 7.6.1-4.a becomes SHALL with no decision point', async () => {
+    const { ir, diagnostics } = await loadSpec(root, { extraCrs: ['spec/examples/cr-4a-shall.cr'] });
+    expect(diagnostics).toEqual([]);
+    const rule = ir!.rules.find((r) => r.id === '7.6.1-4.a')!;
+    expect(rule).toMatchObject({ modality: 'SHALL', decision: null, triggers: step4Triggers, cr: { id: 'CPM-CR-FT-4A-SHALL', revision: 'R01' } });
+    expect(rule.history).toEqual([
+      { cr: 'CPM-CR-FT-RELEASE', revision: 'R01', change: 'added' },
+      { cr: 'CPM-CR-FT-4A-SHALL', revision: 'R01', change: 'modified' },
+    ]);
+    expect(ir!.crs.at(-1)?.changes).toEqual([
+      { kind: 'modify', rule: '7.6.1-4.a', fields: ['modality', 'decision', 'summary'], source: { file: 'spec/examples/cr-4a-shall.cr', line: 9, column: 3 } },
+    ]);
+    expect(ir!.rules.filter((r) => r.modality !== 'SHALL')).toEqual([]);
+  });
+
+  it('rejects the example CR applied before the CR it depends on', async () => {
+    const { sources } = await loadSpec(root);
+    const { sources: extra } = await loadSpec(root, { files: ['spec/examples/cr-4a-shall.cr'] });
+    const inputs = [...sources].map(([path, text]) => ({ path, text }));
+    const example = { path: 'spec/examples/cr-4a-shall.cr', text: extra.get('spec/examples/cr-4a-shall.cr')! };
+    const result = compileSpec([...inputs.slice(0, 4), example, ...inputs.slice(4)]);
+    expect(result.ir).toBeNull();
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['cr-order', 'cr-modifies-missing-rule']);
+  });
+
+  it('is deterministic and compiles in well under 2 s', async () => {
+    const start = performance.now();
+    const a = await loadSpec(root);
+    const elapsed = performance.now() - start;
+    const b = await loadSpec(root);
+    expect(JSON.stringify(a.ir)).toBe(JSON.stringify(b.ir));
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
