@@ -23,8 +23,9 @@ function fileStem(path: string): string {
 export function handlerUnits(ir: SpecIR): HandlerUnit[] {
   const units: HandlerUnit[] = [];
   for (const [unit, rules] of rulesByUnit(ir)) {
-    const clauseIds = new Set(rules.map((rule) => rule.clause));
-    const clauseSources = ir.clauses.filter((clause) => clauseIds.has(clause.id)).map((clause) => clause.source.file);
+    // Clause sources in rule order, so reordering independent clause declarations changes nothing.
+    const clauseIds = distinctSources(rules.map((rule) => rule.clause));
+    const clauseSources = clauseIds.flatMap((id) => ir.clauses.filter((clause) => clause.id === id).map((clause) => clause.source.file));
     units.push({
       unit,
       sources: distinctSources([...clauseSources, ...rules.map((rule) => rule.source.file)]),

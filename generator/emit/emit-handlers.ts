@@ -30,7 +30,14 @@ export function guardExpression(guard: GuardIR): string {
       return guard.operands.length === 0 ? 'true' : guard.operands.map((o) => wrap(guardExpression(o), o)).join(' && ');
     case 'or':
       return guard.operands.length === 0 ? 'false' : guard.operands.map((o) => wrap(guardExpression(o), o)).join(' || ');
+    default:
+      return unknownGuard(guard);
   }
+}
+
+/** An IR that passed schema validation cannot get here; if it does, it is a generator bug. */
+export function unknownGuard(guard: never): never {
+  throw new Error(`internal error: unknown guard kind in the IR: ${JSON.stringify(guard)}`);
 }
 
 function wrap(text: string, guard: GuardIR): string {

@@ -44,8 +44,8 @@ export function emitTraceJson(
     code: paths.flatMap((path) => linesCarrying(files.get(path) ?? '', rule.id, 'tag').map((line) => `${path}:${line}`)),
     tests: [...testsByFile].flatMap(([file, cases]) => cases.filter((c) => c.rule.id === rule.id).map((c) => ({ name: c.title, file }))),
   });
-  const withRules = new Set(ir.rules.map((rule) => rule.clause));
-  const clauses = ir.clauses.filter((clause) => withRules.has(clause.id)).map((clause) => ({ id: clause.id, title: clause.title }));
+  const withRules = ir.rules.map((rule) => rule.clause).filter((id, i, all) => all.indexOf(id) === i);
+  const clauses = withRules.map((id) => ({ id, title: ir.clauses.find((clause) => clause.id === id)?.title ?? '' }));
   const trace: StaticTrace = { generatedBy: generatedHeaderText(ir.sources), clauses, rules: ir.rules.map(entry) };
   return `${JSON.stringify(trace, null, 2)}\n`;
 }

@@ -54,6 +54,8 @@ export function evaluateGuard(guard: GuardIR, facts: Readonly<Record<string, boo
       return guard.operands.every((operand) => evaluateGuard(operand, facts, fired));
     case 'or':
       return guard.operands.some((operand) => evaluateGuard(operand, facts, fired));
+    default:
+      throw new Error(`internal error: unknown guard kind in the IR: ${JSON.stringify(guard satisfies never)}`);
   }
 }
 
@@ -73,6 +75,8 @@ export function guardFacts(guard: GuardIR | null, into: string[] = []): string[]
     case 'or':
       for (const operand of guard.operands) guardFacts(operand, into);
       break;
+    default:
+      throw new Error(`internal error: unknown guard kind in the IR: ${JSON.stringify(guard satisfies never)}`);
   }
   return into;
 }
