@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ReceivingWriter } from '../../../runtime/files/receiving-writer.ts';
+import { formatHashDigest, type FileHash } from '../../../runtime/sdp/file-attribute-codecs.ts';
+
+let folder: string;
+beforeEach(() => { folder = mkdtempSync(join(tmpdir(), 'cpm-writer-')); });
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+const sha1 = (data: Uint8Array): FileHash => ({ algorithm: 'sha-1', digest: formatHashDigest(createHash('sha1').update(data).digest()) });
+const tempFiles = (): string[] => readdirSync(folder).filter((f) => f.endsWith('.part'));
+
+describe('ReceivingWriter', () => {
+  it('writes into a hidden .part file and publishes it after the checks', async () => {
+    const data = randomBytes(100_000);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'photo.jpg', expectedSize: data.length });
+    expect(tempFiles()).toHaveLength(1);
+    expect(tempFiles()[0]).toMatch(/^\..+\.part$/);
+    for (let i = 0; i < data.length; i += 4096) await writer.write(data.subarray(i, i + 4096));
+    expect(writer.receivedRanges()).toEqual([{ start: 1, end: 100_000 }]);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.path).toBe(join(folder, 'photo.jpg'));
+    expect(readFileSync(result.value.path).equals(data)).toBe(true);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('accepts out-of-order and overlapping Byte-Range chunks and tracks the ranges', async () => {
+    const data = randomBytes(10_000);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'shuffled.bin', expectedSize: data.length });
+    const pieces: Array<[number, number]> = [[7001, 10_000], [1, 2000], [4001, 7000]];
+    await Promise.all(pieces.map(([s, e]) => writer.write(data.subarray(s - 1, e), s)));
+    expect(writer.receivedRanges()).toEqual([{ start: 1, end: 2000 }, { start: 4001, end: 10_000 }]);
+    expect(writer.missingRanges()).toEqual([{ start: 2001, end: 4000 }]);
+    await writer.write(data.subarray(1500, 4500), 1501); // overlaps both sides
+    expect(writer.receivedRanges()).toEqual([{ start: 1, end: 10_000 }]);
+    expect(writer.receivedBytes).toBe(10_000);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok).toBe(true);
+    expect(readFileSync(join(folder, 'shuffled.bin')).equals(data)).toBe(true);
+  });
+
+  it('a hash mismatch leaves no final file and no temporary file', async () => {
+    const data = randomBytes(5000);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'bad.bin' });
+    await writer.write(data);
+    const wrong = sha1(Buffer.from('something else'));
+    const result = await writer.finalize({ size: data.length, hash: wrong });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('ERR_FILE_HASH_MISMATCH');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('a size mismatch or a gap fails with ERR_FILE_SIZE_MISMATCH', async () => {
+    const short = await ReceivingWriter.create({ folder, offeredName: 'short.bin' });
+    await short.write(Buffer.alloc(10));
+    const r1 = await short.finalize({ size: 11 });
+    expect(r1.ok ? '' : r1.error.code).toBe('ERR_FILE_SIZE_MISMATCH');
+    const gap = await ReceivingWriter.create({ folder, offeredName: 'gap.bin' });
+    await gap.write(Buffer.alloc(10), 1);
+    await gap.write(Buffer.alloc(10), 21);
+    const r2 = await gap.finalize({ size: 30 });
+    expect(r2.ok ? '' : r2.error.code).toBe('ERR_FILE_SIZE_MISMATCH');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('refuses writes beyond the offered size and at offset 0', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'x.bin', expectedSize: 10 });
+    await expect(writer.write(Buffer.alloc(5), 8)).rejects.toMatchObject({ code: 'ERR_FILE_RANGE' });
+    await expect(writer.write(Buffer.alloc(5), 0)).rejects.toMatchObject({ code: 'ERR_FILE_RANGE' });
+    await writer.abort();
+  });
+
+  it('never overwrites: picks name (1).ext, name (2).ext', async () => {
+    writeFileSync(join(folder, 'report.pdf'), 'original');
+    writeFileSync(join(folder, 'report (1).pdf'), 'original 1');
+    const data = Buffer.from('new content');
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'report.pdf' });
+    await writer.write(data);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok && result.value.path).toBe(join(folder, 'report (2).pdf'));
+    expect(readFileSync(join(folder, 'report.pdf'), 'utf8')).toBe('original');
+    expect(readFileSync(join(folder, 'report (1).pdf'), 'utf8')).toBe('original 1');
+    expect(readFileSync(join(folder, 'report (2).pdf'), 'utf8')).toBe('new content');
+  });
+
+  it('two writers finishing the same name at once both land, under different names', async () => {
+    const a = Buffer.from('AAAA');
+    const b = Buffer.from('BBBB');
+    const wa = await ReceivingWriter.create({ folder, offeredName: 'same.txt' });
+    const wb = await ReceivingWriter.create({ folder, offeredName: 'same.txt' });
+    await Promise.all([wa.write(a), wb.write(b)]);
+    const [ra, rb] = await Promise.all([wa.finalize({ size: 4, hash: sha1(a) }), wb.finalize({ size: 4, hash: sha1(b) })]);
+    expect(ra.ok && rb.ok).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(['same (1).txt', 'same.txt']);
+  });
+
+  it('a hostile offered name is published inside the folder', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: '../../../tmp/evil\0.sh' });
+    await writer.write(Buffer.from('#!'));
+    const result = await writer.finalize({ size: 2 });
+    expect(result.ok && result.value.path).toBe(join(folder, 'evil.sh'));
+  });
+
+  it('abort removes the temporary file and later writes fail', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'gone.bin' });
+    await writer.write(Buffer.alloc(1000));
+    expect(existsSync(writer.tempPath)).toBe(true);
+    await writer.abort();
+    await writer.abort();
+    expect(readdirSync(folder)).toEqual([]);
+    await expect(writer.write(Buffer.alloc(1))).rejects.toMatchObject({ code: 'ERR_FILE_WRITE' });
+    const late = await writer.finalize({ size: 1000 });
+    expect(late.ok).toBe(false);
+  });
+
+  it('signals backpressure while writes are queued', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'bp.bin', highWaterMark: 64 * 1024 });
+    const chunk = Buffer.alloc(32 * 1024, 7);
+    const writes: Promise<void>[] = [];
+    let sawDrain = false;
+    for (let i = 0; i < 16; i++) {
+      writes.push(writer.write(chunk));
+      if (writer.needsDrain) {
+        sawDrain = true;
+        await writer.drained();
+        expect(writer.pendingBytes).toBeLessThan(64 * 1024);
+      }
+    }
+    await Promise.all(writes);
+    expect(sawDrain).toBe(true);
+    expect(writer.pendingBytes).toBe(0);
+    const all = Buffer.concat(Array.from({ length: 16 }, () => chunk));
+    const result = await writer.finalize({ size: all.length, hash: sha1(all) });
+    expect(result.ok).toBe(true);
+  });
+});
