@@ -1,0 +1,112 @@
+// The public library API of cpm-ft: what an application embedding the client sees.
+// The CLI is written against these types only; src/client.ts implements them on the runtime.
+
+import type { Destination } from '../runtime/transfer/destination.ts';
+
+export type { Destination };
+
+export type SipTransportName = 'udp' | 'tcp' | 'tls';
+
+export interface ClientOptions {
+  /** Our address of record, e.g. sip:alice@127.0.0.1. */
+  readonly localUri: string;
+  /** Where the SIP stack listens; port 0 picks a free port. */
+  readonly sip: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
+  /** Every out-of-dialog request goes through this proxy (sip:HOST:PORT), with a loose Route. */
+  readonly outboundProxy?: string;
+  /** Local MSRP endpoint; port 0 picks a free port. Defaults to the SIP host, port 0. */
+  readonly msrp?: { readonly host?: string; readonly port?: number };
+  /** An RFC 4976 relay to authenticate to and route MSRP through. */
+  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string };
+  /** MSRP chunk size in bytes (default 64 KiB). */
+  readonly chunkSize?: number;
+  /** Ask for success REPORTs (Success-Report: yes); step 4 then waits for the REPORT. */
+  readonly successReport?: boolean;
+  /** Reuse m-lines for further batches to the same destination (7.6.1 step 4.b); default true. */
+  readonly reuseMlines?: boolean;
+  /** The MAY of 7.6.1 step 4.a: look for further queued batches; default true. */
+  readonly checkPendingFiles?: boolean;
+  /** One structured event per protocol message and per file outcome (the CLI's --log json). */
+  readonly log?: (event: LogEvent) => void;
+}
+
+export interface ReceiveOptions {
+  /** Folder received files are written into; nothing is ever written outside it. */
+  readonly dir: string;
+  /** Largest file accepted (a=max-size and MSRP 413 beyond it). */
+  readonly maxSize?: number;
+  /** Decide per offered file; default accepts everything within maxSize. */
+  readonly accept?: (offer: OfferedFile) => boolean | Promise<boolean>;
+}
+
+export interface OfferedFile {
+  readonly from: string;
+  readonly name: string;
+  readonly size: number | undefined;
+  readonly type: string | undefined;
+  readonly hash: string | undefined;
+  readonly transferId: string;
+}
+
+export interface FileFailure {
+  /** MSRP status (e.g. 413) or SIP status (e.g. 488) that caused it, if any. */
+  readonly status?: number;
+  /** 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' */
+  readonly source: string;
+  readonly message: string;
+}
+
+export interface FileResult {
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  readonly hash: string;
+  readonly ok: boolean;
+  readonly failure?: FileFailure;
+}
+
+export interface TransferSummary {
+  readonly ok: boolean;
+  readonly files: readonly FileResult[];
+  /** The rules that fired, in order, with the decisions they made. */
+  readonly decisions: readonly { readonly rule: string; readonly action: string; readonly args: readonly string[] }[];
+}
+
+export interface OutgoingTransferEvents {
+  progress: { readonly file: string; readonly sent: number; readonly total: number };
+  'file-complete': FileResult;
+  'file-failed': FileResult & { readonly failure: FileFailure };
+  end: TransferSummary;
+}
+
+export interface OutgoingTransfer {
+  /** Queue another batch for the same destination (7.6.1 step 4.a finds it). */
+  queue(files: readonly string[]): void;
+  on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
+  /** Resolves when the session is released; never rejects (failures are in the summary). */
+  readonly done: Promise<TransferSummary>;
+}
+
+export interface IncomingTransferEvents {
+  offer: OfferedFile & { readonly accepted: boolean };
+  progress: { readonly transferId: string; readonly name: string; readonly received: number; readonly total: number | undefined };
+  'file-received': { readonly transferId: string; readonly path: string; readonly size: number; readonly hash: string };
+  'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
+  'session-end': { readonly from: string; readonly files: number };
+}
+
+export interface LogEvent {
+  readonly kind: 'sip' | 'msrp' | 'file' | 'rule';
+  readonly direction?: 'sent' | 'received';
+  readonly [key: string]: unknown;
+}
+
+export interface CpmClient {
+  /** The SIP address actually bound (after port 0 resolution). */
+  readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
+  send(destination: Destination, files: readonly string[]): OutgoingTransfer;
+  /** Start accepting incoming file transfers. */
+  receive(options: ReceiveOptions): void;
+  on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;
+  close(): Promise<void>;
+}
