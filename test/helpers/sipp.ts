@@ -35,7 +35,7 @@ export interface SippOptions {
   readonly recvTimeoutMs?: number;
   /** -d: duration of a bare <pause/>. */
   readonly pauseMs?: number;
-  /** -key name value pairs; msrp_port defaults to 2855. */
+  /** -key name value pairs; msrp_port defaults to 2855, target (Request-URI host:port) to `remote`. */
   readonly keys?: Readonly<Record<string, string | number>>;
   readonly extraArgs?: readonly string[];
 }
@@ -72,7 +72,7 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const messageFile = join(dir, 'messages.log');
   const errorFile = join(dir, 'errors.log');
-  const keys = { msrp_port: 2855, ...options.keys };
+  const keys = { msrp_port: 2855, target: options.remote ?? '127.0.0.1', ...options.keys };
   const args = [
     '-sf', scenario,
     '-i', '127.0.0.1',
