@@ -43,5 +43,8 @@ export function scanCodeLocations(root: string, ids: readonly string[], dirs: re
       }
     }
   }
+  // Files were read directory by directory; report them in plain path order (sort is stable, lines stay ascending).
+  const pathOf = (location: string): string => location.replace(/:\d+$/, '');
+  for (const list of locations.values()) list.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
   return locations;
 }
