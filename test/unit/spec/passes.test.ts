@@ -27,7 +27,7 @@ describe('passes', () => {
     expect(ir?.rules.map((r) => r.id)).toEqual(['7.6.1-4.a', '7.6.1-4.b', '7.6.1-4.b.i', '7.6.1-4.b.ii', '7.6.1-4.c', '7.6.1-9', '7.6.1-10', '7.6.2']);
   });
 
-  it('a CR removing a rule shows in the diff; a later CR's modify lists only the fields that changed', () => {
+  it('a CR removing a rule shows in the diff; a later modify lists only the fields that changed', () => {
     const files = [
       { path: 'spec/base.rules', text: base + rule('7.6.1-1') + rule('7.6.1-2') + rule('7.6.2') },
       { path: 'spec/cr/a.cr', text: 'cr CPM-CR-A R01 {\n  title "Drop step 2"\n  amends 7.6.1\n  remove 7.6.1-2\n}\n' },
