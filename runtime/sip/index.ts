@@ -1,0 +1,32 @@
+/**
+ * Public API of the SIP stack (RFC 3261, with RFC 3581 rport and RFC 6026 Accepted states).
+ *
+ * Layers, bottom up (each imports only those below it):
+ * - syntax/: pure parse/serialize. `parseSipMessage(buf, opts) -> Result<SipMessage>` (located
+ *   CpmErrors; codes in `sipErrorCodes` with the status to answer: 400/413/505/513),
+ *   `serializeSipMessage(msg) -> Buffer`, `SipHeaders` (ordered, case-insensitive, compact forms),
+ *   `parseSipUri`/`formatSipUri`, `parseNameAddr`/`formatNameAddr`, `parseVia`/`formatVia`,
+ *   `parseCSeq`, `parseMediaType`, `parseMultipart`/`buildMultipart`, `SipStreamFramer`,
+ *   `createResponseTo(request, status, { toTag, headers, body })`.
+ * - transport/: `SipTransport` interface; `createUdpTransport`, `createTcpTransport`,
+ *   `createTlsTransport` ({ host, port: 0 ok, advertisedHost, limits }). Transports answer
+ *   unparsable requests themselves and stamp received/rport.
+ * - transaction/: `TransactionLayer` and the four RFC 3261 §17 state machines; timers from an
+ *   injectable `Clock` (runtime/clock.ts) with `TimerValues` (T1/T2/T4).
+ * - dialog/: `Dialog` (ids, CSeqs, route set, remote target, secure; `createRequest`, `createAck`).
+ * - user-agent.ts: `createUserAgent(options) -> UserAgent` with `invite(target, opts)`
+ *   (a `PendingInvite` promise with `cancel()`), `reinvite`, `bye`, `request`, a
+ *   `UserAgentDelegate` for incoming INVITE / re-INVITE / BYE / CANCEL / ACK, automatic 400, 405,
+ *   416, 420, 481, 491, 500 and OPTIONS answers, and a `logger` hook for every message.
+ * - cpm-headers.ts: OMA CPM ICSI feature tags, Conversation-ID / Contribution-ID helpers.
+ */
+export * from './syntax/index.ts';
+export * from './transport/index.ts';
+export * from './transaction/index.ts';
+export * from './dialog/index.ts';
+export * from './user-agent-types.ts';
+export { createUserAgent, routeForProxy } from './user-agent.ts';
+export { resolveNextHop, type NextHop } from './request-routing.ts';
+export { newBranch, newCallId, newTag } from './sip-ids.ts';
+export * from './cpm-headers.ts';
+export { createFakeClock, createSystemClock, systemClock, type Clock, type FakeClock, type TimerHandle } from '../clock.ts';

@@ -1,0 +1,132 @@
+import type { Clock } from '../clock.ts';
+import type { CpmError } from '../errors.ts';
+import type { Dialog } from './dialog/dialog.ts';
+import type { SipMessage, SipRequest, SipResponse } from './syntax/sip-message.ts';
+import type { SipUri } from './syntax/sip-uri.ts';
+import type { TimerValues } from './transaction/transaction-env.ts';
+import type { MessageSource, PeerAddress, SipTransport, SipTransportProtocol, TransportDiagnostic } from './transport/sip-transport.ts';
+
+export type HeaderList = Iterable<{ readonly name: string; readonly value: string }>;
+
+/** One line of the UA's message log: every message sent or received, plus transport diagnostics. */
+export type SipLogEvent =
+  | {
+      readonly kind: 'message';
+      readonly direction: 'sent' | 'received';
+      readonly transport: SipTransportProtocol;
+      readonly peer: PeerAddress;
+      /** Request method, or the CSeq method of a response. */
+      readonly method: string;
+      /** Response status; undefined for requests. */
+      readonly status?: number;
+      readonly cseq: string;
+      readonly callId: string;
+      readonly message: SipMessage;
+    }
+  | { readonly kind: 'diagnostic'; readonly transport: SipTransportProtocol; readonly diagnostic: TransportDiagnostic };
+
+export interface UserAgentOptions {
+  /** Transports to listen and send on; the first one is the default for URIs without `transport`. */
+  readonly transports: readonly SipTransport[];
+  /** Our address-of-record, written in From (e.g. `sip:alice@example.com`). */
+  readonly localUri: string;
+  readonly displayName?: string;
+  /**
+   * Contact URI to advertise. Default: `sip:<user>@<transport host>:<port>` with `;transport=tcp|tls`
+   * for stream transports, computed per transport.
+   */
+  readonly contact?: string;
+  /** Header parameters appended to every Contact we send (feature tags such as +g.3gpp.icsi-ref). */
+  readonly contactParams?: Readonly<Record<string, string | null>>;
+  /** RFC 3261 §8.1.2: out-of-dialog requests go here with a pre-loaded `Route: <proxy;lr>`. */
+  readonly outboundProxy?: SipUri | string;
+  readonly clock?: Clock;
+  readonly timers?: Partial<TimerValues>;
+  /** User-Agent (and Server) header value. */
+  readonly userAgent?: string;
+  /** Option tags we support; a request whose Require lists others gets 420 (RFC 3261 §8.2.2.3). */
+  readonly supported?: readonly string[];
+  readonly logger?: (event: SipLogEvent) => void;
+  readonly delegate?: UserAgentDelegate;
+}
+
+export interface InviteOptions {
+  readonly body?: Buffer | string;
+  readonly contentType?: string;
+  /** Extra headers (Accept-Contact, P-Preferred-Service, Conversation-ID, Require, ...). */
+  readonly headers?: HeaderList;
+  /** Display name / URI for To when it should differ from the Request-URI. */
+  readonly to?: string;
+  /** Called for every provisional response. */
+  readonly onProgress?: (response: SipResponse) => void;
+}
+
+export type InviteResult =
+  /** A 2xx arrived; the ACK has been sent and the dialog is confirmed. */
+  | { readonly kind: 'accepted'; readonly dialog: Dialog; readonly response: SipResponse }
+  /**
+   * A final non-2xx response (a 487 after `cancel()`). When the peer answered 2xx although we had
+   * cancelled, the UA ACKs and BYEs it and reports that 2xx here with `cancelled: true`.
+   */
+  | { readonly kind: 'rejected'; readonly response: SipResponse; readonly cancelled: boolean };
+
+/** The promise of `invite()`, with a `cancel()` that sends CANCEL (RFC 3261 §9.1). */
+export interface PendingInvite extends Promise<InviteResult> {
+  readonly request: SipRequest;
+  /** Cancels the INVITE: at once if a provisional response came, else as soon as one comes. */
+  cancel(reason?: string): void;
+}
+
+/** A request we answer: an initial INVITE, a re-INVITE. */
+export interface IncomingInvite {
+  readonly request: SipRequest;
+  readonly source: MessageSource;
+  /** True once a CANCEL for this INVITE arrived (it has been answered 487). */
+  readonly cancelled: boolean;
+  /** True once a final response was sent. */
+  readonly answered: boolean;
+  /** Sends a provisional response (default 180 Ringing). */
+  progress(status?: number, reason?: string, headers?: HeaderList): void;
+  /** Sends a 200 OK with the body; returns the (new or refreshed) dialog. */
+  accept(body?: Buffer | string, contentType?: string, headers?: HeaderList): Dialog;
+  /** Sends a final non-2xx response. */
+  reject(status: number, reason?: string, headers?: HeaderList): void;
+}
+
+/** What the application (the file-transfer layer) implements. Every hook is optional. */
+export interface UserAgentDelegate {
+  /** A new INVITE. Without this hook the UA answers 480. */
+  onInvite?(incoming: IncomingInvite): void;
+  /** A re-INVITE in a dialog. Without this hook the UA answers 488. */
+  onReinvite?(dialog: Dialog, incoming: IncomingInvite): void;
+  /** The ACK for our 2xx arrived (the dialog is confirmed end to end). */
+  onAck?(dialog: Dialog, ack: SipRequest): void;
+  /** A BYE ended the dialog (the UA has answered 200). */
+  onBye?(dialog: Dialog, request: SipRequest): void;
+  /** A CANCEL ended a pending INVITE (the UA has answered 200 and 487). */
+  onCancel?(incoming: IncomingInvite, cancel: SipRequest): void;
+  /** A dialog ended for another reason (no ACK after 64*T1, 481/408 to an in-dialog request). */
+  onDialogTerminated?(dialog: Dialog, reason: string): void;
+}
+
+export interface InDialogResult {
+  readonly response: SipResponse;
+}
+
+export interface UserAgent {
+  readonly options: UserAgentOptions;
+  /** Sends an INVITE out of dialog (RFC 3261 §13.2). */
+  invite(target: string, options?: InviteOptions): PendingInvite;
+  /** Sends a re-INVITE; on 2xx the ACK is sent and the remote target refreshed (RFC 3261 §14.1). */
+  reinvite(dialog: Dialog, body?: Buffer | string, contentType?: string, headers?: HeaderList): Promise<InDialogResult>;
+  /** Sends BYE; the dialog ends at once (RFC 3261 §15.1.1). Resolves with the final response. */
+  bye(dialog: Dialog, headers?: HeaderList): Promise<InDialogResult>;
+  /** Sends any non-INVITE request in a dialog (INFO, UPDATE-less OPTIONS, ...). */
+  request(dialog: Dialog, method: string, options?: { body?: Buffer | string; contentType?: string; headers?: HeaderList }): Promise<InDialogResult>;
+  /** Live dialogs. */
+  readonly dialogs: ReadonlyMap<string, Dialog>;
+  /** Stops every timer. Transports are not closed (their creator owns them). */
+  close(): void;
+}
+
+export type { CpmError };
