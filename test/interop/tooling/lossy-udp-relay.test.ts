@@ -72,7 +72,7 @@ describe('lossy UDP relay', () => {
 });
 
 describe('active handle check', () => {
-  it('names a socket left open (timers are counted too, but vitest's own come and go), and passes once closed', async () => {
+  it('names a socket left open (timers are counted too, but vitest timers come and go), and passes once closed', async () => {
     const before = await snapshotHandles();
     const socket = await bindUdp();
     const timer = setInterval(() => undefined, 1000);
