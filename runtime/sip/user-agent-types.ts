@@ -129,4 +129,3 @@ export interface UserAgent {
   close(): void;
 }
 
-export type { CpmError };
