@@ -18,12 +18,16 @@ export class MsrpParseError extends CpmError {
   readonly transactionId: string | undefined;
   /** Set when the start line was a request: the session answers it with 400 (never for REPORT). */
   readonly method: string | undefined;
+  /** Raw To-Path / From-Path values seen before the error, so a 400 can be addressed. */
+  readonly paths: { readonly to?: string; readonly from?: string };
 
-  constructor(reason: MsrpParseReason, message: string, offset: number, transactionId?: string, method?: string) {
+  constructor(reason: MsrpParseReason, message: string, offset: number, transactionId?: string, method?: string,
+    paths: { readonly to?: string; readonly from?: string } = {}) {
     super('ERR_MSRP_PARSE', message, { location: { source: 'msrp', offset } });
     this.name = 'MsrpParseError';
     this.reason = reason;
     this.transactionId = transactionId;
     this.method = method;
+    this.paths = paths;
   }
 }

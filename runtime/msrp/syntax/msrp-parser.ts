@@ -105,7 +105,11 @@ export class MsrpParser {
 
   #fail(reason: MsrpParseReason, message: string, at: number): void {
     this.#state = 'failed';
-    this.#error = new MsrpParseError(reason, message, this.#base + at, this.#transactionId || undefined, this.#method);
+    const to = this.#raw.find(([n]) => n.toLowerCase() === 'to-path')?.[1];
+    const from = this.#raw.find(([n]) => n.toLowerCase() === 'from-path')?.[1];
+    this.#error = new MsrpParseError(reason, message, this.#base + at, this.#transactionId || undefined, this.#method, {
+      ...(to === undefined ? {} : { to }), ...(from === undefined ? {} : { from }),
+    });
   }
 
   // Head: start line and header lines, read line by line (RFC 4975 §9 headers are CRLF-terminated).

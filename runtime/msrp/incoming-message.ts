@@ -1,0 +1,60 @@
+import type { MsrpHeaders } from './syntax/msrp-headers.ts';
+
+/** What the session tells its user about a message whose first chunk arrived. */
+export interface IncomingMessageInfo {
+  readonly messageId: string;
+  readonly contentType: string | undefined;
+  /** Total size from Byte-Range, undefined when the sender wrote `*`. */
+  readonly size: number | undefined;
+  readonly successReport: boolean;
+  readonly failureReport: 'yes' | 'no' | 'partial';
+  readonly headers: MsrpHeaders;
+}
+
+/**
+ * Receives one message's bytes. `write` gets the 1-based position of the first byte
+ * (Byte-Range numbering); returning a promise pauses the connection until it settles, and a
+ * rejected promise (or a throw) fails the message. `end` gets '$' once every byte arrived, or
+ * '#' when the sender aborted or the connection dropped.
+ */
+export interface MessageSink {
+  write(position: number, data: Buffer): void | Promise<void>;
+  end(flag: '$' | '#'): void | Promise<void>;
+}
+
+/** Answer to onMessageStart that refuses the message with an MSRP status (403, 413, 415 ...). */
+export interface MessageRejection {
+  readonly reject: number;
+  readonly comment?: string;
+}
+
+/** Byte bookkeeping for one incoming message: which 1-based ranges arrived, in merged form. */
+export class ReceivedRanges {
+  #ranges: [number, number][] = [];
+
+  add(start: number, end: number): void {
+    if (end < start) return;
+    const next: [number, number][] = [];
+    let s = start;
+    let e = end;
+    for (const [a, b] of this.#ranges) {
+      if (b + 1 < s || a > e + 1) next.push([a, b]);
+      else { s = Math.min(s, a); e = Math.max(e, b); }
+    }
+    next.push([s, e]);
+    next.sort((x, y) => x[0] - y[0]);
+    this.#ranges = next;
+  }
+
+  /** True when bytes 1..total all arrived (total 0 is complete from the start). */
+  covers(total: number): boolean {
+    if (total === 0) return true;
+    const first = this.#ranges[0];
+    return this.#ranges.length === 1 && first !== undefined && first[0] === 1 && first[1] >= total;
+  }
+
+  /** Highest byte received so far, 0 when none. */
+  get highest(): number {
+    return this.#ranges.reduce((m, r) => Math.max(m, r[1]), 0);
+  }
+}

@@ -1,0 +1,147 @@
+import type { Socket } from 'node:net';
+import { CpmError } from '../errors.ts';
+import { MsrpParser, type ContinuationFlag, type MsrpParserLimits, type MsrpRequestHead, type MsrpResponseHead } from './syntax/msrp-parser.ts';
+import { parseMsrpPath } from './msrp-uri.ts';
+import { serializeResponse } from './syntax/msrp-serializer.ts';
+
+/** Where the body and end of one incoming request go. */
+export interface MsrpBodyHandler {
+  data(chunk: Buffer): void;
+  end(flag: ContinuationFlag): void;
+}
+
+/** Implemented by the endpoint: routes requests to sessions and learns about closes. */
+export interface MsrpConnectionDelegate {
+  request(connection: MsrpConnection, head: MsrpRequestHead): MsrpBodyHandler | undefined;
+  closed(connection: MsrpConnection, error: CpmError): void;
+}
+
+const DISCARD: MsrpBodyHandler = { data: () => {}, end: () => {} };
+
+/**
+ * One TCP or TLS connection: runs the parser over the socket, hands requests to the delegate,
+ * routes responses to the transaction that waits for them, and gives writers backpressure.
+ */
+export class MsrpConnection {
+  readonly socket: Socket;
+  readonly #delegate: MsrpConnectionDelegate;
+  readonly #parser: MsrpParser;
+  readonly #waiters = new Map<string, (head: MsrpResponseHead) => void>();
+  #handler: MsrpBodyHandler = DISCARD;
+  #pauses = 0;
+  #closeError: CpmError | undefined;
+  #drainWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
+  #lingerTimer: NodeJS.Timeout | undefined;
+
+  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}) {
+    this.socket = socket;
+    this.#delegate = delegate;
+    this.#parser = new MsrpParser({
+      head: (head) => {
+        if (head.kind === 'request') {
+          this.#handler = this.#delegate.request(this, head) ?? DISCARD;
+        } else {
+          this.#handler = DISCARD;
+          const waiter = this.#waiters.get(head.transactionId);
+          this.#waiters.delete(head.transactionId);
+          // A response nobody waits for (late, or after Failure-Report: no) is dropped.
+          waiter?.(head);
+        }
+      },
+      body: (data) => this.#handler.data(data),
+      end: (flag) => {
+        const h = this.#handler;
+        this.#handler = DISCARD;
+        h.end(flag);
+      },
+    }, limits);
+    socket.setNoDelay(true);
+    socket.on('data', (data: Buffer) => {
+      if (this.#closeError) return;
+      const r = this.#parser.feed(data);
+      if (r.ok) return;
+      const err = r.error;
+      // RFC 4975 §7.3: a request we cannot understand gets a 400 when we know its transaction;
+      // REPORTs are never answered. We cannot find the next message boundary, so we close.
+      // Without both paths the response could not be addressed, so none is sent.
+      const to = parseMsrpPath(err.paths.to ?? '');
+      const from = parseMsrpPath(err.paths.from ?? '');
+      if (err.transactionId !== undefined && err.method !== undefined && err.method !== 'REPORT' && to.ok && from.ok) {
+        socket.write(serializeResponse({ transactionId: err.transactionId, status: 400, toPath: from.value.slice(0, 1), fromPath: to.value.slice(0, 1) }));
+      }
+      this.close(err);
+    });
+    socket.on('drain', () => this.#flushDrainWaiters());
+    socket.on('error', (e) => { this.#closeError ??= new CpmError('ERR_MSRP_CONNECTION', `MSRP connection error: ${e.message}`, { cause: e }); });
+    socket.on('close', () => {
+      const err = this.#closeError ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed');
+      this.#closeError = err;
+      if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
+      for (const w of this.#drainWaiters) w.reject(err);
+      this.#drainWaiters = [];
+      this.#waiters.clear();
+      this.#delegate.closed(this, err);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closeError !== undefined || this.socket.destroyed;
+  }
+
+  /** Registers the callback for the response to `transactionId` (one response per transaction). */
+  expectResponse(transactionId: string, onResponse: (head: MsrpResponseHead) => void): void {
+    this.#waiters.set(transactionId, onResponse);
+  }
+
+  forgetTransaction(transactionId: string): void {
+    this.#waiters.delete(transactionId);
+  }
+
+  /** Writes buffers back to back in one writev; false means the socket wants a 'drain' first. */
+  write(buffers: readonly Buffer[]): boolean {
+    if (this.closed) return false;
+    if (buffers.length === 1) return this.socket.write(buffers[0]!);
+    this.socket.cork();
+    for (const b of buffers) if (b.length > 0) this.socket.write(b);
+    this.socket.uncork();
+    return !this.socket.writableNeedDrain;
+  }
+
+  /** Resolves once the socket's buffer has drained; rejects if the connection closes first. */
+  waitDrain(): Promise<void> {
+    if (this.#closeError) return Promise.reject(this.#closeError);
+    if (!this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#drainWaiters.push({ resolve, reject }));
+  }
+
+  #flushDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  /** Receive-side backpressure: reads stop while at least one pause is outstanding. */
+  pause(): void {
+    if (this.#pauses++ === 0) this.socket.pause();
+  }
+
+  resume(): void {
+    if (this.#pauses > 0 && --this.#pauses === 0) this.socket.resume();
+  }
+
+  close(error?: CpmError): void {
+    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    // end() lets a queued error response go out; the timer makes sure the socket really goes.
+    this.socket.end();
+    if (!this.socket.destroyed && this.#lingerTimer === undefined) {
+      this.#lingerTimer = setTimeout(() => this.socket.destroy(), 1000);
+      this.#lingerTimer.unref();
+    }
+  }
+
+  /** Drops the connection at once, without flushing. */
+  destroy(error?: CpmError): void {
+    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    this.socket.destroy();
+  }
+}

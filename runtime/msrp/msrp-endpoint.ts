@@ -1,0 +1,197 @@
+import { connect as netConnect, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
+import { CpmError } from '../errors.ts';
+import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
+import { MsrpSession, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
+import { msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
+import { newSessionId } from './random-id.ts';
+import type { MsrpParserLimits, MsrpRequestHead } from './syntax/msrp-parser.ts';
+import { serializeResponse } from './syntax/msrp-serializer.ts';
+
+export interface MsrpEndpointOptions {
+  /** Address to listen on and to write into our URIs. Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (default) picks an ephemeral port. */
+  readonly port?: number;
+  /** Do not listen (active-only use); our URIs then carry the discard port 9. */
+  readonly listen?: boolean;
+  /** TLS server options: the listener speaks TLS and our URIs use msrps. */
+  readonly tls?: TlsOptions;
+  /** Options for outgoing TLS connections to msrps URIs. */
+  readonly tlsClient?: ConnectionOptions;
+  readonly parserLimits?: Partial<MsrpParserLimits>;
+}
+
+// RFC 4975 §7: the methods an endpoint understands; anything else is answered with 501.
+const KNOWN_METHODS = new Set(['SEND', 'REPORT']);
+
+/**
+ * Listens for MSRP connections, owns the sessions, and binds connections to sessions:
+ * the passive side learns a connection's session from the To-Path of its first request.
+ */
+export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
+  readonly host: string;
+  readonly scheme: 'msrp' | 'msrps';
+  readonly #options: MsrpEndpointOptions;
+  readonly #sessions = new Map<string, MsrpSession>();
+  readonly #connections = new Set<MsrpConnection>();
+  readonly #bindings = new Map<MsrpConnection, Set<MsrpSession>>();
+  #server: Server | undefined;
+  #port = 9;
+
+  private constructor(options: MsrpEndpointOptions) {
+    this.#options = options;
+    this.host = options.host ?? '127.0.0.1';
+    this.scheme = options.tls ? 'msrps' : 'msrp';
+  }
+
+  static async create(options: MsrpEndpointOptions = {}): Promise<MsrpEndpoint> {
+    const ep = new MsrpEndpoint(options);
+    if (options.listen !== false) await ep.#listen();
+    return ep;
+  }
+
+  get port(): number { return this.#port; }
+
+  async #listen(): Promise<void> {
+    const onSocket = (socket: Socket) => this.#adopt(socket);
+    const server = this.#options.tls ? createTlsServer(this.#options.tls, onSocket) : createNetServer(onSocket);
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', reject); resolve(); });
+    });
+    const addr = server.address();
+    if (addr !== null && typeof addr === 'object') this.#port = addr.port;
+  }
+
+  #adopt(socket: Socket): MsrpConnection {
+    const conn = new MsrpConnection(socket, this, this.#options.parserLimits);
+    this.#connections.add(conn);
+    return conn;
+  }
+
+  /** A new session with an unguessable id and our URI msrp(s)://host:port/id;tcp. */
+  createSession(options: MsrpSessionOptions = {}): MsrpSession {
+    const id = newSessionId();
+    const uri: MsrpUri = { scheme: this.scheme, host: this.host, port: this.#port, sessionId: id, transport: 'tcp', params: [] };
+    const session = new MsrpSession(this, id, uri, options);
+    this.#sessions.set(id, session);
+    return session;
+  }
+
+  getSession(id: string): MsrpSession | undefined {
+    return this.#sessions.get(id);
+  }
+
+  // MsrpSessionHost -------------------------------------------------------------------------
+
+  async connect(uri: MsrpUri): Promise<MsrpConnection> {
+    const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
+    const port = uri.port ?? 2855;
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s: Socket = uri.scheme === 'msrps'
+        ? tlsConnect({ ...this.#options.tlsClient, host, port }, () => { s.off('error', reject); resolve(s); })
+        : netConnect({ host, port }, () => { s.off('error', reject); resolve(s); });
+      s.once('error', reject);
+    }).catch((e: unknown) => {
+      throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${host}:${port}`, { cause: e });
+    });
+    return this.#adopt(socket);
+  }
+
+  bind(session: MsrpSession, connection: MsrpConnection): void {
+    let set = this.#bindings.get(connection);
+    if (set === undefined) { set = new Set(); this.#bindings.set(connection, set); }
+    set.add(session);
+    session.attach(connection);
+  }
+
+  release(session: MsrpSession): void {
+    this.#sessions.delete(session.id);
+    const conn = session.connection;
+    if (conn === undefined) return;
+    const set = this.#bindings.get(conn);
+    set?.delete(session);
+    // A connection we no longer need for any session is closed (RFC 4975 §5.4 lets either end do so).
+    if (set !== undefined && set.size === 0) { this.#bindings.delete(conn); conn.close(); }
+  }
+
+  // MsrpConnectionDelegate -----------------------------------------------------------------
+
+  request(conn: MsrpConnection, head: MsrpRequestHead): MsrpBodyHandler | undefined {
+    const target = head.headers.toPath[0];
+    const session = target?.sessionId === undefined ? undefined : this.#sessions.get(target.sessionId);
+    // RFC 4975 §7.3: no session matches the To-Path -> 481. REPORTs are never answered (§7.1.2).
+    if (session === undefined) {
+      if (head.method !== 'REPORT') this.#answer(conn, head, 481);
+      return undefined;
+    }
+    // RFC 4975 §5.4 / §10.5: a session is bound to one connection; a request for it arriving
+    // on another connection is refused with 506.
+    const bound = session.connection;
+    if (bound !== undefined && bound !== conn) {
+      if (head.method !== 'REPORT') this.#answer(conn, head, 506);
+      return undefined;
+    }
+    // RFC 4975 §7.3 / §10: an unknown method gets 501.
+    if (!KNOWN_METHODS.has(head.method)) {
+      session.respond(conn, head, 501);
+      return undefined;
+    }
+    // RFC 4975 §7.3: the request must be addressed to our URI and come from the peer's path;
+    // otherwise 403. With matchSessionIdOnly we compare session ids alone (RFC 6714 style),
+    // for SBCs that rewrite host and port.
+    if (!this.#pathsMatch(session, head)) {
+      if (head.method !== 'REPORT') session.respond(conn, head, 403);
+      return undefined;
+    }
+    if (bound === undefined) this.bind(session, conn);
+    return session.handleRequest(conn, head);
+  }
+
+  #pathsMatch(session: MsrpSession, head: MsrpRequestHead): boolean {
+    const to = head.headers.toPath;
+    const from = head.headers.fromPath;
+    const remote = session.remotePath;
+    const local = session.localUri;
+    if (session.options.matchSessionIdOnly) {
+      const sender = from[from.length - 1];
+      const expected = remote?.[remote.length - 1];
+      return to[to.length - 1]?.sessionId === local.sessionId
+        && (expected === undefined || sender?.sessionId === expected.sessionId);
+    }
+    const mine = to[to.length - 1];
+    if (to.length !== 1 || mine === undefined || !msrpUriEquals(mine, local)) return false;
+    // Before SDP told us the peer's path we cannot check From-Path; bind anyway. Relays add
+    // hops in front, so only the last From-Path entry (the sending endpoint) is compared with
+    // the last entry of the peer's a=path.
+    if (remote === undefined) return true;
+    const sender = from[from.length - 1];
+    const expected = remote[remote.length - 1];
+    return sender !== undefined && expected !== undefined && msrpUriEquals(sender, expected);
+  }
+
+  #answer(conn: MsrpConnection, head: MsrpRequestHead, status: number): void {
+    if (head.headers.failureReport === 'no') return;
+    const prev = head.headers.fromPath[0];
+    const me = head.headers.toPath[0];
+    conn.write([serializeResponse({ transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: me === undefined ? [] : [me] })]);
+  }
+
+  closed(conn: MsrpConnection, error: CpmError): void {
+    this.#connections.delete(conn);
+    const set = this.#bindings.get(conn);
+    this.#bindings.delete(conn);
+    for (const s of set ?? []) s.connectionLost(error);
+  }
+
+  /** Closes every session and connection and stops listening. */
+  async close(): Promise<void> {
+    for (const s of [...this.#sessions.values()]) s.close();
+    for (const c of [...this.#connections]) c.destroy();
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,379 @@
+import { CpmError } from '../errors.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
+import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
+import { formatMsrpUri, type MsrpUri } from './msrp-uri.ts';
+import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
+import { newMessageId, newTransactionId } from './random-id.ts';
+import type { ByteRange, FailureReport } from './syntax/msrp-headers.ts';
+import type { ContinuationFlag, MsrpRequestHead } from './syntax/msrp-parser.ts';
+import { serializeReport, serializeRequest, serializeResponse } from './syntax/msrp-serializer.ts';
+
+/** Implemented by the user of a session (the file-transfer layer). All methods optional. */
+export interface MsrpSessionDelegate {
+  /** A new incoming message: return a sink for its bytes, or a rejection status. Default: 415. */
+  onMessageStart?(info: IncomingMessageInfo): MessageSink | MessageRejection;
+  /** Every REPORT for this session (also passed to the message's own onReport). */
+  onReport?(report: MsrpReport): void;
+  /** The session's connection went away (or the session was closed). */
+  onClose?(error: CpmError): void;
+}
+
+export interface MsrpSessionOptions {
+  readonly delegate?: MsrpSessionDelegate;
+  /** INTEROP item 4 / RFC 6714 style: match To-Path/From-Path by session id only. */
+  readonly matchSessionIdOnly?: boolean;
+  /** Incoming messages larger than this are refused with 413 (our a=max-size). */
+  readonly maxMessageSize?: number;
+  /** The peer's a=max-size: caps our chunk size. */
+  readonly peerMaxSize?: number;
+  readonly clock?: Clock;
+  /** Response timeout for the bind SEND of the active side, default 30 s. */
+  readonly transactionTimeoutMs?: number;
+}
+
+/** The endpoint's side of a session: what it needs to route requests and connect. */
+export interface MsrpSessionHost {
+  connect(uri: MsrpUri): Promise<MsrpConnection>;
+  bind(session: MsrpSession, connection: MsrpConnection): void;
+  release(session: MsrpSession): void;
+}
+
+type Incoming = {
+  readonly info: IncomingMessageInfo;
+  readonly sink: MessageSink;
+  readonly ranges: ReceivedRanges;
+  total: number | undefined;
+  sawLast: boolean;
+  failed: boolean;
+  pending: Set<Promise<void>>;
+  fromPath: readonly MsrpUri[];
+};
+
+function isRejection(x: MessageSink | MessageRejection): x is MessageRejection {
+  return typeof (x as MessageRejection).reject === 'number';
+}
+
+const DISCARD: MsrpBodyHandler = { data: () => {}, end: () => {} };
+
+/**
+ * One MSRP session (RFC 4975 §5): our URI, the peer's path, at most one bound connection,
+ * outgoing messages multiplexed by a send loop and incoming messages delivered to sinks.
+ */
+export class MsrpSession {
+  readonly id: string;
+  readonly localUri: MsrpUri;
+  readonly options: MsrpSessionOptions;
+  readonly clock: Clock;
+  #remotePath: readonly MsrpUri[] | undefined;
+  #connection: MsrpConnection | undefined;
+  readonly #host: MsrpSessionHost;
+  readonly #outgoing = new Map<string, OutgoingMessage>();
+  #queue: OutgoingMessage[] = [];
+  readonly #incoming = new Map<string, Incoming>();
+  readonly #rejected = new Map<string, number>();
+  #pumping = false;
+  #wakeup: (() => void) | undefined;
+  #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
+  #closed: CpmError | undefined;
+
+  constructor(host: MsrpSessionHost, id: string, localUri: MsrpUri, options: MsrpSessionOptions = {}) {
+    this.#host = host;
+    this.id = id;
+    this.localUri = localUri;
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get localUriText(): string { return formatMsrpUri(this.localUri); }
+  get remotePath(): readonly MsrpUri[] | undefined { return this.#remotePath; }
+  get connection(): MsrpConnection | undefined { return this.#connection; }
+
+  /** The peer's a=path, learnt from SDP; needed before sending and for path checks. */
+  setRemotePath(path: readonly MsrpUri[]): void {
+    this.#remotePath = path;
+  }
+
+  // RFC 4975 §5.4: the active side opens the connection to the first URI of the peer's path
+  // and sends a SEND at once (a bodiless one is fine) so the passive side can bind it.
+  async connect(): Promise<void> {
+    const path = this.#remotePath;
+    const first = path?.[0];
+    if (path === undefined || first === undefined) throw new CpmError('ERR_MSRP_NO_PATH', 'remote path not set');
+    const conn = await this.#host.connect(first);
+    this.#host.bind(this, conn);
+    const tid = newTransactionId();
+    const timeoutMs = this.options.transactionTimeoutMs ?? 30_000;
+    await new Promise<void>((resolve, reject) => {
+      const cancel = this.clock.schedule(timeoutMs, () => {
+        conn.forgetTransaction(tid);
+        reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', 'no response to the binding SEND'));
+      });
+      conn.expectResponse(tid, (head) => {
+        cancel();
+        if (head.status === 200) resolve();
+        else reject(new CpmError('ERR_MSRP_BIND', `binding SEND refused: ${head.status} ${head.comment ?? ''}`.trim()));
+      });
+      conn.write(serializeRequest({ transactionId: tid, method: 'SEND', toPath: path, fromPath: [this.localUri], messageId: newMessageId(), byteRange: { start: 1, end: 0, total: 0 } }));
+    });
+  }
+
+  /** Passive side: resolves when the peer's first request bound a connection to us. */
+  waitBound(): Promise<void> {
+    if (this.#connection !== undefined) return Promise.resolve();
+    if (this.#closed) return Promise.reject(this.#closed);
+    return new Promise((resolve, reject) => this.#boundWaiters.push({ resolve, reject }));
+  }
+
+  /** Called by the endpoint when a connection becomes this session's. */
+  attach(connection: MsrpConnection): void {
+    this.#connection = connection;
+    const waiters = this.#boundWaiters;
+    this.#boundWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  /** Sends one message; returns at once, progress and outcome are on the returned object. */
+  send(source: MessageSource, options: OutgoingMessageOptions): OutgoingMessage {
+    const message = new OutgoingMessage(source, options.messageId ?? newMessageId(), options, this.options.peerMaxSize);
+    if (this.#closed) {
+      message.fail(this.#closed);
+      return message;
+    }
+    this.#outgoing.set(message.messageId, message);
+    this.#queue.push(message);
+    void this.#pump();
+    return message;
+  }
+
+  // RFC 4975 §7.1.1: several messages may be in progress on a session; chunks of different
+  // messages interleave. The loop sends one chunk at a time, round-robin over the messages
+  // whose window has room, so a large message yields to a new one at every chunk boundary.
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (;;) {
+        this.#queue = this.#queue.filter((m) => !m.finishedSending);
+        if (this.#queue.length === 0 || this.#closed) return;
+        const conn = this.#connection;
+        const path = this.#remotePath;
+        if (conn === undefined || path === undefined) {
+          await new Promise<void>((r) => { this.#wakeup = r; void this.waitBound().then(r, r); });
+          continue;
+        }
+        const index = this.#queue.findIndex((m) => m.ready());
+        const message = this.#queue[index];
+        if (message === undefined) {
+          await new Promise<void>((r) => { this.#wakeup = r; });
+          continue;
+        }
+        this.#queue.splice(index, 1);
+        this.#queue.push(message);
+        await message.sendNextChunk({ connection: conn, toPath: path, fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #wake(): void {
+    const w = this.#wakeup;
+    this.#wakeup = undefined;
+    w?.();
+  }
+
+  /** Called by the endpoint for every request routed to this session. */
+  handleRequest(conn: MsrpConnection, head: MsrpRequestHead): MsrpBodyHandler | undefined {
+    if (head.method === 'REPORT') {
+      this.#handleReport(head);
+      return undefined;
+    }
+    return this.#handleSend(conn, head);
+  }
+
+  // RFC 4975 §7.1.2: a REPORT is delivered to whoever sent the message and never answered.
+  #handleReport(head: MsrpRequestHead): void {
+    const h = head.headers;
+    if (h.messageId === undefined) return;
+    const report: MsrpReport = { messageId: h.messageId, byteRange: h.byteRange, status: h.status };
+    this.#outgoing.get(h.messageId)?.handleReport(report);
+    this.options.delegate?.onReport?.(report);
+  }
+
+  // RFC 4975 §7.2: responses go back one hop and depend on Failure-Report: `no` means never
+  // answer, `partial` means answer errors only, `yes` (the default) means always answer.
+  respond(conn: MsrpConnection, head: MsrpRequestHead, status: number, comment?: string): void {
+    const fr: FailureReport = head.headers.failureReport ?? 'yes';
+    if (fr === 'no' || (fr === 'partial' && status === 200)) return;
+    const prev = head.headers.fromPath[0];
+    conn.write([serializeResponse({
+      transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: [this.localUri],
+      ...(comment === undefined ? {} : { comment }),
+    })]);
+  }
+
+  #handleSend(conn: MsrpConnection, head: MsrpRequestHead): MsrpBodyHandler {
+    const h = head.headers;
+    // RFC 4975 §7.1 / §5.4: a SEND without content (the binding SEND, keep-alives) only gets its 200.
+    if (!head.hasBody && h.contentType === undefined) {
+      return { data: () => {}, end: () => this.respond(conn, head, 200) };
+    }
+    // RFC 4975 §7.3: a SEND carrying content must name its message.
+    const messageId = h.messageId;
+    if (messageId === undefined) {
+      this.respond(conn, head, 400, 'Missing Message-ID');
+      return DISCARD;
+    }
+    const range: ByteRange = h.byteRange ?? { start: 1, end: '*', total: '*' };
+    // RFC 4975 §7.3.1: the range must fit the declared total; a receiver cannot place bytes
+    // beyond it, so such a chunk is refused as malformed.
+    if (range.total !== '*' && range.end !== '*' && range.end > range.total) {
+      this.respond(conn, head, 400, 'Byte-Range beyond total');
+      return DISCARD;
+    }
+    const previouslyRejected = this.#rejected.get(messageId);
+    if (previouslyRejected !== undefined) {
+      this.respond(conn, head, previouslyRejected);
+      return DISCARD;
+    }
+    let msg = this.#incoming.get(messageId);
+    if (msg === undefined) {
+      const created = this.#startIncoming(conn, head, messageId, range);
+      if (created === undefined) return DISCARD;
+      msg = created;
+    }
+    return this.#chunkHandler(conn, head, msg, range);
+  }
+
+  #startIncoming(conn: MsrpConnection, head: MsrpRequestHead, messageId: string, range: ByteRange): Incoming | undefined {
+    const h = head.headers;
+    const size = range.total === '*' ? undefined : range.total;
+    const max = this.options.maxMessageSize;
+    // RFC 4975 §7.3 / §10.5: 413 tells the sender to stop sending this message.
+    if (max !== undefined && size !== undefined && size > max) {
+      this.#rejected.set(messageId, 413);
+      this.respond(conn, head, 413);
+      return undefined;
+    }
+    const info: IncomingMessageInfo = {
+      messageId, contentType: h.contentType, size, successReport: h.successReport === 'yes',
+      failureReport: h.failureReport ?? 'yes', headers: h,
+    };
+    const decision = this.options.delegate?.onMessageStart?.(info) ?? { reject: 415 };
+    if (isRejection(decision)) {
+      this.#rejected.set(messageId, decision.reject);
+      this.respond(conn, head, decision.reject, decision.comment);
+      return undefined;
+    }
+    const msg: Incoming = {
+      info, sink: decision, ranges: new ReceivedRanges(), total: size, sawLast: false, failed: false,
+      pending: new Set(), fromPath: h.fromPath,
+    };
+    this.#incoming.set(messageId, msg);
+    return msg;
+  }
+
+  #chunkHandler(conn: MsrpConnection, head: MsrpRequestHead, msg: Incoming, range: ByteRange): MsrpBodyHandler {
+    if (range.total !== '*') msg.total = range.total;
+    let position = range.start;
+    let answered = false;
+    const max = this.options.maxMessageSize;
+    const failWith = (status: number) => {
+      if (msg.failed) return;
+      msg.failed = true;
+      this.#rejected.set(msg.info.messageId, status);
+      this.#incoming.delete(msg.info.messageId);
+      if (!answered) { answered = true; this.respond(conn, head, status); }
+      void Promise.all(msg.pending).finally(() => msg.sink.end('#')).catch(() => {});
+    };
+    return {
+      data: (chunk) => {
+        if (msg.failed) return;
+        const at = position;
+        position += chunk.length;
+        if (max !== undefined && position - 1 > max) { failWith(413); return; }
+        if (range.end !== '*' && position - 1 > range.end) { failWith(400); return; }
+        msg.ranges.add(at, position - 1);
+        let result: void | Promise<void>;
+        try { result = msg.sink.write(at, chunk); } catch { failWith(413); return; }
+        if (result instanceof Promise) {
+          // Sink backpressure: stop reading the socket until the sink caught up.
+          conn.pause();
+          const p: Promise<void> = result.then(
+            () => { msg.pending.delete(p); conn.resume(); },
+            () => { msg.pending.delete(p); conn.resume(); failWith(413); },
+          );
+          msg.pending.add(p);
+        }
+      },
+      end: (flag: ContinuationFlag) => {
+        if (msg.failed) return;
+        // RFC 4975 §7.1: '#' means the sender gave the message up.
+        if (flag === '#') {
+          this.#incoming.delete(msg.info.messageId);
+          answered = true;
+          this.respond(conn, head, 200);
+          msg.failed = true;
+          void Promise.all(msg.pending).finally(() => msg.sink.end('#')).catch(() => {});
+          return;
+        }
+        if (flag === '$') {
+          msg.sawLast = true;
+          if (msg.total === undefined) msg.total = position - 1;
+        }
+        void Promise.all(msg.pending).then(() => {
+          if (msg.failed) return;
+          answered = true;
+          this.respond(conn, head, 200);
+          this.#maybeCompleteIncoming(conn, msg);
+        });
+      },
+    };
+  }
+
+  #maybeCompleteIncoming(conn: MsrpConnection, msg: Incoming): void {
+    const total = msg.total;
+    if (!msg.sawLast || total === undefined || !msg.ranges.covers(total)) return;
+    if (!this.#incoming.has(msg.info.messageId)) return;
+    this.#incoming.delete(msg.info.messageId);
+    void Promise.resolve()
+      .then(() => msg.sink.end('$'))
+      .then(() => {
+        // RFC 4975 §7.1.2: with Success-Report: yes the receiver confirms the whole message in
+        // one REPORT whose Byte-Range covers all of it and whose Status is 000 200.
+        if (!msg.info.successReport || conn.closed) return;
+        conn.write([serializeReport({
+          transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
+          byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: 200, reason: 'OK' },
+        })]);
+      }, () => {});
+  }
+
+  /** The bound connection closed: every message in progress on it fails. */
+  connectionLost(error: CpmError): void {
+    this.#connection = undefined;
+    for (const m of this.#outgoing.values()) m.fail(error);
+    for (const msg of this.#incoming.values()) {
+      msg.failed = true;
+      void Promise.resolve().then(() => msg.sink.end('#')).catch(() => {});
+    }
+    this.#incoming.clear();
+    const waiters = this.#boundWaiters;
+    this.#boundWaiters = [];
+    for (const w of waiters) w.reject(error);
+    this.#wake();
+    this.options.delegate?.onClose?.(error);
+  }
+
+  /** Ends the session: fails what is in progress and releases it from the endpoint. */
+  close(): void {
+    if (this.#closed) return;
+    const err = new CpmError('ERR_MSRP_SESSION_CLOSED', `MSRP session ${this.id} closed`);
+    this.#closed = err;
+    const conn = this.#connection;
+    this.#host.release(this);
+    if (conn !== undefined) this.connectionLost(err);
+    else for (const w of this.#boundWaiters.splice(0)) w.reject(err);
+  }
+}

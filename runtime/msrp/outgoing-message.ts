@@ -1,0 +1,288 @@
+import { CpmError } from '../errors.ts';
+import type { Clock, CancelTimer } from './clock.ts';
+import type { MsrpConnection } from './msrp-connection.ts';
+import type { MsrpUri } from './msrp-uri.ts';
+import type { ByteRange, FailureReport, StatusHeader } from './syntax/msrp-headers.ts';
+import type { ContinuationFlag, MsrpResponseHead } from './syntax/msrp-parser.ts';
+import { chooseTransactionId, serializeEndLine, serializeRequestHead } from './syntax/msrp-serializer.ts';
+
+/** A REPORT received for one of our messages (RFC 4975 §7.1.2). */
+export interface MsrpReport {
+  readonly messageId: string;
+  readonly byteRange: ByteRange | undefined;
+  readonly status: StatusHeader | undefined;
+}
+
+/** An error response (or local 408) that failed a message. */
+export class MsrpStatusError extends CpmError {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(status === 408 ? 'ERR_MSRP_TRANSACTION_TIMEOUT' : 'ERR_MSRP_STATUS', message);
+    this.name = 'MsrpStatusError';
+    this.status = status;
+  }
+}
+
+export type MessageSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export interface OutgoingMessageOptions {
+  /** Total size in bytes; the source must yield exactly this many. */
+  readonly size: number;
+  readonly contentType: string;
+  readonly messageId?: string;
+  /** Ask for a success REPORT once the whole message arrived (Success-Report: yes). */
+  readonly successReport?: boolean;
+  /** Default `yes`: a 200 per chunk. `partial`: errors only. `no`: nothing comes back. */
+  readonly failureReport?: FailureReport;
+  /** Bytes per chunk, default 64 KiB; capped by the session's peer max-size. */
+  readonly chunkSize?: number;
+  /** Chunks sent but not yet answered, at most (Failure-Report: yes only). Default 32. */
+  readonly window?: number;
+  /** Default 30 s (RFC 4975 §7.1 transaction timeout). */
+  readonly transactionTimeoutMs?: number;
+  readonly onReport?: (report: MsrpReport) => void;
+}
+
+export interface OutgoingMessageResult {
+  readonly messageId: string;
+  readonly bytes: number;
+}
+
+/** What the session lends a message to send on. */
+export interface OutgoingLink {
+  readonly connection: MsrpConnection;
+  readonly toPath: readonly MsrpUri[];
+  readonly fromPath: readonly MsrpUri[];
+  readonly clock: Clock;
+  /** Tells the session's send loop that this message may be able to send again. */
+  wake(): void;
+}
+
+/** Pulls exactly-sized runs of bytes out of any iterable of byte arrays, without copying. */
+class ChunkReader {
+  readonly #it: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  #left: Buffer | undefined;
+
+  constructor(source: MessageSource) {
+    this.#it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  }
+
+  async read(n: number): Promise<Buffer[]> {
+    const pieces: Buffer[] = [];
+    let got = 0;
+    while (got < n) {
+      if (this.#left === undefined) {
+        const r = await this.#it.next();
+        if (r.done) break;
+        const v = r.value;
+        const b = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+        if (b.length === 0) continue;
+        this.#left = b;
+      }
+      const take = Math.min(n - got, this.#left.length);
+      pieces.push(this.#left.subarray(0, take));
+      this.#left = take === this.#left.length ? undefined : this.#left.subarray(take);
+      got += take;
+    }
+    return pieces;
+  }
+
+  async close(): Promise<void> {
+    await this.#it.return?.();
+  }
+}
+
+/**
+ * One message being sent as SEND chunks (RFC 4975 §7.1). The session's send loop calls
+ * sendNextChunk() while ready() holds; responses and REPORTs are routed back here.
+ */
+export class OutgoingMessage {
+  readonly messageId: string;
+  readonly size: number;
+  readonly done: Promise<OutgoingMessageResult>;
+  readonly #options: OutgoingMessageOptions;
+  readonly #chunkSize: number;
+  readonly #window: number;
+  readonly #failureReport: FailureReport;
+  readonly #reader: ChunkReader;
+  readonly #inflight = new Map<string, CancelTimer>();
+  readonly #tids = new Set<string>();
+  #link: OutgoingLink | undefined;
+  #offset = 0;
+  #acked = 0;
+  #allWritten = false;
+  #chunkInProgress = false;
+  /** Between writing a chunk's head and its end-line. */
+  #writing = false;
+  #settled = false;
+  #resolve!: (r: OutgoingMessageResult) => void;
+  #reject!: (e: CpmError) => void;
+
+  constructor(source: MessageSource, messageId: string, options: OutgoingMessageOptions, maxChunk: number | undefined) {
+    if (!Number.isSafeInteger(options.size) || options.size < 0) throw new CpmError('ERR_INVALID_ARG_VALUE', 'size must be a non-negative integer');
+    this.messageId = messageId;
+    this.size = options.size;
+    this.#options = options;
+    const wanted = options.chunkSize ?? 64 * 1024;
+    this.#chunkSize = Math.max(1, maxChunk === undefined ? wanted : Math.min(wanted, maxChunk));
+    this.#window = Math.max(1, options.window ?? 32);
+    this.#failureReport = options.failureReport ?? 'yes';
+    this.#reader = new ChunkReader(Buffer.isBuffer(source) ? [source] : source);
+    this.done = new Promise((resolve, reject) => { this.#resolve = resolve; this.#reject = reject; });
+    // The caller may only listen for reports; a failure must not become an unhandled rejection.
+    this.done.catch(() => {});
+  }
+
+  get bytesSent(): number { return this.#offset; }
+  get bytesAcknowledged(): number { return this.#acked; }
+  get settled(): boolean { return this.#settled; }
+
+  /** The send loop drops a message once everything is written or it failed. */
+  get finishedSending(): boolean { return this.#settled || this.#allWritten; }
+
+  /** True when a chunk may go now: not finished, and the window of unanswered chunks has room. */
+  ready(): boolean {
+    return !this.finishedSending && !this.#chunkInProgress && this.#inflight.size < this.#window;
+  }
+
+  async sendNextChunk(link: OutgoingLink): Promise<void> {
+    this.#link = link;
+    this.#chunkInProgress = true;
+    try {
+      await this.#sendChunk(link);
+    } catch (e) {
+      this.fail(e instanceof CpmError ? e : new CpmError('ERR_MSRP_SOURCE', 'reading the message source failed', { cause: e }));
+    } finally {
+      this.#chunkInProgress = false;
+    }
+  }
+
+  async #sendChunk(link: OutgoingLink): Promise<void> {
+    const start = this.#offset;
+    const want = Math.min(this.#chunkSize, this.size - start);
+    const pieces = want > 0 ? await this.#reader.read(want) : [];
+    if (this.#settled) return;
+    const got = pieces.reduce((n, p) => n + p.length, 0);
+    if (got < want) {
+      this.fail(new CpmError('ERR_MSRP_SOURCE_SIZE', `source ended after ${start + got} of ${this.size} bytes`));
+      return;
+    }
+    const last = start + got === this.size;
+    if (last && (await this.#reader.read(1)).length > 0) {
+      this.fail(new CpmError('ERR_MSRP_SOURCE_SIZE', `source yields more than ${this.size} bytes`));
+      return;
+    }
+    if (this.#settled) return;
+    const conn = link.connection;
+    // RFC 4975 §7.1: the end-line of this chunk must not occur in its body.
+    const tid = chooseTransactionId(pieces);
+    const byteRange = { start: start + 1, end: start + got, total: this.size };
+    const head = serializeRequestHead({
+      transactionId: tid, method: 'SEND', toPath: link.toPath, fromPath: link.fromPath,
+      messageId: this.messageId, byteRange,
+      ...(this.#options.successReport ? { successReport: 'yes' as const } : {}),
+      ...(this.#failureReport === 'yes' ? {} : { failureReport: this.#failureReport }),
+      contentType: this.#options.contentType,
+    });
+    this.#track(tid, got, link);
+    this.#offset = start + got;
+    // Pieces are written one by one so that a 413 or abort arriving while the socket is
+    // backed up can still end this chunk early with '#' (RFC 4975 §7.1.1 / §10.5).
+    let flag: ContinuationFlag = last ? '$' : '+';
+    this.#writing = true;
+    conn.write([head, ...(pieces.length > 0 ? [pieces[0]!] : [])]);
+    for (let i = 1; i < pieces.length; i++) {
+      if (conn.socket.writableNeedDrain) await conn.waitDrain();
+      if (this.#settled) { flag = '#'; break; }
+      conn.write([pieces[i]!]);
+    }
+    if (this.#settled) flag = '#';
+    conn.write([serializeEndLine(tid, flag, true)]);
+    this.#writing = false;
+    if (flag !== '#' && last) {
+      this.#allWritten = true;
+      this.#maybeComplete();
+    }
+    if (conn.socket.writableNeedDrain) await conn.waitDrain();
+  }
+
+  #track(tid: string, bytes: number, link: OutgoingLink): void {
+    if (this.#failureReport === 'no') return;
+    this.#tids.add(tid);
+    link.connection.expectResponse(tid, (head) => this.#onResponse(tid, bytes, head));
+    if (this.#failureReport !== 'yes') return;
+    // RFC 4975 §7.1: a SEND that gets no response in time counts as failed with a local 408.
+    const timeoutMs = this.#options.transactionTimeoutMs ?? 30_000;
+    this.#inflight.set(tid, link.clock.schedule(timeoutMs, () => {
+      this.fail(new MsrpStatusError(408, `no response to SEND ${tid} within ${timeoutMs} ms`));
+    }));
+  }
+
+  #onResponse(tid: string, bytes: number, head: MsrpResponseHead): void {
+    this.#tids.delete(tid);
+    this.#inflight.get(tid)?.();
+    this.#inflight.delete(tid);
+    if (this.#settled) return;
+    if (head.status === 200) {
+      this.#acked += bytes;
+      this.#maybeComplete();
+      this.#link?.wake();
+      return;
+    }
+    // RFC 4975 §7.2 / §10: any other status fails the message; 413 in particular means the
+    // receiver wants no more of it, so no further chunk goes and one in flight ends with '#'.
+    const why = head.comment === undefined ? `${head.status}` : `${head.status} ${head.comment}`;
+    this.fail(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${why}`));
+  }
+
+  #maybeComplete(): void {
+    if (this.#settled || !this.#allWritten || this.#inflight.size > 0) return;
+    this.#settled = true;
+    this.#cleanup();
+    this.#resolve({ messageId: this.messageId, bytes: this.size });
+  }
+
+  /** Called by the session when a REPORT names this message. */
+  handleReport(report: MsrpReport): void {
+    this.#options.onReport?.(report);
+  }
+
+  /** Fails the message (error response, timeout, dropped connection, abort). */
+  fail(error: CpmError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#cleanup();
+    this.#reject(error);
+    this.#link?.wake();
+  }
+
+  /**
+   * Stops sending. A chunk being written ends with '#'; between chunks we send an empty
+   * chunk ending with '#' so the receiver learns of the abort (RFC 4975 §7.1).
+   */
+  abort(): void {
+    if (this.#settled) return;
+    const link = this.#link;
+    const between = !this.#writing && !this.#allWritten && this.#offset > 0;
+    this.fail(new CpmError('ERR_MSRP_ABORTED', `message ${this.messageId} aborted`));
+    if (link === undefined || !between || link.connection.closed) return;
+    const tid = chooseTransactionId([]);
+    link.connection.write([
+      serializeRequestHead({
+        transactionId: tid, method: 'SEND', toPath: link.toPath, fromPath: link.fromPath, messageId: this.messageId,
+        byteRange: { start: this.#offset + 1, end: this.#offset, total: this.size }, failureReport: 'no',
+        contentType: this.#options.contentType,
+      }),
+      serializeEndLine(tid, '#', true),
+    ]);
+  }
+
+  #cleanup(): void {
+    for (const cancel of this.#inflight.values()) cancel();
+    this.#inflight.clear();
+    const conn = this.#link?.connection;
+    for (const tid of this.#tids) conn?.forgetTransaction(tid);
+    this.#tids.clear();
+    void this.#reader.close().catch(() => {});
+  }
+}
