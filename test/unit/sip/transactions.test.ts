@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createFakeClock,
+  createRequest,
+  createResponseTo,
+  defaultTimerValues,
+  SipHeaders,
+  TransactionLayer,
+  type FakeClock,
+  type SipMessage,
+  type SipRequest,
+  type SipTransport,
+} from '../../../runtime/sip/index.ts';
+
+/** A transport that records what is sent, stamped with the fake clock's time. */
+function recordingTransport(clock: FakeClock, reliable = false): { transport: SipTransport; sent: { at: number; message: SipMessage }[] } {
+  const sent: { at: number; message: SipMessage }[] = [];
+  const transport: SipTransport = {
+    protocol: reliable ? 'TCP' : 'UDP',
+    reliable,
+    secure: false,
+    local: { host: '127.0.0.1', port: 5060 },
+    advertisedHost: '127.0.0.1',
+    send: (message) => {
+      sent.push({ at: clock.now(), message });
+      return Promise.resolve();
+    },
+    onMessage: () => undefined,
+    onDiagnostic: () => undefined,
+    close: () => Promise.resolve(),
+  };
+  return { transport, sent };
+}
+
+const request = (method: string, branch = 'z9hG4bKtest1'): SipRequest =>
+  createRequest(
+    method,
+    'sip:bob@127.0.0.1',
+    new SipHeaders()
+      .append('Via', `SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}`)
+      .append('From', '<sip:alice@127.0.0.1>;tag=a1')
+      .append('To', '<sip:bob@127.0.0.1>')
+      .append('Call-ID', 'tx-test')
+      .append('CSeq', `1 ${method}`)
+      .append('Max-Forwards', '70'),
+  );
+
+const setup = (reliable = false) => {
+  const clock = createFakeClock();
+  const { transport, sent } = recordingTransport(clock, reliable);
+  const layer = new TransactionLayer({ clock, timers: defaultTimerValues, send: (m, t) => t.send(m, { host: '127.0.0.1', port: 5060 }) });
+  const events: string[] = [];
+  const user = {
+    onResponse: (r: { status: number }) => events.push(`response ${r.status}`),
+    onTimeout: () => events.push(`timeout@${clock.now()}`),
+    onTransportError: () => events.push('transport-error'),
+  };
+  return { clock, transport, sent, layer, events, user };
+};
+const source = (transport: SipTransport) => ({ host: '127.0.0.1', port: 5070, transport });
+
+describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
+  it('retransmits on Timer A (T1 doubling) and times out on Timer B (64*T1)', () => {
+    const { clock, transport, sent, layer, events, user } = setup();
+    layer.sendRequest(request('INVITE'), transport, { host: '127.0.0.1', port: 5060 }, user);
+    clock.advance(32_000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500, 7500, 15500, 31500]);
+    expect(events).toEqual(['timeout@32000']);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('sends no retransmissions over a reliable transport', () => {
+    const { clock, transport, sent, layer, events, user } = setup(true);
+    layer.sendRequest(request('INVITE'), transport, { host: '127.0.0.1', port: 5060 }, user);
+    clock.advance(40_000);
+    expect(sent).toHaveLength(1);
+    expect(events).toEqual(['timeout@32000']);
+  });
+
+  it('ACKs a non-2xx itself, absorbs its retransmission with the same ACK, and ends after Timer D', () => {
+    const { clock, transport, sent, layer, events, user } = setup();
+    const invite = request('INVITE');
+    layer.sendRequest(invite, transport, { host: '127.0.0.1', port: 5060 }, user);
+    layer.receiveResponse(createResponseTo(invite, 180, { toTag: 'b1' }));
+    clock.advance(2000);
+    expect(sent).toHaveLength(1); // provisional stopped Timer A
+    const busy = createResponseTo(invite, 486, { toTag: 'b1' });
+    layer.receiveResponse(busy);
+    expect(events).toEqual(['response 180', 'response 486']);
+    const ack = sent[1]!.message as SipRequest;
+    expect(ack.method).toBe('ACK');
+    expect(ack.headers.get('CSeq')).toBe('1 ACK');
+    expect(ack.headers.get('To')).toBe('<sip:bob@127.0.0.1>;tag=b1');
+    expect(ack.headers.get('Via')).toBe(invite.headers.get('Via'));
+    layer.receiveResponse(busy);
+    expect(sent).toHaveLength(3);
+    expect(events).toHaveLength(2);
+    clock.advance(32_000);
+    expect(layer.size.clients).toBe(0);
+  });
+
+  it('passes 2xx and its retransmissions up without ACKing (Accepted, RFC 6026)', () => {
+    const { clock, transport, sent, layer, events, user } = setup();
+    const invite = request('INVITE');
+    layer.sendRequest(invite, transport, { host: '127.0.0.1', port: 5060 }, user);
+    const ok = createResponseTo(invite, 200, { toTag: 'b2' });
+    layer.receiveResponse(ok);
+    layer.receiveResponse(ok);
+    expect(events).toEqual(['response 200', 'response 200']);
+    expect(sent).toHaveLength(1);
+    clock.advance(32_000);
+    expect(layer.receiveResponse(ok)).toBe(false);
+  });
+});
+
+describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
+  it('retransmits on Timer E capped at T2 and times out on Timer F', () => {
+    const { clock, transport, sent, layer, events, user } = setup();
+    layer.sendRequest(request('OPTIONS'), transport, { host: '127.0.0.1', port: 5060 }, user);
+    clock.advance(32_000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    expect(events).toEqual(['timeout@32000']);
+  });
+
+  it('uses T2 after a provisional, then waits T4 (Timer K) in Completed', () => {
+    const { clock, transport, sent, layer, events, user } = setup();
+    const bye = request('BYE');
+    layer.sendRequest(bye, transport, { host: '127.0.0.1', port: 5060 }, user);
+    layer.receiveResponse(createResponseTo(bye, 100));
+    clock.advance(500);
+    clock.advance(4000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 4500]);
+    layer.receiveResponse(createResponseTo(bye, 200));
+    layer.receiveResponse(createResponseTo(bye, 200));
+    expect(events).toEqual(['response 100', 'response 200']);
+    clock.advance(4999);
+    expect(layer.size.clients).toBe(1);
+    clock.advance(1);
+    expect(layer.size.clients).toBe(0);
+  });
+});
+
+describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
+  it('sends 100 Trying, retransmits a non-2xx on Timer G and gives up on Timer H', () => {
+    const { clock, transport, sent, layer } = setup();
+    const invite = request('INVITE');
+    let ackTimeout = -1;
+    const tx = layer.createServerTransaction(invite, source(transport), { onAckTimeout: () => (ackTimeout = clock.now()) });
+    expect(sent.map((s) => (s.message.kind === 'response' ? s.message.status : 0))).toEqual([100]);
+    tx.receiveRequest(invite); // retransmitted INVITE -> 100 again
+    expect(sent).toHaveLength(2);
+    tx.respond(createResponseTo(invite, 486, { toTag: 's1' }));
+    clock.advance(32_000);
+    const finals = sent.filter((s) => s.message.kind === 'response' && s.message.status === 486).map((s) => s.at);
+    expect(finals).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    expect(ackTimeout).toBe(32_000);
+  });
+
+  it('stops Timer G on ACK and ends after Timer I (T4)', () => {
+    const { clock, transport, sent, layer } = setup();
+    const invite = request('INVITE');
+    const tx = layer.createServerTransaction(invite, source(transport));
+    tx.respond(createResponseTo(invite, 603, { toTag: 's2' }));
+    clock.advance(600);
+    const ack = request('ACK');
+    expect(layer.findServerTransaction(ack)).toBe(tx);
+    tx.receiveRequest(ack);
+    expect(tx.state).toBe('confirmed');
+    const count = sent.length;
+    clock.advance(5000);
+    expect(sent).toHaveLength(count);
+    expect(tx.state).toBe('terminated');
+  });
+
+  it('absorbs INVITE retransmissions while Accepted after a 2xx', () => {
+    const { clock, transport, sent, layer } = setup();
+    const invite = request('INVITE');
+    const tx = layer.createServerTransaction(invite, source(transport));
+    tx.respond(createResponseTo(invite, 200, { toTag: 's3' }));
+    tx.receiveRequest(invite);
+    expect(sent).toHaveLength(2);
+    expect(tx.state).toBe('accepted');
+    clock.advance(32_000);
+    expect(tx.state).toBe('terminated');
+  });
+});
+
+describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
+  it('answers retransmissions with the last response and ends after Timer J', () => {
+    const { clock, transport, sent, layer } = setup();
+    const bye = request('BYE');
+    const tx = layer.createServerTransaction(bye, source(transport));
+    tx.receiveRequest(bye);
+    expect(sent).toHaveLength(0); // Trying absorbs
+    tx.respond(createResponseTo(bye, 200));
+    tx.receiveRequest(bye);
+    expect(sent).toHaveLength(2);
+    clock.advance(31_999);
+    expect(tx.state).toBe('completed');
+    clock.advance(1);
+    expect(tx.state).toBe('terminated');
+    expect(layer.findServerTransaction(bye)).toBeUndefined();
+  });
+});
