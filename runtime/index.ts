@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './procedure/index.ts';
 export * from './sdp/index.ts';
 export * from './files/index.ts';
+export * from './sip/index.ts';
