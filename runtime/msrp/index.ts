@@ -1,0 +1,55 @@
+/**
+ * MSRP (RFC 4975) with RFC 4976 relay hooks: the public API of runtime/msrp.
+ *
+ * Syntax (no I/O):
+ *   parseMsrpUri(text): Result<MsrpUri>, formatMsrpUri(uri), msrpUriEquals(a, b) (§6.1),
+ *   parseMsrpPath(value): Result<MsrpUri[]>, formatMsrpPath(path)
+ *   new MsrpParser(sink, limits?).feed(buf): Result<void, MsrpParseError>
+ *     sink = { head(MsrpHead), body(Buffer zero-copy slice), end('$' | '+' | '#') }
+ *     limits = { maxLineLength, maxHeaderCount, maxHeadBytes } -> ERR_MSRP_PARSE with reason and offset
+ *   serializeRequestHead(init), serializeEndLine(tid, flag, afterBody), serializeRequest(init, body[], flag),
+ *   serializeResponse(init), serializeReport(init), chooseTransactionId(body[]), statusComment(status)
+ *
+ * Sessions (node:net / node:tls):
+ *   const ep = await MsrpEndpoint.create({ host?, port?: 0, tls?, tlsClient?, parserLimits? })
+ *   const s = ep.createSession({ delegate?, matchSessionIdOnly?, maxMessageSize?, peerMaxSize?, clock? })
+ *   s.localUri (our a=path), s.setRemotePath(peerPath)
+ *   active: await s.connect()   passive: await s.waitBound()
+ *   const m = s.send(source, { size, contentType, successReport?, failureReport?, chunkSize?, window?,
+ *                              transactionTimeoutMs?, onReport? })
+ *   await m.done -> { messageId, bytes }; m.abort(); m.bytesSent; m.bytesAcknowledged
+ *   Failures reject m.done with CpmError codes ERR_MSRP_STATUS (MsrpStatusError.status),
+ *   ERR_MSRP_TRANSACTION_TIMEOUT (408), ERR_MSRP_CONNECTION_CLOSED, ERR_MSRP_ABORTED, ERR_MSRP_SOURCE_SIZE.
+ *   Receiving: delegate.onMessageStart(info) returns a MessageSink { write(position, data), end(flag) }
+ *   (a promise from write pauses the socket) or { reject: status }. delegate.onReport, delegate.onClose.
+ *   s.close(); await ep.close()
+ *
+ * Relays (RFC 4976): buildAuthRequest, interpretAuthResponse, answerAuthChallenge,
+ *   parseDigestChallenge, digestAuthorization (RFC 2617 MD5, qop=auth).
+ */
+export { type Clock, type CancelTimer, systemClock } from './clock.ts';
+export { newMessageId, newSessionId, newTransactionId } from './random-id.ts';
+export { type MsrpUri, formatMsrpPath, formatMsrpUri, msrpPathEquals, msrpUriEquals, parseMsrpPath, parseMsrpUri } from './msrp-uri.ts';
+export {
+  type ByteRange, type FailureReport, type MsrpHeaders, type StatusHeader, type SuccessReport,
+  formatByteRange, formatStatusHeader, parseByteRange, parseStatusHeader,
+} from './syntax/msrp-headers.ts';
+export { MsrpParseError, MsrpParseReason } from './syntax/msrp-parse-error.ts';
+export {
+  ContinuationFlag, DEFAULT_PARSER_LIMITS, MsrpParser,
+  type MsrpHead, type MsrpParserLimits, type MsrpParserSink, type MsrpRequestHead, type MsrpResponseHead,
+} from './syntax/msrp-parser.ts';
+export {
+  type MsrpReportInit, type MsrpRequestInit, type MsrpResponseInit,
+  bodyContainsEndLine, chooseTransactionId, serializeEndLine, serializeReport, serializeRequest, serializeRequestHead, serializeResponse,
+} from './syntax/msrp-serializer.ts';
+export { MSRP_STATUS_COMMENTS, MsrpStatus, statusComment } from './syntax/status-codes.ts';
+export { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
+export { MsrpEndpoint, type MsrpEndpointOptions } from './msrp-endpoint.ts';
+export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
+export {
+  type MessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,
+} from './outgoing-message.ts';
+export { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
+export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from './relay/digest-auth.ts';
+export { type AuthOutcome, type AuthRequestInit, answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay/relay-auth.ts';
