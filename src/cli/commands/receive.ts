@@ -1,0 +1,125 @@
+// `cpm-ft receive`: listens, accepts (or with --reject declines) every offered file into --dir, prints
+// one line per file, and serves session after session until SIGINT/SIGTERM, or until the first
+// session ends with --once (exit 1 then if any of its files failed).
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CpmClient } from '../../client-types.ts';
+import { createJsonLog } from '../json-log.ts';
+import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
+import type { CliIo } from '../main.ts';
+import { loadClientFactory, type ClientFactory } from './send.ts';
+
+export type SignalName = 'SIGINT' | 'SIGTERM';
+
+export interface ReceiveDeps {
+  readonly createClient?: ClientFactory;
+  /** Subscribes to shutdown signals; returns the unsubscribe. Tests pass a fake. */
+  readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
+  /** Immediate exit on a second signal. */
+  readonly exit?: (code: number) => void;
+}
+
+function processSignals(handler: (signal: SignalName) => void): () => void {
+  const signals: SignalName[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+}
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runReceive(args, io);
+}
+
+/** `sip:HOST:PORT;transport=T`, with IPv6 hosts bracketed as SIP URIs require. */
+export function formatListenUri(address: CpmClient['sipAddress']): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `sip:${host}:${address.port};transport=${address.transport}`;
+}
+
+export async function runReceive(args: readonly string[], io: CliIo, deps: ReceiveDeps = {}): Promise<number> {
+  const parsed = parseReceiveArgs(args);
+  if (!parsed.ok) {
+    io.stderr.write(`cpm-ft receive: ${parsed.error}\n(try 'cpm-ft receive --help')\n`);
+    return 2;
+  }
+  const command = parsed.value;
+  if (command.help) {
+    io.stdout.write(receiveUsage);
+    return 0;
+  }
+  const human = command.logJson ? io.stderr : io.stdout;
+  const dir = resolve(io.cwd, command.dir);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    io.stderr.write(`cpm-ft receive: cannot create ${dir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  let client: CpmClient;
+  try {
+    const createClient = deps.createClient ?? (await loadClientFactory());
+    const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
+    client = await createClient({
+      localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
+      sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
+      ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+    });
+  } catch (error) {
+    io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  const names = new Map<string, string>();
+  let failed = 0;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolvePromise) => {
+    finish = resolvePromise;
+  });
+
+  client.on('offer', (offer) => {
+    names.set(offer.transferId, offer.name);
+    if (!offer.accepted) human.write(`declined ${offer.name} (${offer.size ?? '?'} bytes) from ${offer.from}\n`);
+  });
+  client.on('file-received', (file) => {
+    const name = names.get(file.transferId) ?? file.path;
+    human.write(`received ${name} ${file.size} bytes sha-1 ${file.hash} -> ${file.path}\n`);
+  });
+  client.on('file-failed', (file) => {
+    failed += 1;
+    human.write(`failed ${file.name}: ${file.reason}\n`);
+  });
+  client.on('session-end', (session) => {
+    human.write(`session from ${session.from} ended (${session.files} file${session.files === 1 ? '' : 's'})\n`);
+    if (command.once) finish(failed > 0 ? 1 : 0);
+  });
+
+  // First signal: close the client (BYE/teardown is the library's job) and exit 0. Second: at once.
+  let signalled = false;
+  const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
+    if (signalled) {
+      (deps.exit ?? ((code: number) => process.exit(code)))(signal === 'SIGINT' ? 130 : 143);
+      return;
+    }
+    signalled = true;
+    human.write(`${signal}: shutting down\n`);
+    finish(0);
+  });
+
+  client.receive({
+    dir,
+    ...(command.maxSize === undefined ? {} : { maxSize: command.maxSize }),
+    ...(command.reject ? { accept: () => false } : {}),
+  });
+  human.write(`listening on ${formatListenUri(client.sipAddress)} (files go to ${dir})\n`);
+
+  const code = await finished;
+  try {
+    await client.close();
+  } catch (error) {
+    io.stderr.write(`cpm-ft receive: error while closing: ${(error as Error).message}\n`);
+  }
+  unsubscribe();
+  return code;
+}

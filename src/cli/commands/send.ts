@@ -1,0 +1,159 @@
+// `cpm-ft send`: checks every file first, opens a client, sends the first batch and queues each
+// `--then` batch for the same destination (7.6.1 step 4.a picks them up), shows progress, and exits
+// 0 only when every file arrived, 1 with `file transfer failed: ...` otherwise, 2 on usage errors.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { ClientOptions, CpmClient, FileFailure, FileResult, TransferSummary } from '../../client-types.ts';
+import { createJsonLog } from '../json-log.ts';
+import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
+import { createProgressView } from '../progress/create-progress-view.ts';
+import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
+import type { CliIo } from '../main.ts';
+
+export type ClientFactory = (options: ClientOptions) => Promise<CpmClient>;
+
+/** The library's createClient, loaded on first use so `--help` and usage errors stay instant. */
+export async function loadClientFactory(): Promise<ClientFactory> {
+  const module = (await import('../../client.ts')) as { createClient: ClientFactory };
+  return module.createClient;
+}
+
+export interface SendDeps {
+  readonly createClient?: ClientFactory;
+  /** Progress view factory (tests pass one with a fake clock). */
+  readonly progressView?: (out: ProgressStream) => ProgressView;
+}
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runSend(args, io);
+}
+
+export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps = {}): Promise<number> {
+  const parsed = parseSendArgs(args);
+  if (!parsed.ok) {
+    io.stderr.write(`cpm-ft send: ${parsed.error}\n(try 'cpm-ft send --help')\n`);
+    return 2;
+  }
+  const command = parsed.value;
+  if (command.help) {
+    io.stdout.write(sendUsage);
+    return 0;
+  }
+
+  // Every file is checked before anything goes on the wire, so a typo never leaves half a batch sent.
+  const sizes = new Map<string, number>();
+  for (const file of command.batches.flat()) {
+    const path = resolve(io.cwd, file);
+    const problem = await checkReadableFile(path);
+    if (problem !== undefined) {
+      io.stderr.write(`cpm-ft send: cannot send '${file}': ${problem}\n(try 'cpm-ft send --help')\n`);
+      return 2;
+    }
+    sizes.set(path, (await stat(path)).size);
+  }
+
+  // With --log json stdout carries only JSON lines, so everything meant for people goes to stderr.
+  const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
+  const view = (deps.progressView ?? ((out) => createProgressView(out, io.env)))(human);
+
+  let client: CpmClient;
+  try {
+    const createClient = deps.createClient ?? (await loadClientFactory());
+    client = await createClient({
+      localUri: command.from,
+      sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
+      ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
+      ...(command.chunkSize === undefined ? {} : { chunkSize: command.chunkSize }),
+      successReport: command.successReport,
+      reuseMlines: command.reuseMlines,
+      ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+    });
+  } catch (error) {
+    io.stderr.write(`file transfer failed: cannot start the SIP client: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  const nameOf = (file: string): string => basename(file);
+  const started = new Set<string>();
+  const startOnce = (name: string, size: number): void => {
+    if (started.has(name)) return;
+    started.add(name);
+    view.start(name, size);
+  };
+
+  let summary: TransferSummary;
+  try {
+    const [first = [], ...later] = command.batches;
+    const transfer = client.send(command.destination, first.map((file) => resolve(io.cwd, file)));
+    for (const batch of later) transfer.queue(batch.map((file) => resolve(io.cwd, file)));
+    transfer.on('progress', ({ file, sent, total }) => {
+      const name = nameOf(file);
+      startOnce(name, total);
+      view.update(name, sent, total);
+    });
+    transfer.on('file-complete', (result) => {
+      startOnce(result.name, result.size);
+      view.done(result.name, result.hash);
+    });
+    transfer.on('file-failed', (result) => {
+      startOnce(result.name, result.size);
+      view.failed(result.name, describeFailure(result.failure));
+    });
+    summary = await transfer.done;
+  } catch (error) {
+    view.finish();
+    await client.close().catch(() => undefined);
+    io.stderr.write(`file transfer failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+  view.finish();
+  await client.close().catch(() => undefined);
+
+  const failures = missingFiles([...command.batches.flat()].map((file) => resolve(io.cwd, file)), summary);
+  for (const line of failures) io.stderr.write(`file transfer failed: ${line}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+async function checkReadableFile(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return info.isDirectory() ? 'is a directory' : 'not a regular file';
+    await access(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EACCES' || code === 'EPERM') return 'not readable (permission denied)';
+    return (error as Error).message;
+  }
+}
+
+/** 'MSRP 413: message too large' — the protocol and status first, since that is what users search for. */
+export function describeFailure(failure: FileFailure): string {
+  const protocol = failure.source.startsWith('msrp') || failure.source === 'failure-report' ? 'MSRP' : failure.source.startsWith('sip') ? 'SIP' : failure.source;
+  const head = failure.status === undefined ? protocol : `${protocol} ${failure.status}`;
+  return failure.message === '' ? head : `${head}: ${failure.message}`;
+}
+
+/**
+ * One line per requested file that did not arrive. A file counts only if the summary has an ok
+ * result for it (matched by path, else by name); a failed session with no per-file results fails all.
+ */
+export function missingFiles(requested: readonly string[], summary: TransferSummary): string[] {
+  const lines: string[] = [];
+  const pool = [...summary.files];
+  const take = (path: string): FileResult | undefined => {
+    const index = pool.findIndex((result) => resolve(result.path) === path);
+    const byName = index === -1 ? pool.findIndex((result) => result.name === basename(path)) : index;
+    return byName === -1 ? undefined : pool.splice(byName, 1)[0];
+  };
+  for (const path of requested) {
+    const result = take(path);
+    if (result?.ok === true) continue;
+    const why = result?.failure === undefined ? (summary.ok ? 'no result reported' : 'session failed') : describeFailure(result.failure);
+    lines.push(`${basename(path)}: ${why}`);
+  }
+  if (lines.length === 0 && !summary.ok) lines.push('the session reported a failure');
+  return lines;
+}

@@ -1,0 +1,76 @@
+// Arguments of `cpm-ft receive`.
+import { parseArgs } from 'node:util';
+import { fail, ok, type Result } from '../../runtime/errors.ts';
+import type { SipTransportName } from '../client-types.ts';
+import { parseByteCount } from './parse-byte-count.ts';
+import { parseHostPort, type HostPort } from './parse-host-port.ts';
+import { parseSipUri } from './parse-sip-uri.ts';
+import { parseTransport } from './parse-transport.ts';
+
+export interface ReceiveCommand {
+  readonly sip: HostPort;
+  readonly dir: string;
+  readonly transport: SipTransportName;
+  readonly once: boolean;
+  readonly maxSize: number | undefined;
+  readonly reject: boolean;
+  /** Our address of record; defaults to sip:cpm-ft@HOST. */
+  readonly uri: string | undefined;
+  readonly logJson: boolean;
+  readonly help: boolean;
+}
+
+export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [options]
+
+  --sip HOST:PORT     where to listen (port 0 picks a free port; the address is printed)
+  --dir DIR           folder received files go into (created if missing)
+  --transport T       udp (default), tcp or tls
+  --once              exit after the first session ends (1 if any of its files failed)
+  --max-size BYTES    largest file accepted
+  --reject            decline every offered file
+  --uri URI           our address of record (default sip:cpm-ft@HOST)
+  --log json          one JSON object per protocol event on stdout; human text goes to stderr
+`;
+
+const options = {
+  sip: { type: 'string' },
+  dir: { type: 'string' },
+  transport: { type: 'string' },
+  once: { type: 'boolean' },
+  'max-size': { type: 'string' },
+  reject: { type: 'boolean' },
+  uri: { type: 'string' },
+  log: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand, string> {
+  let values: { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
+  try {
+    ({ values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true }));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const common = { once: values.once === true, reject: values.reject === true, help: values.help === true, logJson: values.log === 'json' };
+  if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', maxSize: undefined, uri: undefined });
+  if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
+  if (values.sip === undefined) return fail('missing --sip HOST:PORT (where to listen, e.g. 127.0.0.1:5070)');
+  const sip = parseHostPort(values.sip, '--sip');
+  if (!sip.ok) return sip;
+  if (values.dir === undefined || values.dir === '') return fail('missing --dir DIR (where received files go)');
+  const transport = parseTransport(values.transport);
+  if (!transport.ok) return transport;
+  let maxSize: number | undefined;
+  if (values['max-size'] !== undefined) {
+    const size = parseByteCount(values['max-size'], '--max-size');
+    if (!size.ok) return size;
+    maxSize = size.value;
+  }
+  let uri: string | undefined;
+  if (values.uri !== undefined) {
+    const parsed = parseSipUri(values.uri, '--uri');
+    if (!parsed.ok) return parsed;
+    uri = parsed.value;
+  }
+  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, maxSize, uri });
+}

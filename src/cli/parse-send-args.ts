@@ -1,0 +1,138 @@
+// Arguments of `cpm-ft send`. node:util parseArgs (strict) does the tokenising; batches are rebuilt
+// from the token stream because `--then` is a separator, not an option with one value:
+// `a b --then c --then d e` is three batches [a b] [c] [d e].
+import { parseArgs } from 'node:util';
+import { fail, ok, type Result } from '../../runtime/errors.ts';
+import type { Destination, SipTransportName } from '../client-types.ts';
+import { parseByteCount } from './parse-byte-count.ts';
+import { parseHostPort, type HostPort } from './parse-host-port.ts';
+import { parseSipUri } from './parse-sip-uri.ts';
+import { parseTransport } from './parse-transport.ts';
+
+export interface SendCommand {
+  readonly from: string;
+  readonly destination: Destination;
+  /** The first batch, then each `--then` batch, in order; every batch is non-empty. */
+  readonly batches: readonly (readonly string[])[];
+  readonly proxy: string | undefined;
+  readonly transport: SipTransportName;
+  readonly sip: HostPort;
+  readonly successReport: boolean;
+  readonly reuseMlines: boolean;
+  readonly chunkSize: number | undefined;
+  readonly logJson: boolean;
+  readonly help: boolean;
+}
+
+export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] [options] FILE... [--then FILE...]
+
+  --from URI          our address of record (sip:alice@127.0.0.1)
+  --to URI            recipient; several --to (with --factory) make a recipient list
+  --factory URI       conference factory for a recipient list (ad-hoc group)
+  --group URI         pre-defined group instead of --to
+  --proxy sip:H:P     outbound proxy for every out-of-dialog request
+  --transport T       udp (default), tcp or tls
+  --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
+  --success-report    ask for MSRP success REPORTs and wait for them
+  --no-reuse          do not reuse m-lines for later batches
+  --chunk-size BYTES  MSRP chunk size (default 64k)
+  --then FILE...      a further batch to the same destination (repeatable)
+  --log json          one JSON object per protocol event on stdout; human text goes to stderr
+`;
+
+const options = {
+  from: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  factory: { type: 'string' },
+  group: { type: 'string' },
+  proxy: { type: 'string' },
+  transport: { type: 'string' },
+  sip: { type: 'string' },
+  'success-report': { type: 'boolean' },
+  'no-reuse': { type: 'boolean' },
+  'chunk-size': { type: 'string' },
+  then: { type: 'boolean', multiple: true },
+  log: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses send's arguments; the error is a one-line message for exit 2. */
+export function parseSendArgs(args: readonly string[]): Result<SendCommand, string> {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; tokens: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, tokens: true, strict: true });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const { values, tokens } = parsed;
+  const help = values.help === true;
+  const batches: string[][] = [[]];
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name === 'then') batches.push([]);
+    else if (token.kind === 'positional') batches[batches.length - 1]?.push(token.value);
+  }
+  const base = {
+    help,
+    successReport: values['success-report'] === true,
+    reuseMlines: values['no-reuse'] !== true,
+    logJson: false,
+  };
+  if (help) {
+    return ok({ ...base, from: '', destination: { kind: 'one-recipient', uri: '' }, batches, proxy: undefined, transport: 'udp', sip: { host: '127.0.0.1', port: 0 }, chunkSize: undefined });
+  }
+
+  if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
+  if (values.from === undefined) return fail('missing --from URI (our address, e.g. sip:alice@127.0.0.1)');
+  const from = parseSipUri(values.from, '--from');
+  if (!from.ok) return from;
+
+  const destination = parseDestination(values.to ?? [], values.factory, values.group);
+  if (!destination.ok) return destination;
+
+  if (batches[0]?.length === 0) return fail('no FILE to send');
+  const emptyThen = batches.findIndex((batch) => batch.length === 0);
+  if (emptyThen !== -1) return fail(`--then #${emptyThen} has no FILE after it`);
+
+  let proxy: string | undefined;
+  if (values.proxy !== undefined) {
+    const parsedProxy = parseSipUri(values.proxy, '--proxy');
+    if (!parsedProxy.ok) return parsedProxy;
+    proxy = parsedProxy.value;
+  }
+  const transport = parseTransport(values.transport);
+  if (!transport.ok) return transport;
+  const sip = parseHostPort(values.sip ?? '127.0.0.1:0', '--sip', 0);
+  if (!sip.ok) return sip;
+  let chunkSize: number | undefined;
+  if (values['chunk-size'] !== undefined) {
+    const size = parseByteCount(values['chunk-size'], '--chunk-size');
+    if (!size.ok) return size;
+    chunkSize = size.value;
+  }
+  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, sip: sip.value, chunkSize });
+}
+
+// 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1
+// session, a list goes to the conference factory as an ad-hoc group, a group URI is a pre-defined group.
+function parseDestination(to: readonly string[], factory: string | undefined, group: string | undefined): Result<Destination, string> {
+  const uris: string[] = [];
+  for (const uri of to) {
+    const parsed = parseSipUri(uri, '--to');
+    if (!parsed.ok) return parsed;
+    uris.push(parsed.value);
+  }
+  if (group !== undefined) {
+    if (uris.length > 0 || factory !== undefined) return fail('--group cannot be combined with --to or --factory');
+    const parsed = parseSipUri(group, '--group');
+    return parsed.ok ? ok({ kind: 'predefined-group', uri: parsed.value }) : parsed;
+  }
+  const first = uris[0];
+  if (first === undefined) return fail('missing --to URI (the recipient, e.g. sip:bob@127.0.0.1:5070) or --group URI');
+  if (factory === undefined) {
+    if (uris.length > 1) return fail('several --to need --factory URI (the conference factory of the recipient list)');
+    return ok({ kind: 'one-recipient', uri: first });
+  }
+  const parsedFactory = parseSipUri(factory, '--factory');
+  if (!parsedFactory.ok) return parsedFactory;
+  return ok({ kind: 'recipient-list', uris, factory: parsedFactory.value });
+}
