@@ -4,3 +4,4 @@ export * from './procedure/index.ts';
 export * from './sdp/index.ts';
 export * from './files/index.ts';
 export * from './sip/index.ts';
+export * from './msrp/index.ts';

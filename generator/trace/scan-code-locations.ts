@@ -1,5 +1,6 @@
-// Finds every place in the repository that carries a rule id: generated code through its `@rule`
-// tags, hand-written runtime, CLI and test code through any exact mention of the id.
+// Finds every place in the repository that carries a rule id as a `@rule <id>` tag, generated or
+// hand-written. Plain mentions do not count: the id of a step-less rule such as 7.6.2 is also the
+// clause number, and tests name ids in strings, so only the explicit tag says "this code implements it".
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { linesCarrying } from './rule-id-pattern.ts';
@@ -36,10 +37,9 @@ export function scanCodeLocations(root: string, ids: readonly string[], dirs: re
   for (const dir of dirs) {
     for (const path of listSourceFiles(root, dir)) {
       const text = readFileSync(join(root, path), 'utf8');
-      const mode = path.startsWith('generated/') ? 'tag' : 'any';
       for (const id of ids) {
         if (!text.includes(id)) continue;
-        for (const line of linesCarrying(text, id, mode)) locations.get(id)?.push(`${path}:${line}`);
+        for (const line of linesCarrying(text, id, 'tag')) locations.get(id)?.push(`${path}:${line}`);
       }
     }
   }

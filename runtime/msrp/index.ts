@@ -27,7 +27,7 @@
  * Relays (RFC 4976): buildAuthRequest, interpretAuthResponse, answerAuthChallenge,
  *   parseDigestChallenge, digestAuthorization (RFC 2617 MD5, qop=auth).
  */
-export { type Clock, type CancelTimer, systemClock } from './clock.ts';
+export type { CancelTimer } from './clock.ts';
 export { newMessageId, newSessionId, newTransactionId } from './random-id.ts';
 export { type MsrpUri, formatMsrpPath, formatMsrpUri, msrpPathEquals, msrpUriEquals, parseMsrpPath, parseMsrpUri } from './msrp-uri.ts';
 export {
@@ -48,8 +48,8 @@ export { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } fro
 export { MsrpEndpoint, type MsrpEndpointOptions } from './msrp-endpoint.ts';
 export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 export {
-  type MessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,
+  type MessageSource as MsrpMessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,
 } from './outgoing-message.ts';
-export { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
+export { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges as MsrpReceivedRanges } from './incoming-message.ts';
 export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from './relay/digest-auth.ts';
 export { type AuthOutcome, type AuthRequestInit, answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay/relay-auth.ts';

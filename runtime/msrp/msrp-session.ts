@@ -1,5 +1,5 @@
 import { CpmError } from '../errors.ts';
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, schedule, systemClock } from './clock.ts';
 import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { formatMsrpUri, type MsrpUri } from './msrp-uri.ts';
@@ -105,7 +105,7 @@ export class MsrpSession {
     const tid = newTransactionId();
     const timeoutMs = this.options.transactionTimeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
-      const cancel = this.clock.schedule(timeoutMs, () => {
+      const cancel = schedule(this.clock, timeoutMs, () => {
         conn.forgetTransaction(tid);
         reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', 'no response to the binding SEND'));
       });

@@ -1,5 +1,5 @@
 import { CpmError } from '../errors.ts';
-import type { Clock, CancelTimer } from './clock.ts';
+import { type Clock, type CancelTimer, schedule } from './clock.ts';
 import type { MsrpConnection } from './msrp-connection.ts';
 import type { MsrpUri } from './msrp-uri.ts';
 import type { ByteRange, FailureReport, StatusHeader } from './syntax/msrp-headers.ts';
@@ -213,7 +213,7 @@ export class OutgoingMessage {
     if (this.#failureReport !== 'yes') return;
     // RFC 4975 §7.1: a SEND that gets no response in time counts as failed with a local 408.
     const timeoutMs = this.#options.transactionTimeoutMs ?? 30_000;
-    this.#inflight.set(tid, link.clock.schedule(timeoutMs, () => {
+    this.#inflight.set(tid, schedule(link.clock, timeoutMs, () => {
       this.fail(new MsrpStatusError(408, `no response to SEND ${tid} within ${timeoutMs} ms`));
     }));
   }

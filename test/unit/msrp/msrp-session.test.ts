@@ -1,3 +1,4 @@
+import { createFakeClock } from '../../../runtime/clock.ts';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsrpEndpoint } from '../../../runtime/msrp/msrp-endpoint.ts';
@@ -175,13 +176,12 @@ describe('MSRP sessions over loopback TCP', () => {
   });
 
   it('times out a chunk without response with a local 408 (injected clock)', async () => {
-    const timers: (() => void)[] = [];
-    const clock = { now: () => 0, schedule: (_ms: number, cb: () => void) => { timers.push(cb); return () => {}; } };
+    const clock = createFakeClock();
     // The receiver's sink never finishes its write, so no 200 comes back.
     const { active } = await setup({ delegate: { onMessageStart: () => ({ write: () => new Promise<void>(() => {}), end: () => {} }) } }, { clock });
     const msg = active.send([Buffer.from('hello')], { size: 5, contentType: 'text/plain' });
-    for (let i = 0; i < 100 && timers.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
-    timers.at(-1)?.();
+    for (let i = 0; i < 100 && clock.pendingTimers() < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    clock.advance(60_000);
     await expect(msg.done).rejects.toMatchObject({ code: 'ERR_MSRP_TRANSACTION_TIMEOUT', status: 408 });
   });
 
