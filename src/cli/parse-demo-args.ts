@@ -27,7 +27,8 @@ export function parseDemoArgs(args: readonly string[]): Result<DemoCommand, stri
   try {
     ({ values } = parseArgs({ args: [...args], options: { size: { type: 'string' }, transport: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true }));
   } catch (error) {
-    return fail((error as Error).message);
+    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
+    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   let size = defaultDemoSize;
   if (values.size !== undefined) {

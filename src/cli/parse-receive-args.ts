@@ -49,7 +49,8 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   try {
     ({ values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true }));
   } catch (error) {
-    return fail((error as Error).message);
+    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
+    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   const common = { once: values.once === true, reject: values.reject === true, help: values.help === true, logJson: values.log === 'json' };
   if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', maxSize: undefined, uri: undefined });

@@ -62,7 +62,8 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, tokens: true, strict: true });
   } catch (error) {
-    return fail((error as Error).message);
+    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
+    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   const { values, tokens } = parsed;
   const help = values.help === true;
