@@ -5,3 +5,4 @@ export * from './sdp/index.ts';
 export * from './files/index.ts';
 export * from './sip/index.ts';
 export * from './msrp/index.ts';
+export * from './transfer/index.ts';

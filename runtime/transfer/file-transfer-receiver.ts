@@ -1,0 +1,418 @@
+// The receiving side of CPM file transfer: answers INVITEs and re-INVITEs whose SDP describes files
+// (RFC 5547 §8.2-8.4), runs one MSRP session per accepted m-line and writes each file through
+// ReceivingWriter, which publishes it only once complete and verified.
+
+import { ReceivingWriter } from '../files/receiving-writer.ts';
+import type { MessageSink } from '../msrp/incoming-message.ts';
+import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
+import type { MsrpSession } from '../msrp/msrp-session.ts';
+import { parseMsrpPath } from '../msrp/msrp-uri.ts';
+import { getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
+import { parseSessionDescription } from '../sdp/parse-session-description.ts';
+import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
+import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
+import { dialogKey, type Dialog } from '../sip/dialog/dialog.ts';
+import { parseMultipart } from '../sip/syntax/multipart.ts';
+import { parseNameAddr } from '../sip/syntax/name-addr.ts';
+import type { SipRequest } from '../sip/syntax/sip-message.ts';
+import type { IncomingInvite } from '../sip/user-agent-types.ts';
+import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
+import type { IncomingTransferEvents, OfferedFileInfo, TransferLogger } from './transfer-types.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+
+export interface FileTransferReceiverOptions {
+  readonly endpoint: MsrpEndpoint;
+  readonly procedures: FileTransferProcedures;
+  /** Folder received files are published into. */
+  readonly dir: string;
+  /** Largest file accepted: a=max-size in the answer and MSRP 413 beyond it. */
+  readonly maxSize?: number;
+  /** Per offered file; default: accept when the offered size is within maxSize. */
+  readonly accept?: (offer: OfferedFileInfo) => boolean | Promise<boolean>;
+  readonly log?: TransferLogger;
+}
+
+type LineState = 'waiting' | 'receiving' | 'finalizing' | 'done' | 'failed';
+
+/** One accepted file m-line. */
+interface IncomingLine {
+  readonly index: number;
+  readonly transferId: string;
+  readonly name: string;
+  readonly size: number | undefined;
+  readonly attributes: FileAttributesValue;
+  readonly writer: ReceivingWriter;
+  readonly session: MsrpSession;
+  /** The a=setup we answered, kept for re-offers that leave the line unchanged. */
+  readonly setup: SetupRole | undefined;
+  state: LineState;
+  finalization: Promise<void> | undefined;
+}
+
+interface IncomingSession {
+  readonly from: string;
+  /** The peer's last offer, to classify m-lines of a re-offer (RFC 3264 §8). */
+  offer: SessionDescription;
+  lines: Array<IncomingLine | undefined>;
+  sessionVersion: bigint;
+  readonly sessionId: string;
+  received: number;
+}
+
+/** What one m-line of an offer became while building the answer. */
+type LinePlan =
+  | { kind: 'reject'; declined: boolean }
+  | { kind: 'keep'; line: IncomingLine }
+  | { kind: 'new'; line: IncomingLine };
+
+const noop = (): void => {};
+
+export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
+  readonly options: FileTransferReceiverOptions;
+  readonly #sessions = new Map<string, IncomingSession>();
+  readonly #byTransferId = new Map<string, IncomingLine>();
+
+  constructor(options: FileTransferReceiverOptions) {
+    super();
+    this.options = options;
+  }
+
+  /** The MSRP session carrying a transfer (diagnostics and tests). */
+  msrpSession(transferId: string): MsrpSession | undefined {
+    return this.#byTransferId.get(transferId)?.session;
+  }
+
+  // ------------------------------------------------------------------ SIP entry points
+
+  /** A new INVITE (the UA delegate's onInvite). */
+  handleInvite(incoming: IncomingInvite): void {
+    void this.#answerInvite(incoming).catch((error: unknown) => {
+      this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+      if (!incoming.answered) incoming.reject(500);
+    });
+  }
+
+  /** A re-INVITE in one of our dialogs. */
+  handleReinvite(dialog: Dialog, incoming: IncomingInvite): void {
+    void this.#answerReinvite(dialog, incoming).catch((error: unknown) => {
+      this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+      if (!incoming.answered) incoming.reject(500);
+    });
+  }
+
+  /**
+   * BYE (or any other end of the dialog). Complete files are already published or being
+   * finalized; anything unfinished is aborted, so no partial file appears under a final name.
+   */
+  handleBye(dialog: Dialog): void {
+    const key = dialogKey(dialog.id);
+    const session = this.#sessions.get(key);
+    if (session === undefined) return;
+    this.#sessions.delete(key);
+    void this.#endSession(session).then(() => this.emit('session-end', { from: session.from, files: session.received }));
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(all.map((s) => this.#endSession(s)));
+  }
+
+  // ------------------------------------------------------------------ offers and answers
+
+  #offerOf(request: SipRequest): SessionDescription | undefined {
+    let body = request.body;
+    const type = request.headers.get('Content-Type') ?? '';
+    // RFC 5366 / RFC 5547 §8 (file-icon): the SDP may be one part of a multipart/mixed body.
+    if (/^multipart\//i.test(type.trim())) {
+      const parts = parseMultipart(body, type);
+      const part = parts.ok ? parts.value.find((p) => /^application\/sdp/i.test(p.headers.get('Content-Type') ?? '')) : undefined;
+      if (part === undefined) return undefined;
+      body = part.body;
+    }
+    const parsed = parseSessionDescription(body.toString('utf8'), 'sdp offer');
+    return parsed.ok ? parsed.value : undefined;
+  }
+
+  async #answerInvite(incoming: IncomingInvite): Promise<void> {
+    const offer = this.#offerOf(incoming.request);
+    // RFC 3261 §21.4.26 / RFC 3264 §6: an offer we cannot read or use is refused with 488.
+    if (offer === undefined || offer.media.length === 0) {
+      incoming.reject(488);
+      return;
+    }
+    const fromHeader = incoming.request.headers.get('From') ?? '';
+    const from = (() => { const r = parseNameAddr(fromHeader); return r.ok ? r.value.uri : fromHeader; })();
+    const session: IncomingSession = {
+      from,
+      offer,
+      lines: [],
+      sessionVersion: 0n,
+      sessionId: String(Date.now()),
+      received: 0,
+    };
+    const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
+    if (incoming.cancelled) {
+      await this.#discardPlans(plans);
+      return;
+    }
+    if (!plans.some((p) => p.kind !== 'reject')) {
+      // RFC 5547 §8.2: nothing acceptable. A user who declined gets 603 Decline (RFC 3261 §21.6.2);
+      // an offer we cannot handle at all gets 488 Not Acceptable Here (§21.4.26).
+      incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488);
+      return;
+    }
+    const answer = this.#buildAnswer(session, offer, plans);
+    if (answer === undefined) {
+      await this.#discardPlans(plans);
+      incoming.reject(488);
+      return;
+    }
+    const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    this.#sessions.set(dialogKey(dialog.id), session);
+    this.#startLines(session, offer, plans);
+  }
+
+  async #answerReinvite(dialog: Dialog, incoming: IncomingInvite): Promise<void> {
+    const session = this.#sessions.get(dialogKey(dialog.id));
+    const offer = this.#offerOf(incoming.request);
+    if (session === undefined || offer === undefined) {
+      incoming.reject(488);
+      return;
+    }
+    const classified = classifyReoffer(session.offer, offer);
+    if (!classified.ok) {
+      incoming.reject(488);
+      return;
+    }
+    const plans: LinePlan[] = [];
+    const closing: IncomingLine[] = [];
+    for (const item of classified.value) {
+      const previous = session.lines[item.index];
+      const media = offer.media[item.index] as SdpMedia;
+      switch (item.status) {
+        // RFC 3264 §8.2 / RFC 5547 §8.4: port 0 ends that m-line's transfer; an unfinished file
+        // there is aborted.
+        case 'closed':
+          if (previous) closing.push(previous);
+          plans.push({ kind: 'reject', declined: false });
+          break;
+        // RFC 5547 §8.4: the same file-transfer-id means the transfer goes on as before.
+        case 'unchanged':
+          plans.push(previous ? { kind: 'keep', line: previous } : { kind: 'reject', declined: false });
+          break;
+        // RFC 5547 §8.4: a new file-transfer-id on an m-line is a new file, with its own session.
+        case 'new':
+          if (previous) closing.push(previous);
+          plans.push(await this.#planNewLine(session, media, item.index));
+          break;
+      }
+    }
+    const answer = this.#buildAnswer(session, offer, plans);
+    if (answer === undefined) {
+      await this.#discardPlans(plans.filter((p) => p.kind === 'new'));
+      incoming.reject(488);
+      return;
+    }
+    for (const line of closing) void this.#closeLine(line, 'the m-line was closed by a re-INVITE');
+    incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    session.offer = offer;
+    this.#startLines(session, offer, plans);
+  }
+
+  /** Reads one offered m-line and, if it describes a file we take, prepares its writer and session. */
+  async #planNewLine(session: IncomingSession, media: SdpMedia, index: number): Promise<LinePlan> {
+    if (media.port === 0 || !isMsrpMedia(media)) return { kind: 'reject', declined: false };
+    const attrs = this.options.procedures.fileAttributes.parse(media.attributes);
+    if (!attrs.ok) {
+      this.options.log?.({ kind: 'file', event: 'bad-offer', index, message: attrs.error.message });
+      return { kind: 'reject', declined: false };
+    }
+    // RFC 5547 §8: we only take pushed files (offer sendonly); pulling a file from us is not offered.
+    if (getDirection(media) !== 'sendonly') return { kind: 'reject', declined: false };
+    const selector = attrs.value.fileSelector;
+    const info: OfferedFileInfo = {
+      from: session.from,
+      name: selector?.name ?? 'file',
+      size: selector?.size,
+      type: selector?.type,
+      hash: selector?.hash.digest,
+      transferId: attrs.value.fileTransferId,
+    };
+    const max = this.options.maxSize;
+    const withinMax = max === undefined || info.size === undefined || info.size <= max;
+    let accepted: boolean;
+    try {
+      accepted = this.options.accept ? await this.options.accept(info) : withinMax;
+    } catch {
+      accepted = false;
+    }
+    this.emit('offer', { ...info, accepted });
+    this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted });
+    if (!accepted) return { kind: 'reject', declined: true };
+    let writer: ReceivingWriter;
+    try {
+      writer = await ReceivingWriter.create({ folder: this.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
+    } catch (error) {
+      this.options.log?.({ kind: 'file', event: 'writer-failed', message: String(error) });
+      return { kind: 'reject', declined: false };
+    }
+    const holder: { line?: IncomingLine } = {};
+    const msrp = this.options.endpoint.createSession({
+      ...(max !== undefined ? { maxMessageSize: max } : {}),
+      delegate: {
+        onMessageStart: (message) => {
+          const line = holder.line;
+          // One file per m-line (RFC 5547 §8): a second message on the session is refused.
+          if (line === undefined || line.state !== 'waiting') return { reject: 403, comment: 'one file per session' };
+          line.state = 'receiving';
+          return this.#sink(session, line, message.size);
+        },
+        onClose: (error) => {
+          const line = holder.line;
+          if (line !== undefined && line.state === 'waiting') this.#fail(line, `MSRP connection closed: ${error.message}`);
+        },
+      },
+    });
+    const line: IncomingLine = {
+      index,
+      transferId: info.transferId,
+      name: info.name,
+      size: info.size,
+      attributes: attrs.value,
+      writer,
+      session: msrp,
+      setup: answerSetup(getSetup(media)),
+      state: 'waiting',
+      finalization: undefined,
+    };
+    holder.line = line;
+    return { kind: 'new', line };
+  }
+
+  #buildAnswer(session: IncomingSession, offer: SessionDescription, plans: readonly LinePlan[]): SessionDescription | undefined {
+    const host = this.options.endpoint.host;
+    const family = host.includes(':') ? 'IP6' : 'IP4';
+    const max = this.options.maxSize;
+    const decisions: MediaDecision[] = plans.map((plan) => {
+      if (plan.kind === 'reject') return { kind: 'reject' };
+      return {
+        kind: 'accept',
+        port: this.options.endpoint.port,
+        path: [plan.line.session.localUriText],
+        ...(max !== undefined ? { maxSize: max } : {}),
+        // RFC 4145 §4.1: for an unchanged m-line we keep the role we answered before.
+        ...(plan.kind === 'keep' && plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),
+      };
+    });
+    // RFC 3264 §8: each new answer in the session increments the o= version.
+    session.sessionVersion += 1n;
+    const answer = buildAnswer(offer, {
+      origin: { username: '-', sessionId: session.sessionId, sessionVersion: String(session.sessionVersion), netType: 'IN', addrType: family, address: host },
+      connection: { netType: 'IN', addrType: family, address: host },
+      decisions,
+    });
+    return answer.ok ? answer.value : undefined;
+  }
+
+  #startLines(session: IncomingSession, offer: SessionDescription, plans: readonly LinePlan[]): void {
+    for (const [index, plan] of plans.entries()) {
+      if (plan.kind === 'reject') { session.lines[index] = undefined; continue; }
+      if (plan.kind === 'keep') continue;
+      const line = plan.line;
+      session.lines[index] = line;
+      this.#byTransferId.set(line.transferId, line);
+      const media = offer.media[index] as SdpMedia;
+      const path = parseMsrpPath(getPath(media).join(' '));
+      if (!path.ok) { this.#fail(line, path.error.message); continue; }
+      line.session.setRemotePath(path.value);
+      // RFC 6135 §4: we answered a=setup; when that makes us active we open the connection now.
+      if (connectingParty(getSetup(media, offer), line.setup) === 'answerer') {
+        line.session.connect().catch((error: unknown) => {
+          if (line.state === 'waiting') this.#fail(line, `cannot connect to the sender: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+    }
+  }
+
+  async #discardPlans(plans: readonly LinePlan[]): Promise<void> {
+    for (const plan of plans) {
+      if (plan.kind !== 'new') continue;
+      plan.line.session.close();
+      await plan.line.writer.abort().catch(noop);
+    }
+  }
+
+  // ------------------------------------------------------------------ the data path
+
+  #sink(session: IncomingSession, line: IncomingLine, announced: number | undefined): MessageSink {
+    let lastProgress = 0;
+    let received = 0;
+    const total = line.size ?? announced;
+    return {
+      write: (position, data) => {
+        const written = line.writer.write(data, position);
+        // Failures surface in finalize(); the catch only keeps them from being unhandled here.
+        written.catch(noop);
+        received += data.length;
+        const now = Date.now();
+        if (now - lastProgress >= 100) {
+          lastProgress = now;
+          this.emit('progress', { transferId: line.transferId, name: line.name, received, total });
+        }
+        // Disk backpressure: the MSRP session pauses the socket until the writer drained.
+        if (line.writer.needsDrain) return line.writer.drained();
+        return undefined;
+      },
+      end: (flag) => {
+        if (flag === '#') {
+          // RFC 4975 §7.1: '#' (or a dropped connection) ends the message unfinished.
+          this.#fail(line, 'the sender aborted the file or the MSRP connection dropped');
+          return;
+        }
+        line.state = 'finalizing';
+        this.emit('progress', { transferId: line.transferId, name: line.name, received, total });
+        const done = this.#finalize(session, line, received);
+        line.finalization = done.then(noop, noop);
+        return done;
+      },
+    };
+  }
+
+  /** Publishes the file; rejects on a size or hash mismatch so that no success REPORT goes out. */
+  async #finalize(session: IncomingSession, line: IncomingLine, received: number): Promise<void> {
+    const hash = line.attributes.fileSelector?.hash;
+    const result = await line.writer.finalize({ size: line.size ?? received, ...(hash !== undefined ? { hash } : {}) });
+    if (!result.ok) {
+      line.state = 'failed';
+      this.emit('file-failed', { transferId: line.transferId, name: line.name, reason: result.error.message });
+      this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason: result.error.message });
+      throw result.error;
+    }
+    line.state = 'done';
+    session.received += 1;
+    this.options.log?.({ kind: 'file', event: 'received', name: line.name, path: result.value.path, size: result.value.size });
+    this.emit('file-received', { transferId: line.transferId, path: result.value.path, size: result.value.size, hash: result.value.hash.digest });
+  }
+
+  #fail(line: IncomingLine, reason: string): void {
+    if (line.state === 'failed' || line.state === 'done' || line.state === 'finalizing') return;
+    line.state = 'failed';
+    void line.writer.abort().catch(noop);
+    this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
+    this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
+  }
+
+  async #closeLine(line: IncomingLine, reason: string): Promise<void> {
+    this.#fail(line, reason);
+    await line.finalization;
+    line.session.close();
+    this.#byTransferId.delete(line.transferId);
+  }
+
+  async #endSession(session: IncomingSession): Promise<void> {
+    await Promise.all(session.lines.map((line) => (line === undefined ? undefined : this.#closeLine(line, 'the session ended before the file was complete'))));
+  }
+}
+

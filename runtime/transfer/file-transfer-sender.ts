@@ -1,0 +1,707 @@
+// The sending side of OMA CPM file transfer (CR on clause 7.6.1 / 7.6.2). Every procedural choice
+// comes from the generated handlers, run through runProcedure() and executed here action by
+// action; this file only knows how to carry out each action of runtime/procedure/vocabulary.ts
+// (build an offer, send an INVITE / re-INVITE / BYE, send files over MSRP, tell the user).
+
+import { createReadStream } from 'node:fs';
+import { CpmError } from '../errors.ts';
+import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
+import type { MsrpSession } from '../msrp/msrp-session.ts';
+import { parseMsrpPath } from '../msrp/msrp-uri.ts';
+import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
+import type { Decision } from '../procedure/decision.ts';
+import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
+import { getPath } from '../sdp/msrp-attributes.ts';
+import { buildReoffer, validateAnswer, type NegotiatedMedia, type ReofferSlot } from '../sdp/offer-answer.ts';
+import { parseSessionDescription } from '../sdp/parse-session-description.ts';
+import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
+import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
+import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
+import type { Dialog } from '../sip/dialog/dialog.ts';
+import { parseMultipart } from '../sip/syntax/multipart.ts';
+import type { SipResponse } from '../sip/syntax/sip-message.ts';
+import type { UserAgent } from '../sip/user-agent-types.ts';
+import type { Destination } from './destination.ts';
+import { buildFileMedia, buildSessionOffer, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
+import type { FileTransferProcedures } from './file-transfer-procedures.ts';
+import { buildGroupInviteBody } from './group-invite-body.ts';
+import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
+import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
+import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogger, TransferSummary } from './transfer-types.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+
+export interface FileTransferSenderOptions {
+  readonly ua: UserAgent;
+  readonly endpoint: MsrpEndpoint;
+  readonly procedures: FileTransferProcedures;
+  /** MSRP chunk size, default 64 KiB. */
+  readonly chunkSize?: number;
+  /** Chunks in flight per message, default 32. */
+  readonly window?: number;
+  /** Success-Report: yes on every SEND; step 4 then waits for the REPORTs. */
+  readonly successReport?: boolean;
+  /** The `wants-mline-reuse` fact; default true. */
+  readonly reuseMlines?: boolean;
+  /** Answer at the `check-pending-files` decision point (7.6.1 step 4.a MAY); default true. */
+  readonly checkPendingFiles?: boolean;
+  /** How long to wait for a success REPORT or for the peer to open an MSRP connection. Default 30 s. */
+  readonly waitTimeoutMs?: number;
+  readonly log?: TransferLogger;
+}
+
+/** One m-line of the session as the sender tracks it. */
+interface Line {
+  readonly index: number;
+  transferId: string | null;
+  session: MsrpSession | undefined;
+  file: PreparedFile | undefined;
+  /** Set while someone waits on this line's MSRP connection (success REPORT wait). */
+  onClose?: ((error: CpmError) => void) | undefined;
+}
+
+/** Per SIP session: the dialog, our last offer and the m-lines. */
+interface SessionState {
+  dialog: Dialog | undefined;
+  offer: SessionDescription;
+  lines: Line[];
+  released: boolean;
+}
+
+type QueuedItem = string | PreparedFile;
+
+/** What the step-4 decisions asked for, gathered while executing them in order. */
+interface Step4Outcome {
+  nextBatch: QueuedItem[] | undefined;
+  reinvite: boolean;
+  reuse: boolean;
+  closeUnused: boolean;
+  released: boolean;
+}
+
+const isConnectionError = (error: unknown): boolean =>
+  error instanceof CpmError && /^ERR_MSRP_(CONNECTION|CONNECT|SESSION_CLOSED|BIND|NO_PATH)/.test(error.code);
+
+/** Sends files for one application; each send() is an independent OutgoingFileTransfer. */
+export class FileTransferSender {
+  readonly options: FileTransferSenderOptions;
+  readonly #active = new Set<OutgoingFileTransfer>();
+
+  constructor(options: FileTransferSenderOptions) {
+    this.options = options;
+  }
+
+  send(destination: Destination, files: readonly string[]): OutgoingFileTransfer {
+    const transfer = new OutgoingFileTransfer(this.options, destination, files);
+    this.#active.add(transfer);
+    void transfer.done.then(() => this.#active.delete(transfer));
+    transfer.start();
+    return transfer;
+  }
+
+  /** Ends every transfer in progress (files fail with source 'local'; dialogs get a BYE). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#active].map((t) => t.abort()));
+  }
+}
+
+export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
+  readonly destination: Destination;
+  readonly done: Promise<TransferSummary>;
+  readonly #options: FileTransferSenderOptions;
+  readonly #queue: QueuedItem[][] = [];
+  readonly #results: FileResult[] = [];
+  readonly #decisions: ExecutedDecision[] = [];
+  /** CPM: one Conversation-ID for every session this transfer opens. */
+  readonly #conversationId: string;
+  #resolve!: (summary: TransferSummary) => void;
+  #aborted = false;
+  #current: SessionState | undefined;
+  readonly #cleanups = new Set<() => void>();
+
+  constructor(options: FileTransferSenderOptions, destination: Destination, files: readonly string[]) {
+    super();
+    this.#options = options;
+    this.destination = destination;
+    this.#conversationId = cpmInviteHeaders().conversationId;
+    if (files.length > 0) this.#queue.push([...files]);
+    this.done = new Promise((resolve) => { this.#resolve = resolve; });
+  }
+
+  /** Queues another batch for the same destination; clause 7.6.1 step 4.a finds it. */
+  queue(files: readonly string[]): void {
+    if (files.length > 0) this.#queue.push([...files]);
+  }
+
+  start(): void {
+    void this.#runAll().then(
+      () => this.#finish(),
+      (error: unknown) => {
+        // A bug in this layer must not leave `done` pending: every file not yet settled fails.
+        this.#options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+        this.#finish();
+      },
+    );
+  }
+
+  async abort(): Promise<void> {
+    this.#aborted = true;
+    const state = this.#current;
+    for (const line of state?.lines ?? []) line.session?.close();
+    await this.done;
+  }
+
+  #finish(): void {
+    for (const c of this.#cleanups) c();
+    this.#cleanups.clear();
+    const summary: TransferSummary = {
+      ok: this.#results.length > 0 && this.#results.every((r) => r.ok),
+      files: [...this.#results],
+      decisions: [...this.#decisions],
+    };
+    this.emit('end', summary);
+    this.#resolve(summary);
+  }
+
+  // ------------------------------------------------------------------ procedure plumbing
+
+  #facts(extra: Partial<Record<ProcedureGuard, boolean>>): Record<ProcedureGuard, boolean> {
+    const d = this.destination;
+    return factsOf({
+      'one-recipient': d.kind === 'one-recipient',
+      'recipient-list': d.kind === 'recipient-list',
+      'predefined-group': d.kind === 'predefined-group',
+      'one-to-one-session': d.kind === 'one-recipient',
+      'group-session': d.kind !== 'one-recipient',
+      'success-report-requested': this.#options.successReport === true,
+      'wants-mline-reuse': this.#options.reuseMlines !== false,
+      ...extra,
+    });
+  }
+
+  #run(event: ProcedureEvent, facts: Record<ProcedureGuard, boolean>): ProcedureStep {
+    const step = runProcedure(this.#options.procedures.handlers, event, facts, (point) => {
+      // The only MAY the runtime answers today: 7.6.1 step 4.a, configured by the client.
+      if (point === 'check-pending-files') return this.#options.checkPendingFiles !== false;
+      return false;
+    });
+    return step;
+  }
+
+  /** Records and logs one decision just before it is carried out. */
+  #executing(event: ProcedureEvent, decision: Decision): void {
+    this.#decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args] });
+    this.#options.log?.({ kind: 'rule', event, rule: decision.rule, modality: decision.modality, action: decision.action, args: [...decision.args] });
+  }
+
+  // ------------------------------------------------------------------ file outcomes
+
+  #succeed(file: PreparedFile): void {
+    const result: FileResult = { path: file.path, name: file.name, size: file.size, hash: file.hash.digest, ok: true };
+    this.#results.push(result);
+    this.#options.log?.({ kind: 'file', event: 'complete', name: file.name, size: file.size });
+    this.emit('file-complete', result);
+  }
+
+  /**
+   * Fails a file. When `event` is given (an MSRP error response or a failure REPORT, step 5) the
+   * handler for it decides whether the user is told; other causes (connection, timeout, SIP) are
+   * reported directly.
+   */
+  #failFile(file: PreparedFile | { path: string; name: string; size: number; hash: string }, failure: FileFailure, event?: ProcedureEvent): void {
+    const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
+    const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
+    this.#results.push(result);
+    this.#options.log?.({ kind: 'file', event: 'failed', name: file.name, ...failure });
+    if (event === undefined) {
+      this.emit('file-failed', result);
+      return;
+    }
+    const step = this.#run(event, this.#facts({}));
+    for (const decision of step.decisions) {
+      this.#executing(event, decision);
+      if (decision.action === 'indicate-transfer-failed') this.emit('file-failed', result);
+    }
+  }
+
+  #failUnprepared(items: readonly QueuedItem[], failure: FileFailure): void {
+    for (const item of items) {
+      if (typeof item === 'string') this.#failFile({ path: item, name: item.split(/[\\/]/).pop() ?? item, size: 0, hash: '' }, failure);
+      else this.#failFile(item, failure);
+    }
+  }
+
+  // ------------------------------------------------------------------ the procedure
+
+  async #runAll(): Promise<void> {
+    // Each pass opens one SIP session. Batches left over when a session is released without a
+    // re-INVITE for them (step 4.c) go in a new session.
+    while (this.#queue.length > 0 && !this.#aborted) {
+      const batch = this.#queue.shift() as QueuedItem[];
+      await this.#session(batch);
+    }
+    if (this.#aborted) for (const batch of this.#queue.splice(0)) this.#failUnprepared(batch, { source: 'local', message: 'transfer aborted' });
+  }
+
+  async #prepare(items: readonly QueuedItem[]): Promise<PreparedFile[]> {
+    const prepared: PreparedFile[] = [];
+    for (const item of items) {
+      if (typeof item !== 'string') { prepared.push(item); continue; }
+      try {
+        prepared.push(await prepareFile(item));
+      } catch (error) {
+        this.#failUnprepared([item], { source: 'local', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return prepared;
+  }
+
+  async #session(batch: readonly QueuedItem[]): Promise<void> {
+    const files = await this.#prepare(batch);
+    if (files.length === 0) return;
+
+    // Clause 7.6.1 steps 1-3: how the session is set up and what the offer looks like.
+    const event: ProcedureEvent = 'send-files-requested';
+    const step = this.#run(event, this.#facts({ 'more-than-one-file': files.length > 1 }));
+    let clause: string | undefined;
+    let withFileAttributes = false;
+    let mlinePerFile = false;
+    for (const decision of step.decisions) {
+      this.#executing(event, decision);
+      switch (decision.action) {
+        case 'follow-clause': clause = decision.args[0]; break;
+        // RFC 5547 offer/answer is how this layer always builds offers; the decision is recorded.
+        case 'apply-rfc5547': break;
+        case 'add-file-attributes': withFileAttributes = true; break;
+        case 'one-mline-per-file': mlinePerFile = true; break;
+        default: this.#options.log?.({ kind: 'rule', event, rule: decision.rule, action: decision.action, note: 'not applicable to this event' });
+      }
+    }
+    // Without one-mline-per-file only the first file is described; the others become the next batch.
+    const offered = mlinePerFile ? files : files.slice(0, 1);
+    if (offered.length < files.length) this.#queue.unshift(files.slice(offered.length));
+
+    const invite = this.#inviteTarget(clause);
+    if (!invite.ok) {
+      this.#failUnprepared(offered, { source: 'local', message: invite.message });
+      return;
+    }
+
+    const state: SessionState = { dialog: undefined, offer: buildSessionOffer(this.#options.endpoint.host, []), lines: [], released: false };
+    this.#current = state;
+    for (const file of offered) {
+      const line: Line = { index: state.lines.length, transferId: newFileTransferId(), session: undefined, file };
+      line.session = this.#newMsrpSession(line);
+      state.lines.push(line);
+      state.offer.media.push(this.#fileMedia(file, line, withFileAttributes));
+    }
+
+    const sdp = serializeSessionDescription(state.offer);
+    const { headers } = cpmInviteHeaders({
+      conversationId: this.#conversationId,
+      icsi: cpmIcsi.fileTransfer,
+    });
+    let body: string | Buffer = sdp;
+    let contentType = 'application/sdp';
+    if (invite.recipients !== undefined) {
+      const built = buildGroupInviteBody(sdp, invite.recipients);
+      body = built.body;
+      contentType = built.contentType;
+      // RFC 5366 §4: the factory must understand the list, or refuse the INVITE.
+      headers.push({ name: 'Require', value: 'recipient-list-invite' });
+    }
+
+    let answerSdp: SessionDescription;
+    try {
+      const result = await this.#options.ua.invite(invite.target, { body, contentType, headers });
+      if (result.kind === 'rejected') {
+        this.#sipFailure(state, offered, result.response);
+        return;
+      }
+      state.dialog = result.dialog;
+      const answer = this.#parseAnswer(result.response);
+      if (!answer.ok) {
+        for (const line of state.lines) if (line.file) this.#failFile(line.file, { source: 'sip-response', status: result.response.status, message: answer.message });
+        await this.#release(state);
+        return;
+      }
+      answerSdp = answer.sdp;
+    } catch (error) {
+      this.#closeLines(state);
+      this.#failUnprepared(offered, { source: 'connection', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+
+    let negotiated = validateAnswer(state.offer, answerSdp);
+    let active = state.lines.map((l) => l.index);
+    for (;;) {
+      if (!negotiated.ok) {
+        for (const index of active) {
+          const file = state.lines[index]?.file;
+          if (file) this.#failFile(file, { source: 'sip-response', message: negotiated.error.message });
+        }
+      } else {
+        const broken = await this.#transferBatch(state, active, negotiated.value, answerSdp);
+        if (broken) {
+          // A dropped MSRP connection: what was not sent fails and the session is released.
+          await this.#release(state);
+          return;
+        }
+      }
+      if (this.#aborted) { await this.#release(state); return; }
+
+      // Clause 7.6.1 step 4: the batch is through; the handlers say what comes next.
+      const outcome = await this.#step4(state);
+      if (state.released) return;
+      if (!outcome.reinvite || outcome.nextBatch === undefined) {
+        // No rule released or continued the session; end it rather than leave it open.
+        if (outcome.nextBatch !== undefined) this.#queue.unshift(outcome.nextBatch);
+        this.#options.log?.({ kind: 'rule', event: 'last-send-acknowledged', note: 'no rule released or continued the session; closing it' });
+        await this.#release(state, true);
+        return;
+      }
+      const next = await this.#reinvite(state, outcome, withFileAttributes);
+      if (next === undefined) continue; // the batch failed; step 4 runs again
+      ({ negotiated, active, answerSdp } = next);
+    }
+  }
+
+  #inviteTarget(clause: string | undefined): { ok: true; target: string; recipients?: readonly string[] } | { ok: false; message: string } {
+    const d = this.destination;
+    switch (clause) {
+      // CPM 7.3.1: a 1-1 session INVITE goes to the recipient.
+      case '7.3.1':
+        return d.kind === 'one-recipient' ? { ok: true, target: d.uri } : { ok: false, message: `clause 7.3.1 needs one recipient, got ${d.kind}` };
+      // CPM 7.4.1.1: an ad-hoc group is set up through the conference factory with the list in the body.
+      case '7.4.1.1':
+        return d.kind === 'recipient-list' ? { ok: true, target: d.factory, recipients: d.uris } : { ok: false, message: `clause 7.4.1.1 needs a recipient list, got ${d.kind}` };
+      // CPM 7.4.1.2: a pre-defined group session INVITE goes to the group URI.
+      case '7.4.1.2':
+        return d.kind === 'predefined-group' ? { ok: true, target: d.uri } : { ok: false, message: `clause 7.4.1.2 needs a group URI, got ${d.kind}` };
+      case undefined:
+        return { ok: false, message: 'no rule chose a session set-up clause' };
+      default:
+        return { ok: false, message: `clause ${clause} is not a session set-up procedure this client knows` };
+    }
+  }
+
+  #newMsrpSession(line: Line): MsrpSession {
+    return this.#options.endpoint.createSession({ delegate: { onClose: (error) => line.onClose?.(error) } });
+  }
+
+  #fileMedia(file: PreparedFile, line: Line, withFileAttributes: boolean): SdpMedia {
+    const session = line.session as MsrpSession;
+    return buildFileMedia(file, this.#options.procedures, {
+      path: [session.localUriText],
+      port: this.#options.endpoint.port,
+      transferId: line.transferId as string,
+      withFileAttributes,
+    });
+  }
+
+  #parseAnswer(response: SipResponse): { ok: true; sdp: SessionDescription } | { ok: false; message: string } {
+    let body = response.body;
+    const type = response.headers.get('Content-Type') ?? '';
+    if (/^multipart\//i.test(type.trim())) {
+      const parts = parseMultipart(body, type);
+      const part = parts.ok ? parts.value.find((p) => /^application\/sdp/i.test(p.headers.get('Content-Type') ?? '')) : undefined;
+      if (part === undefined) return { ok: false, message: 'the answer has no application/sdp part' };
+      body = part.body;
+    }
+    if (body.length === 0) return { ok: false, message: 'the 2xx carries no SDP answer' };
+    const parsed = parseSessionDescription(body.toString('utf8'), 'sdp answer');
+    return parsed.ok ? { ok: true, sdp: parsed.value } : { ok: false, message: parsed.error.message };
+  }
+
+  #sipFailure(state: SessionState, files: readonly PreparedFile[], response: SipResponse): void {
+    this.#closeLines(state);
+    // RFC 3261 §17.1.1.2: a locally generated 408 is the transaction timing out.
+    const source = response.status === 408 ? 'timeout' : 'sip-response';
+    for (const file of files) this.#failFile(file, { source, status: response.status, message: `${response.status} ${response.reason}` });
+  }
+
+  #closeLines(state: SessionState): void {
+    for (const line of state.lines) line.session?.close();
+  }
+
+  // ------------------------------------------------------------------ MSRP data path
+
+  /**
+   * Establishes MSRP for the accepted m-lines of this batch and sends their files in turn, in
+   * m-line order. One file at a time keeps the "last SEND of the last file" of step 4 well defined
+   * and gives each file the whole pipe. Returns true when an MSRP connection dropped.
+   */
+  async #transferBatch(state: SessionState, active: readonly number[], negotiated: readonly NegotiatedMedia[], answer: SessionDescription): Promise<boolean> {
+    const ready: Array<{ line: Line; file: PreparedFile; setup: Promise<void> }> = [];
+    for (const index of active) {
+      const line = state.lines[index];
+      const file = line?.file;
+      const media = negotiated[index];
+      if (line === undefined || file === undefined || media === undefined) continue;
+      // RFC 3264 §6: port 0 in the answer rejects that stream, so that file is not sent.
+      if (!media.accepted) {
+        line.session?.close();
+        line.session = undefined;
+        this.#failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)` });
+        continue;
+      }
+      const session = line.session as MsrpSession;
+      const path = parseMsrpPath(getPath(answer.media[index] as SdpMedia).join(' '));
+      if (!path.ok) {
+        this.#failFile(file, { source: 'sip-response', message: path.error.message });
+        continue;
+      }
+      session.setRemotePath(path.value);
+      // RFC 6135 §4 / RFC 4975 §5.4: the answerer's a=setup says who connects; an answer without
+      // a=setup leaves it to us, the offerer (connectingParty() applies that default).
+      const setup = media.connectingParty === 'answerer' ? this.#waitBound(session) : session.connect();
+      setup.catch(() => {});
+      ready.push({ line, file, setup });
+    }
+    for (const [position, { line, file, setup }] of ready.entries()) {
+      if (this.#aborted) {
+        this.#failFile(file, { source: 'local', message: 'transfer aborted' });
+        continue;
+      }
+      try {
+        await setup;
+      } catch (error) {
+        const timeout = error instanceof CpmError && error.code === 'ERR_MSRP_TRANSACTION_TIMEOUT';
+        this.#failFile(file, { source: timeout ? 'timeout' : 'connection', message: error instanceof Error ? error.message : String(error) });
+        for (const rest of ready.slice(position + 1)) this.#failFile(rest.file, { source: 'connection', message: 'session released after an MSRP connection failure' });
+        return true;
+      }
+      const broken = await this.#sendFile(line, file);
+      if (broken) {
+        for (const rest of ready.slice(position + 1)) this.#failFile(rest.file, { source: 'connection', message: 'session released after an MSRP connection failure' });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #waitBound(session: MsrpSession): Promise<void> {
+    const timeoutMs = this.#options.waitTimeoutMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', `the peer did not connect within ${timeoutMs} ms`)), timeoutMs);
+      session.waitBound().then(
+        () => { clearTimeout(timer); resolve(); },
+        (error: unknown) => { clearTimeout(timer); reject(error); },
+      );
+    });
+  }
+
+  /** Sends one file; resolves once its outcome is known (reports included). True = connection lost. */
+  async #sendFile(line: Line, file: PreparedFile): Promise<boolean> {
+    const session = line.session as MsrpSession;
+    const successReport = this.#options.successReport === true;
+    let reportSettle: ((report: MsrpReport | CpmError) => void) | undefined;
+    const report = new Promise<MsrpReport | CpmError>((resolve) => { reportSettle = resolve; });
+    let failureReport: MsrpReport | undefined;
+    const chunkSize = this.#options.chunkSize ?? 64 * 1024;
+    const message = session.send(file.size === 0 ? [] : createReadStream(file.path, { highWaterMark: chunkSize }), {
+      size: file.size,
+      contentType: file.type,
+      successReport,
+      chunkSize,
+      ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
+      onReport: (r) => {
+        // RFC 4975 §7.1.2: a REPORT with a status other than 200 is a failure report.
+        if (r.status !== undefined && r.status.code !== 200) {
+          failureReport = r;
+          message.abort();
+        }
+        reportSettle?.(r);
+      },
+    });
+    this.#options.log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: file.size });
+
+    let lastSent = -1;
+    const progress = (): void => {
+      const sent = message.bytesAcknowledged;
+      if (sent === lastSent) return;
+      lastSent = sent;
+      this.emit('progress', { file: file.name, sent, total: file.size });
+    };
+    const ticker = setInterval(progress, 100);
+    const stop = (): void => clearInterval(ticker);
+    this.#cleanups.add(stop);
+    try {
+      await message.done;
+      progress();
+    } catch (error) {
+      if (failureReport !== undefined) {
+        this.#failFile(file, { source: 'failure-report', status: failureReport.status?.code ?? 0, message: `failure REPORT ${failureReport.status?.code ?? ''} ${failureReport.status?.reason ?? ''}`.trim() }, 'failure-report-received');
+        return false;
+      }
+      if (error instanceof MsrpStatusError && error.status !== 408) {
+        // Clause 7.6.1 step 5: an MSRP error response means this file failed.
+        this.#failFile(file, { source: 'msrp-response', status: error.status, message: error.message }, 'msrp-error-response');
+        return false;
+      }
+      if (error instanceof MsrpStatusError) {
+        this.#failFile(file, { source: 'timeout', status: 408, message: error.message });
+        return true;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#aborted) this.#failFile(file, { source: 'local', message: 'transfer aborted' });
+      else if (isConnectionError(error)) this.#failFile(file, { source: 'connection', message });
+      else this.#failFile(file, { source: 'local', message });
+      return !this.#aborted && isConnectionError(error);
+    } finally {
+      stop();
+      this.#cleanups.delete(stop);
+    }
+    this.#options.log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', messageId: message.messageId, file: file.name });
+    if (!successReport) {
+      this.#succeed(file);
+      return false;
+    }
+    // Step 4 waits for the success REPORT; a relay that never reports must not hang us.
+    const timeoutMs = this.#options.waitTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => reportSettle?.(new CpmError('ERR_MSRP_REPORT_TIMEOUT', `no success REPORT within ${timeoutMs} ms`)), timeoutMs);
+    line.onClose = (error) => reportSettle?.(new CpmError('ERR_MSRP_CONNECTION_CLOSED', `MSRP connection closed before the success REPORT: ${error.message}`));
+    if (session.connection === undefined) line.onClose(new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'not connected'));
+    const outcome = await report;
+    clearTimeout(timer);
+    line.onClose = undefined;
+    if (outcome instanceof CpmError) {
+      const timeout = outcome.code === 'ERR_MSRP_REPORT_TIMEOUT';
+      this.#failFile(file, { source: timeout ? 'timeout' : 'connection', message: outcome.message });
+      return !timeout;
+    }
+    if (outcome.status !== undefined && outcome.status.code !== 200) {
+      this.#failFile(file, { source: 'failure-report', status: outcome.status.code, message: `failure REPORT ${outcome.status.code}` }, 'failure-report-received');
+      return false;
+    }
+    this.#succeed(file);
+    return false;
+  }
+
+  // ------------------------------------------------------------------ step 4 and release
+
+  async #step4(state: SessionState): Promise<Step4Outcome> {
+    const outcome: Step4Outcome = { nextBatch: undefined, reinvite: false, reuse: false, closeUnused: false, released: false };
+    const events: ProcedureEvent[] = ['last-send-acknowledged'];
+    // The success REPORTs have already been awaited per file, so both events have happened by now;
+    // each handler only acts on the one its rules are guarded for.
+    if (this.#options.successReport === true) events.push('success-report-received');
+    for (const event of events) {
+      if (state.released) break;
+      const slots: MlineSlot[] = state.lines.map((l) => ({ index: l.index, fileTransferId: l.transferId }));
+      const facts = this.#facts({
+        'pending-files-same-destination': this.#queue.length > 0,
+        'unused-mlines': countUnusedMlines(slots, this.#queue[0]?.length ?? 0) > 0,
+      });
+      const step = this.#run(event, facts);
+      for (const decision of step.decisions) {
+        this.#executing(event, decision);
+        switch (decision.action) {
+          case 'check-pending-files':
+            outcome.nextBatch ??= this.#queue.shift();
+            break;
+          case 'send-reinvite': outcome.reinvite = true; break;
+          case 'reuse-mline': outcome.reuse = true; break;
+          case 'close-unused-mline': outcome.closeUnused = true; break;
+          case 'follow-clause':
+            if (decision.args[0] === '7.6.2') {
+              if (outcome.nextBatch !== undefined) { this.#queue.unshift(outcome.nextBatch); outcome.nextBatch = undefined; }
+              await this.#release(state);
+              outcome.released = true;
+            } else this.#options.log?.({ kind: 'rule', event, rule: decision.rule, action: decision.action, note: `clause ${decision.args[0] ?? ''} is not a release procedure` });
+            break;
+          default:
+            this.#options.log?.({ kind: 'rule', event, rule: decision.rule, action: decision.action, note: 'not applicable to this event' });
+        }
+      }
+    }
+    return outcome;
+  }
+
+  /** Clause 7.6.2: the `transfer-complete` rules release the session (BYE). */
+  async #release(state: SessionState, force = false): Promise<void> {
+    if (state.released) return;
+    state.released = true;
+    const event: ProcedureEvent = 'transfer-complete';
+    const step = this.#run(event, this.#facts({}));
+    let bye = false;
+    for (const decision of step.decisions) {
+      this.#executing(event, decision);
+      if (decision.action === 'send-bye') bye = true;
+    }
+    if ((bye || force) && state.dialog !== undefined && state.dialog.state !== 'terminated') {
+      try {
+        await this.#options.ua.bye(state.dialog);
+      } catch (error) {
+        this.#options.log?.({ kind: 'sip', event: 'bye-failed', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    this.#closeLines(state);
+  }
+
+  /** Step 4.b: re-INVITE carrying the next batch on reused / appended m-lines. */
+  async #reinvite(state: SessionState, outcome: Step4Outcome, withFileAttributes: boolean): Promise<{ negotiated: ReturnType<typeof validateAnswer>; active: number[]; answerSdp: SessionDescription } | undefined> {
+    const files = await this.#prepare(outcome.nextBatch ?? []);
+    if (files.length === 0) return undefined;
+    const slots: MlineSlot[] = state.lines.map((l) => ({ index: l.index, fileTransferId: l.transferId }));
+    const plan = planMlines(slots, files, { reuse: outcome.reuse, closeUnused: outcome.closeUnused });
+    const reofferSlots: ReofferSlot[] = [];
+    const added: SdpMedia[] = [];
+    const active: number[] = [];
+    for (const assignment of plan) {
+      const line = state.lines[assignment.index];
+      switch (assignment.kind) {
+        case 'reuse':
+        case 'add': {
+          // RFC 5547 §8.4 / INTEROP 12: a reused m-line gets a new file-transfer-id and a new MSRP
+          // session (never reuse a session id); a new file beyond the old m-lines is appended.
+          line?.session?.close();
+          const target: Line = line ?? { index: assignment.index, transferId: null, session: undefined, file: undefined };
+          target.transferId = newFileTransferId();
+          target.session = this.#newMsrpSession(target);
+          target.file = assignment.file;
+          const media = this.#fileMedia(assignment.file, target, withFileAttributes);
+          if (assignment.kind === 'reuse') reofferSlots.push({ kind: 'replace', attributes: media.attributes, port: media.port });
+          else { state.lines.push(target); added.push(media); }
+          active.push(assignment.index);
+          break;
+        }
+        case 'close':
+          // RFC 3264 §8.2 / step 4.b.ii: port 0 closes the m-line in place and ends its MSRP session.
+          line?.session?.close();
+          if (line) { line.session = undefined; line.transferId = null; line.file = undefined; }
+          reofferSlots.push({ kind: 'close' });
+          break;
+        case 'keep':
+        case 'keep-closed':
+          reofferSlots.push({ kind: 'keep' });
+          break;
+      }
+    }
+    const reoffer = buildReoffer(state.offer, reofferSlots, added);
+    const dialog = state.dialog;
+    if (!reoffer.ok || dialog === undefined) {
+      for (const f of files) this.#failFile(f, { source: 'local', message: reoffer.ok ? 'no dialog' : reoffer.error.message });
+      return undefined;
+    }
+    state.offer = reoffer.value;
+    let response: SipResponse;
+    try {
+      ({ response } = await this.#options.ua.reinvite(dialog, serializeSessionDescription(reoffer.value), 'application/sdp'));
+    } catch (error) {
+      for (const f of files) this.#failFile(f, { source: 'connection', message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      const source = response.status === 408 ? 'timeout' : 'sip-response';
+      for (const f of files) this.#failFile(f, { source, status: response.status, message: `re-INVITE: ${response.status} ${response.reason}` });
+      for (const index of active) { const l = state.lines[index]; l?.session?.close(); if (l) l.session = undefined; }
+      return undefined;
+    }
+    const answer = this.#parseAnswer(response);
+    if (!answer.ok) {
+      for (const f of files) this.#failFile(f, { source: 'sip-response', status: response.status, message: answer.message });
+      return undefined;
+    }
+    return { negotiated: validateAnswer(state.offer, answer.sdp), active, answerSdp: answer.sdp };
+  }
+}

@@ -1,0 +1,35 @@
+// The body of an ad-hoc group INVITE (CPM 7.4.1.1, RFC 5366 §4): multipart/mixed with the SDP and
+// an RFC 4826 resource list of the recipients, marked Content-Disposition: recipient-list.
+
+import { buildMultipart, type BuiltMultipart } from '../sip/syntax/multipart.ts';
+import { SipHeaders } from '../sip/syntax/sip-headers.ts';
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** RFC 5366 §4 / RFC 5364: one entry per recipient, copyControl "to" as CPM asks for. */
+export function buildResourceList(uris: readonly string[]): string {
+  const entries = uris.map((uri) => `    <entry uri="${escapeXml(uri)}" cp:copyControl="to"/>`).join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists" xmlns:cp="urn:ietf:params:xml:ns:copycontrol">',
+    '  <list>',
+    entries,
+    '  </list>',
+    '</resource-lists>',
+    '',
+  ].join('\n');
+}
+
+export function buildGroupInviteBody(sdp: string, recipients: readonly string[]): BuiltMultipart {
+  const sdpHeaders = new SipHeaders();
+  sdpHeaders.append('Content-Type', 'application/sdp');
+  const listHeaders = new SipHeaders();
+  listHeaders.append('Content-Type', 'application/resource-lists+xml');
+  // RFC 5366 §4: the list part is marked as the recipient list and must be handled.
+  listHeaders.append('Content-Disposition', 'recipient-list');
+  return buildMultipart([
+    { headers: sdpHeaders, body: Buffer.from(sdp, 'utf8') },
+    { headers: listHeaders, body: Buffer.from(buildResourceList(recipients), 'utf8') },
+  ]);
+}

@@ -1,0 +1,188 @@
+// createClient(): the library facade. Composes one SIP user agent (UDP, TCP or TLS), one MSRP
+// endpoint, the file-transfer sender and receiver of runtime/transfer, and the generated procedures
+// (src/procedures.ts), behind the CpmClient contract of src/client-types.ts.
+
+import type { TlsOptions, ConnectionOptions } from 'node:tls';
+import {
+  CpmError,
+  FileTransferReceiver,
+  FileTransferSender,
+  MsrpEndpoint,
+  TypedEmitter,
+  cpmContactParams,
+  createTcpTransport,
+  createTlsTransport,
+  createUdpTransport,
+  createUserAgent,
+  type Destination,
+  type SipLogEvent,
+  type SipTransport,
+  type UserAgent,
+} from '../runtime/index.ts';
+import type { ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
+import { fileTransferProcedures } from './procedures.ts';
+
+/**
+ * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
+ * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
+ */
+export interface ClientExtraOptions {
+  readonly tls?: TlsOptions & ConnectionOptions;
+  /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
+  readonly waitTimeoutMs?: number;
+}
+
+/** What a client is made of; for tests and diagnostics (not part of the public API). */
+export interface ClientInternals {
+  readonly ua: UserAgent;
+  readonly transport: SipTransport;
+  readonly endpoint: MsrpEndpoint;
+  readonly sender: FileTransferSender;
+  readonly receivers: readonly FileTransferReceiver[];
+}
+
+const internals = new WeakMap<CpmClient, ClientInternals>();
+
+export function inspectClient(client: CpmClient): ClientInternals | undefined {
+  return internals.get(client);
+}
+
+async function openTransport(options: ClientOptions & ClientExtraOptions): Promise<SipTransport> {
+  const { host, port, transport } = options.sip;
+  switch (transport) {
+    case 'udp': return createUdpTransport({ host, port });
+    case 'tcp': return createTcpTransport({ host, port });
+    case 'tls':
+      if (options.tls === undefined) throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'SIP over TLS needs `tls` credentials (key, cert, ca) in the client options');
+      return createTlsTransport({ host, port, tls: options.tls });
+  }
+}
+
+/** One LogEvent per SIP message: enough for the CLI's JSON log and for tests to assert on SDP. */
+function sipLogEvent(event: SipLogEvent): LogEvent {
+  if (event.kind === 'diagnostic') {
+    const { kind: diagnostic, ...rest } = event.diagnostic;
+    return { kind: 'sip', event: 'diagnostic', diagnostic, transport: event.transport, ...rest };
+  }
+  const body = event.message.body;
+  return {
+    kind: 'sip',
+    direction: event.direction,
+    transport: event.transport,
+    peer: `${event.peer.host}:${event.peer.port}`,
+    method: event.method,
+    ...(event.status !== undefined ? { status: event.status } : {}),
+    cseq: event.cseq,
+    callId: event.callId,
+    contentType: event.message.headers.get('Content-Type'),
+    ...(body.length > 0 && body.length <= 64 * 1024 ? { body: body.toString('utf8') } : {}),
+  };
+}
+
+export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
+  if (options.msrpRelay !== undefined) {
+    throw new CpmError('ERR_CLIENT_UNSUPPORTED', 'MSRP relays (RFC 4976) are not wired into the client yet');
+  }
+  const log = options.log;
+  const transport = await openTransport(options);
+  let endpoint: MsrpEndpoint;
+  try {
+    endpoint = await MsrpEndpoint.create({ host: options.msrp?.host ?? options.sip.host, port: options.msrp?.port ?? 0 });
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+  const receivers: FileTransferReceiver[] = [];
+  const latest = (): FileTransferReceiver | undefined => receivers[receivers.length - 1];
+
+  const ua = createUserAgent({
+    transports: [transport],
+    localUri: options.localUri,
+    ...(options.outboundProxy !== undefined ? { outboundProxy: options.outboundProxy } : {}),
+    contactParams: cpmContactParams(),
+    // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
+    supported: ['recipient-list-invite'],
+    userAgent: 'cpm-ft',
+    ...(log !== undefined ? { logger: (event: SipLogEvent) => log(sipLogEvent(event)) } : {}),
+    delegate: {
+      // RFC 3261 §21.4.18: nobody receiving files here yet, so the callee is unavailable.
+      onInvite: (incoming) => {
+        const receiver = latest();
+        if (receiver === undefined) incoming.reject(480);
+        else receiver.handleInvite(incoming);
+      },
+      onReinvite: (dialog, incoming) => {
+        const receiver = latest();
+        if (receiver === undefined) incoming.reject(488);
+        else receiver.handleReinvite(dialog, incoming);
+      },
+      onBye: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+      onDialogTerminated: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+    },
+  });
+
+  const sender = new FileTransferSender({
+    ua,
+    endpoint,
+    procedures: fileTransferProcedures,
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+    ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
+    ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
+    ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
+    ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+    ...(log !== undefined ? { log } : {}),
+  });
+
+  const events = new TypedEmitter<IncomingTransferEvents>();
+  let closed: Promise<void> | undefined;
+  const sipAddress: { host: string; port: number; transport: SipTransportName } = {
+    host: transport.local.host,
+    port: transport.local.port,
+    transport: options.sip.transport,
+  };
+
+  const client: CpmClient = {
+    sipAddress,
+    send(destination: Destination, files: readonly string[]): OutgoingTransfer {
+      return sender.send(destination, files);
+    },
+    receive(receive: ReceiveOptions): void {
+      const receiver = new FileTransferReceiver({
+        endpoint,
+        procedures: fileTransferProcedures,
+        dir: receive.dir,
+        ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
+        ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+      receiver.on('offer', (e) => events.emit('offer', e));
+      receiver.on('progress', (e) => events.emit('progress', e));
+      receiver.on('file-received', (e) => events.emit('file-received', e));
+      receiver.on('file-failed', (e) => events.emit('file-failed', e));
+      receiver.on('session-end', (e) => events.emit('session-end', e));
+      receivers.push(receiver);
+    },
+    on(event, listener) {
+      events.on(event, listener);
+      return client;
+    },
+    close(): Promise<void> {
+      closed ??= (async () => {
+        await sender.close();
+        await Promise.all(receivers.map((r) => r.close()));
+        ua.close();
+        await endpoint.close();
+        await transport.close();
+      })();
+      return closed;
+    },
+  };
+  internals.set(client, {
+    ua,
+    transport,
+    endpoint,
+    sender,
+    get receivers() { return [...receivers]; },
+  });
+  return client;
+}
