@@ -1,0 +1,132 @@
+// Real end-to-end: `cpm-ft receive` and `cpm-ft send` as two processes on loopback, with the real
+// library. The receiver binds port 0 and prints its address; the test reads it from the output.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { killTrackedChildren, stopChild, trackChild, waitForExit } from '../helpers/child-process-registry.ts';
+
+const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+const root = mkdtempSync(join(tmpdir(), 'cpm-ft-cli-e2e-'));
+afterEach(killTrackedChildren);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly out: () => string;
+  readonly err: () => string;
+}
+
+function cli(args: string[]): Running {
+  const child = trackChild(spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (data: Buffer) => { out += data.toString(); });
+  child.stderr?.on('data', (data: Buffer) => { err += data.toString(); });
+  return { child, out: () => out, err: () => err };
+}
+
+async function finished(run: Running, timeoutMs = 30_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    waitForExit(run.child).then(({ code }) => code),
+    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
+  ]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    await stopChild(run.child, 'SIGKILL');
+    throw new Error(`cpm-ft did not exit in ${timeoutMs} ms\nstdout: ${run.out()}\nstderr: ${run.err()}`);
+  }
+  return result;
+}
+
+/** Starts `cpm-ft receive` on port 0 and waits for its `listening on sip:HOST:PORT;transport=T` line. */
+async function startReceiver(dir: string, extra: string[] = []): Promise<Running & { port: number }> {
+  const run = cli(['receive', '--sip', '127.0.0.1:0', '--dir', dir, ...extra]);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const match = /listening on sip:127\.0\.0\.1:(\d+);transport=(udp|tcp|tls)/.exec(run.out() + run.err());
+    if (match !== null) return { ...run, port: Number(match[1]) };
+    if (run.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`receiver did not start (exit ${run.child.exitCode})\nstdout: ${run.out()}\nstderr: ${run.err()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function makeFiles(dir: string): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {
+    'small.txt': Buffer.from('hello from cpm-ft\n'),
+    'random.bin': randomBytes(300 * 1024),
+    'later.dat': randomBytes(70 * 1024 + 3),
+  };
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
+  return files;
+}
+
+describe('cpm-ft send → cpm-ft receive over loopback', () => {
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`delivers several files byte-identical over ${transport}, with a --then batch`, async () => {
+      const outbox = mkdtempSync(join(root, `out-${transport}-`));
+      const inbox = join(root, `in-${transport}`);
+      const files = makeFiles(outbox);
+      const receiver = await startReceiver(inbox, ['--once', '--transport', transport]);
+      const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port};transport=${transport}`, '--transport', transport,
+        '--chunk-size', '16k', join(outbox, 'small.txt'), join(outbox, 'random.bin'), '--then', join(outbox, 'later.dat')]);
+      const sent = await finished(sender);
+      expect(sent, `sender stderr: ${sender.err()}`).toBe(0);
+      expect(sender.out()).toMatch(/sent random\.bin sha-1 [0-9A-F:]+/);
+      expect(sender.out()).not.toMatch(/\x1b\[/);
+      expect(await finished(receiver)).toBe(0);
+      for (const [name, data] of Object.entries(files)) {
+        expect(readFileSync(join(inbox, name)).equals(data), name).toBe(true);
+        expect(receiver.out()).toContain(`received ${name} ${data.length} bytes sha-1 `);
+      }
+    });
+  }
+
+  it('--log json: every stdout line of both processes is one JSON object', async () => {
+    const outbox = mkdtempSync(join(root, 'out-json-'));
+    makeFiles(outbox);
+    const receiver = await startReceiver(join(root, 'in-json'), ['--once', '--log', 'json']);
+    const sender = cli(['send', '--log', 'json', '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port}`, join(outbox, 'small.txt')]);
+    expect(await finished(sender), sender.err()).toBe(0);
+    expect(await finished(receiver)).toBe(0);
+    for (const run of [sender, receiver]) {
+      const lines = run.out().trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(2);
+      const events = lines.map((line) => JSON.parse(line) as { kind: string });
+      for (const event of events) expect(['sip', 'msrp', 'file', 'rule']).toContain(event.kind);
+      expect(events.some((event) => event.kind === 'sip')).toBe(true);
+    }
+    expect(sender.err()).toContain('sent small.txt sha-1');
+  });
+
+  it('a --reject receiver makes the sender exit 1 with file transfer failed', async () => {
+    const outbox = mkdtempSync(join(root, 'out-reject-'));
+    makeFiles(outbox);
+    const receiver = await startReceiver(join(root, 'in-reject'), ['--reject']);
+    const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port}`, join(outbox, 'small.txt')]);
+    expect(await finished(sender)).toBe(1);
+    expect(sender.err()).toMatch(/^file transfer failed: small\.txt: /m);
+    receiver.child.kill('SIGTERM');
+    expect(await finished(receiver)).toBe(0);
+  });
+
+  it('the sender exits 2 on a missing file without sending anything', async () => {
+    const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', 'sip:bob@127.0.0.1:9', 'no-such-file.bin']);
+    expect(await finished(sender)).toBe(2);
+    expect(sender.err()).toContain("cannot send 'no-such-file.bin': no such file");
+  });
+
+  it('demo exits 0 and reports identical hashes', async () => {
+    const demo = cli(['demo', '--size', '1M']);
+    expect(await finished(demo, 60_000), demo.err()).toBe(0);
+    expect(demo.out()).toContain('identical: yes');
+    const sender = /sender sha-1 (\S+)/.exec(demo.out())?.[1];
+    expect(sender).toBeDefined();
+    expect(demo.out()).toContain(`receiver sha-1 ${sender}`);
+  });
+});
