@@ -89,4 +89,19 @@ describe('TTY progress', () => {
     view.finish();
     expect(out.text).toBe('');
   });
+
+  it('assumes 80 columns when a pty reports 0, and keeps the bar width steady', () => {
+    const writes: string[] = [];
+    let now = 0;
+    const view = new TtyProgress({ isTTY: true, columns: 0, write: (text: string) => writes.push(text) }, { now: () => now });
+    view.start('x.bin', 10_000_000);
+    now = 1000;
+    view.update('x.bin', 1_000_000, 10_000_000);
+    now = 2000;
+    view.update('x.bin', 9_000_000, 10_000_000);
+    const bars = writes.map((text) => /\[([#-]+)\]/.exec(text)?.[1]?.length);
+    expect(bars).toEqual([bars[0], bars[0], bars[0]]);
+    expect(bars[0]).toBeGreaterThanOrEqual(5);
+    for (const text of writes) expect(text.replace(/\x1b\[\d*[AK]|\r|\n/g, '').length).toBeLessThanOrEqual(80);
+  });
 });

@@ -85,6 +85,7 @@ describe('failure accounting', () => {
     expect(describeFailure({ status: 488, source: 'sip-response', message: 'Not Acceptable Here' })).toBe('SIP 488: Not Acceptable Here');
     expect(describeFailure({ status: 500, source: 'failure-report', message: 'x' })).toBe('MSRP 500: x');
     expect(describeFailure({ source: 'timeout', message: 'no REPORT' })).toBe('timeout: no REPORT');
+    expect(describeFailure({ status: 603, source: 'sip-response', message: '603 Decline' })).toBe('SIP 603: Decline');
   });
 
   it('counts a file only when an ok result exists for it', () => {

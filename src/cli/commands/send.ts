@@ -133,7 +133,9 @@ async function checkReadableFile(path: string): Promise<string | undefined> {
 export function describeFailure(failure: FileFailure): string {
   const protocol = failure.source.startsWith('msrp') || failure.source === 'failure-report' ? 'MSRP' : failure.source.startsWith('sip') ? 'SIP' : failure.source;
   const head = failure.status === undefined ? protocol : `${protocol} ${failure.status}`;
-  return failure.message === '' ? head : `${head}: ${failure.message}`;
+  // Messages often start with the status again ('603 Decline'); say it once.
+  const message = failure.status === undefined ? failure.message : failure.message.replace(new RegExp(`^${failure.status}\\s*`), '');
+  return message === '' ? head : `${head}: ${message}`;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { FileProgress } from './file-progress.ts';
 import { formatEta, formatRate } from './format-units.ts';
 
 const nameWidth = 24;
+/** Room kept for '123.4 MB/s  ETA 12:34'. */
+const tailReserve = 22;
 
 function fitName(name: string): string {
   if (name.length <= nameWidth) return name.padEnd(nameWidth);
@@ -19,8 +21,8 @@ export function renderBarLine(file: FileProgress, now: number, columns = 80): st
   if (file.status === 'done') tail = `${formatRate(rate)}  done`;
   else if (file.status === 'failed') tail = `failed: ${file.reason ?? 'unknown'}`;
   else tail = `${formatRate(rate)}  ETA ${formatEta(rate > 0 ? (file.total - file.sent) / rate : undefined)}`;
-  const fixed = `${fitName(file.name)} [] ${percent}  ${tail}`;
-  const barWidth = Math.max(5, Math.min(30, columns - fixed.length));
+  // The bar's width depends only on the terminal, so it does not jitter as the rate/ETA text changes.
+  const barWidth = Math.max(5, Math.min(30, columns - nameWidth - 3 - percent.length - 2 - tailReserve));
   const filled = Math.round(fraction * barWidth);
   const line = `${fitName(file.name)} [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${percent}  ${tail}`;
   return line.length > columns ? line.slice(0, Math.max(0, columns - 1)) : line;

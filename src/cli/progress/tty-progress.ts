@@ -73,7 +73,9 @@ export class TtyProgress implements ProgressView {
     const now = this.#now();
     if (!force && now - this.#lastDraw < this.#intervalMs) return;
     this.#lastDraw = now;
-    const columns = this.#out.columns ?? 80;
+    // A pty with no size set (script, some CI runners) reports 0 columns: assume the classic 80.
+    const reported = this.#out.columns ?? 0;
+    const columns = reported > 0 ? reported : 80;
     const lines = [...this.#files.values()].map((file) => `${clearLine}${renderBarLine(file, now, columns)}\n`);
     this.#out.write(`${cursorUp(this.#drawnLines)}\r${lines.join('')}`);
     this.#drawnLines = lines.length;
