@@ -206,8 +206,10 @@ export class ScriptedMsrpEndpoint {
       this.#respond(socket, head.transactionId, h, fileScript.sendStatus, slot, slot.file);
       return;
     }
-    this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
-    if (flag === '#') return;
+    if (flag === '#') {
+      this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
+      return;
+    }
     const messageId = h.messageId ?? '';
     const progress = this.#progress.get(messageId) ?? { received: 0, total: undefined, sawLast: false };
     progress.received += incoming.bodyLength;
@@ -215,14 +217,18 @@ export class ScriptedMsrpEndpoint {
     if (flag === '$') progress.sawLast = true;
     this.#progress.set(messageId, progress);
     const total = progress.total ?? progress.received;
-    if (!progress.sawLast || progress.received < total) return;
-    this.#progress.delete(messageId);
+    const complete = progress.sawLast && progress.received >= total;
+    if (complete) this.#progress.delete(messageId);
     // RFC 4975 §7.1.2: an endpoint that finds a message failed may tell the sender with a REPORT
-    // carrying the error in its Status header (namespace 000), when Failure-Report allows it.
-    if (fileScript.failureReport !== undefined) {
+    // carrying the error in its Status header (namespace 000), when Failure-Report allows it. The
+    // peer sends it just before the last chunk's 200, while the sender still waits on the message.
+    if (complete && fileScript.failureReport !== undefined) {
       if (h.failureReport !== 'no') this.#report(socket, slot, h, messageId, total, fileScript.failureReport);
+      this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
       return;
     }
+    this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
+    if (!complete) return;
     // RFC 4975 §7.1.2: with Success-Report: yes the receiver confirms the whole message in one
     // REPORT covering every byte, Status 000 200.
     if (h.successReport === 'yes' && this.script.successReports !== false) {
