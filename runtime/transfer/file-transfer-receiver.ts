@@ -47,7 +47,10 @@ interface IncomingLine {
   /** The a=setup we answered, kept for re-offers that leave the line unchanged. */
   readonly setup: SetupRole | undefined;
   state: LineState;
+  /** Settles once the file is published or its finalize failed. */
   finalization: Promise<void> | undefined;
+  /** Settles once an unfinished file's temporary data is gone. */
+  discarded: Promise<void> | undefined;
 }
 
 interface IncomingSession {
@@ -286,6 +289,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       setup: answerSetup(getSetup(media)),
       state: 'waiting',
       finalization: undefined,
+      discarded: undefined,
     };
     holder.line = line;
     return { kind: 'new', line };
@@ -399,7 +403,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   #fail(line: IncomingLine, reason: string): void {
     if (line.state === 'failed' || line.state === 'done' || line.state === 'finalizing') return;
     line.state = 'failed';
-    void line.writer.abort().catch(noop);
+    line.discarded = line.writer.abort().catch(noop);
     this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
     this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
   }
@@ -407,6 +411,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   async #closeLine(line: IncomingLine, reason: string): Promise<void> {
     this.#fail(line, reason);
     await line.finalization;
+    await line.discarded;
     line.session.close();
     this.#byTransferId.delete(line.transferId);
   }

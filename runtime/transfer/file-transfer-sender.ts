@@ -505,6 +505,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       chunkSize,
       ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
       onReport: (r) => {
+        this.#options.log?.({ kind: 'msrp', direction: 'received', method: 'REPORT', messageId: r.messageId, file: file.name, status: r.status?.code });
         // RFC 4975 §7.1.2: a REPORT with a status other than 200 is a failure report.
         if (r.status !== undefined && r.status.code !== 200) {
           failureReport = r;
