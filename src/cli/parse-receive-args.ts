@@ -5,12 +5,14 @@ import type { SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
+import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
 
 export interface ReceiveCommand {
   readonly sip: HostPort;
   readonly dir: string;
   readonly transport: SipTransportName;
+  readonly tls: TlsPaths | undefined;
   readonly once: boolean;
   readonly maxSize: number | undefined;
   readonly reject: boolean;
@@ -30,7 +32,7 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --reject            decline every offered file
   --uri URI           our address of record (default sip:cpm-ft@HOST)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-`;
+${tlsUsage}`;
 
 const options = {
   sip: { type: 'string' },
@@ -42,6 +44,7 @@ const options = {
   uri: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...tlsOptionSpecs,
 } as const;
 
 export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand, string> {
@@ -53,7 +56,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   const common = { once: values.once === true, reject: values.reject === true, help: values.help === true, logJson: values.log === 'json' };
-  if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', maxSize: undefined, uri: undefined });
+  if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', tls: undefined, maxSize: undefined, uri: undefined });
   if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
   if (values.sip === undefined) return fail('missing --sip HOST:PORT (where to listen, e.g. 127.0.0.1:5070)');
   const sip = parseHostPort(values.sip, '--sip');
@@ -61,6 +64,8 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   if (values.dir === undefined || values.dir === '') return fail('missing --dir DIR (where received files go)');
   const transport = parseTransport(values.transport);
   if (!transport.ok) return transport;
+  const tls = parseTlsPaths(values, transport.value);
+  if (!tls.ok) return tls;
   let maxSize: number | undefined;
   if (values['max-size'] !== undefined) {
     const size = parseByteCount(values['max-size'], '--max-size');
@@ -73,5 +78,5 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     if (!parsed.ok) return parsed;
     uri = parsed.value;
   }
-  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, maxSize, uri });
+  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri });
 }

@@ -7,6 +7,7 @@ import type { Destination, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
+import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
 
 export interface SendCommand {
@@ -16,6 +17,7 @@ export interface SendCommand {
   readonly batches: readonly (readonly string[])[];
   readonly proxy: string | undefined;
   readonly transport: SipTransportName;
+  readonly tls: TlsPaths | undefined;
   readonly sip: HostPort;
   readonly successReport: boolean;
   readonly reuseMlines: boolean;
@@ -38,7 +40,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --chunk-size BYTES  MSRP chunk size (default 64k)
   --then FILE...      a further batch to the same destination (repeatable)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-`;
+${tlsUsage}`;
 
 const options = {
   from: { type: 'string' },
@@ -54,6 +56,7 @@ const options = {
   then: { type: 'boolean', multiple: true },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...tlsOptionSpecs,
 } as const;
 
 /** Parses send's arguments; the error is a one-line message for exit 2. */
@@ -79,7 +82,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     logJson: false,
   };
   if (help) {
-    return ok({ ...base, from: '', destination: { kind: 'one-recipient', uri: '' }, batches, proxy: undefined, transport: 'udp', sip: { host: '127.0.0.1', port: 0 }, chunkSize: undefined });
+    return ok({ ...base, from: '', destination: { kind: 'one-recipient', uri: '' }, batches, proxy: undefined, transport: 'udp', tls: undefined, sip: { host: '127.0.0.1', port: 0 }, chunkSize: undefined });
   }
 
   if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
@@ -102,6 +105,8 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   }
   const transport = parseTransport(values.transport);
   if (!transport.ok) return transport;
+  const tls = parseTlsPaths(values, transport.value);
+  if (!tls.ok) return tls;
   const sip = parseHostPort(values.sip ?? '127.0.0.1:0', '--sip', 0);
   if (!sip.ok) return sip;
   let chunkSize: number | undefined;
@@ -110,7 +115,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     if (!size.ok) return size;
     chunkSize = size.value;
   }
-  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, sip: sip.value, chunkSize });
+  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize });
 }
 
 // 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1

@@ -1,6 +1,6 @@
 // Real end-to-end: `cpm-ft receive` and `cpm-ft send` as two processes on loopback, with the real
 // library. The receiver binds port 0 and prints its address; the test reads it from the output.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +86,22 @@ describe('cpm-ft send → cpm-ft receive over loopback', () => {
       }
     });
   }
+
+  it('delivers over TLS with a self-signed certificate (--tls-cert/--tls-key/--tls-ca)', async () => {
+    const pki = mkdtempSync(join(root, 'pki-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(pki, 'k.pem'), '-out', join(pki, 'c.pem'),
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const tls = ['--transport', 'tls', '--tls-cert', join(pki, 'c.pem'), '--tls-key', join(pki, 'k.pem'), '--tls-ca', join(pki, 'c.pem')];
+    const outbox = mkdtempSync(join(root, 'out-tls-'));
+    const files = makeFiles(outbox);
+    const inbox = join(root, 'in-tls');
+    const receiver = await startReceiver(inbox, ['--once', ...tls]);
+    expect(receiver.out()).toContain(';transport=tls');
+    const sender = cli(['send', ...tls, '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port};transport=tls`, join(outbox, 'random.bin')]);
+    expect(await finished(sender), sender.err()).toBe(0);
+    expect(await finished(receiver)).toBe(0);
+    expect(readFileSync(join(inbox, 'random.bin')).equals(files['random.bin'] ?? Buffer.alloc(0))).toBe(true);
+  });
 
   it('--log json: every stdout line of both processes is one JSON object', async () => {
     const outbox = mkdtempSync(join(root, 'out-json-'));

@@ -71,6 +71,9 @@ describe('send usage errors exit 2 with a one-line hint', () => {
     ['--group with --to', [...base, '--group', 'sip:g@h', 'a'], /cannot be combined/],
     ['bad --log', [...base, '--log', 'xml', 'a'], /--log supports only 'json'/],
     ['missing value', [...base, 'a', '--chunk-size'], /argument missing/],
+    ['tls without credentials', [...base, '--transport', 'tls', 'a'], /--transport tls needs --tls-cert FILE and --tls-key FILE/],
+    ['credentials without tls', [...base, '--tls-cert', 'a', '--tls-key', 'b', 'a'], /need --transport tls/],
+    ['unreadable certificate', [...base, '--transport', 'tls', '--tls-cert', 'nope.pem', '--tls-key', 'a', 'a'], /cannot read 'nope.pem': ENOENT/],
   ];
   for (const [title, args, message] of cases) {
     it(title, async () => {
@@ -119,6 +122,8 @@ describe('receive and demo arguments', () => {
     ['bad --max-size', ['--sip', '127.0.0.1:0', '--dir', 'x', '--max-size=-1'], /--max-size expects a number/],
     ['positional', ['--sip', '127.0.0.1:0', '--dir', 'x', 'extra'], /Unexpected argument 'extra'/],
     ['unknown option', ['--sip', '127.0.0.1:0', '--dir', 'x', '--forever'], /Unknown option '--forever'/],
+    ['tls without key', ['--sip', '127.0.0.1:0', '--dir', 'x', '--transport', 'tls', '--tls-cert', 'a'], /needs --tls-cert FILE and --tls-key FILE/],
+    ['unreadable key', ['--sip', '127.0.0.1:0', '--dir', 'x', '--transport', 'tls', '--tls-cert', 'a', '--tls-key', 'missing.key'], /cannot read 'missing.key'/],
   ];
   for (const [title, args, message] of receiveCases) {
     it(`receive: ${title} exits 2`, async () => {

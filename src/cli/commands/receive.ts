@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
+import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import type { CliIo } from '../main.ts';
 import { loadClientFactory, type ClientFactory } from './send.ts';
 
@@ -57,6 +58,16 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     return 1;
   }
 
+  let tls: TlsCredentials | undefined;
+  if (command.tls !== undefined) {
+    const read = await readTlsCredentials(command.tls, io.cwd);
+    if (!read.ok) {
+      io.stderr.write(`cpm-ft receive: ${read.error}\n(try 'cpm-ft receive --help')\n`);
+      return 2;
+    }
+    tls = read.value;
+  }
+
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
@@ -65,6 +76,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+      ...(tls === undefined ? {} : { tls }),
     });
   } catch (error) {
     io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);

@@ -7,11 +7,13 @@ import { basename, resolve } from 'node:path';
 import type { ClientOptions, CpmClient, FileFailure, FileResult, TransferSummary } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
+import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
 
-export type ClientFactory = (options: ClientOptions) => Promise<CpmClient>;
+/** With --transport tls the CLI also passes PEM credentials (the library's `tls` extra option). */
+export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials }) => Promise<CpmClient>;
 
 /** The library's createClient, loaded on first use so `--help` and usage errors stay instant. */
 export async function loadClientFactory(): Promise<ClientFactory> {
@@ -53,6 +55,16 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     sizes.set(path, (await stat(path)).size);
   }
 
+  let tls: TlsCredentials | undefined;
+  if (command.tls !== undefined) {
+    const read = await readTlsCredentials(command.tls, io.cwd);
+    if (!read.ok) {
+      io.stderr.write(`cpm-ft send: ${read.error}\n(try 'cpm-ft send --help')\n`);
+      return 2;
+    }
+    tls = read.value;
+  }
+
   // With --log json stdout carries only JSON lines, so everything meant for people goes to stderr.
   const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
   const view = (deps.progressView ?? ((out) => createProgressView(out, io.env)))(human);
@@ -68,6 +80,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       successReport: command.successReport,
       reuseMlines: command.reuseMlines,
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+      ...(tls === undefined ? {} : { tls }),
     });
   } catch (error) {
     io.stderr.write(`file transfer failed: cannot start the SIP client: ${(error as Error).message}\n`);
