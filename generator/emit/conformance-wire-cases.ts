@@ -1,0 +1,179 @@
+// Picks, for each rule, event and branch, the situation a wire-level scenario must build and what
+// must then be seen on the wire. The situation is the smallest set of true facts under which the
+// rule is reached and the rules that depend on it (`fired(<rule>)` guards) fire too, so the
+// rule's effect becomes observable; a "decided no" branch reuses the situation of its "yes" branch
+// so only the decision differs. Expectations come from the IR: the rule's own actions must happen
+// (or, decided no, must not happen, nor those of the rules depending on it), an otherwise-rule's
+// target actions must not happen, and what fires instead of a declined rule must happen.
+import type { RuleIR } from '../ir/types.ts';
+import type { Branch, ConformanceCase } from './conformance-cases.ts';
+import { evaluateEvent, guardFacts, rulesForEvent, type EventRun } from './rule-semantics.ts';
+
+export interface WireExpectation {
+  action: string;
+  args: string[];
+  /** true: the action must show on the wire; false: it must not. */
+  present: boolean;
+  /** The rule the expectation comes from. */
+  rule: string;
+}
+
+/** A wire-level case; `facts`/`yes`/`expected` mean what they mean for handler-level cases. */
+export interface WireCase extends ConformanceCase {
+  kind: 'wire';
+  /** Decision point -> answer, for the decision points consulted in this situation. */
+  decide: Record<string, boolean>;
+  expectations: WireExpectation[];
+}
+
+const maxSearchBits = 16;
+
+function subsetsBySize(count: number): number[] {
+  const all = Array.from({ length: 2 ** count }, (_, i) => i);
+  const bits = (n: number): number => n.toString(2).replace(/0/g, '').length;
+  return all.sort((a, b) => bits(a) - bits(b) || a - b);
+}
+
+function guardNamesFired(guard: RuleIR['guard'], id: string): boolean {
+  if (guard === null) return false;
+  switch (guard.kind) {
+    case 'fired':
+      return guard.rule === id;
+    case 'fact':
+      return false;
+    case 'not':
+      return guardNamesFired(guard.operand, id);
+    case 'and':
+    case 'or':
+      return guard.operands.some((g) => guardNamesFired(g, id));
+    default:
+      throw new Error(`internal error: unknown guard kind in the IR: ${JSON.stringify(guard satisfies never)}`);
+  }
+}
+
+/** Rules of `event` whose guard (or trigger guard) names `fired(rule)`. */
+function dependentsOf(involved: readonly RuleIR[], rule: RuleIR, event: string): RuleIR[] {
+  return involved.filter((r) => guardNamesFired(r.guard, rule.id) || r.triggers.some((t) => t.event === event && guardNamesFired(t.guard, rule.id)));
+}
+
+/** Dependents, their dependents, and so on. */
+function dependentsClosure(involved: readonly RuleIR[], rule: RuleIR, event: string): RuleIR[] {
+  const out: RuleIR[] = [];
+  const walk = (r: RuleIR): void => {
+    for (const d of dependentsOf(involved, r, event)) {
+      if (out.includes(d)) continue;
+      out.push(d);
+      walk(d);
+    }
+  };
+  walk(rule);
+  return out;
+}
+
+interface Situation {
+  facts: string[];
+  yes: string[];
+  run: EventRun;
+}
+
+function search(rules: readonly RuleIR[], event: string, accept: (run: EventRun, yes: readonly string[]) => boolean): Situation | null {
+  const involved = rulesForEvent(rules, event);
+  const facts: string[] = [];
+  for (const r of involved) {
+    for (const trigger of r.triggers) if (trigger.event === event) guardFacts(trigger.guard, facts);
+    guardFacts(r.guard, facts);
+  }
+  const deciders = involved.filter((r) => r.decision !== null).map((r) => r.id);
+  const names = [...facts, ...deciders.map((id) => `decide:${id}`)];
+  if (names.length > maxSearchBits) return null;
+  for (const mask of subsetsBySize(names.length)) {
+    const chosen = names.filter((_, i) => (mask & (1 << i)) !== 0);
+    const holding = chosen.filter((name) => !name.startsWith('decide:'));
+    const yes = chosen.filter((name) => name.startsWith('decide:')).map((name) => name.slice('decide:'.length));
+    const run = evaluate(rules, event, holding, yes);
+    if (accept(run, yes)) return { facts: holding, yes, run };
+  }
+  return null;
+}
+
+function evaluate(rules: readonly RuleIR[], event: string, holding: readonly string[], yes: readonly string[]): EventRun {
+  return evaluateEvent(rules, event, { facts: Object.fromEntries(holding.map((name) => [name, true])), decide: (_point, id) => yes.includes(id) });
+}
+
+function decideMap(rules: readonly RuleIR[], run: EventRun, yes: readonly string[]): Record<string, boolean> {
+  const decide: Record<string, boolean> = {};
+  for (const id of run.consulted) {
+    const point = rules.find((r) => r.id === id)?.decision;
+    if (point != null) decide[point] = (decide[point] ?? false) || yes.includes(id);
+  }
+  return decide;
+}
+
+function actionsOf(rule: RuleIR, present: boolean): WireExpectation[] {
+  return rule.actions.map((a) => ({ action: a.name, args: [...a.args], present, rule: rule.id }));
+}
+
+function dedupe(expectations: WireExpectation[]): WireExpectation[] {
+  const seen = new Set<string>();
+  return expectations.filter((e) => {
+    const key = `${e.present}|${e.action}|${e.args.join(',')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(e: WireExpectation): string {
+  return `${e.present ? '' : 'no '}${e.action}${e.args.length === 0 ? '' : ` ${e.args.join(' ')}`}`;
+}
+
+function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch): WireCase | null {
+  const involved = rulesForEvent(rules, event);
+  const dependents = dependentsOf(involved, rule, event);
+  const fires = (run: EventRun): boolean => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id));
+  // The observable situation: the rule and its direct dependents fire; failing that, the rule alone.
+  const positive = search(rules, event, fires) ?? search(rules, event, (run) => run.fired.has(rule.id));
+  let situation: Situation | null = positive;
+  if (branch === 'no') {
+    if (positive === null) return null;
+    const yes = positive.yes.filter((id) => id !== rule.id);
+    const run = evaluate(rules, event, positive.facts, yes);
+    situation = run.consulted.includes(rule.id) && !run.fired.has(rule.id) ? { facts: positive.facts, yes, run } : null;
+  }
+  if (situation === null) return null;
+  const { run, facts, yes } = situation;
+  const expectations: WireExpectation[] = [];
+  if (branch === 'no') {
+    expectations.push(...actionsOf(rule, false));
+    for (const d of dependentsClosure(involved, rule, event)) expectations.push(...actionsOf(d, false));
+    // What fires instead once the rule is declined (an otherwise-branch, typically) must show.
+    const before = positive?.run.fired ?? new Set<string>();
+    for (const d of run.decisions) if (!before.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: true, rule: d.rule });
+  } else {
+    for (const d of run.decisions) if (d.rule === rule.id) expectations.push({ action: d.action, args: [...d.args], present: true, rule: d.rule });
+    const target = rule.otherwiseOf === null ? undefined : rules.find((r) => r.id === rule.otherwiseOf);
+    if (target !== undefined) expectations.push(...actionsOf(target, false));
+  }
+  const unique = dedupe(expectations);
+  const expected = run.decisions.filter((d) => d.rule === rule.id).map((d) => ({ action: d.action, args: d.args, modality: d.modality }));
+  const branchLabel = branch === 'only' ? '' : ` [decided ${branch}]`;
+  const when = facts.length === 0 ? '' : ` when ${facts.join(', ')}`;
+  const title = `${rule.id}${branchLabel} wire: on ${event}${when} shows ${unique.map(describe).join(', ')}`;
+  return { kind: 'wire', rule, event, branch, facts, yes, expected, decide: decideMap(rules, run, yes), expectations: unique, title };
+}
+
+/** Every reachable wire case of every rule, in rule order then event order. */
+export function conformanceWireCases(rules: readonly RuleIR[], events: readonly string[]): WireCase[] {
+  const cases: WireCase[] = [];
+  for (const rule of rules) {
+    const branches: Branch[] = rule.decision === null ? ['only'] : ['yes', 'no'];
+    for (const event of events) {
+      if (!rulesForEvent(rules, event).includes(rule)) continue;
+      for (const branch of branches) {
+        const found = findWireCase(rules, rule, event, branch);
+        if (found !== null) cases.push(found);
+      }
+    }
+  }
+  return cases;
+}
