@@ -46,10 +46,15 @@ function statusOf(results: readonly TestResult[]): TraceStatus {
   return 'missing';
 }
 
-/** A rule passes only with a passing test, is missing without any run test, fails if any failed. */
+/**
+ * A rule fails if any of its tests failed. Otherwise it passes only when it has wire-level tests and
+ * every one of them passed: a handler that decides right proves nothing about the messages sent, so
+ * handler-level tests alone (or a wire test that was not run) leave the rule missing.
+ */
 export function ruleStatus(tests: readonly TraceTest[]): TraceStatus {
   if (tests.some((t) => t.status === 'fail')) return 'fail';
-  if (tests.some((t) => t.status === 'pass')) return 'pass';
+  const wire = tests.filter((t) => t.kind === 'wire');
+  if (wire.length > 0 && wire.every((t) => t.status === 'pass')) return 'pass';
   return 'missing';
 }
 
