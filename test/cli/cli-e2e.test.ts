@@ -131,6 +131,17 @@ describe('cpm-ft send → cpm-ft receive over loopback', () => {
     expect(await finished(receiver)).toBe(0);
   });
 
+  it('receive --once --reject exits 0 after refusing the first INVITE', async () => {
+    const outbox = mkdtempSync(join(root, 'out-reject-once-'));
+    makeFiles(outbox);
+    const receiver = await startReceiver(join(root, 'in-reject-once'), ['--reject', '--once']);
+    const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port}`, join(outbox, 'small.txt'), join(outbox, 'random.bin')]);
+    expect(await finished(sender)).toBe(1);
+    expect(sender.err()).toContain('file transfer failed: random.bin: SIP 603');
+    expect(await finished(receiver, 10_000)).toBe(0);
+    expect(receiver.out()).toContain('declined small.txt (18 bytes) from sip:alice@127.0.0.1\ndeclined random.bin');
+  });
+
   it('the sender exits 2 on a missing file without sending anything', async () => {
     const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', 'sip:bob@127.0.0.1:9', 'no-such-file.bin']);
     expect(await finished(sender)).toBe(2);

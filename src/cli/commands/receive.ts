@@ -93,6 +93,10 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   client.on('offer', (offer) => {
     names.set(offer.transferId, offer.name);
     if (!offer.accepted) human.write(`declined ${offer.name} (${offer.size ?? '?'} bytes) from ${offer.from}\n`);
+    // With --reject every file of an INVITE is declined, so the INVITE itself is refused (RFC 5547 §8.2,
+    // 603) and no session ever starts: the library then reports no session-end. For --once that
+    // refusal is the end of the first session; the short delay lets the INVITE's other offers print.
+    if (command.once && command.reject) setTimeout(() => finish(0), 20);
   });
   client.on('file-received', (file) => {
     const name = names.get(file.transferId) ?? file.path;
