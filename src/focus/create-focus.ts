@@ -1,0 +1,132 @@
+// A minimal CPM group focus: a SIP user agent that answers INVITEs to its conference factory URI
+// (ad-hoc lists, CPM 7.4.1.1 / RFC 5366) and to its pre-defined group URIs (CPM 7.4.1.2), fans
+// each session out to the members and relays the files over MSRP.
+
+import { MsrpEndpoint } from '../../runtime/msrp/msrp-endpoint.ts';
+import { cpmContactParams } from '../../runtime/sip/cpm-headers.ts';
+import { dialogKey, type Dialog } from '../../runtime/sip/dialog/dialog.ts';
+import { createTcpTransport } from '../../runtime/sip/transport/stream-transport.ts';
+import { createUdpTransport } from '../../runtime/sip/transport/udp-transport.ts';
+import type { SipTransport } from '../../runtime/sip/transport/sip-transport.ts';
+import { createUserAgent } from '../../runtime/sip/user-agent.ts';
+import type { IncomingInvite, UserAgent } from '../../runtime/sip/user-agent-types.ts';
+import { classifyFocusInvite, RECIPIENT_LIST_INVITE } from './classify-focus-invite.ts';
+import type { Focus, FocusEvent, FocusOptions } from './focus-types.ts';
+import { GroupSession } from './group-session.ts';
+
+const quoteWarning = (text: string): string => `"${text.replace(/[\\"]/g, "'").replace(/[\r\n]+/g, ' ')}"`;
+
+export async function createFocus(options: FocusOptions): Promise<Focus> {
+  const emit = (event: FocusEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // An observer's bug must not break the signalling.
+    }
+  };
+  const transport: SipTransport =
+    options.sip.transport === 'tcp'
+      ? await createTcpTransport({ host: options.sip.host, port: options.sip.port })
+      : await createUdpTransport({ host: options.sip.host, port: options.sip.port });
+  let msrp: MsrpEndpoint;
+  try {
+    msrp = await MsrpEndpoint.create({ host: options.msrpHost ?? options.sip.host, port: 0 });
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+  const local = transport.local;
+  const hostText = local.host.includes(':') ? `[${local.host}]` : local.host;
+  const sessions = new Set<GroupSession>();
+  const bySenderDialog = (dialog: Dialog): GroupSession | undefined => {
+    const key = dialogKey(dialog.id);
+    for (const s of sessions) if (s.senderDialog !== undefined && dialogKey(s.senderDialog.id) === key) return s;
+    return undefined;
+  };
+  const byLegDialog = (dialog: Dialog): GroupSession | undefined => [...sessions].find((s) => s.ownsLegDialog(dialog));
+
+  const onInvite = (incoming: IncomingInvite): void => {
+    const classified = classifyFocusInvite(incoming.request, {
+      groups: options.groups,
+      maxMembers: options.maxMembers,
+      ...(options.factoryUri === undefined ? {} : { factoryUri: options.factoryUri }),
+    });
+    if (!classified.ok) {
+      const r = classified.error;
+      // RFC 3261 §20.43: warn-code 399 carries free text; the reason phrase stays short.
+      incoming.reject(r.status, r.reason, [...(r.headers ?? []), { name: 'Warning', value: `399 ${hostText} ${quoteWarning(r.warning)}` }]);
+      emit({ type: 'request-rejected', requestUri: incoming.request.uri, status: r.status, code: r.code, warning: r.warning });
+      return;
+    }
+    const session = new GroupSession(
+      {
+        ua,
+        msrp,
+        host: local.host,
+        legAnswerTimeoutMs: options.legAnswerTimeoutMs ?? 30_000,
+        relayHighWaterMark: options.relayHighWaterMark ?? 256 * 1024,
+        msrpTransactionTimeoutMs: options.msrpTransactionTimeoutMs ?? 30_000,
+        emit,
+        ended: (s) => sessions.delete(s),
+      },
+      classified.value,
+    );
+    sessions.add(session);
+    // RFC 3261 §13.3.1.1: a provisional response while the members are being invited.
+    incoming.progress(183, 'Session Progress');
+    void session.start(incoming).catch(() => {
+      if (!incoming.answered) incoming.reject(500, 'Server Internal Error');
+      void session.close();
+    });
+  };
+
+  const ua: UserAgent = createUserAgent({
+    transports: [transport],
+    localUri: options.factoryUri ?? `sip:focus@${hostText}:${local.port}`,
+    // RFC 5366 §3: senders require this extension; without listing it the UA would answer 420.
+    supported: [RECIPIENT_LIST_INVITE],
+    contactParams: cpmContactParams(),
+    userAgent: 'cpm-ft-focus',
+    ...(options.sipLogger === undefined ? {} : { logger: options.sipLogger }),
+    delegate: {
+      onInvite,
+      onReinvite: (dialog, incoming) => {
+        const session = bySenderDialog(dialog);
+        // Re-INVITEs from members (e.g. a session refresh) are not propagated to the sender:
+        // RFC 3264 §8 lets us answer with our unchanged session description, refreshed.
+        if (session === undefined) {
+          incoming.reject(488, 'Not Acceptable Here', [{ name: 'Warning', value: `399 ${hostText} "the focus does not renegotiate member legs"` }]);
+          return;
+        }
+        void session.reinvite(incoming).catch(() => {
+          if (!incoming.answered) incoming.reject(500, 'Server Internal Error');
+        });
+      },
+      onBye: (dialog) => {
+        const sender = bySenderDialog(dialog);
+        if (sender !== undefined) void sender.senderBye();
+        else void byLegDialog(dialog)?.legEnded(dialog, 'the member ended its session');
+      },
+      onDialogTerminated: (dialog, reason) => {
+        const sender = bySenderDialog(dialog);
+        if (sender !== undefined) void sender.senderBye();
+        else void byLegDialog(dialog)?.legEnded(dialog, reason);
+      },
+    },
+  });
+
+  let closed = false;
+  return {
+    sipAddress: { host: local.host, port: local.port, transport: options.sip.transport },
+    factoryUri: options.factoryUri,
+    get activeSessions() { return sessions.size; },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...sessions].map((s) => s.close()));
+      ua.close();
+      await msrp.close();
+      await transport.close();
+    },
+  };
+}
