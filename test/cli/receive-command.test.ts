@@ -12,6 +12,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const turn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** Waits (polling, so a loaded machine only makes it slower) until the command has called receive(). */
+async function listening(log: { receives: unknown[] }): Promise<void> {
+  for (let i = 0; i < 1000 && log.receives.length === 0; i += 1) await turn();
+  expect(log.receives).toHaveLength(1);
+}
+
 function fakeSignals(): { onSignal: (handler: (signal: SignalName) => void) => () => void; raise: (signal: SignalName) => void; subscribed: () => number } {
   const handlers = new Set<(signal: SignalName) => void>();
   return {
@@ -34,7 +40,7 @@ describe('cpm-ft receive (fake client)', () => {
     const fake = fakeClientFactory();
     const signals = fakeSignals();
     const running = runReceive(['--sip', '127.0.0.1:0', '--dir', 'inbox/deep', '--once', '--max-size', '1k'], io, { createClient: fake.createClient, onSignal: signals.onSignal });
-    await turn();
+    await listening(fake.log);
     expect(existsSync(join(root, 'inbox/deep'))).toBe(true);
     expect(io.stdout.text).toContain(`listening on sip:127.0.0.1:45678;transport=udp (files go to ${join(root, 'inbox/deep')})\n`);
     expect(fake.log.receives[0]).toMatchObject({ dir: join(root, 'inbox/deep'), maxSize: 1024 });
@@ -54,7 +60,7 @@ describe('cpm-ft receive (fake client)', () => {
     const io = memoryIo(root);
     const fake = fakeClientFactory();
     const running = runReceive(['--sip', '127.0.0.1:0', '--dir', 'in2', '--once', '--log', 'json'], io, { createClient: fake.createClient, onSignal: fakeSignals().onSignal });
-    await turn();
+    await listening(fake.log);
     const client = fake.log.clients[0] as FakeClient;
     client.emit('file-failed', { transferId: 't1', name: 'a.txt', reason: 'connection lost' });
     client.emit('session-end', { from: offer.from, files: 1 });
@@ -68,7 +74,7 @@ describe('cpm-ft receive (fake client)', () => {
     const io = memoryIo(root);
     const fake = fakeClientFactory();
     const running = runReceive(['--sip', '127.0.0.1:0', '--dir', 'in3', '--reject', '--once'], io, { createClient: fake.createClient, onSignal: fakeSignals().onSignal });
-    await turn();
+    await listening(fake.log);
     expect(await fake.log.receives[0]?.accept?.(offer)).toBe(false);
     const client = fake.log.clients[0] as FakeClient;
     client.emit('offer', { ...offer, accepted: false });
@@ -93,7 +99,7 @@ describe('cpm-ft receive (fake client)', () => {
       onSignal: signals.onSignal,
       exit: (code) => void exits.push(code),
     });
-    await turn();
+    await listening(fake.log);
     const client = fake.log.clients[0] as FakeClient;
     client.emit('session-end', { from: offer.from, files: 1 });
     client.emit('session-end', { from: offer.from, files: 2 });
