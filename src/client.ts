@@ -32,6 +32,11 @@ export interface ClientExtraOptions {
   readonly waitTimeoutMs?: number;
 }
 
+/** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
+export interface ReceiveExtraOptions {
+  readonly setup?: 'active' | 'passive' | 'none';
+}
+
 /** What a client is made of; for tests and diagnostics (not part of the public API). */
 export interface ClientInternals {
   readonly ua: UserAgent;
@@ -75,6 +80,8 @@ function sipLogEvent(event: SipLogEvent): LogEvent {
     cseq: event.cseq,
     callId: event.callId,
     contentType: event.message.headers.get('Content-Type'),
+    ...(event.message.headers.get('Require') !== undefined ? { require: event.message.headers.get('Require') } : {}),
+    ...(event.message.kind === 'request' ? { uri: event.message.uri } : {}),
     ...(body.length > 0 && body.length <= 64 * 1024 ? { body: body.toString('utf8') } : {}),
   };
 }
@@ -146,13 +153,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     send(destination: Destination, files: readonly string[]): OutgoingTransfer {
       return sender.send(destination, files);
     },
-    receive(receive: ReceiveOptions): void {
+    receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
         endpoint,
         procedures: fileTransferProcedures,
         dir: receive.dir,
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
+        ...(receive.setup !== undefined ? { setup: receive.setup } : {}),
         ...(log !== undefined ? { log } : {}),
       });
       receiver.on('offer', (e) => events.emit('offer', e));

@@ -30,6 +30,12 @@ export interface FileTransferReceiverOptions {
   readonly maxSize?: number;
   /** Per offered file; default: accept when the offered size is within maxSize. */
   readonly accept?: (offer: OfferedFileInfo) => boolean | Promise<boolean>;
+  /**
+   * The a=setup we answer an actpass offer with. Default 'active' (RFC 6135 §4's usual answer: we
+   * connect). 'passive' makes the sender connect; 'none' omits a=setup like pre-RFC 6135 stacks,
+   * which RFC 4975 §5.4 reads as "the offerer connects".
+   */
+  readonly setup?: 'active' | 'passive' | 'none';
   readonly log?: TransferLogger;
 }
 
@@ -286,13 +292,22 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       attributes: attrs.value,
       writer,
       session: msrp,
-      setup: answerSetup(getSetup(media)),
+      setup: this.#answeredSetup(media),
       state: 'waiting',
       finalization: undefined,
       discarded: undefined,
     };
     holder.line = line;
     return { kind: 'new', line };
+  }
+
+  #answeredSetup(media: SdpMedia): SetupRole | undefined {
+    const offered = getSetup(media);
+    const wanted = this.options.setup;
+    if (wanted === 'none') return undefined;
+    // RFC 4145 §4.1: only an actpass offer leaves the answerer the choice of role.
+    if (wanted !== undefined && offered === 'actpass') return wanted;
+    return answerSetup(offered);
   }
 
   #buildAnswer(session: IncomingSession, offer: SessionDescription, plans: readonly LinePlan[]): SessionDescription | undefined {
@@ -307,7 +322,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         path: [plan.line.session.localUriText],
         ...(max !== undefined ? { maxSize: max } : {}),
         // RFC 4145 §4.1: for an unchanged m-line we keep the role we answered before.
-        ...(plan.kind === 'keep' && plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),
+        ...(plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),
       };
     });
     // RFC 3264 §8: each new answer in the session increments the o= version.
@@ -317,7 +332,11 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       connection: { netType: 'IN', addrType: family, address: host },
       decisions,
     });
-    return answer.ok ? answer.value : undefined;
+    if (!answer.ok) return undefined;
+    if (this.options.setup === 'none') {
+      for (const media of answer.value.media) media.attributes = media.attributes.filter((a) => a.name !== 'setup');
+    }
+    return answer.value;
   }
 
   #startLines(session: IncomingSession, offer: SessionDescription, plans: readonly LinePlan[]): void {

@@ -11,7 +11,7 @@ import { parseMsrpPath } from '../msrp/msrp-uri.ts';
 import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
 import type { Decision } from '../procedure/decision.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
-import { getPath } from '../sdp/msrp-attributes.ts';
+import { getPath, getSetup } from '../sdp/msrp-attributes.ts';
 import { buildReoffer, validateAnswer, type NegotiatedMedia, type ReofferSlot } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
@@ -81,6 +81,21 @@ interface Step4Outcome {
 const isConnectionError = (error: unknown): boolean =>
   error instanceof CpmError && /^ERR_MSRP_(CONNECTION|CONNECT|SESSION_CLOSED|BIND|NO_PATH)/.test(error.code);
 
+/**
+ * RFC 4975 §5.4: before RFC 6135, the offerer always opened the connection and answers carried no
+ * a=setup. Such an answer to our actpass offer is read as if the answerer had said passive, so the
+ * offer/answer check accepts it and we connect.
+ */
+function legacySetup(offer: SessionDescription, answer: SessionDescription): SessionDescription {
+  const copy = structuredClone(answer);
+  for (const [index, media] of copy.media.entries()) {
+    const offered = offer.media[index];
+    if (media.port === 0 || offered === undefined || getSetup(offered, offer) !== 'actpass') continue;
+    if (getSetup(media, copy) === undefined) media.attributes.push({ name: 'setup', value: 'passive' });
+  }
+  return copy;
+}
+
 /** Sends files for one application; each send() is an independent OutgoingFileTransfer. */
 export class FileTransferSender {
   readonly options: FileTransferSenderOptions;
@@ -138,6 +153,9 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       (error: unknown) => {
         // A bug in this layer must not leave `done` pending: every file not yet settled fails.
         this.#options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+        const state = this.#current;
+        if (state !== undefined) this.#closeLines(state);
+        for (const batch of this.#queue.splice(0)) this.#failUnprepared(batch, { source: 'local', message: `internal error: ${String(error)}` });
         this.#finish();
       },
     );
@@ -331,7 +349,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       return;
     }
 
-    let negotiated = validateAnswer(state.offer, answerSdp);
+    let negotiated = validateAnswer(state.offer, legacySetup(state.offer, answerSdp));
     let active = state.lines.map((l) => l.index);
     for (;;) {
       if (!negotiated.ok) {
@@ -703,6 +721,6 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       for (const f of files) this.#failFile(f, { source: 'sip-response', status: response.status, message: answer.message });
       return undefined;
     }
-    return { negotiated: validateAnswer(state.offer, answer.sdp), active, answerSdp: answer.sdp };
+    return { negotiated: validateAnswer(state.offer, legacySetup(state.offer, answer.sdp)), active, answerSdp: answer.sdp };
   }
 }

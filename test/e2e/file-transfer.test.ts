@@ -3,12 +3,13 @@
 
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspectClient } from '../../src/client.ts';
 import type { FileResult, FileFailure, OfferedFile } from '../../src/client-types.ts';
-import { listDir, sha1Of, startPair, writeTestFile, type Pair } from './transfer-harness.ts';
+import { listDir, markHandles, sha1Of, startPair, writeTestFile, type Pair } from './transfer-harness.ts';
 
 let pair: Pair | undefined;
+beforeEach(markHandles);
 afterEach(async () => {
   await pair?.close();
   pair = undefined;

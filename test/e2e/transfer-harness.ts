@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type ClientExtraOptions } from '../../src/client.ts';
+import { createClient, type ClientExtraOptions, type ReceiveExtraOptions } from '../../src/client.ts';
+import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
 import type { ClientOptions, CpmClient, LogEvent, ReceiveOptions, SipTransportName } from '../../src/client-types.ts';
 
 export async function tempDir(prefix: string): Promise<string> {
@@ -47,6 +48,9 @@ export interface SipRecord {
   readonly method: string;
   readonly status: number | undefined;
   readonly body: string | undefined;
+  readonly uri: string | undefined;
+  readonly require: string | undefined;
+  readonly contentType: string | undefined;
 }
 
 export interface Pair {
@@ -63,9 +67,16 @@ export interface Pair {
   close(): Promise<void>;
 }
 
+let baseline: HandleSnapshot | undefined;
+
+/** Call in beforeEach: remembers the live handles so `close()` can check nothing leaked. */
+export async function markHandles(): Promise<void> {
+  baseline = await snapshotHandles();
+}
+
 export async function startPair(
   transport: SipTransportName,
-  options: { sender?: Partial<ClientOptions> & ClientExtraOptions; receive?: Omit<ReceiveOptions, 'dir'> } = {},
+  options: { sender?: Partial<ClientOptions> & ClientExtraOptions; receive?: Omit<ReceiveOptions, 'dir'> & ReceiveExtraOptions } = {},
 ): Promise<Pair> {
   const inbox = await tempDir('inbox');
   const outbox = await tempDir('outbox');
@@ -80,6 +91,9 @@ export async function startPair(
         method: event['method'],
         status: typeof event['status'] === 'number' ? event['status'] : undefined,
         body: typeof event['body'] === 'string' ? event['body'] : undefined,
+        uri: typeof event['uri'] === 'string' ? event['uri'] : undefined,
+        require: typeof event['require'] === 'string' ? event['require'] : undefined,
+        contentType: typeof event['contentType'] === 'string' ? event['contentType'] : undefined,
       });
     }
   };
@@ -116,6 +130,7 @@ export async function startPair(
       await receiver.close();
       await rm(inbox, { recursive: true, force: true });
       await rm(outbox, { recursive: true, force: true });
+      if (baseline !== undefined) await assertNoLeakedHandles(baseline, 2000);
     },
   };
 }

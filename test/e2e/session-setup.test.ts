@@ -1,0 +1,152 @@
+// Who opens the MSRP connection (RFC 6135 a=setup, RFC 4975 default), group destinations
+// (CPM 7.4.1.1 / 7.4.1.2) and procedure variants: the handlers decide, the runtime executes.
+
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onSendFilesRequested } from '../../generated/handlers/file-transfer.ts';
+import { procedureHandlers as generatedHandlers } from '../../generated/handlers/index.ts';
+import { buildFileAttributes, parseFileAttributes } from '../../generated/sdp/sdp-attributes.ts';
+import { FileTransferSender, MsrpEndpoint, createUdpTransport, createUserAgent, type FileTransferProcedures } from '../../runtime/index.ts';
+import { listDir, markHandles, sha1Of, startPair, writeTestFile, type Pair } from './transfer-harness.ts';
+
+let pair: Pair | undefined;
+beforeEach(markHandles);
+afterEach(async () => {
+  await pair?.close();
+  pair = undefined;
+});
+
+const mlines = (sdp: string | undefined): string[] => (sdp ?? '').split(/\r?\n/).filter((l) => l.startsWith('m='));
+
+async function sendOne(p: Pair, name: string, size: number): Promise<{ ok: boolean; file: string }> {
+  const file = join(p.outbox, name);
+  await writeTestFile(file, size);
+  const summary = await p.sender.send({ kind: 'one-recipient', uri: p.receiverUri }, [file]).done;
+  await p.sessionEnd();
+  return { ok: summary.ok, file };
+}
+
+describe('who connects', () => {
+  it('an answerer choosing passive makes the sender connect', async () => {
+    pair = await startPair('tcp', { receive: { setup: 'passive' } });
+    const { ok, file } = await sendOne(pair, 'p.bin', 300_000);
+    expect(ok).toBe(true);
+    const answer = pair.sip('sender').find((r) => r.direction === 'received' && r.method === 'INVITE' && r.status === 200);
+    expect(answer?.body).toContain('a=setup:passive');
+    expect(await sha1Of(join(pair.inbox, 'p.bin'))).toBe(await sha1Of(file));
+  });
+
+  it('an answer without a=setup means the offerer connects', async () => {
+    pair = await startPair('udp', { receive: { setup: 'none' } });
+    const { ok, file } = await sendOne(pair, 'n.bin', 300_000);
+    expect(ok).toBe(true);
+    const answer = pair.sip('sender').find((r) => r.direction === 'received' && r.method === 'INVITE' && r.status === 200);
+    expect(answer?.body).not.toContain('a=setup');
+    expect(await sha1Of(join(pair.inbox, 'n.bin'))).toBe(await sha1Of(file));
+  });
+
+  it('the default answer is active: the receiver connects', async () => {
+    pair = await startPair('tcp');
+    const { ok } = await sendOne(pair, 'a.bin', 1000);
+    expect(ok).toBe(true);
+    const answer = pair.sip('sender').find((r) => r.direction === 'received' && r.method === 'INVITE' && r.status === 200);
+    expect(answer?.body).toContain('a=setup:active');
+  });
+});
+
+describe('group destinations', () => {
+  it('an ad-hoc group INVITE goes to the factory with a recipient list (RFC 5366)', async () => {
+    pair = await startPair('tcp');
+    const a = join(pair.outbox, 'g1.bin');
+    const b = join(pair.outbox, 'g2.bin');
+    await writeTestFile(a, 2000);
+    await writeTestFile(b, 3000);
+    const uris = ['sip:carol@example.com', 'sip:dave@example.com'];
+    const summary = await pair.sender.send({ kind: 'recipient-list', uris, factory: pair.receiverUri }, [a, b]).done;
+    await pair.sessionEnd();
+    expect(summary.ok).toBe(true);
+    const invites = pair.sip('sender').filter((r) => r.direction === 'sent' && r.method === 'INVITE');
+    const first = invites[0];
+    expect(first?.uri).toBe(pair.receiverUri);
+    expect(first?.require).toBe('recipient-list-invite');
+    expect(first?.contentType).toMatch(/^multipart\/mixed;boundary=/);
+    expect(first?.body).toContain('Content-Disposition: recipient-list');
+    expect(first?.body).toContain('application/resource-lists+xml');
+    for (const uri of uris) expect(first?.body).toContain(`<entry uri="${uri}"`);
+    // 7.6.1-3 describes several files per INVITE only in 1-1 sessions: in a group the second
+    // file waits for the next batch, sent by re-INVITE on the reused m-line.
+    expect(summary.decisions.map((d) => d.action)).not.toContain('one-mline-per-file');
+    expect(invites).toHaveLength(2);
+    expect(mlines(first?.body)).toHaveLength(1);
+    expect(mlines(invites[1]?.body)).toHaveLength(1);
+    expect(summary.decisions.map((d) => d.rule)).toContain('7.6.1-1.ad-hoc-group');
+    expect(await listDir(pair.inbox)).toEqual(['g1.bin', 'g2.bin']);
+  });
+
+  it('a pre-defined group INVITE goes to the group URI with a plain SDP body', async () => {
+    pair = await startPair('udp');
+    const a = join(pair.outbox, 'pg.bin');
+    await writeTestFile(a, 1234);
+    const summary = await pair.sender.send({ kind: 'predefined-group', uri: pair.receiverUri }, [a]).done;
+    await pair.sessionEnd();
+    expect(summary.ok).toBe(true);
+    const invite = pair.sip('sender').find((r) => r.direction === 'sent' && r.method === 'INVITE');
+    expect(invite?.uri).toBe(pair.receiverUri);
+    expect(invite?.contentType).toBe('application/sdp');
+    expect(invite?.require).toBeUndefined();
+    expect(summary.decisions.map((d) => d.rule)).toContain('7.6.1-1.predefined-group');
+  });
+});
+
+describe('procedure variants', () => {
+  it('with check-pending-files answered no, a queued batch goes in a new session (4.c then a new INVITE)', async () => {
+    pair = await startPair('tcp', { sender: { checkPendingFiles: false } });
+    const a = join(pair.outbox, 'x1.bin');
+    const b = join(pair.outbox, 'x2.bin');
+    await writeTestFile(a, 4000);
+    await writeTestFile(b, 4000);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.receiverUri }, [a]);
+    transfer.queue([b]);
+    const summary = await transfer.done;
+    await pair.sessionEnd();
+    await pair.sessionEnd();
+    expect(summary.ok).toBe(true);
+    const sent = pair.sip('sender').filter((r) => r.direction === 'sent').map((r) => r.method);
+    expect(sent).toEqual(['INVITE', 'ACK', 'BYE', 'INVITE', 'ACK', 'BYE']);
+    expect(summary.decisions.map((d) => d.action)).not.toContain('send-reinvite');
+    expect(await listDir(pair.inbox)).toEqual(['x1.bin', 'x2.bin']);
+  });
+
+  it('a spec without rule 7.6.1-3 offers one file per INVITE and sends the rest by re-INVITE', async () => {
+    pair = await startPair('udp');
+    const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+    const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
+    const methods: string[] = [];
+    const ua = createUserAgent({
+      transports: [transport],
+      localUri: 'sip:alice@127.0.0.1',
+      logger: (e) => { if (e.kind === 'message' && e.direction === 'sent') methods.push(e.method); },
+    });
+    const procedures: FileTransferProcedures = {
+      handlers: { ...generatedHandlers, 'send-files-requested': (ctx) => onSendFilesRequested(ctx).filter((d) => d.rule !== '7.6.1-3') },
+      fileAttributes: { build: buildFileAttributes, parse: parseFileAttributes },
+    };
+    const sender = new FileTransferSender({ ua, endpoint, procedures, waitTimeoutMs: 3000 });
+    try {
+      const a = join(pair.outbox, 'v1.bin');
+      const b = join(pair.outbox, 'v2.bin');
+      await writeTestFile(a, 1500);
+      await writeTestFile(b, 1500);
+      const summary = await sender.send({ kind: 'one-recipient', uri: pair.receiverUri }, [a, b]).done;
+      await pair.sessionEnd();
+      expect(summary.ok).toBe(true);
+      expect(methods).toEqual(['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE']);
+      expect(summary.decisions.map((d) => d.action)).not.toContain('one-mline-per-file');
+    } finally {
+      await sender.close();
+      ua.close();
+      await endpoint.close();
+      await transport.close();
+    }
+  });
+});
