@@ -1,0 +1,131 @@
+// `cpm-ft focus`: runs the minimal group focus until SIGINT/SIGTERM. It serves pre-defined groups
+// from --groups (a JSON object: group URI -> member URIs, checked at start, exit 2 when bad) and,
+// with --factory, ad-hoc recipient lists sent to that conference factory URI.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createFocus } from '../../focus/create-focus.ts';
+import type { Focus, FocusEvent, FocusTransport } from '../../focus/focus-types.ts';
+import { loadGroupsFile } from '../../focus/load-groups.ts';
+import { parseHostPort } from '../parse-host-port.ts';
+import { parseSipUri } from '../parse-sip-uri.ts';
+import { parseTransport } from '../parse-transport.ts';
+import type { CliIo } from '../main.ts';
+
+export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [options]
+
+  --sip HOST:PORT        where the focus listens for SIP (port 0 = any free port)
+  --groups FILE          JSON object mapping each group URI to an array of member URIs
+  --factory URI          conference factory URI for ad-hoc recipient lists (RFC 5366)
+  --max-members N        most members per session (default 100); larger lists get 403
+  --transport udp|tcp    SIP transport (default udp)
+  --log json             one JSON line per focus event on stdout
+  -h, --help             this help
+`;
+
+export type SignalName = 'SIGINT' | 'SIGTERM';
+
+export interface FocusDeps {
+  /** Subscribes to shutdown signals; returns the unsubscribe. Tests pass a fake. */
+  readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
+  /** Receives the running focus (tests use it to learn the bound port). */
+  readonly onStarted?: (focus: Focus) => void;
+}
+
+function processSignals(handler: (signal: SignalName) => void): () => void {
+  const signals: SignalName[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+}
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runFocus(args, io);
+}
+
+/** One human-readable line per event. */
+export function describeFocusEvent(e: FocusEvent): string {
+  switch (e.type) {
+    case 'request-rejected': return `rejected ${e.requestUri}: ${e.status} (${e.code}) ${e.warning}`;
+    case 'session-started': return `[${e.session}] ${e.kind} ${e.target} from ${e.originator} -> ${e.members.join(', ')}`;
+    case 'leg-answered': return `[${e.session}] ${e.member} answered ${e.status}${e.acceptedMedia.length > 0 ? ` (files ${e.acceptedMedia.join(',')})` : ''}`;
+    case 'session-answered': return `[${e.session}] answered the sender ${e.status}`;
+    case 'file-relayed': return `[${e.session}] m-line ${e.media} to ${e.member}: ${e.delivered ? 'delivered' : `failed ${e.status ?? ''} ${e.reason ?? ''}`.trim()}`;
+    case 'file-completed': return `[${e.session}] m-line ${e.media} done: ${e.delivered.length} delivered, ${e.failed.length} failed`;
+    case 'reoffer': return `[${e.session}] re-INVITE: closed [${e.closed.join(',')}] new [${e.added.join(',')}]`;
+    case 'leg-ended': return `[${e.session}] ${e.member} left: ${e.reason}`;
+    case 'session-ended': return `[${e.session}] ended: ${e.reason}`;
+  }
+}
+
+export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDeps = {}): Promise<number> {
+  const usageError = (message: string): number => {
+    io.stderr.write(`cpm-ft focus: ${message}\n(try 'cpm-ft focus --help')\n`);
+    return 2;
+  };
+  let values: { sip?: string; groups?: string; factory?: string; 'max-members'?: string; transport?: string; log?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, 'max-members': { type: 'string' },
+        transport: { type: 'string' }, log: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (values.help === true) {
+    io.stdout.write(focusUsage);
+    return 0;
+  }
+  if (values.sip === undefined) return usageError('--sip HOST:PORT is required');
+  const sip = parseHostPort(values.sip, '--sip');
+  if (!sip.ok) return usageError(sip.error);
+  const transport = parseTransport(values.transport, ['udp', 'tcp']);
+  if (!transport.ok) return usageError(transport.error);
+  if (values.log !== undefined && values.log !== 'json') return usageError(`--log expects json, got '${values.log}'`);
+  let maxMembers = 100;
+  if (values['max-members'] !== undefined) {
+    if (!/^\d{1,6}$/.test(values['max-members']) || Number(values['max-members']) < 1) return usageError(`--max-members expects a positive integer, got '${values['max-members']}'`);
+    maxMembers = Number(values['max-members']);
+  }
+  if (values.factory !== undefined) {
+    const factory = parseSipUri(values.factory, '--factory');
+    if (!factory.ok) return usageError(factory.error);
+  }
+  if (values.groups === undefined) return usageError('--groups FILE is required');
+  const groups = await loadGroupsFile(resolve(io.cwd, values.groups), { maxMembers });
+  if (!groups.ok) return usageError(`bad groups file: ${groups.error.message}`);
+
+  const json = values.log === 'json';
+  let focus: Focus;
+  try {
+    focus = await createFocus({
+      sip: { host: sip.value.host, port: sip.value.port, transport: transport.value as FocusTransport },
+      groups: groups.value,
+      maxMembers,
+      ...(values.factory === undefined ? {} : { factoryUri: values.factory }),
+      onEvent: (event) => io.stdout.write(json ? `${JSON.stringify(event)}\n` : `${describeFocusEvent(event)}\n`),
+    });
+  } catch (error) {
+    io.stderr.write(`cpm-ft focus: cannot start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const { host, port } = focus.sipAddress;
+  const listening = `focus listening on sip:${host.includes(':') ? `[${host}]` : host}:${port};transport=${transport.value}`
+    + ` (${Object.keys(groups.value).length} groups${values.factory === undefined ? '' : `, factory ${values.factory}`})`;
+  (json ? io.stderr : io.stdout).write(`${listening}\n`);
+  deps.onStarted?.(focus);
+
+  await new Promise<void>((done) => {
+    const unsubscribe = (deps.onSignal ?? processSignals)(() => {
+      unsubscribe();
+      done();
+    });
+  });
+  await focus.close();
+  return 0;
+}
