@@ -111,3 +111,26 @@ describe('scripted peer: MSRP', () => {
     await expect(peer.record.waitFor((e) => e.protocol === 'msrp', 30, 'an MSRP message')).rejects.toThrow(/timed out after 30 ms waiting for an MSRP message/);
   });
 });
+
+describe('scripted peer: active role', () => {
+  it('answers setup:active to an offer that insists on passive, then connects and sends a bind SEND', async () => {
+    const { createServer } = await import('node:net');
+    const received: Buffer[] = [];
+    const server = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const address = server.address();
+    const port = address !== null && typeof address === 'object' ? address.port : 0;
+    try {
+      const line = fileMline({ name: 'a.txt', size: 10 }, 'tid-a', 0, port).replace('a=setup:actpass', 'a=setup:passive').replace('msrp://127.0.0.1:9/', `msrp://127.0.0.1:${port}/`);
+      expect(await sender.invite(peer.uris.recipient, offer([line]))).toBe(200);
+      expect(answerOf(peer)?.sdp?.mlines[0]?.setup).toBe('active');
+      const bind = await peer.record.waitFor((e) => e.protocol === 'msrp' && e.from === 'peer' && e.method === 'SEND', 2000, 'the bind SEND');
+      expect(bind.protocol === 'msrp' ? [bind.byteRange, bind.toPath[0]] : []).toEqual(['1-0/0', `msrp://127.0.0.1:${port}/hand0xtid-a;tcp`]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(Buffer.concat(received).toString('latin1')).toMatch(/^MSRP \w+ SEND\r\nTo-Path: msrp:\/\/127\.0\.0\.1:\d+\/hand0xtid-a;tcp\r\n/);
+    } finally {
+      await peer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
