@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeFailure, missingFiles, runSend } from '../../src/cli/commands/send.ts';
-import { fakeClientFactory } from './helpers/fake-client.ts';
+import { fakeClientFactory, type FakeClient } from './helpers/fake-client.ts';
 import { memoryIo } from './helpers/memory-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cpm-ft-cli-send-'));
@@ -70,6 +70,35 @@ describe('cpm-ft send (fake client)', () => {
     const io2 = memoryIo(dir);
     expect(await runSend(['--from', 'sip:alice@h', '--group', 'sip:team@h', 'a.txt'], io2, { createClient: fake.createClient })).toBe(0);
     expect(fake.log.sends[1]?.destination).toEqual({ kind: 'predefined-group', uri: 'sip:team@h' });
+  });
+
+  it('a signal closes the client and exits 130; a second one exits at once', async () => {
+    const io = memoryIo(dir);
+    const fake = fakeClientFactory();
+    let handler: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    const exits: number[] = [];
+    const running = runSend([...base, 'a.txt'], io, {
+      createClient: async (options) => {
+        const client = (await fake.createClient(options)) as FakeClient;
+        // A transfer that never ends on its own, like one waiting for a peer that went away.
+        client.send = () => ({ queue: () => undefined, on() { return this; }, done: new Promise(() => undefined) });
+        return client;
+      },
+      onSignal: (h) => {
+        handler = h;
+        return () => { handler = undefined; };
+      },
+      exit: (code) => void exits.push(code),
+    });
+    for (let i = 0; i < 1000 && handler === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const raise = handler;
+    raise?.('SIGINT');
+    raise?.('SIGINT');
+    expect(exits).toEqual([130]);
+    expect(await running).toBe(130);
+    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT\n');
+    expect(fake.log.clients[0]?.closed).toBe(true);
+    expect(handler).toBeUndefined();
   });
 
   it('exits 1 when the client cannot start', async () => {

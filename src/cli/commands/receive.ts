@@ -8,9 +8,10 @@ import { createJsonLog } from '../json-log.ts';
 import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import type { CliIo } from '../main.ts';
-import { loadClientFactory, type ClientFactory } from './send.ts';
+import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 
-export type SignalName = 'SIGINT' | 'SIGTERM';
+export type { SignalName };
+
 
 export interface ReceiveDeps {
   readonly createClient?: ClientFactory;
@@ -18,14 +19,6 @@ export interface ReceiveDeps {
   readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
   /** Immediate exit on a second signal. */
   readonly exit?: (code: number) => void;
-}
-
-function processSignals(handler: (signal: SignalName) => void): () => void {
-  const signals: SignalName[] = ['SIGINT', 'SIGTERM'];
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
-  };
 }
 
 export function run(args: string[], io: CliIo): Promise<number> {

@@ -21,8 +21,22 @@ export async function loadClientFactory(): Promise<ClientFactory> {
   return module.createClient;
 }
 
+export type SignalName = 'SIGINT' | 'SIGTERM';
+
+/** Subscribes `handler` to SIGINT and SIGTERM; returns the unsubscribe. */
+export function processSignals(handler: (signal: SignalName) => void): () => void {
+  const signals: SignalName[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+}
+
 export interface SendDeps {
   readonly createClient?: ClientFactory;
+  /** Shutdown signals (tests pass a fake); the first one closes the client, a second exits at once. */
+  readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
+  readonly exit?: (code: number) => void;
   /** Progress view factory (tests pass one with a fake clock). */
   readonly progressView?: (out: ProgressStream) => ProgressView;
 }
@@ -95,6 +109,19 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     view.start(name, size);
   };
 
+  // First signal: stop waiting, close the client (which releases the session) and exit 130/143.
+  // A second signal while closing exits at once.
+  let signalled = false;
+  let interrupt: (signal: SignalName) => void = () => undefined;
+  const interrupted = new Promise<SignalName>((resolvePromise) => {
+    interrupt = resolvePromise;
+  });
+  const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
+    if (signalled) (deps.exit ?? ((code: number) => process.exit(code)))(signal === 'SIGINT' ? 130 : 143);
+    signalled = true;
+    interrupt(signal);
+  });
+
   let summary: TransferSummary;
   try {
     const [first = [], ...later] = command.batches;
@@ -110,18 +137,30 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       view.done(result.name, result.hash);
     });
     transfer.on('file-failed', (result) => {
+      // Closing after a signal fails what is in flight; the interruption line already says so.
+      if (signalled) return;
       startOnce(result.name, result.size);
       view.failed(result.name, describeFailure(result.failure));
     });
-    summary = await transfer.done;
+    const outcome = await Promise.race([transfer.done, interrupted]);
+    if (typeof outcome === 'string') {
+      view.finish();
+      io.stderr.write(`file transfer failed: interrupted by ${outcome}\n`);
+      await client.close().catch(() => undefined);
+      unsubscribe();
+      return outcome === 'SIGINT' ? 130 : 143;
+    }
+    summary = outcome;
   } catch (error) {
     view.finish();
     await client.close().catch(() => undefined);
+    unsubscribe();
     io.stderr.write(`file transfer failed: ${(error as Error).message}\n`);
     return 1;
   }
   view.finish();
   await client.close().catch(() => undefined);
+  unsubscribe();
 
   const failures = missingFiles([...command.batches.flat()].map((file) => resolve(io.cwd, file)), summary);
   for (const line of failures) io.stderr.write(`file transfer failed: ${line}\n`);
