@@ -105,6 +105,18 @@ describe('group file transfer through the focus', () => {
     expect(focus!.activeSessions).toBe(0);
   }, 60_000);
 
+  it('answers 603 when every member declines, and the sender reports the failure', async () => {
+    const file = join(outbox, 'unwanted.txt');
+    await writeTestFile(file, 1000);
+    const transfer = sender!.send({ kind: 'recipient-list', uris: [members[2]!.uri], factory: `sip:conf-factory@127.0.0.1:${focus!.sipAddress.port}` }, [file]);
+    const summary = await transfer.done;
+    expect(summary.ok).toBe(false);
+    expect(summary.files[0]?.failure?.status).toBe(603);
+    expect(events.find((e) => e.type === 'session-answered')).toMatchObject({ status: 603, acceptedMedia: [] });
+    await waitFor(() => events.some((e) => e.type === 'session-ended'));
+    expect(await listDir(members[2]!.dir)).toEqual([]);
+  }, 30_000);
+
   it('relays a pre-defined group send, leaving the originator out of the fan-out', async () => {
     const file = join(outbox, 'report.pdf');
     await writeTestFile(file, 700_001);
