@@ -67,6 +67,8 @@ interface IncomingSession {
   sessionVersion: bigint;
   readonly sessionId: string;
   received: number;
+  /** Lines closed by a re-INVITE whose clean-up may still be running. */
+  readonly closing: Set<Promise<void>>;
 }
 
 /** What one m-line of an offer became while building the answer. */
@@ -160,6 +162,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       sessionVersion: 0n,
       sessionId: String(Date.now()),
       received: 0,
+      closing: new Set(),
     };
     const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
     if (incoming.cancelled) {
@@ -224,7 +227,11 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       incoming.reject(488);
       return;
     }
-    for (const line of closing) void this.#closeLine(line, 'the m-line was closed by a re-INVITE');
+    for (const line of closing) {
+      const done = this.#closeLine(line, 'the m-line was closed by a re-INVITE');
+      session.closing.add(done);
+      void done.then(() => session.closing.delete(done));
+    }
     incoming.accept(serializeSessionDescription(answer), 'application/sdp');
     session.offer = offer;
     this.#startLines(session, offer, plans);
@@ -436,6 +443,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   }
 
   async #endSession(session: IncomingSession): Promise<void> {
+    await Promise.all(session.closing);
     await Promise.all(session.lines.map((line) => (line === undefined ? undefined : this.#closeLine(line, 'the session ended before the file was complete'))));
   }
 }

@@ -78,6 +78,13 @@ interface Step4Outcome {
   released: boolean;
 }
 
+/** A SIP request that threw: Timer B/F expiring is a timeout (RFC 3261 §17.1.1.2: treated as 408). */
+function sipErrorFailure(error: unknown, prefix = ''): FileFailure {
+  const message = `${prefix}${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT') return { source: 'timeout', status: 408, message };
+  return { source: 'connection', message };
+}
+
 const isConnectionError = (error: unknown): boolean =>
   error instanceof CpmError && /^ERR_MSRP_(CONNECTION|CONNECT|SESSION_CLOSED|BIND|NO_PATH)/.test(error.code);
 
@@ -345,7 +352,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       answerSdp = answer.sdp;
     } catch (error) {
       this.#closeLines(state);
-      this.#failUnprepared(offered, { source: 'connection', message: error instanceof Error ? error.message : String(error) });
+      this.#failUnprepared(offered, sipErrorFailure(error));
       return;
     }
 
@@ -702,16 +709,21 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       for (const f of files) this.#failFile(f, { source: 'local', message: reoffer.ok ? 'no dialog' : reoffer.error.message });
       return undefined;
     }
+    // RFC 3264 §8: a re-offer that fails leaves the previous description in force.
+    const previousOffer = state.offer;
     state.offer = reoffer.value;
     let response: SipResponse;
     try {
       ({ response } = await this.#options.ua.reinvite(dialog, serializeSessionDescription(reoffer.value), 'application/sdp'));
     } catch (error) {
-      for (const f of files) this.#failFile(f, { source: 'connection', message: error instanceof Error ? error.message : String(error) });
+      state.offer = previousOffer;
+      for (const f of files) this.#failFile(f, sipErrorFailure(error, 're-INVITE: '));
+      for (const index of active) { const l = state.lines[index]; l?.session?.close(); if (l) l.session = undefined; }
       return undefined;
     }
     if (response.status < 200 || response.status >= 300) {
       const source = response.status === 408 ? 'timeout' : 'sip-response';
+      state.offer = previousOffer;
       for (const f of files) this.#failFile(f, { source, status: response.status, message: `re-INVITE: ${response.status} ${response.reason}` });
       for (const index of active) { const l = state.lines[index]; l?.session?.close(); if (l) l.session = undefined; }
       return undefined;
