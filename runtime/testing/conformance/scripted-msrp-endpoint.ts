@@ -13,8 +13,10 @@ import type { MsrpWireEntry, WireRecord } from './wire-record.ts';
 export interface MsrpFileScript {
   /** Answer every SEND of this file with this status instead of 200 (413, 415, 481, 500 ...). */
   readonly sendStatus?: number;
-  /** After the 200 to the last chunk, send a REPORT with this failure status. */
+  /** Once the whole message arrived, send a REPORT with this failure status. */
   readonly failureReport?: number;
+  /** Whether that REPORT goes just before the last chunk's 200 (default) or after it. */
+  readonly failureReportTiming?: 'before-response' | 'after-response';
 }
 
 export interface MsrpPeerScript {
@@ -220,11 +222,13 @@ export class ScriptedMsrpEndpoint {
     const complete = progress.sawLast && progress.received >= total;
     if (complete) this.#progress.delete(messageId);
     // RFC 4975 §7.1.2: an endpoint that finds a message failed may tell the sender with a REPORT
-    // carrying the error in its Status header (namespace 000), when Failure-Report allows it. The
-    // peer sends it just before the last chunk's 200, while the sender still waits on the message.
+    // carrying the error in its Status header (namespace 000), when Failure-Report allows it. By
+    // default the peer sends it just before the last chunk's 200, while the sender still waits.
     if (complete && fileScript.failureReport !== undefined) {
+      const after = fileScript.failureReportTiming === 'after-response';
+      if (after) this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
       if (h.failureReport !== 'no') this.#report(socket, slot, h, messageId, total, fileScript.failureReport);
-      this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
+      if (!after) this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
       return;
     }
     this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
