@@ -100,6 +100,14 @@ describe('scripted peer: MSRP', () => {
     expect(fromPeer).toEqual([[413, undefined, 'a.txt'], ['REPORT', 415, 'b.txt'], [200, undefined, 'b.txt']]);
   });
 
+  it('can send the failure REPORT after the last chunk\'s 200 instead', async () => {
+    peer.setScript({ files: { 'b.txt': { failureReport: 415, failureReportTiming: 'after-response' } } });
+    await sender.invite(peer.uris.recipient, twoFiles);
+    await sender.sendFile(1, 20);
+    await peer.record.waitFor((e) => e.protocol === 'msrp' && e.method === 'REPORT', 1000, 'the failure REPORT');
+    expect(msrpFromPeer(peer).map((e) => (e.kind === 'request' ? e.method : e.status))).toEqual([200, 'REPORT']);
+  });
+
   it('answers 481 to a SEND for a session it does not know', async () => {
     await sender.invite(peer.uris.recipient, twoFiles);
     sender.answerPaths = [[`msrp://127.0.0.1:${peer.msrpPort}/nosuchsession;tcp`]];
