@@ -1,6 +1,9 @@
 // Who opens the MSRP connection (RFC 6135 a=setup, RFC 4975 default), group destinations
 // (CPM 7.4.1.1 / 7.4.1.2) and procedure variants: the handlers decide, the runtime executes.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { onSendFilesRequested } from '../../generated/handlers/file-transfer.ts';
@@ -51,6 +54,26 @@ describe('who connects', () => {
     expect(ok).toBe(true);
     const answer = pair.sip('sender').find((r) => r.direction === 'received' && r.method === 'INVITE' && r.status === 200);
     expect(answer?.body).toContain('a=setup:active');
+  });
+});
+
+describe('SIP over TLS', () => {
+  it('sends a file with SIP over TLS (self-signed certificate from the system openssl)', async () => {
+    const pki = await mkdtemp(join(tmpdir(), 'cpm-ft-pki-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(pki, 'k.pem'), '-out', join(pki, 'c.pem'),
+        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      const cert = await readFile(join(pki, 'c.pem'));
+      const key = await readFile(join(pki, 'k.pem'));
+      pair = await startPair('tls', { tls: { cert, key, ca: cert } });
+      const { ok, file } = await sendOne(pair, 'secure.bin', 100_000);
+      expect(ok).toBe(true);
+      expect(pair.receiverUri).toMatch(/;transport=tls$/);
+      expect(pair.logs.some((e) => e.kind === 'sip' && e['transport'] === 'TLS')).toBe(true);
+      expect(await sha1Of(join(pair.inbox, 'secure.bin'))).toBe(await sha1Of(file));
+    } finally {
+      await rm(pki, { recursive: true, force: true });
+    }
   });
 });
 

@@ -76,7 +76,7 @@ export async function markHandles(): Promise<void> {
 
 export async function startPair(
   transport: SipTransportName,
-  options: { sender?: Partial<ClientOptions> & ClientExtraOptions; receive?: Omit<ReceiveOptions, 'dir'> & ReceiveExtraOptions } = {},
+  options: { sender?: Partial<ClientOptions> & ClientExtraOptions; receive?: Omit<ReceiveOptions, 'dir'> & ReceiveExtraOptions; tls?: ClientExtraOptions['tls'] } = {},
 ): Promise<Pair> {
   const inbox = await tempDir('inbox');
   const outbox = await tempDir('outbox');
@@ -97,7 +97,8 @@ export async function startPair(
       });
     }
   };
-  const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: hook('receiver') });
+  const tls = options.tls === undefined ? {} : { tls: options.tls };
+  const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: hook('receiver'), ...tls });
   receiver.receive({ dir: inbox, ...options.receive });
   const ends: Array<{ from: string; files: number }> = [];
   const endWaiters: Array<(e: { from: string; files: number }) => void> = [];
@@ -110,6 +111,7 @@ export async function startPair(
     localUri: 'sip:alice@127.0.0.1',
     sip: { host: '127.0.0.1', port: 0, transport },
     log: hook('sender'),
+    ...tls,
     ...options.sender,
   });
   const suffix = transport === 'udp' ? '' : `;transport=${transport}`;
