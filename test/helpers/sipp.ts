@@ -123,3 +123,31 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
 export function sippStartLines(log: string): string[] {
   return [...log.matchAll(/^(?:[A-Z]+ sip:[^\s]+ SIP\/2\.0|SIP\/2\.0 \d{3}[^\r\n]*)/gm)].map((m) => m[0].trim());
 }
+
+export interface SippLoggedMessage {
+  readonly direction: 'sent' | 'received';
+  /** The start line (request line or status line). */
+  readonly startLine: string;
+  /** Header section and body as logged (LF line ends). */
+  readonly text: string;
+  /** The body after the first blank line, '' when none. */
+  readonly body: string;
+}
+
+/**
+ * Splits a -trace_msg log into messages. Each entry starts with a dashed timestamp line and a
+ * "UDP/TCP message sent (N bytes):" or "... message received [N] bytes :" line.
+ */
+export function sippMessages(log: string): SippLoggedMessage[] {
+  const messages: SippLoggedMessage[] = [];
+  for (const block of log.split(/^-{10,} [^\n]*\n/m)) {
+    const header = /^\w+ message (sent|received)[^\n]*\n\n?/.exec(block);
+    if (header === null) continue;
+    const text = block.slice(header[0].length).replace(/\r\n/g, '\n').replace(/\n+$/, '\n');
+    const startLine = text.split('\n', 1)[0]?.trim() ?? '';
+    if (startLine === '') continue;
+    const blank = text.indexOf('\n\n');
+    messages.push({ direction: header[1] === 'sent' ? 'sent' : 'received', startLine, text, body: blank < 0 ? '' : text.slice(blank + 2) });
+  }
+  return messages;
+}

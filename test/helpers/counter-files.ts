@@ -1,0 +1,10 @@
+// Where the run-wide counters live and which kinds exist; shared by the recording side (test
+// workers, test-counters.ts) and the summing side (the vitest global teardown), which must not
+// import vitest's runner API.
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const COUNTER_KINDS = ['interop', 'hostile', 'faults'] as const;
+export type CounterKind = (typeof COUNTER_KINDS)[number];
+
+export const COUNTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'counters');
