@@ -16,7 +16,18 @@ export interface SipFramedItem {
  * is broken: the stream cannot be resynchronised and the connection should be closed.
  */
 export class SipStreamFramer {
-  #buffer: Buffer = Buffer.alloc(0);
+  // The unconsumed bytes are storage[#head, #tail). Storage grows by doubling and is compacted in
+  // place, so each received byte is copied a bounded number of times however small the reads are.
+  #storage: Buffer = Buffer.alloc(0);
+  #head = 0;
+  #tail = 0;
+  /**
+   * Where the search for the blank line resumes (an index into storage). Everything before it
+   * was searched already; a terminator can straddle reads, so the search restarts 3 bytes back.
+   */
+  #scanFrom = 0;
+  /** The current message's framing, once its header section is complete (the body may not be). */
+  #frame: { bodyStart: number; total: number } | undefined;
   #failed = false;
   readonly #limits: SipParseLimits;
 
@@ -26,7 +37,7 @@ export class SipStreamFramer {
 
   /** Bytes held waiting for the rest of a message. */
   get buffered(): number {
-    return this.#buffer.length;
+    return this.#tail - this.#head;
   }
 
   /**
@@ -35,47 +46,95 @@ export class SipStreamFramer {
    */
   push(chunk: Buffer): SipFramedItem[] {
     if (this.#failed) return [];
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    this.#append(chunk);
     const out: SipFramedItem[] = [];
     for (;;) {
-      let start = 0;
-      while (start < this.#buffer.length && (this.#buffer[start] === 0x0d || this.#buffer[start] === 0x0a)) start++;
-      if (start > 0) this.#buffer = this.#buffer.subarray(start);
-      if (this.#buffer.length === 0) break;
-      const end = findHeaderEnd(this.#buffer);
-      if (end === undefined) {
-        if (this.#buffer.length > this.#limits.maxMessageSize) out.push(this.#fail('ERR_SIP_MESSAGE_TOO_LARGE', 'header section exceeds the message size limit'));
-        break;
+      const storage = this.#storage;
+      if (this.#frame === undefined) {
+        // RFC 5626 §3.5.1: CRLFs between messages are keep-alives, not part of the next message.
+        while (this.#head < this.#tail && (storage[this.#head] === 0x0d || storage[this.#head] === 0x0a)) this.#head++;
+        if (this.#head === this.#tail) break;
+        if (this.#scanFrom < this.#head) this.#scanFrom = this.#head;
+        const live = storage.subarray(this.#head, this.#tail);
+        const end = findHeaderEnd(live, this.#scanFrom - this.#head);
+        if (end === undefined) {
+          // A match needs up to 3 bytes (LF CR LF) of which the last may still be missing.
+          this.#scanFrom = Math.max(this.#head, this.#tail - 3);
+          if (live.length > this.#limits.maxMessageSize) out.push(this.#fail('ERR_SIP_MESSAGE_TOO_LARGE', 'header section exceeds the message size limit'));
+          break;
+        }
+        const head = live.subarray(0, end.headerEnd).toString('latin1');
+        // RFC 3261 §18.3: on a stream the body length comes from Content-Length (compact form l).
+        const cl = /(?:^|\n)[ \t]*(?:content-length|l)[ \t]*:[ \t]*([^\r\n]*)/i.exec(head);
+        if (cl === null) {
+          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', 'Content-Length is mandatory on a stream transport'));
+          break;
+        }
+        const value = cl[1]!.trim();
+        if (!/^\d+$/.test(value)) {
+          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(value)}`));
+          break;
+        }
+        const total = end.bodyStart + Number(value);
+        if (total > this.#limits.maxMessageSize) {
+          out.push(this.#fail('ERR_SIP_MESSAGE_TOO_LARGE', `message of ${total} bytes exceeds ${this.#limits.maxMessageSize}`));
+          break;
+        }
+        // Remembered so that a body arriving in small reads does not rescan the header section.
+        this.#frame = { bodyStart: end.bodyStart, total };
       }
-      const head = this.#buffer.subarray(0, end.headerEnd).toString('latin1');
-      const cl = /(?:^|\n)[ \t]*(?:content-length|l)[ \t]*:[ \t]*([^\r\n]*)/i.exec(head);
-      if (cl === null) {
-        out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', 'Content-Length is mandatory on a stream transport'));
-        break;
-      }
-      const value = cl[1]!.trim();
-      if (!/^\d+$/.test(value)) {
-        out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(value)}`));
-        break;
-      }
-      const total = end.bodyStart + Number(value);
-      if (total > this.#limits.maxMessageSize) {
-        out.push(this.#fail('ERR_SIP_MESSAGE_TOO_LARGE', `message of ${total} bytes exceeds ${this.#limits.maxMessageSize}`));
-        break;
-      }
-      if (this.#buffer.length < total) break;
-      const raw = Buffer.from(this.#buffer.subarray(0, total));
-      this.#buffer = this.#buffer.subarray(total);
+      const { total } = this.#frame;
+      if (this.#tail - this.#head < total) break;
+      const raw = Buffer.from(storage.subarray(this.#head, this.#head + total));
+      this.#head += total;
+      this.#frame = undefined;
+      this.#scanFrom = this.#head;
       out.push({ result: parseSipMessage(raw, { limits: this.#limits, stream: true }), raw, fatal: false });
     }
+    if (this.#head === this.#tail) this.#reset();
     return out;
+  }
+
+  /** Copies `chunk` after the held bytes, compacting or growing the storage when it is full. */
+  #append(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.#tail + chunk.length > this.#storage.length) {
+      const live = this.#tail - this.#head;
+      const needed = live + chunk.length;
+      if (needed <= this.#storage.length / 2) {
+        // At least half the storage is free again: move the held bytes to the front. This copies
+        // at most half the storage, after at least as many bytes were appended since the last move.
+        this.#storage.copyWithin(0, this.#head, this.#tail);
+      } else {
+        const grown = Buffer.allocUnsafe(Math.max(needed * 2, 4096));
+        this.#storage.copy(grown, 0, this.#head, this.#tail);
+        this.#storage = grown;
+      }
+      this.#scanFrom -= this.#head;
+      this.#head = 0;
+      this.#tail = live;
+    }
+    chunk.copy(this.#storage, this.#tail);
+    this.#tail += chunk.length;
+  }
+
+  /** Nothing held: rewind, and let go of storage a large message made grow. */
+  #reset(): void {
+    this.#head = 0;
+    this.#tail = 0;
+    this.#scanFrom = 0;
+    this.#frame = undefined;
+    if (this.#storage.length > 64 * 1024) this.#storage = Buffer.alloc(0);
   }
 
   #fail(code: string, message: string): SipFramedItem {
     this.#failed = true;
-    const raw = this.#buffer;
-    this.#buffer = Buffer.alloc(0);
+    const raw = Buffer.from(this.#storage.subarray(this.#head, this.#tail));
+    this.#storage = Buffer.alloc(0);
+    this.#head = 0;
+    this.#tail = 0;
+    this.#scanFrom = 0;
+    this.#frame = undefined;
     return { result: fail(new CpmError(code, message, { location: { source: 'sip-stream' } })), raw, fatal: true };
   }
 }
-
