@@ -20,7 +20,7 @@ import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
-import type { UserAgent } from '../sip/user-agent-types.ts';
+import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { Destination } from './destination.ts';
 import { buildFileMedia, buildSessionOffer, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
@@ -137,7 +137,12 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
   readonly #conversationId: string;
   #resolve!: (summary: TransferSummary) => void;
   #aborted = false;
+  #finished = false;
+  #signalAbort!: () => void;
+  readonly #abortSignal = new Promise<'aborted'>((resolve) => { this.#signalAbort = () => resolve('aborted'); });
   #current: SessionState | undefined;
+  /** The INVITE awaiting its final response, so abort() can CANCEL it (RFC 3261 §9.1). */
+  #pendingInvite: PendingInvite | undefined;
   readonly #cleanups = new Set<() => void>();
 
   constructor(options: FileTransferSenderOptions, destination: Destination, files: readonly string[]) {
@@ -149,9 +154,17 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     this.done = new Promise((resolve) => { this.#resolve = resolve; });
   }
 
-  /** Queues another batch for the same destination; clause 7.6.1 step 4.a finds it. */
+  /**
+   * Queues another batch for the same destination; clause 7.6.1 step 4.a finds it. A batch queued
+   * after the transfer ended is not sent (it is logged and dropped).
+   */
   queue(files: readonly string[]): void {
-    if (files.length > 0) this.#queue.push([...files]);
+    if (files.length === 0) return;
+    if (this.#finished) {
+      this.#options.log?.({ kind: 'file', event: 'queue-after-end', files: [...files] });
+      return;
+    }
+    this.#queue.push([...files]);
   }
 
   start(): void {
@@ -170,12 +183,15 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
 
   async abort(): Promise<void> {
     this.#aborted = true;
+    this.#signalAbort();
+    this.#pendingInvite?.cancel('transfer aborted');
     const state = this.#current;
     for (const line of state?.lines ?? []) line.session?.close();
     await this.done;
   }
 
   #finish(): void {
+    this.#finished = true;
     for (const c of this.#cleanups) c();
     this.#cleanups.clear();
     const summary: TransferSummary = {
@@ -337,7 +353,15 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
 
     let answerSdp: SessionDescription;
     try {
-      const result = await this.#options.ua.invite(invite.target, { body, contentType, headers });
+      const pending = this.#options.ua.invite(invite.target, { body, contentType, headers });
+      this.#pendingInvite = pending;
+      // An abort does not wait for a peer that never answers: the UA CANCELs (and BYEs a late 2xx).
+      const result = await Promise.race([pending, this.#abortSignal]).finally(() => { this.#pendingInvite = undefined; });
+      if (result === 'aborted') {
+        this.#closeLines(state);
+        this.#failUnprepared(offered, { source: 'local', message: 'transfer aborted' });
+        return;
+      }
       if (result.kind === 'rejected') {
         this.#sipFailure(state, offered, result.response);
         return;
@@ -457,6 +481,13 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
    */
   async #transferBatch(state: SessionState, active: readonly number[], negotiated: readonly NegotiatedMedia[], answer: SessionDescription): Promise<boolean> {
     const ready: Array<{ line: Line; file: PreparedFile; setup: Promise<void> }> = [];
+    if (this.#aborted) {
+      for (const index of active) {
+        const file = state.lines[index]?.file;
+        if (file) this.#failFile(file, { source: 'local', message: 'transfer aborted' });
+      }
+      return false;
+    }
     for (const index of active) {
       const line = state.lines[index];
       const file = line?.file;

@@ -57,6 +57,26 @@ describe('edge cases', () => {
     }
   });
 
+  it('closing the client while the INVITE waits for an answer ends the transfer at once', async () => {
+    pair = await startPair('udp');
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    try {
+      const file = join(pair.outbox, 'w.bin');
+      await writeTestFile(file, 10);
+      const transfer = pair.sender.send({ kind: 'one-recipient', uri: `sip:nobody@127.0.0.1:${silent.address().port}` }, [file]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      await pair.sender.close();
+      const summary = await transfer.done;
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(summary.ok).toBe(false);
+      expect(summary.files[0]?.failure?.source).toBe('local');
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('closing the sending client mid-file fails the file locally, sends BYE, and the receiver keeps nothing', async () => {
     pair = await startPair('tcp', { sender: { chunkSize: 16 * 1024 } });
     const file = join(pair.outbox, 'big.bin');
