@@ -49,6 +49,22 @@ export function findHeaderEnd(buf: Buffer, from = 0): { headerEnd: number; bodyS
   return undefined;
 }
 
+// RFC 3261 §7.3.1 / §25.1: the whitespace around header values is LWS, i.e. SP and HTAB only.
+// String#trim is wrong here: on latin1-decoded bytes it also strips 0xA0 (NBSP), which is the last
+// byte of the UTF-8 of characters such as 'à' or '†'.
+// Index loops rather than a regex, whose `[ \t]+$` is quadratic on long inner runs of spaces.
+const isLws = (s: string, i: number): boolean => s[i] === ' ' || s[i] === '\t';
+function trimLwsEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && isLws(s, end - 1)) end--;
+  return s.slice(0, end);
+}
+function trimLws(s: string): string {
+  let begin = 0;
+  while (begin < s.length && isLws(s, begin)) begin++;
+  return trimLwsEnd(s.slice(begin));
+}
+
 interface RawLine {
   readonly text: string;
   readonly line: number;
@@ -68,7 +84,7 @@ function unfold(head: string, maxLine: number): Result<RawLine[]> {
     // A line starting with whitespace continues the previous header value (folding, LWS).
     if ((raw[0] === ' ' || raw[0] === '\t') && out.length > 1) {
       const last = out[out.length - 1]!;
-      last.text = `${last.text.trimEnd()} ${raw.trim()}`;
+      last.text = `${trimLwsEnd(last.text)} ${trimLws(raw)}`;
       if (last.text.length > maxLine) return fail(perr('ERR_SIP_HEADER_TOO_LONG', `header line longer than ${maxLine} bytes`, last.line, 1, last.offset));
       continue;
     }
@@ -116,9 +132,9 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
     const colon = line.text.indexOf(':');
     if (colon <= 0) return fail(perr('ERR_SIP_PARSE', `header line without a name and colon: ${JSON.stringify(line.text.slice(0, 40))}`, line.line, 1, start + line.offset));
     // RFC 3261 §7.3.1 allows whitespace between the name and the colon.
-    const name = line.text.slice(0, colon).trim();
+    const name = trimLws(line.text.slice(0, colon));
     if (!TOKEN.test(name)) return fail(perr('ERR_SIP_PARSE', `invalid header name ${JSON.stringify(name)}`, line.line, 1, start + line.offset));
-    const value = utf8(line.text.slice(colon + 1).trim());
+    const value = utf8(trimLws(line.text.slice(colon + 1)));
     const values = isListHeader(name) && !(name.toLowerCase() === 'contact' || name === 'm') ? splitHeaderValues(value) : [value];
     // Contact: `*` is a single value; otherwise it is a list like the others.
     if (name.toLowerCase() === 'contact' || name === 'm') values.splice(0, values.length, ...(value.trim() === '*' ? ['*'] : splitHeaderValues(value)));
@@ -153,10 +169,10 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
     if (m[1] !== SIP_VERSION) return fail(perr('ERR_SIP_VERSION', `unsupported version ${m[1]}`, first.line, 1, start));
     const status = Number(m[2]);
     if (status < 100 || status > 699) return fail(perr('ERR_SIP_PARSE', `status code ${status} out of range`, first.line, 9, start + 8));
-    message = { kind: 'response', status, reason: utf8(m[3] ?? '').trim(), version: SIP_VERSION, headers, body };
+    message = { kind: 'response', status, reason: utf8(trimLws(m[3] ?? '')), version: SIP_VERSION, headers, body };
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version (tolerating runs of whitespace)
-    const parts = startLine.trim().split(/[ \t]+/);
+    const parts = trimLws(startLine).split(/[ \t]+/);
     if (parts.length !== 3) return fail(perr('ERR_SIP_PARSE', `invalid request line ${JSON.stringify(startLine.slice(0, 60))}`, first.line, 1, start));
     const [method, uri, version] = parts as [string, string, string];
     if (!TOKEN.test(method)) return fail(perr('ERR_SIP_PARSE', `invalid method ${JSON.stringify(method)}`, first.line, 1, start));
