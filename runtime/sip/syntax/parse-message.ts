@@ -174,7 +174,10 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
     // Request-Line = Method SP Request-URI SP SIP-Version (tolerating runs of whitespace)
     const parts = trimLws(startLine).split(/[ \t]+/);
     if (parts.length !== 3) return fail(perr('ERR_SIP_PARSE', `invalid request line ${JSON.stringify(startLine.slice(0, 60))}`, first.line, 1, start));
-    const [method, uri, version] = parts as [string, string, string];
+    const [method, latin1Uri, version] = parts as [string, string, string];
+    // The Request-URI is kept as text the way the serializer writes it: UTF-8, like the reason
+    // phrase. Keeping the latin1 form would re-encode every byte >= 0x80 on each round trip.
+    const uri = utf8(latin1Uri);
     if (!TOKEN.test(method)) return fail(perr('ERR_SIP_PARSE', `invalid method ${JSON.stringify(method)}`, first.line, 1, start));
     if (!/^[A-Za-z][A-Za-z0-9+\-.]*:/.test(uri)) return fail(perr('ERR_SIP_PARSE', `invalid Request-URI ${JSON.stringify(uri)}`, first.line, method.length + 2, start + method.length + 1));
     if (!/^SIP\/\d+\.\d+$/i.test(version)) return fail(perr('ERR_SIP_PARSE', `invalid SIP version ${JSON.stringify(version)}`, first.line, 1, start));
