@@ -20,6 +20,17 @@ const fields = (value: string, count: number, what: string, atLeast = false): st
   return parts;
 };
 
+/**
+ * A run of digits as a number. RFC 4566 puts no bound on these fields, but a value past 2^53 - 1
+ * cannot be held exactly (400 digits become Infinity, which serializes as "Infinity"), so it is
+ * a syntax error here rather than a silent change of value.
+ */
+function integer(digits: string, column: number, what: string): number {
+  const value = Number(digits);
+  if (!Number.isSafeInteger(value)) throw new SdpSyntaxError(column, `${what}: ${digits.slice(0, 20)}${digits.length > 20 ? '...' : ''} is too large`);
+  return value;
+}
+
 // RFC 4566 §5.2 origin-field.
 function parseOrigin(value: string): SdpOrigin {
   const [username, sessionId, sessionVersion, netType, addrType, address] = fields(value, 6, 'o=') as [string, string, string, string, string, string];
@@ -36,7 +47,8 @@ function parseConnection(value: string): SdpConnection {
 function parseBandwidth(value: string): SdpBandwidth {
   const m = /^([^:\s]+):([0-9]+)$/.exec(value);
   if (!m) throw new SdpSyntaxError(3, 'b=: expected <bwtype>:<bandwidth>');
-  return { type: m[1] as string, value: Number(m[2]) };
+  const type = m[1] as string;
+  return { type, value: integer(m[2] as string, 3 + type.length + 1, 'b=') };
 }
 
 // RFC 4566 §5.13 attribute: att-field [":" att-value]; the value may contain ':' and spaces.
@@ -52,9 +64,11 @@ function parseMediaLine(value: string): SdpMedia {
   const [media, portText, proto, ...formats] = fields(value, 4, 'm=', true) as [string, string, string, ...string[]];
   const m = /^([0-9]+)(?:\/([0-9]+))?$/.exec(portText);
   if (!m) throw new SdpSyntaxError(3 + media.length + 1, `m=: bad port ${JSON.stringify(portText)}`);
-  const port = Number(m[1]);
-  if (port > 65535) throw new SdpSyntaxError(3 + media.length + 1, `m=: port ${port} out of range`);
-  return createMedia({ media, port, portCount: m[2] === undefined ? null : Number(m[2]), proto, formats });
+  const portColumn = 3 + media.length + 1;
+  const port = integer(m[1] as string, portColumn, 'm= port');
+  if (port > 65535) throw new SdpSyntaxError(portColumn, `m=: port ${port} out of range`);
+  const portCount = m[2] === undefined ? null : integer(m[2], portColumn + (m[1] as string).length + 1, 'm= port count');
+  return createMedia({ media, port, portCount, proto, formats });
 }
 
 export function parseSessionDescription(text: string, source = 'sdp'): Result<SessionDescription> {
@@ -80,7 +94,7 @@ export function parseSessionDescription(text: string, source = 'sdp'): Result<Se
         if (type !== 'v') throw new SdpSyntaxError(1, 'the first line must be v=');
         if (!/^[0-9]+$/.test(value)) throw new SdpSyntaxError(3, 'v=: expected a number');
         sd = {
-          version: Number(value), origin: { username: '', sessionId: '', sessionVersion: '', netType: '', addrType: '', address: '' },
+          version: integer(value, 3, 'v='), origin: { username: '', sessionId: '', sessionVersion: '', netType: '', addrType: '', address: '' },
           sessionName: '', information: null, uri: null, emails: [], phones: [], connection: null, bandwidths: [],
           timings: [], timeZones: null, key: null, attributes: [], otherLines: [], media: [],
         };
