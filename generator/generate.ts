@@ -50,9 +50,12 @@ export function generate(ir: SpecIR): Map<string, string> {
   const files = new Map<string, string>();
   const tests = new Map<string, ConformanceCase[]>();
   const units = handlerUnits(ir);
+  // Wire tests build file m-lines with the SDP module generated from the spec's file-transfer-id attribute.
+  const fileAttributeUnit = ir.attributes.find((attribute) => attribute.name === 'file-transfer-id');
+  const sdpModule = fileAttributeUnit === undefined ? undefined : fileStem(fileAttributeUnit.source.file);
   for (const unit of units) {
     files.set(`${generatedDir}/handlers/${unit.unit}.ts`, emitHandlers(project, unit));
-    const conformance = emitConformance(unit, ir.clauses);
+    const conformance = emitConformance(unit, ir.clauses, sdpModule === undefined ? {} : { sdpModule });
     const testFile = `${generatedDir}/conformance/${unit.unit}.test.ts`;
     files.set(testFile, conformance.text);
     tests.set(testFile, conformance.cases);
