@@ -7,7 +7,7 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 export interface BaselineOptions {
   readonly sizeBytes: number;
@@ -15,6 +15,8 @@ export interface BaselineOptions {
   readonly sampleIntervalMs?: number;
   /** Read stream chunk size (highWaterMark). */
   readonly chunkBytes?: number;
+  /** Copy this existing file (of sizeBytes) instead of creating a random one, so both runs read the same file. */
+  readonly sourcePath?: string;
 }
 
 export interface BaselineResult {
@@ -28,24 +30,28 @@ export interface BaselineResult {
   readonly rssSamples: number;
 }
 
-async function writeRandomFile(path: string, size: number): Promise<void> {
+/** Writes `size` random bytes in 1 MiB blocks and returns their SHA-1 (lowercase hex). */
+export async function writeRandomFile(path: string, size: number): Promise<string> {
+  const hash = createHash('sha1');
   const handle = await open(path, 'w');
   try {
-    const block = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    const block = Buffer.allocUnsafe(Math.max(1, Math.min(size, 1 << 20)));
     for (let written = 0; written < size;) {
       const n = Math.min(block.length, size - written);
       randomFillSync(block, 0, n);
+      hash.update(block.subarray(0, n));
       await handle.write(block, 0, n);
       written += n;
     }
   } finally {
     await handle.close();
   }
+  return hash.digest('hex');
 }
 
 export async function runBaseline(options: BaselineOptions): Promise<BaselineResult> {
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-bench-'));
-  const source = join(dir, 'source.bin');
+  const source = options.sourcePath ?? join(dir, 'source.bin');
   const target = join(dir, 'target.bin');
   const server = createServer();
   let peak = 0;
@@ -53,7 +59,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
   const sample = (): void => { peak = Math.max(peak, process.memoryUsage.rss()); samples += 1; };
   let sampler: NodeJS.Timeout | undefined;
   try {
-    await writeRandomFile(source, options.sizeBytes);
+    if (options.sourcePath === undefined) await writeRandomFile(source, options.sizeBytes);
     const received = new Promise<void>((resolve, reject) => {
       server.once('connection', (socket) => {
         pipeline(socket, createWriteStream(target)).then(resolve, reject);

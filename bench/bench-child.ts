@@ -1,0 +1,76 @@
+// Child process of `cpm-ft bench`: one real cpm-ft client (src/client.ts) acting as receiver or
+// sender, driven over IPC by bench-process.ts. Separate processes give each end its own core and
+// its own peak RSS, as two applications on one host would have.
+
+import { createClient } from '../src/client.ts';
+import type { CpmClient } from '../src/client-types.ts';
+import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
+import { readPeakRss } from './peak-rss.ts';
+
+let client: CpmClient | undefined;
+let received = 0;
+let failed = 0;
+
+const reply = (event: ChildEvent): void => {
+  process.send?.(event);
+};
+
+async function sendAll(to: string, files: readonly string[], concurrency: number): Promise<ChildEvent> {
+  const sender = client;
+  if (sender === undefined) return { event: 'error', message: 'sender not started' };
+  let next = 0;
+  let ok = 0;
+  let bad = 0;
+  const failures: string[] = [];
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++] as string;
+      const summary = await sender.send({ kind: 'one-recipient', uri: to }, [file]).done;
+      if (summary.ok) ok++;
+      else {
+        bad++;
+        const why = summary.files.map((f) => f.failure?.message).filter((m) => m !== undefined).join('; ');
+        if (failures.length < 5) failures.push(why || 'session failed');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));
+  return { event: 'sent', ok, failed: bad, elapsedMs: performance.now() - started, failures };
+}
+
+async function handle(command: ChildCommand): Promise<void> {
+  switch (command.cmd) {
+    case 'start-receiver': {
+      client = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: command.transport }});
+      client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });
+      client.on('file-failed', (file) => { failed++; reply({ event: 'file-failed', reason: file.reason }); });
+      client.receive({ dir: command.dir });
+      reply({ event: 'ready', sipPort: client.sipAddress.port });
+      return;
+    }
+    case 'start-sender': {
+      client = await createClient({
+        localUri: 'sip:alice@127.0.0.1',
+        sip: { host: '127.0.0.1', port: 0, transport: command.transport },
+        ...(command.chunkSize !== undefined ? { chunkSize: command.chunkSize } : {}),
+      });
+      reply({ event: 'ready', sipPort: client.sipAddress.port });
+      return;
+    }
+    case 'send':
+      reply(await sendAll(command.to, command.files, command.concurrency));
+      return;
+    case 'stats':
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss() });
+      return;
+    case 'stop':
+      await client?.close();
+      process.disconnect?.();
+      return;
+  }
+}
+
+process.on('message', (command: ChildCommand) => {
+  handle(command).catch((error: unknown) => reply({ event: 'error', message: error instanceof Error ? error.message : String(error) }));
+});

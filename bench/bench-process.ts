@@ -1,0 +1,64 @@
+// Starts bench-child.ts in its own Node process (through tsx's loader, as the CLI runs) and
+// turns its IPC events into awaitable answers.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
+
+const childScript = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
+
+type EventOf<K extends ChildEvent['event']> = Extract<ChildEvent, { event: K }>;
+
+export class BenchProcess {
+  readonly #child: ChildProcess;
+  readonly #listeners = new Set<(event: ChildEvent) => void>();
+  readonly #exited: Promise<void>;
+  #exitError: Error | undefined;
+
+  /** `profileDir`: write a V8 CPU profile of the child there (node --cpu-prof) when it exits. */
+  constructor(label: string, profileDir?: string) {
+    const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`];
+    this.#child = fork(childScript, [], {
+      execArgv: ['--import', import.meta.resolve('tsx'), ...profile],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (event: ChildEvent) => {
+      for (const listener of [...this.#listeners]) listener(event);
+    });
+    this.#exited = new Promise((resolve) => {
+      this.#child.once('exit', (code, signal) => {
+        if (code !== 0) this.#exitError = new Error(`bench ${label} process exited with ${signal ?? code}`);
+        for (const listener of [...this.#listeners]) listener({ event: 'error', message: this.#exitError?.message ?? `bench ${label} process exited` });
+        resolve();
+      });
+    });
+  }
+
+  get pid(): number | undefined { return this.#child.pid; }
+
+  /** Every event as it arrives; returns a function that stops listening. */
+  on(listener: (event: ChildEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Sends a command and resolves with the first event of kind `expect` (rejects on 'error'). */
+  request<K extends ChildEvent['event']>(command: ChildCommand, expect: K): Promise<EventOf<K>> {
+    return new Promise((resolve, reject) => {
+      const off = this.on((event) => {
+        if (event.event === expect) { off(); resolve(event as EventOf<K>); }
+        else if (event.event === 'error') { off(); reject(new Error(event.message)); }
+      });
+      this.#child.send(command);
+    });
+  }
+
+  /** Asks the child to close its client and exit; kills it if it does not within 5 s. */
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    if (this.#child.connected) this.#child.send({ cmd: 'stop' } satisfies ChildCommand);
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5000);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}

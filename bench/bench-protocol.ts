@@ -1,0 +1,20 @@
+// The IPC messages between the bench orchestrator and its child processes (bench-child.ts).
+// One child plays one role, so each end's peak RSS is its own.
+
+import type { SipTransportName } from '../src/client-types.ts';
+
+export type ChildCommand =
+  | { readonly cmd: 'start-receiver'; readonly dir: string; readonly transport: SipTransportName }
+  | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number }
+  /** Sends each file in its own session (INVITE, MSRP, BYE), `concurrency` sessions at a time. */
+  | { readonly cmd: 'send'; readonly to: string; readonly files: readonly string[]; readonly concurrency: number }
+  | { readonly cmd: 'stats' }
+  | { readonly cmd: 'stop' };
+
+export type ChildEvent =
+  | { readonly event: 'ready'; readonly sipPort: number }
+  | { readonly event: 'file-received'; readonly hash: string; readonly size: number }
+  | { readonly event: 'file-failed'; readonly reason: string }
+  | { readonly event: 'sent'; readonly ok: number; readonly failed: number; readonly elapsedMs: number; readonly failures: readonly string[] }
+  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number }
+  | { readonly event: 'error'; readonly message: string };

@@ -1,0 +1,75 @@
+// Throughput of the real client: one file, sender and receiver in two child processes on
+// loopback, SHA-1 computed by the sender for the offer (RFC 5547 hash selector) and checked by
+// the receiver before it publishes the file. The parent checks the hash once more against the
+// one it computed while writing the source.
+
+import type { SipTransportName } from '../src/client-types.ts';
+import { BenchProcess } from './bench-process.ts';
+import type { ChildEvent } from './bench-protocol.ts';
+
+export interface TransferBenchOptions {
+  /** The file to send (already written) and its SHA-1 in lowercase hex. */
+  readonly sourcePath: string;
+  readonly sourceSha1: string;
+  readonly sizeBytes: number;
+  /** Folder the receiver writes into (empty). */
+  readonly inbox: string;
+  readonly transport?: SipTransportName;
+  readonly chunkSize?: number;
+  /** Write CPU profiles of both children into this folder. */
+  readonly profileDir?: string;
+}
+
+export interface TransferBenchResult {
+  readonly sizeBytes: number;
+  /** From the send command to the receiver's published, hash-checked file. */
+  readonly elapsedMs: number;
+  readonly megabytesPerSecond: number;
+  /** The transfer succeeded at the sender and the receiver's SHA-1 equals the source's. */
+  readonly ok: boolean;
+  readonly failure?: string;
+  readonly senderPeakRssBytes: number;
+  readonly receiverPeakRssBytes: number;
+}
+
+const hexOfPairs = (pairs: string): string => pairs.replaceAll(':', '').toLowerCase();
+
+export async function runTransferBench(options: TransferBenchOptions): Promise<TransferBenchResult> {
+  const transport = options.transport ?? 'tcp';
+  const receiver = new BenchProcess('receiver', options.profileDir);
+  const sender = new BenchProcess('sender', options.profileDir);
+  try {
+    const [{ sipPort }] = await Promise.all([
+      receiver.request({ cmd: 'start-receiver', dir: options.inbox, transport }, 'ready'),
+      sender.request({ cmd: 'start-sender', transport, ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}) }, 'ready'),
+    ]);
+    const arrived = new Promise<ChildEvent>((resolve) => {
+      const off = receiver.on((event) => {
+        if (event.event === 'file-received' || event.event === 'file-failed' || event.event === 'error') { off(); resolve(event); }
+      });
+    });
+    const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
+    const started = performance.now();
+    const [sent, outcome] = await Promise.all([
+      sender.request({ cmd: 'send', to, files: [options.sourcePath], concurrency: 1 }, 'sent'),
+      arrived.then((event) => ({ event, at: performance.now() })),
+    ]);
+    const elapsedMs = Math.max(outcome.at, started + sent.elapsedMs) - started;
+    const [senderStats, receiverStats] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
+    let failure: string | undefined;
+    if (sent.ok !== 1) failure = `sender: ${sent.failures.join('; ') || 'failed'}`;
+    else if (outcome.event.event !== 'file-received') failure = `receiver: ${outcome.event.event === 'file-failed' ? outcome.event.reason : 'no file'}`;
+    else if (hexOfPairs(outcome.event.hash) !== options.sourceSha1) failure = `receiver hash ${outcome.event.hash} differs from the source's ${options.sourceSha1}`;
+    return {
+      sizeBytes: options.sizeBytes,
+      elapsedMs,
+      megabytesPerSecond: options.sizeBytes / 1e6 / (elapsedMs / 1000),
+      ok: failure === undefined,
+      ...(failure !== undefined ? { failure } : {}),
+      senderPeakRssBytes: senderStats.peakRssBytes,
+      receiverPeakRssBytes: receiverStats.peakRssBytes,
+    };
+  } finally {
+    await Promise.all([sender.stop(), receiver.stop()]);
+  }
+}

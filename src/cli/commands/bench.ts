@@ -1,0 +1,80 @@
+// `cpm-ft bench [--size BYTES] [--quick] [--json] ...`: runs every benchmark of bench/ in one go and
+// prints a table (or one JSON object). The figures come from bench/run-bench.ts; this file only
+// parses options and prints. Exit codes: 0 figures printed and every transfer succeeded, 1 a
+// transfer failed or the bench could not run, 2 usage error.
+import { parseArgs } from 'node:util';
+import { formatBenchReport } from '../../../bench/format-bench-report.ts';
+import { runBench, type BenchOptions } from '../../../bench/run-bench.ts';
+import type { CliIo } from '../main.ts';
+import { parseByteCount } from '../parse-byte-count.ts';
+
+const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions N] [--rate-transport udp|tcp]
+                    [--chunk-size BYTES] [--profile DIR]
+
+  --size BYTES            file size for the throughput figures (default 1GiB; accepts 64M, 1G ...)
+  --quick                 small sizes and counts: a smoke run of a few seconds
+  --json                  print the figures as one JSON object instead of a table
+  --sessions N            sessions in the small-file rate test (default 1000, --quick 60)
+  --rate-transport T      SIP transport of the rate test (default udp)
+  --chunk-size BYTES      MSRP chunk size of the client (default: the client's default)
+  --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
+        'rate-transport': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr.write(`cpm-ft bench: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values['help'] === true) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const usageError = (message: string): number => {
+    io.stderr.write(`cpm-ft bench: ${message}\n${usage}`);
+    return 2;
+  };
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { root: io.cwd, quick: values['quick'] === true };
+  if (typeof values['size'] === 'string') {
+    const size = parseByteCount(values['size'], '--size');
+    if (!size.ok) return usageError(size.error);
+    options.sizeBytes = size.value;
+  }
+  if (typeof values['chunk-size'] === 'string') {
+    const chunk = parseByteCount(values['chunk-size'], '--chunk-size');
+    if (!chunk.ok) return usageError(chunk.error);
+    options.chunkSize = chunk.value;
+  }
+  if (typeof values['sessions'] === 'string') {
+    const sessions = Number(values['sessions']);
+    if (!Number.isSafeInteger(sessions) || sessions <= 0) return usageError(`--sessions expects a positive integer, got '${values['sessions']}'`);
+    options.sessions = sessions;
+  }
+  const transport = values['rate-transport'];
+  if (typeof transport === 'string') {
+    if (transport !== 'udp' && transport !== 'tcp') return usageError(`--rate-transport is udp or tcp, got '${transport}'`);
+    options.rateTransport = transport;
+  }
+  if (typeof values['profile'] === 'string') options.profileDir = values['profile'];
+  const json = values['json'] === true;
+  // Progress goes to stderr so that --json output stays one clean object on stdout.
+  options.onStage = (stage) => io.stderr.write(`bench: ${stage}\n`);
+  let report;
+  try {
+    report = await runBench(options);
+  } catch (error) {
+    io.stderr.write(`cpm-ft bench: ${(error as Error).message}\n`);
+    return 1;
+  }
+  io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatBenchReport(report));
+  return report.ok ? 0 : 1;
+}
