@@ -70,6 +70,8 @@ export class MsrpParser {
   #base = 0;
   #lineParts: Buffer[] = [];
   #lineLength = 0;
+  /** Absolute stream offset where the line being read began (it may span several reads). */
+  #lineStart = 0;
   #headBytes = 0;
   #transactionId = '';
   #method: string | undefined;
@@ -103,11 +105,16 @@ export class MsrpParser {
     return this.#state === 'start' && this.#lineLength === 0;
   }
 
+  /** `at` is relative to the buffer being fed. */
   #fail(reason: MsrpParseReason, message: string, at: number): void {
+    this.#failAt(reason, message, this.#base + at);
+  }
+
+  #failAt(reason: MsrpParseReason, message: string, offset: number): void {
     this.#state = 'failed';
     const to = this.#raw.find(([n]) => n.toLowerCase() === 'to-path')?.[1];
     const from = this.#raw.find(([n]) => n.toLowerCase() === 'from-path')?.[1];
-    this.#error = new MsrpParseError(reason, message, this.#base + at, this.#transactionId || undefined, this.#method, {
+    this.#error = new MsrpParseError(reason, message, offset, this.#transactionId || undefined, this.#method, {
       ...(to === undefined ? {} : { to }), ...(from === undefined ? {} : { from }),
     });
   }
@@ -117,14 +124,20 @@ export class MsrpParser {
     const nl = data.indexOf(LF, pos);
     const lineEnd = nl === -1 ? data.length : nl + 1;
     const piece = data.subarray(pos, lineEnd);
+    if (this.#lineLength === 0) this.#lineStart = this.#base + pos;
     this.#lineLength += piece.length;
     this.#headBytes += piece.length;
-    if (this.#lineLength > this.#limits.maxLineLength) {
-      this.#fail(MsrpParseReason.lineTooLong, `line longer than ${this.#limits.maxLineLength} bytes`, pos);
+    // Size errors must not depend on how TCP cut the stream: they point at the start of the
+    // offending line, and when both limits are past, the one crossed at the earlier byte (the
+    // larger excess) wins, which is the one a single whole read would report.
+    const lineExcess = this.#lineLength - this.#limits.maxLineLength;
+    const headExcess = this.#headBytes - this.#limits.maxHeadBytes;
+    if (lineExcess > 0 && lineExcess >= headExcess) {
+      this.#failAt(MsrpParseReason.lineTooLong, `line longer than ${this.#limits.maxLineLength} bytes`, this.#lineStart);
       return data.length;
     }
-    if (this.#headBytes > this.#limits.maxHeadBytes) {
-      this.#fail(MsrpParseReason.headTooLarge, `header block larger than ${this.#limits.maxHeadBytes} bytes`, pos);
+    if (headExcess > 0) {
+      this.#failAt(MsrpParseReason.headTooLarge, `header block larger than ${this.#limits.maxHeadBytes} bytes`, this.#lineStart);
       return data.length;
     }
     if (nl === -1) {
