@@ -1,0 +1,71 @@
+// Smoke run of `cpm-ft bench --quick --json`: the real CLI in a child process. Only the shape of
+// the figures and the success of every transfer are checked, never a time.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/cpm-ft.js', ...args], { cwd: root, timeout: 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const positive = (value: unknown): void => {
+  expect(typeof value).toBe('number');
+  expect(value as number).toBeGreaterThan(0);
+  expect(Number.isFinite(value as number)).toBe(true);
+};
+
+describe('cpm-ft bench', () => {
+  it('--quick --json prints one JSON object with every figure and all transfers intact', async () => {
+    const { code, stdout, stderr } = await runCli(['bench', '--quick', '--json', '--size', '2M', '--sessions', '20']);
+    expect(stderr).toContain('bench: (a) baseline');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Record<string, any>;
+    expect(report['quick']).toBe(true);
+    expect(report['sizeBytes']).toBe(2 * 1024 * 1024);
+    expect(report['ok']).toBe(true);
+
+    expect(report['baseline'].bytesReceived).toBe(2 * 1024 * 1024);
+    positive(report['baseline'].megabytesPerSecond);
+
+    const transfer = report['transfer'];
+    expect(transfer.ok).toBe(true);
+    expect(transfer.failure).toBeUndefined();
+    positive(transfer.megabytesPerSecond);
+    positive(transfer.ratioToBaseline);
+    positive(transfer.senderPeakRssBytes);
+    positive(transfer.receiverPeakRssBytes);
+
+    expect(report['sessionRate']).toHaveLength(2);
+    for (const rate of report['sessionRate']) {
+      expect(rate.sessions).toBe(20);
+      expect(rate.failures).toBe(0);
+      expect(rate.received).toBe(20);
+      positive(rate.sessionsPerSecond);
+    }
+    expect(report['sessionRate'].map((r: { concurrency: number }) => r.concurrency)).toEqual([10, 60]);
+
+    expect(report['msrpParser'].chunkBytes).toBe(64 * 1024);
+    positive(report['msrpParser'].megabytesPerSecond);
+    positive(report['sipParser'].messagesPerSecond);
+    positive(report['spec'].loadMs);
+    positive(report['spec'].generateMs);
+    expect(report['spec'].files).toBeGreaterThan(0);
+    positive(report['machine'].cpus);
+  }, 30_000);
+
+  it('--help prints the usage and a bad option is a usage error', async () => {
+    const help = await runCli(['bench', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--quick');
+    const bad = await runCli(['bench', '--size', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--size expects a number of bytes');
+  });
+});
