@@ -3,12 +3,10 @@
 // action; this file only knows how to carry out each action of runtime/procedure/vocabulary.ts
 // (build an offer, send an INVITE / re-INVITE / BYE, send files over MSRP, tell the user).
 
-import { createReadStream } from 'node:fs';
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
 import type { Decision } from '../procedure/decision.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
 import { getPath, getSetup } from '../sdp/msrp-attributes.ts';
@@ -27,6 +25,7 @@ import type { FileTransferProcedures } from './file-transfer-procedures.ts';
 import { buildGroupInviteBody } from './group-invite-body.ts';
 import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
 import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
+import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogger, TransferSummary } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
@@ -85,8 +84,6 @@ function sipErrorFailure(error: unknown, prefix = ''): FileFailure {
   return { source: 'connection', message };
 }
 
-const isConnectionError = (error: unknown): boolean =>
-  error instanceof CpmError && /^ERR_MSRP_(CONNECTION|CONNECT|SESSION_CLOSED|BIND|NO_PATH)/.test(error.code);
 
 /**
  * RFC 4975 §5.4: before RFC 6135, the offerer always opened the connection and answers carried no
@@ -143,7 +140,6 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
   #current: SessionState | undefined;
   /** The INVITE awaiting its final response, so abort() can CANCEL it (RFC 3261 §9.1). */
   #pendingInvite: PendingInvite | undefined;
-  readonly #cleanups = new Set<() => void>();
 
   constructor(options: FileTransferSenderOptions, destination: Destination, files: readonly string[]) {
     super();
@@ -192,8 +188,6 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
 
   #finish(): void {
     this.#finished = true;
-    for (const c of this.#cleanups) c();
-    this.#cleanups.clear();
     const summary: TransferSummary = {
       ok: this.#results.length > 0 && this.#results.every((r) => r.ok),
       files: [...this.#results],
@@ -219,12 +213,14 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     });
   }
 
-  #run(event: ProcedureEvent, facts: Record<ProcedureGuard, boolean>): ProcedureStep {
+  #runHandlers(event: ProcedureEvent, facts: Record<ProcedureGuard, boolean>): ProcedureStep {
     const step = runProcedure(this.#options.procedures.handlers, event, facts, (point) => {
       // The only MAY the runtime answers today: 7.6.1 step 4.a, configured by the client.
       if (point === 'check-pending-files') return this.#options.checkPendingFiles !== false;
       return false;
     });
+    // The client's answers at MAY points are part of the trace too.
+    for (const choice of step.choices) this.#options.log?.({ kind: 'rule', event, rule: choice.rule, decisionPoint: choice.point, decided: choice.decided });
     return step;
   }
 
@@ -257,7 +253,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       this.emit('file-failed', result);
       return;
     }
-    const step = this.#run(event, this.#facts({}));
+    const step = this.#runHandlers(event, this.#facts({}));
     for (const decision of step.decisions) {
       this.#executing(event, decision);
       if (decision.action === 'indicate-transfer-failed') this.emit('file-failed', result);
@@ -302,7 +298,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
 
     // Clause 7.6.1 steps 1-3: how the session is set up and what the offer looks like.
     const event: ProcedureEvent = 'send-files-requested';
-    const step = this.#run(event, this.#facts({ 'more-than-one-file': files.length > 1 }));
+    const step = this.#runHandlers(event, this.#facts({ 'more-than-one-file': files.length > 1 }));
     let clause: string | undefined;
     let withFileAttributes = false;
     let mlinePerFile = false;
@@ -546,92 +542,24 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     });
   }
 
-  /** Sends one file; resolves once its outcome is known (reports included). True = connection lost. */
+  /** Sends one file and records its outcome. True when the MSRP connection is lost. */
   async #sendFile(line: Line, file: PreparedFile): Promise<boolean> {
-    const session = line.session as MsrpSession;
-    const successReport = this.#options.successReport === true;
-    let reportSettle: ((report: MsrpReport | CpmError) => void) | undefined;
-    const report = new Promise<MsrpReport | CpmError>((resolve) => { reportSettle = resolve; });
-    let failureReport: MsrpReport | undefined;
-    const chunkSize = this.#options.chunkSize ?? 64 * 1024;
-    const message = session.send(file.size === 0 ? [] : createReadStream(file.path, { highWaterMark: chunkSize }), {
-      size: file.size,
-      contentType: file.type,
-      successReport,
-      chunkSize,
+    const outcome = await sendFileOverMsrp(line.session as MsrpSession, file, {
+      chunkSize: this.#options.chunkSize ?? 64 * 1024,
       ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
-      onReport: (r) => {
-        this.#options.log?.({ kind: 'msrp', direction: 'received', method: 'REPORT', messageId: r.messageId, file: file.name, status: r.status?.code });
-        // RFC 4975 §7.1.2: a REPORT with a status other than 200 is a failure report.
-        if (r.status !== undefined && r.status.code !== 200) {
-          failureReport = r;
-          message.abort();
-        }
-        reportSettle?.(r);
-      },
+      successReport: this.#options.successReport === true,
+      waitTimeoutMs: this.#options.waitTimeoutMs ?? 30_000,
+      closeWatch: line,
+      aborted: () => this.#aborted,
+      onProgress: (sent) => this.emit('progress', { file: file.name, sent, total: file.size }),
+      ...(this.#options.log !== undefined ? { log: this.#options.log } : {}),
     });
-    this.#options.log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: file.size });
-
-    let lastSent = -1;
-    const progress = (): void => {
-      const sent = message.bytesAcknowledged;
-      if (sent === lastSent) return;
-      lastSent = sent;
-      this.emit('progress', { file: file.name, sent, total: file.size });
-    };
-    const ticker = setInterval(progress, 100);
-    const stop = (): void => clearInterval(ticker);
-    this.#cleanups.add(stop);
-    try {
-      await message.done;
-      progress();
-    } catch (error) {
-      if (failureReport !== undefined) {
-        this.#failFile(file, { source: 'failure-report', status: failureReport.status?.code ?? 0, message: `failure REPORT ${failureReport.status?.code ?? ''} ${failureReport.status?.reason ?? ''}`.trim() }, 'failure-report-received');
-        return false;
-      }
-      if (error instanceof MsrpStatusError && error.status !== 408) {
-        // Clause 7.6.1 step 5: an MSRP error response means this file failed.
-        this.#failFile(file, { source: 'msrp-response', status: error.status, message: error.message }, 'msrp-error-response');
-        return false;
-      }
-      if (error instanceof MsrpStatusError) {
-        this.#failFile(file, { source: 'timeout', status: 408, message: error.message });
-        return true;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      if (this.#aborted) this.#failFile(file, { source: 'local', message: 'transfer aborted' });
-      else if (isConnectionError(error)) this.#failFile(file, { source: 'connection', message });
-      else this.#failFile(file, { source: 'local', message });
-      return !this.#aborted && isConnectionError(error);
-    } finally {
-      stop();
-      this.#cleanups.delete(stop);
-    }
-    this.#options.log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', messageId: message.messageId, file: file.name });
-    if (!successReport) {
+    if (outcome.kind === 'delivered') {
       this.#succeed(file);
       return false;
     }
-    // Step 4 waits for the success REPORT; a relay that never reports must not hang us.
-    const timeoutMs = this.#options.waitTimeoutMs ?? 30_000;
-    const timer = setTimeout(() => reportSettle?.(new CpmError('ERR_MSRP_REPORT_TIMEOUT', `no success REPORT within ${timeoutMs} ms`)), timeoutMs);
-    line.onClose = (error) => reportSettle?.(new CpmError('ERR_MSRP_CONNECTION_CLOSED', `MSRP connection closed before the success REPORT: ${error.message}`));
-    if (session.connection === undefined) line.onClose(new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'not connected'));
-    const outcome = await report;
-    clearTimeout(timer);
-    line.onClose = undefined;
-    if (outcome instanceof CpmError) {
-      const timeout = outcome.code === 'ERR_MSRP_REPORT_TIMEOUT';
-      this.#failFile(file, { source: timeout ? 'timeout' : 'connection', message: outcome.message });
-      return !timeout;
-    }
-    if (outcome.status !== undefined && outcome.status.code !== 200) {
-      this.#failFile(file, { source: 'failure-report', status: outcome.status.code, message: `failure REPORT ${outcome.status.code}` }, 'failure-report-received');
-      return false;
-    }
-    this.#succeed(file);
-    return false;
+    this.#failFile(file, outcome.failure, outcome.event);
+    return outcome.broken;
   }
 
   // ------------------------------------------------------------------ step 4 and release
@@ -649,7 +577,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
         'pending-files-same-destination': this.#queue.length > 0,
         'unused-mlines': countUnusedMlines(slots, this.#queue[0]?.length ?? 0) > 0,
       });
-      const step = this.#run(event, facts);
+      const step = this.#runHandlers(event, facts);
       for (const decision of step.decisions) {
         this.#executing(event, decision);
         switch (decision.action) {
@@ -679,7 +607,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     if (state.released) return;
     state.released = true;
     const event: ProcedureEvent = 'transfer-complete';
-    const step = this.#run(event, this.#facts({}));
+    const step = this.#runHandlers(event, this.#facts({}));
     let bye = false;
     for (const decision of step.decisions) {
       this.#executing(event, decision);

@@ -116,7 +116,9 @@ describe('several files and batches', () => {
     expect(invites).toHaveLength(2);
     expect(reports[0]).toBeLessThan(invites[1] as number);
     expect(reports[1]).toBeLessThan(bye);
-    const step4 = senderLogs.filter((e) => e.kind === 'rule' && e['event'] === 'success-report-received').map((e) => e['action']);
+    const step4 = senderLogs.filter((e) => e.kind === 'rule' && e['event'] === 'success-report-received' && e['action'] !== undefined).map((e) => e['action']);
+    // The MAY of 4.a is answered by checkPendingFiles (default yes) and logged as a choice.
+    expect(senderLogs.filter((e) => e['decisionPoint'] === 'check-pending-files').map((e) => e['decided'])).toEqual([true, true]);
     expect(step4).toEqual(['check-pending-files', 'send-reinvite', 'reuse-mline', 'check-pending-files', 'follow-clause']);
     expect(senderLogs.some((e) => e.kind === 'rule' && e['event'] === 'last-send-acknowledged')).toBe(false);
   });

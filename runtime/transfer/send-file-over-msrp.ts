@@ -1,0 +1,124 @@
+// The data path for one outgoing file: one MSRP message on the m-line's session (RFC 4975 §7.1),
+// chunked and pipelined by the MSRP layer, progress from acknowledged bytes, and the outcome
+// classified for the sender (which clause 7.6.1 step 5 event, if any, it raises).
+
+import { createReadStream } from 'node:fs';
+import { CpmError } from '../errors.ts';
+import type { MsrpSession } from '../msrp/msrp-session.ts';
+import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
+import type { ProcedureEvent } from '../procedure/vocabulary.ts';
+import type { PreparedFile } from './file-offer.ts';
+import type { FileFailure, TransferLogger } from './transfer-types.ts';
+
+export type SendOutcome =
+  | { readonly kind: 'delivered' }
+  | {
+      readonly kind: 'failed';
+      readonly failure: FileFailure;
+      /** The procedure event this failure raises (step 5), if it is one the spec names. */
+      readonly event?: ProcedureEvent;
+      /** True when the MSRP connection is gone, so the session cannot carry more files. */
+      readonly broken: boolean;
+    };
+
+/** Where the session's close notification is delivered while we wait for a REPORT. */
+export interface CloseWatch {
+  onClose?: ((error: CpmError) => void) | undefined;
+}
+
+export interface SendFileOptions {
+  readonly chunkSize: number;
+  readonly window?: number;
+  readonly successReport: boolean;
+  /** Bound on the wait for a success REPORT (a relay may never send one). */
+  readonly waitTimeoutMs: number;
+  readonly closeWatch: CloseWatch;
+  readonly aborted: () => boolean;
+  readonly onProgress: (acknowledged: number) => void;
+  readonly log?: TransferLogger;
+}
+
+const CONNECTION_CODES = /^ERR_MSRP_(CONNECTION|CONNECT|SESSION_CLOSED|BIND|NO_PATH)/;
+const isConnectionError = (error: unknown): boolean => error instanceof CpmError && CONNECTION_CODES.test(error.code);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function failureReportOutcome(report: MsrpReport): SendOutcome {
+  const code = report.status?.code ?? 0;
+  return {
+    kind: 'failed',
+    failure: { source: 'failure-report', status: code, message: `failure REPORT ${code} ${report.status?.reason ?? ''}`.trim() },
+    event: 'failure-report-received',
+    broken: false,
+  };
+}
+
+export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile, options: SendFileOptions): Promise<SendOutcome> {
+  const log = options.log;
+  let settleReport: (report: MsrpReport | CpmError) => void = () => {};
+  const report = new Promise<MsrpReport | CpmError>((resolve) => { settleReport = resolve; });
+  let failureReport: MsrpReport | undefined;
+  // A fresh buffer per read: the MSRP layer writes chunks to the socket without copying them.
+  const source = file.size === 0 ? [] : createReadStream(file.path, { highWaterMark: options.chunkSize });
+  const message = session.send(source, {
+    size: file.size,
+    contentType: file.type,
+    successReport: options.successReport,
+    chunkSize: options.chunkSize,
+    ...(options.window !== undefined ? { window: options.window } : {}),
+    onReport: (r) => {
+      log?.({ kind: 'msrp', direction: 'received', method: 'REPORT', messageId: r.messageId, file: file.name, status: r.status?.code });
+      // RFC 4975 §7.1.2: a REPORT whose status is not 200 says the message failed; stop sending it.
+      if (r.status !== undefined && r.status.code !== 200) {
+        failureReport = r;
+        message.abort();
+      }
+      settleReport(r);
+    },
+  });
+  log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: file.size });
+
+  let last = -1;
+  const progress = (): void => {
+    const sent = message.bytesAcknowledged;
+    if (sent === last) return;
+    last = sent;
+    options.onProgress(sent);
+  };
+  const ticker = setInterval(progress, 100);
+  try {
+    await message.done;
+    progress();
+  } catch (error) {
+    if (failureReport !== undefined) return failureReportOutcome(failureReport);
+    // RFC 4975 §7.1: 408 is the local transaction timeout, not the peer's answer.
+    if (error instanceof MsrpStatusError && error.status === 408) {
+      return { kind: 'failed', failure: { source: 'timeout', status: 408, message: error.message }, broken: true };
+    }
+    // Clause 7.6.1 step 5: any other MSRP error response fails this file.
+    if (error instanceof MsrpStatusError) {
+      return { kind: 'failed', failure: { source: 'msrp-response', status: error.status, message: error.message }, event: 'msrp-error-response', broken: false };
+    }
+    if (options.aborted()) return { kind: 'failed', failure: { source: 'local', message: 'transfer aborted' }, broken: false };
+    if (isConnectionError(error)) return { kind: 'failed', failure: { source: 'connection', message: messageOf(error) }, broken: true };
+    return { kind: 'failed', failure: { source: 'local', message: messageOf(error) }, broken: false };
+  } finally {
+    clearInterval(ticker);
+  }
+  log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', messageId: message.messageId, file: file.name });
+  if (!options.successReport) return { kind: 'delivered' };
+
+  // With Success-Report: yes, step 4 waits for the REPORT; bounded, and cut short if the
+  // connection closes first.
+  const timer = setTimeout(() => settleReport(new CpmError('ERR_MSRP_REPORT_TIMEOUT', `no success REPORT within ${options.waitTimeoutMs} ms`)), options.waitTimeoutMs);
+  options.closeWatch.onClose = (error) => settleReport(new CpmError('ERR_MSRP_CONNECTION_CLOSED', `MSRP connection closed before the success REPORT: ${error.message}`));
+  if (session.connection === undefined) options.closeWatch.onClose(new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'not connected'));
+  const outcome = await report;
+  clearTimeout(timer);
+  options.closeWatch.onClose = undefined;
+  if (outcome instanceof CpmError) {
+    const timeout = outcome.code === 'ERR_MSRP_REPORT_TIMEOUT';
+    return { kind: 'failed', failure: { source: timeout ? 'timeout' : 'connection', message: outcome.message }, broken: !timeout };
+  }
+  if (outcome.status !== undefined && outcome.status.code !== 200) return failureReportOutcome(outcome);
+  return { kind: 'delivered' };
+}
