@@ -37,11 +37,9 @@ function fitName(name: string, suffix = ''): string {
   return `${truncateBytes(stem, Math.max(room, 1))}${suffix}${ext}`;
 }
 
-export function safeFileName(offered: string, fallback = 'file'): string {
-  // Keep only the last path component, whichever separator the sender's OS uses.
-  const last = offered.split(/[/\\]/).filter((p) => p !== '' && p !== '.' && p !== '..').at(-1) ?? '';
-  let name = last
-    .normalize('NFC')
+/** One clean-up pass; safeFileName repeats it until the name no longer changes. */
+function cleanOnce(name: string, fallback: string): string {
+  let out = name
     // C0/C1 controls and DEL: invisible, and NUL truncates paths in C APIs.
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     // Characters Windows forbids in names (and ':' which macOS maps to '/').
@@ -51,9 +49,26 @@ export function safeFileName(offered: string, fallback = 'file'): string {
     // No hidden files, no '..': drop leading dots and spaces; Windows drops trailing ones itself.
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
-  if (RESERVED.test(name)) name = `_${name}`;
-  if (name === '') name = fallback;
-  return fitName(name);
+  if (RESERVED.test(out)) out = `_${out}`;
+  if (out === '') out = fallback;
+  // NFC only once the removals are done: a control between a letter and a combining mark would
+  // otherwise keep them apart and leave a name that is not NFC. Shortening comes after NFC
+  // because composing can change the byte length.
+  return fitName(out.normalize('NFC'));
+}
+
+export function safeFileName(offered: string, fallback = 'file'): string {
+  // Keep only the last path component, whichever separator the sender's OS uses.
+  let name = offered.split(/[/\\]/).filter((p) => p !== '' && p !== '.' && p !== '..').at(-1) ?? '';
+  // Shortening can expose a trailing dot or space or a reserved stem ("CON   ..." cut to "CON   "),
+  // which another pass fixes. The loop ends: after the first pass a pass only removes characters,
+  // except for one '_' before a reserved name, which can never be reserved again. Running to a
+  // fixed point makes the function idempotent: a safe name comes back unchanged.
+  for (;;) {
+    const next = cleanOnce(name, fallback);
+    if (next === name) return name;
+    name = next;
+  }
 }
 
 /** `name (n).ext` for the n-th collision, still within 255 bytes. */

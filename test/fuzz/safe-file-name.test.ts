@@ -38,10 +38,10 @@ describe('safeFileName: any offered name becomes one component inside the folder
             expect(r.value.startsWith(folder + sep)).toBe(true);
           }
         }
-        // Idempotent: a safe name stays as it is. Known bug pinned in test/fuzz/regressions.test.ts:
-        // NFC runs before controls are stripped, so the result may not be NFC; those are skipped here.
+        // Idempotent and NFC: a safe name stays as it is.
         const once = safeFileName(offered);
-        if (once === once.normalize('NFC')) expect(safeFileName(once)).toBe(once);
+        expect(once).toBe(once.normalize('NFC'));
+        expect(safeFileName(once)).toBe(once);
       }),
       { seed: seeds.names, numRuns: 3000 },
     );
