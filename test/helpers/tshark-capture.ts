@@ -35,6 +35,10 @@ export interface SipMessageSummary {
   readonly status?: number;
   readonly cseq?: { readonly seq: number; readonly method: string };
   readonly callId?: string;
+  /** Via, Route and Record-Route header values in wire order (one entry per header field). */
+  readonly via: readonly string[];
+  readonly route: readonly string[];
+  readonly recordRoute: readonly string[];
   readonly sdp?: { readonly media: readonly SdpMediaSummary[] };
 }
 
@@ -219,12 +223,18 @@ function summariseSip(sip: PdmlNode): SipMessageSummary {
   const cseqMethod = show(sip, 'sip.CSeq.method');
   const callId = show(sip, 'sip.Call-ID');
   const sdp = find(sip, 'sdp');
+  const headerValues = (field: string): string[] => [...walk(sip)]
+    .filter(({ node }) => node.tag === 'field' && node.attrs['name'] === field)
+    .map(({ node }) => node.attrs['show'] ?? '');
   return {
     kind: status === undefined ? 'request' : 'response',
     ...(method !== undefined && status === undefined ? { method } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(seq !== undefined && cseqMethod !== undefined ? { cseq: { seq, method: cseqMethod } } : {}),
     ...(callId !== undefined ? { callId } : {}),
+    via: headerValues('sip.Via'),
+    route: headerValues('sip.Route'),
+    recordRoute: headerValues('sip.Record-Route'),
     ...(sdp !== undefined ? { sdp: summariseSdp(sdp) } : {}),
   };
 }
