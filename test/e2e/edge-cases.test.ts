@@ -2,7 +2,8 @@
 // closed by a re-INVITE while a file is still arriving.
 
 import { createSocket } from 'node:dgram';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileTransferProcedures } from '../../src/procedures.ts';
 import type { FileFailure } from '../../src/client-types.ts';
@@ -141,6 +142,47 @@ describe('edge cases', () => {
       expect(await listDir(pair.inbox)).toEqual([]);
     } finally {
       release();
+      ua.close();
+      await endpoint.close();
+      await transport.close();
+    }
+  });
+
+  it('an offered name with path traversal (crafted SDP) is published inside the folder only', async () => {
+    pair = await startPair('udp');
+    const received: string[] = [];
+    pair.receiver.on('file-received', (f) => received.push(f.path));
+    const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+    const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
+    const ua = createUserAgent({ transports: [transport], localUri: 'sip:mallory@127.0.0.1' });
+    try {
+      const path = join(pair.outbox, 'innocent.bin');
+      await writeTestFile(path, 4096);
+      const real = await prepareFile(path);
+      const file = { ...real, name: '../../../escape.bin' };
+      const session = endpoint.createSession({});
+      const offer = buildSessionOffer('127.0.0.1', [
+        buildFileMedia(file, fileTransferProcedures, { path: [session.localUriText], port: endpoint.port, transferId: 'evil-1', withFileAttributes: true }),
+      ]);
+      expect(serializeSessionDescription(offer)).toContain('name:"../../../escape.bin"');
+      const result = await ua.invite(pair.receiverUri, { body: serializeSessionDescription(offer), contentType: 'application/sdp' });
+      if (result.kind !== 'accepted') throw new Error('not accepted');
+      const answer = parseSessionDescription(result.response.body.toString());
+      if (!answer.ok) throw answer.error;
+      const remote = parseMsrpPath(getPath(answer.value.media[0]!).join(' '));
+      if (!remote.ok) throw remote.error;
+      session.setRemotePath(remote.value);
+      await session.waitBound();
+      await session.send([await readFile(path)], { size: file.size, contentType: file.type }).done;
+      await ua.bye(result.dialog);
+      await pair.sessionEnd();
+      expect(received).toHaveLength(1);
+      expect(dirname(received[0] as string)).toBe(pair.inbox);
+      const names = await listDir(pair.inbox);
+      expect(names).toHaveLength(1);
+      expect(names[0]).not.toContain('/');
+      expect((await readdir(dirname(pair.inbox))).includes('escape.bin')).toBe(false);
+    } finally {
       ua.close();
       await endpoint.close();
       await transport.close();
