@@ -6,3 +6,4 @@ export * from './files/index.ts';
 export * from './sip/index.ts';
 export * from './msrp/index.ts';
 export * from './transfer/index.ts';
+export * from './group/index.ts';

@@ -3,23 +3,7 @@
 
 import { buildMultipart, type BuiltMultipart } from '../sip/syntax/multipart.ts';
 import { SipHeaders } from '../sip/syntax/sip-headers.ts';
-
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-
-/** RFC 5366 §4 / RFC 5364: one entry per recipient, copyControl "to" as CPM asks for. */
-export function buildResourceList(uris: readonly string[]): string {
-  const entries = uris.map((uri) => `    <entry uri="${escapeXml(uri)}" cp:copyControl="to"/>`).join('\n');
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists" xmlns:cp="urn:ietf:params:xml:ns:copycontrol">',
-    '  <list>',
-    entries,
-    '  </list>',
-    '</resource-lists>',
-    '',
-  ].join('\n');
-}
+import { buildResourceLists } from '../group/build-resource-lists.ts';
 
 export function buildGroupInviteBody(sdp: string, recipients: readonly string[]): BuiltMultipart {
   const sdpHeaders = new SipHeaders();
@@ -30,6 +14,6 @@ export function buildGroupInviteBody(sdp: string, recipients: readonly string[])
   listHeaders.append('Content-Disposition', 'recipient-list');
   return buildMultipart([
     { headers: sdpHeaders, body: Buffer.from(sdp, 'utf8') },
-    { headers: listHeaders, body: Buffer.from(buildResourceList(recipients), 'utf8') },
+    { headers: listHeaders, body: Buffer.from(buildResourceLists(recipients), 'utf8') },
   ]);
 }

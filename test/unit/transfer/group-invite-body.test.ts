@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildGroupInviteBody, buildResourceList, parseMultipart } from '../../../runtime/index.ts';
+import { buildGroupInviteBody, parseMultipart } from '../../../runtime/index.ts';
+import { buildResourceLists as buildResourceList } from '../../../runtime/group/index.ts';
 
 describe('buildGroupInviteBody (RFC 5366)', () => {
   it('puts the SDP and the recipient list in a multipart/mixed body', () => {
