@@ -3,13 +3,29 @@
 // its own peak RSS, as two applications on one host would have.
 
 import { createClient } from '../src/client.ts';
-import type { CpmClient } from '../src/client-types.ts';
+import type { CpmClient, LogEvent } from '../src/client-types.ts';
 import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
 import { readPeakRss } from './peak-rss.ts';
 
 let client: CpmClient | undefined;
 let received = 0;
+let sendStarted = 0;
+let firstMessageStart: number | undefined;
+let lastAcknowledged: number | undefined;
+// The client's structured log tells when the MSRP data phase of a send began and ended, so the
+// report can split a transfer into hash + SIP setup, MSRP data and the receiver's check.
+const onLog = (event: LogEvent): void => {
+  if (event.kind !== 'msrp') return;
+  if (event['event'] === 'message-start') firstMessageStart ??= performance.now() - sendStarted;
+  else if (event['event'] === 'message-acknowledged') lastAcknowledged = performance.now() - sendStarted;
+};
 let failed = 0;
+
+/** User + system CPU time of this process so far, in ms. */
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const reply = (event: ChildEvent): void => {
   process.send?.(event);
@@ -23,6 +39,9 @@ async function sendAll(to: string, files: readonly string[], concurrency: number
   let bad = 0;
   const failures: string[] = [];
   const started = performance.now();
+  sendStarted = started;
+  firstMessageStart = undefined;
+  lastAcknowledged = undefined;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const file = files[next++] as string;
@@ -36,7 +55,10 @@ async function sendAll(to: string, files: readonly string[], concurrency: number
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));
-  return { event: 'sent', ok, failed: bad, elapsedMs: performance.now() - started, failures };
+  return {
+    event: 'sent', ok, failed: bad, elapsedMs: performance.now() - started, failures,
+    phases: { firstMessageStartMs: firstMessageStart, lastAcknowledgedMs: lastAcknowledged },
+  };
 }
 
 async function handle(command: ChildCommand): Promise<void> {
@@ -54,6 +76,7 @@ async function handle(command: ChildCommand): Promise<void> {
         localUri: 'sip:alice@127.0.0.1',
         sip: { host: '127.0.0.1', port: 0, transport: command.transport },
         ...(command.chunkSize !== undefined ? { chunkSize: command.chunkSize } : {}),
+        ...(command.phases === true ? { log: onLog } : {}),
       });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;
@@ -62,7 +85,7 @@ async function handle(command: ChildCommand): Promise<void> {
       reply(await sendAll(command.to, command.files, command.concurrency));
       return;
     case 'stats':
-      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss() });
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), cpuMs: cpuMs() });
       return;
     case 'stop':
       await client?.close();

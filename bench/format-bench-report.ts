@@ -5,6 +5,7 @@ import type { BenchReport } from './run-bench.ts';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const rate = (n: number, unit: string): string => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)} ${unit}`;
+const ms = (n: number | undefined): string => (n === undefined ? '?' : `${n.toFixed(0)} ms`);
 const ratio = (r: number): string => `${r.toFixed(2)}x`;
 const size = (bytes: number): string =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 2)} GiB` : `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 2)} MiB`;
@@ -15,7 +16,8 @@ export function formatBenchReport(report: BenchReport): string {
   const rows: [string, string, string, string][] = [
     ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing`],
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
-      `${t.elapsedMs.toFixed(0)} ms incl. sender SHA-1 pass, SIP setup, receiver check; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + BYE/fsync/check ${ms(t.afterDataMs)}; `
+      + `CPU ${t.senderCpuMs.toFixed(0)}/${t.receiverCpuMs.toFixed(0)} ms; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
     ['(c) peak RSS sender', mb(t.senderPeakRssBytes), ratio(t.senderPeakRssBytes / b.peakRssBytes), 'VmHWM of the sender process (baseline: both ends in one)'],
     ['(c) peak RSS receiver', mb(t.receiverPeakRssBytes), ratio(t.receiverPeakRssBytes / b.peakRssBytes), 'VmHWM of the receiver process'],
     ['    baseline peak RSS', mb(b.peakRssBytes), '1.00x', 'sampled every 10 ms'],

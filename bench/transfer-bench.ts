@@ -30,6 +30,15 @@ export interface TransferBenchResult {
   readonly failure?: string;
   readonly senderPeakRssBytes: number;
   readonly receiverPeakRssBytes: number;
+  /** Hash pass + SIP setup: from the send to the first MSRP SEND of the file. */
+  readonly beforeDataMs: number | undefined;
+  /** MSRP data: from the first SEND to the 200 for the last chunk. */
+  readonly dataMs: number | undefined;
+  /** After the last 200: BYE and the receiver's fsync, hash check and publish. */
+  readonly afterDataMs: number | undefined;
+  /** CPU time (user + system) each process spent during the transfer: shows whether it was CPU-bound. */
+  readonly senderCpuMs: number;
+  readonly receiverCpuMs: number;
 }
 
 const hexOfPairs = (pairs: string): string => pairs.replaceAll(':', '').toLowerCase();
@@ -41,7 +50,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
   try {
     const [{ sipPort }] = await Promise.all([
       receiver.request({ cmd: 'start-receiver', dir: options.inbox, transport }, 'ready'),
-      sender.request({ cmd: 'start-sender', transport, ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}) }, 'ready'),
+      sender.request({ cmd: 'start-sender', transport, phases: true, ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}) }, 'ready'),
     ]);
     const arrived = new Promise<ChildEvent>((resolve) => {
       const off = receiver.on((event) => {
@@ -49,6 +58,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       });
     });
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
+    const [senderBefore, receiverBefore] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
     const started = performance.now();
     const [sent, outcome] = await Promise.all([
       sender.request({ cmd: 'send', to, files: [options.sourcePath], concurrency: 1 }, 'sent'),
@@ -68,6 +78,11 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       ...(failure !== undefined ? { failure } : {}),
       senderPeakRssBytes: senderStats.peakRssBytes,
       receiverPeakRssBytes: receiverStats.peakRssBytes,
+      beforeDataMs: sent.phases.firstMessageStartMs,
+      dataMs: sent.phases.lastAcknowledgedMs === undefined || sent.phases.firstMessageStartMs === undefined ? undefined : sent.phases.lastAcknowledgedMs - sent.phases.firstMessageStartMs,
+      afterDataMs: sent.phases.lastAcknowledgedMs === undefined ? undefined : elapsedMs - sent.phases.lastAcknowledgedMs,
+      senderCpuMs: senderStats.cpuMs - senderBefore.cpuMs,
+      receiverCpuMs: receiverStats.cpuMs - receiverBefore.cpuMs,
     };
   } finally {
     await Promise.all([sender.stop(), receiver.stop()]);
