@@ -7,4 +7,12 @@ import { fileURLToPath } from 'node:url';
 export const COUNTER_KINDS = ['interop', 'hostile', 'faults'] as const;
 export type CounterKind = (typeof COUNTER_KINDS)[number];
 
+/** Parent of the per-run counter folders (one per `vitest run`, so concurrent runs never mix). */
 export const COUNTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'counters');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** This run's counter folder, provided by counters-global-setup.ts. */
+    cpmFtCounterDir: string;
+  }
+}

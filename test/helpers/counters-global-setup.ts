@@ -1,7 +1,9 @@
-// vitest globalSetup: clears the counter files before the run and, at teardown, prints one line with
-// what the suites recorded through test-counters.ts (only tests that passed record anything).
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+// vitest globalSetup: gives this run its own counter folder (provided to the workers) and, at
+// teardown, prints one line with what the suites recorded through test-counters.ts (only tests that
+// passed record anything), then removes the folder.
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { COUNTER_DIR, COUNTER_KINDS, type CounterKind } from './counter-files.ts';
 
 /** Sums `kind n` lines; unknown kinds and malformed lines are ignored. Pure, for tests. */
@@ -28,9 +30,12 @@ function readCounterFiles(dir: string): string[] {
   return names.filter((n) => n.endsWith('.log')).map((n) => readFileSync(join(dir, n), 'utf8'));
 }
 
-export function setup(): () => void {
-  rmSync(COUNTER_DIR, { recursive: true, force: true });
+export function setup(project: TestProject): () => void {
+  mkdirSync(COUNTER_DIR, { recursive: true });
+  const dir = mkdtempSync(join(COUNTER_DIR, 'run-'));
+  project.provide('cpmFtCounterDir', dir);
   return () => {
-    console.log(`\n${formatCounterSummary(sumCounterLines(readCounterFiles(COUNTER_DIR)))}\n`);
+    console.log(`\n${formatCounterSummary(sumCounterLines(readCounterFiles(dir)))}\n`);
+    rmSync(dir, { recursive: true, force: true });
   };
 }

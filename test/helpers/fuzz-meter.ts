@@ -1,6 +1,8 @@
 // Counts fuzz inputs per parser and times each call: a call slower than its budget is run a second
 // time (to rule out a GC pause or a busy machine) and fails the property only if it is slow again.
 // That catches catastrophic regex backtracking and quadratic loops without flaky timing asserts.
+// Every input also counts towards the run's "hostile: N inputs tried" line, if its test passes.
+import { tallyForCurrentTest } from './test-counters.ts';
 
 /** Budget for one call: 250 ms, plus 1 s per 64 KiB of input. */
 export const budgetMs = (bytes: number): number => 250 + (bytes / (64 * 1024)) * 1000;
@@ -12,6 +14,7 @@ export class FuzzMeter {
   /** Runs `fn` on an input of `bytes` bytes under the time budget; returns what `fn` returned. */
   run<T>(parser: string, bytes: number, fn: () => T): T {
     this.#counts.set(parser, (this.#counts.get(parser) ?? 0) + 1);
+    tallyForCurrentTest('hostile');
     let start = performance.now();
     let value = fn();
     let ms = performance.now() - start;

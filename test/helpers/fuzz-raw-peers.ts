@@ -4,6 +4,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { parseSipMessage, SipStreamFramer, type SipMessage } from '../../runtime/sip/index.ts';
+import { tallyForCurrentTest } from './test-counters.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +49,9 @@ export class RawUdpPeer {
     return this.socket.address().port;
   }
 
+  /** One datagram = one hostile input for the run's summary line (counted if the test passes). */
   send(bytes: Buffer | string, port: number): Promise<void> {
+    tallyForCurrentTest('hostile');
     return new Promise((resolve, reject) => this.socket.send(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
   }
 
@@ -85,15 +88,22 @@ export class RawTcpPeer {
     return this.socket.localPort ?? 0;
   }
 
+  /** One write = one hostile input for the run's summary line (counted if the test passes). */
   write(bytes: Buffer | string): Promise<void> {
+    tallyForCurrentTest('hostile');
+    return this.#write(bytes);
+  }
+
+  #write(bytes: Buffer | string): Promise<void> {
     if (this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => this.socket.write(bytes, () => resolve()));
   }
 
-  /** Writes `bytes` one byte at a time with `gapMs` between them. */
+  /** Writes `bytes` one byte at a time with `gapMs` between them (one hostile input in all). */
   async drip(bytes: Buffer, gapMs: number): Promise<void> {
+    tallyForCurrentTest('hostile');
     for (const b of bytes) {
-      await this.write(Buffer.from([b]));
+      await this.#write(Buffer.from([b]));
       await sleep(gapMs);
     }
   }

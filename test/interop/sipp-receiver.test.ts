@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '../../src/client.ts';
-import type { CpmClient, IncomingTransferEvents, LogEvent, SipTransportName } from '../../src/client-types.ts';
+import type { CpmClient, IncomingTransferEvents, LogEvent } from '../../src/client-types.ts';
 import { MsrpEndpoint, parseMsrpPath } from '../../runtime/msrp/index.ts';
 import { listDir, tempDir } from '../e2e/transfer-harness.ts';
 import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
@@ -34,11 +34,11 @@ function textFile(size: number): Buffer {
   return Buffer.from(line.repeat(Math.ceil(size / line.length)).slice(0, size));
 }
 
-describe.each(['udp', 'tcp'] as const)('cpm-ft receiver against a sipp UAC over %s', (transport: SipTransportName) => {
+describe.each(['udp', 'tcp'] as const)('cpm-ft receiver against a sipp UAC over %s', (transport) => {
   it.each([
     ['active', 'the offerer (test MSRP endpoint) connects'],
     ['actpass', 'the receiver chooses active and connects'],
-  ] as const)('a=setup:%s: %s; the file lands in the folder with its hash checked, then sipp BYEs', async (setup) => {
+  ] as const)('a=setup:%s: %s; the file lands in the folder with its hash checked, then sipp BYEs', async (setup, _who) => {
     const inbox = await tempDir('sipp-in');
     cleanups.push(() => rm(inbox, { recursive: true, force: true }));
     const logs: LogEvent[] = [];
