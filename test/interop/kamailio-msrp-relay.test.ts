@@ -126,5 +126,4 @@ describe('RFC 4976 AUTH with runtime/msrp relay helpers against kamailio msrp', 
     expect(conn.responses.some((r) => r.transactionId === second.transactionId)).toBe(false);
     countWhenPassed('interop', 1);
   });
-  });
 });
