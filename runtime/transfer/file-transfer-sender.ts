@@ -6,6 +6,7 @@
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
+import type { MsrpReport } from '../msrp/outgoing-message.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
 import type { Decision } from '../procedure/decision.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
@@ -20,11 +21,13 @@ import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
 import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { Destination } from './destination.ts';
-import { buildFileMedia, buildSessionOffer, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
+import { buildFileMedia, buildSessionOffer, fileAttributesOf, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
 import { buildGroupInviteBody } from './group-invite-body.ts';
 import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
 import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
+import { rangedSession, type RangeWatch } from './file-range-session.ts';
+import { ResumeBook } from './resume-book.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogger, TransferSummary } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -45,6 +48,16 @@ export interface FileTransferSenderOptions {
   readonly checkPendingFiles?: boolean;
   /** How long to wait for a success REPORT or for the peer to open an MSRP connection. Default 30 s. */
   readonly waitTimeoutMs?: number;
+  /**
+   * Without Success-Report, how long after a file's last 200 a failure REPORT still fails it
+   * (RFC 4975 §7.1.2 lets one come after the 200). Default 500 ms; 0 trusts the 200 alone.
+   */
+  readonly reportGraceMs?: number;
+  /**
+   * RFC 5547 file-range resume: a file that failed part-way is offered again from the first byte
+   * the peer did not acknowledge when it is sent to the same destination. Default true.
+   */
+  readonly resume?: boolean;
   readonly log?: TransferLogger;
 }
 
@@ -56,6 +69,12 @@ interface Line {
   file: PreparedFile | undefined;
   /** Set while someone waits on this line's MSRP connection (success REPORT wait). */
   onClose?: ((error: CpmError) => void) | undefined;
+  /** RFC 5547 file-range: the 1-based first byte this m-line offers (undefined: the whole file). */
+  rangeStart?: number | undefined;
+  /** The first failure REPORT seen on this line's session, whenever it came. */
+  lateFailure?: MsrpReport | undefined;
+  /** Set while the grace period after the last 200 waits for a failure REPORT. */
+  onLateReport?: ((report: MsrpReport) => void) | undefined;
 }
 
 /** Per SIP session: the dialog, our last offer and the m-lines. */
@@ -103,6 +122,8 @@ function legacySetup(offer: SessionDescription, answer: SessionDescription): Ses
 /** Sends files for one application; each send() is an independent OutgoingFileTransfer. */
 export class FileTransferSender {
   readonly options: FileTransferSenderOptions;
+  /** Restart points of files that failed part-way (RFC 5547 file-range resume). */
+  readonly resumeBook = new ResumeBook();
   readonly #active = new Set<OutgoingFileTransfer>();
 
   constructor(options: FileTransferSenderOptions) {
@@ -110,7 +131,7 @@ export class FileTransferSender {
   }
 
   send(destination: Destination, files: readonly string[]): OutgoingFileTransfer {
-    const transfer = new OutgoingFileTransfer(this.options, destination, files);
+    const transfer = new OutgoingFileTransfer(this.options, destination, files, this.resumeBook);
     this.#active.add(transfer);
     void transfer.done.then(() => this.#active.delete(transfer));
     transfer.start();
@@ -140,10 +161,12 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
   #current: SessionState | undefined;
   /** The INVITE awaiting its final response, so abort() can CANCEL it (RFC 3261 §9.1). */
   #pendingInvite: PendingInvite | undefined;
+  readonly #resumeBook: ResumeBook;
 
-  constructor(options: FileTransferSenderOptions, destination: Destination, files: readonly string[]) {
+  constructor(options: FileTransferSenderOptions, destination: Destination, files: readonly string[], resumeBook = new ResumeBook()) {
     super();
     this.#options = options;
+    this.#resumeBook = resumeBook;
     this.destination = destination;
     this.#conversationId = cpmInviteHeaders().conversationId;
     if (files.length > 0) this.#queue.push([...files]);
@@ -327,6 +350,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     this.#current = state;
     for (const file of offered) {
       const line: Line = { index: state.lines.length, transferId: newFileTransferId(), session: undefined, file };
+      line.rangeStart = this.#resumeStart(file, withFileAttributes);
       line.session = this.#newMsrpSession(line);
       state.lines.push(line);
       state.offer.media.push(this.#fileMedia(file, line, withFileAttributes));
@@ -430,17 +454,45 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
   }
 
   #newMsrpSession(line: Line): MsrpSession {
-    return this.#options.endpoint.createSession({ delegate: { onClose: (error) => line.onClose?.(error) } });
+    return this.#options.endpoint.createSession({
+      delegate: {
+        onClose: (error) => line.onClose?.(error),
+        // RFC 4975 §7.1.2: a REPORT with a non-200 status fails the message it names, and it may
+        // arrive after the last chunk's 200. One message per m-line, so any is this file's.
+        onReport: (report) => {
+          if (report.status === undefined || report.status.code === 200) return;
+          line.lateFailure ??= report;
+          line.onLateReport?.(report);
+        },
+      },
+    });
+  }
+
+  /**
+   * RFC 5547 file-range: where a file that failed part-way to this destination restarts. It needs
+   * the file attributes (the hash is what lets the receiver match its partial copy) and one
+   * receiver (a group's members each hold a different amount).
+   */
+  #resumeStart(file: PreparedFile, withFileAttributes: boolean): number | undefined {
+    if (this.#options.resume === false || !withFileAttributes || this.destination.kind !== 'one-recipient') return undefined;
+    return this.#resumeBook.startOf(this.destination, file);
   }
 
   #fileMedia(file: PreparedFile, line: Line, withFileAttributes: boolean): SdpMedia {
     const session = line.session as MsrpSession;
-    return buildFileMedia(file, this.#options.procedures, {
+    const media = buildFileMedia(file, this.#options.procedures, {
       path: [session.localUriText],
       port: this.#options.endpoint.port,
       transferId: line.transferId as string,
       withFileAttributes,
     });
+    // RFC 5547 §6 file-range: the offer says which bytes of the file this transfer carries; the
+    // attribute text comes from the generated builder.
+    if (line.rangeStart !== undefined) {
+      const built = this.#options.procedures.fileAttributes.build({ ...fileAttributesOf(file, line.transferId as string), fileRange: { start: line.rangeStart, stop: file.size } });
+      media.attributes.push(...built.filter((a) => a.name === 'file-range'));
+    }
+    return media;
   }
 
   #parseAnswer(response: SipResponse): { ok: true; sdp: SessionDescription } | { ok: false; message: string } {
@@ -493,8 +545,22 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       if (!media.accepted) {
         line.session?.close();
         line.session = undefined;
+        if (line.rangeStart !== undefined) {
+          // RFC 5547 §8.2: a push answerer cannot change the offered range, only decline it (it has
+          // no partial copy to continue). The restart point is dropped: a new send is a full one.
+          this.#resumeBook.forget(this.destination, file);
+          this.#failFile(file, { source: 'sip-response', message: `the receiver declined to resume ${file.name} from byte ${line.rangeStart} (m-line ${index}, port 0); send it again for a full transfer` });
+          continue;
+        }
         this.#failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)` });
         continue;
+      }
+      // RFC 5547 §8.2: an answerer that takes part in a resume repeats a=file-range; one that does
+      // not know the attribute ignores it, and would take our range for the whole file, so the
+      // whole file is sent instead.
+      if (line.rangeStart !== undefined && !(answer.media[index]?.attributes ?? []).some((a) => a.name === 'file-range')) {
+        this.#options.log?.({ kind: 'file', event: 'resume-not-answered', name: file.name, from: line.rangeStart });
+        line.rangeStart = undefined;
       }
       const session = line.session as MsrpSession;
       const path = parseMsrpPath(getPath(answer.media[index] as SdpMedia).join(' '));
@@ -509,6 +575,9 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       setup.catch(() => {});
       ready.push({ line, file, setup });
     }
+    // Files whose last 200 came without Success-Report stay undecided for the grace period, in
+    // which a failure REPORT may still arrive; the next file is sent meanwhile.
+    const verdicts: Array<Promise<void>> = [];
     for (const [position, { line, file, setup }] of ready.entries()) {
       if (this.#aborted) {
         this.#failFile(file, { source: 'local', message: 'transfer aborted' });
@@ -520,14 +589,19 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
         const timeout = error instanceof CpmError && error.code === 'ERR_MSRP_TRANSACTION_TIMEOUT';
         this.#failFile(file, { source: timeout ? 'timeout' : 'connection', message: error instanceof Error ? error.message : String(error) });
         for (const rest of ready.slice(position + 1)) this.#failFile(rest.file, { source: 'connection', message: 'session released after an MSRP connection failure' });
+        await Promise.all(verdicts);
         return true;
       }
-      const broken = await this.#sendFile(line, file);
-      if (broken) {
+      const sent = await this.#sendFile(line, file);
+      if (sent.verdict !== undefined) verdicts.push(sent.verdict);
+      if (sent.broken) {
         for (const rest of ready.slice(position + 1)) this.#failFile(rest.file, { source: 'connection', message: 'session released after an MSRP connection failure' });
+        await Promise.all(verdicts);
         return true;
       }
     }
+    // Step 4 ("last SEND acknowledged") runs only once every file of the batch is decided.
+    await Promise.all(verdicts);
     return false;
   }
 
@@ -542,24 +616,79 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
     });
   }
 
-  /** Sends one file and records its outcome. True when the MSRP connection is lost. */
-  async #sendFile(line: Line, file: PreparedFile): Promise<boolean> {
-    const outcome = await sendFileOverMsrp(line.session as MsrpSession, file, {
+  /**
+   * Sends one file (from line.rangeStart when resuming) and records its outcome, or returns the
+   * verdict still pending on the late-REPORT grace period. `broken`: the MSRP connection is lost.
+   */
+  async #sendFile(line: Line, file: PreparedFile): Promise<{ broken: boolean; verdict?: Promise<void> }> {
+    const start = line.rangeStart ?? 1;
+    const watch: RangeWatch = {};
+    let acknowledged = 0;
+    if (start > 1) this.#options.log?.({ kind: 'file', event: 'resume', name: file.name, from: start, size: file.size });
+    const outcome = await sendFileOverMsrp(rangedSession(line.session as MsrpSession, { path: file.path, size: file.size, start }, watch), file, {
       chunkSize: this.#options.chunkSize ?? 64 * 1024,
       ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
       successReport: this.#options.successReport === true,
       waitTimeoutMs: this.#options.waitTimeoutMs ?? 30_000,
       closeWatch: line,
       aborted: () => this.#aborted,
-      onProgress: (sent) => this.emit('progress', { file: file.name, sent, total: file.size }),
+      onProgress: (sent) => {
+        acknowledged = sent;
+        this.emit('progress', { file: file.name, sent: start - 1 + sent, total: file.size });
+      },
       ...(this.#options.log !== undefined ? { log: this.#options.log } : {}),
     });
     if (outcome.kind === 'delivered') {
-      this.#succeed(file);
-      return false;
+      this.#resumeBook.forget(this.destination, file);
+      const grace = this.#options.reportGraceMs ?? 500;
+      if (this.#options.successReport === true || grace <= 0) {
+        this.#succeed(file);
+        return { broken: false };
+      }
+      return { broken: false, verdict: this.#lateVerdict(line, file, grace) };
     }
+    if (watch.shortRead !== undefined) {
+      // The file shrank while it was read: the message was ended with '#', nothing to resume.
+      const [got, expected] = watch.shortRead;
+      this.#resumeBook.forget(this.destination, file);
+      this.#failFile(file, { source: 'local', message: `${file.path} changed during the send: read ${got} of ${expected} bytes from byte ${start}; the message was aborted` });
+      return { broken: outcome.broken };
+    }
+    // RFC 4975 §7.1: each 200 proves the peer holds that chunk, so a file cut off by the
+    // connection, a timeout or a local abort can restart after the acknowledged bytes; a file the
+    // peer refused (error response, failure REPORT) restarts from scratch.
+    if (outcome.failure.source === 'connection' || outcome.failure.source === 'timeout' || outcome.failure.source === 'local') {
+      if (this.destination.kind === 'one-recipient') this.#resumeBook.record(this.destination, file, start - 1 + acknowledged);
+    } else this.#resumeBook.forget(this.destination, file);
     this.#failFile(file, outcome.failure, outcome.event);
-    return outcome.broken;
+    return { broken: outcome.broken };
+  }
+
+  /**
+   * RFC 4975 §7.1.2: with Success-Report off, a failure REPORT can still follow the last 200. The
+   * file counts as delivered only once `graceMs` passed without one (or the connection closed, after
+   * which none can come); a failure REPORT in that time raises clause 7.6.1 step 5's
+   * failure-report-received event before step 4 runs, as if it had come before the 200.
+   */
+  #lateVerdict(line: Line, file: PreparedFile, graceMs: number): Promise<void> {
+    return new Promise<MsrpReport | undefined>((resolve) => {
+      if (line.lateFailure !== undefined) { resolve(line.lateFailure); return; }
+      const done = (report: MsrpReport | undefined): void => {
+        clearTimeout(timer);
+        line.onLateReport = undefined;
+        line.onClose = undefined;
+        resolve(report);
+      };
+      const timer = setTimeout(() => done(undefined), graceMs);
+      line.onLateReport = done;
+      line.onClose = () => done(undefined);
+      if (line.session?.connection === undefined) done(undefined);
+    }).then((report) => {
+      if (report === undefined) { this.#succeed(file); return; }
+      const code = report.status?.code ?? 0;
+      this.#options.log?.({ kind: 'msrp', direction: 'received', event: 'late-failure-report', messageId: report.messageId, file: file.name, status: code });
+      this.#failFile(file, { source: 'failure-report', status: code, message: `failure REPORT ${code} ${report.status?.reason ?? ''} after the last 200`.trim() }, 'failure-report-received');
+    });
   }
 
   // ------------------------------------------------------------------ step 4 and release
@@ -642,8 +771,10 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
           line?.session?.close();
           const target: Line = line ?? { index: assignment.index, transferId: null, session: undefined, file: undefined };
           target.transferId = newFileTransferId();
+          target.lateFailure = undefined;
           target.session = this.#newMsrpSession(target);
           target.file = assignment.file;
+          target.rangeStart = this.#resumeStart(assignment.file, withFileAttributes);
           const media = this.#fileMedia(assignment.file, target, withFileAttributes);
           if (assignment.kind === 'reuse') reofferSlots.push({ kind: 'replace', attributes: media.attributes, port: media.port });
           else { state.lines.push(target); added.push(media); }

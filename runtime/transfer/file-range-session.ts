@@ -1,0 +1,73 @@
+// What the sender's data path sends for one file: all of it, or (RFC 5547 file-range resume) only
+// bytes start..size, as one MSRP message whose own Byte-Range counts 1..length (RFC 4975 §7.1.1
+// numbers the bytes of the message, and the message is the offered range). In both cases the file
+// is read through a guard that notices the file shrinking under us: a short read aborts the message
+// with '#' at once, so the receiver never mistakes the truncated data for the whole file.
+//
+// The data path (send-file-over-msrp.ts) asks the session for a message; the session handed to it
+// here is a thin proxy whose send() substitutes the ranged, guarded source.
+
+import { createReadStream } from 'node:fs';
+import type { MsrpSession } from '../msrp/msrp-session.ts';
+import type { MessageSource, OutgoingMessage } from '../msrp/outgoing-message.ts';
+
+export interface RangePlan {
+  readonly path: string;
+  /** Whole file size (from the prepared file). */
+  readonly size: number;
+  /** 1-based first byte to send; 1 sends the whole file. */
+  readonly start: number;
+}
+
+export interface RangeWatch {
+  /** Set when the file yielded fewer bytes than announced: [bytes read, bytes expected]. */
+  shortRead?: readonly [number, number];
+  message?: OutgoingMessage;
+}
+
+function isDestroyable(source: MessageSource): source is MessageSource & { destroy(): void } {
+  return typeof (source as { destroy?: unknown }).destroy === 'function';
+}
+
+async function* guarded(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint8Array> {
+  const expected = plan.size - plan.start + 1;
+  let got = 0;
+  // 1 MiB read-ahead as in send-file-over-msrp.ts (one thread-pool round trip per block).
+  const stream = createReadStream(plan.path, { start: plan.start - 1, highWaterMark: 1024 * 1024 });
+  try {
+    for await (const block of stream as AsyncIterable<Buffer>) {
+      const take = Math.min(block.length, expected - got);
+      if (take <= 0) break;
+      got += take;
+      yield take === block.length ? block : block.subarray(0, take);
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (got < expected) {
+    // RFC 4975 §7.1: a sender that cannot complete a message ends it with '#'. Abort before the
+    // MSRP layer notices the short source itself, which would stop without telling the peer.
+    watch.shortRead = [got, expected];
+    watch.message?.abort();
+  }
+}
+
+/** The session to hand to sendFileOverMsrp for one file, sending `plan.start..plan.size`. */
+export function rangedSession(session: MsrpSession, plan: RangePlan, watch: RangeWatch): MsrpSession {
+  return new Proxy(session, {
+    get(target, property) {
+      if (property === 'send') {
+        return (source: MessageSource, options: Parameters<MsrpSession['send']>[1]): OutgoingMessage => {
+          // The data path opened a stream over the whole file; ours replaces it.
+          if (isDestroyable(source)) source.destroy();
+          const length = plan.size - plan.start + 1;
+          const message = target.send(length === 0 ? [] : guarded(plan, watch), { ...options, size: length });
+          watch.message = message;
+          return message;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
