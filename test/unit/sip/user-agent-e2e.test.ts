@@ -98,7 +98,10 @@ for (const protocol of ['UDP', 'TCP'] as const) {
       expect(bob.ua.dialogs.size).toBe(0);
       // The log hook saw every message with method/status, CSeq and Call-ID.
       const sent = alice.log.filter((e) => e.kind === 'message' && e.direction === 'sent').map((e) => (e.kind === 'message' ? e.method : ''));
-      expect(sent).toEqual(['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE']);
+      // Under load bob may retransmit a 2xx before our ACK lands; RFC 3261 §13.2.2.4 has us ACK each
+      // retransmission again, so repeated ACKs are correct. The request sequence must be otherwise exact.
+      const collapsed = sent.filter((method, i) => !(method === 'ACK' && sent[i - 1] === 'ACK'));
+      expect(collapsed).toEqual(['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE']);
       const got = alice.log.find((e) => e.kind === 'message' && e.status === 180);
       expect(got?.kind === 'message' && got.callId).toBe(dialog.id.callId);
     });
