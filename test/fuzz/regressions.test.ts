@@ -1,6 +1,5 @@
-// Bugs the fuzzers found, each pinned by the smallest input that shows it. These tests fail until
-// the owning module is fixed; the property suites keep such inputs out (see `hitsKnown...` there)
-// so that they keep testing everything else. Remove the filter there when a bug here is fixed.
+// Bugs the fuzzers found, each pinned by the smallest input that showed it, so a regression in the
+// owning module fails here by name. All six are fixed; the property suites test these inputs again.
 import { describe, expect, it } from 'vitest';
 import { MsrpParser } from '../../runtime/msrp/syntax/msrp-parser.ts';
 import { parseSessionDescription, serializeSessionDescription } from '../../runtime/sdp/index.ts';
@@ -13,10 +12,10 @@ const options = (uri: string, subject: string): Buffer =>
     'utf8',
   );
 
-describe('fuzz findings (fail until fixed)', () => {
+describe('fuzz findings (regression guards)', () => {
   // runtime/sip/syntax/parse-message.ts: the start line is decoded as latin1 and the Request-URI is
   // kept in that form, while serializeSipMessage writes UTF-8: every round trip re-encodes it.
-  it('BUG sip: a Request-URI with UTF-8 bytes survives parse -> serialize -> parse', () => {
+  it('fixed sip: a Request-URI with UTF-8 bytes survives parse -> serialize -> parse', () => {
     const first = parseSipMessage(options('sip:jos\u00e9@h', 'x'));
     expect(first.ok && first.value.kind === 'request' && first.value.uri).toBe('sip:jos\u00e9@h');
     if (!first.ok) return;
@@ -26,7 +25,7 @@ describe('fuzz findings (fail until fixed)', () => {
 
   // runtime/sip/syntax/parse-message.ts: header values are trimmed while still latin1, and
   // String#trim removes U+00A0, i.e. the byte 0xA0 that ends the UTF-8 of 'à', '†', NBSP, ...
-  it('BUG sip: a header value whose UTF-8 ends in byte 0xA0 keeps its last character', () => {
+  it('fixed sip: a header value whose UTF-8 ends in byte 0xA0 keeps its last character', () => {
     for (const subject of ['voil\u00e0', 'dagger \u2020', 'nbsp\u00a0x\u00a0']) {
       const r = parseSipMessage(options('sip:b@h', subject));
       expect(r.ok && r.value.headers.get('Subject')).toBe(subject);
@@ -35,7 +34,7 @@ describe('fuzz findings (fail until fixed)', () => {
 
   // runtime/sip/syntax/sip-stream-framer.ts: every push concatenates the whole buffer and rescans
   // it from byte 0 for the blank line, so a peer dripping a large head costs O(n^2) CPU.
-  it('BUG sip: framing a 250 KB head delivered in 16-byte reads is linear (< 750 ms)', () => {
+  it('fixed sip: framing a 250 KB head delivered in 16-byte reads is linear (< 750 ms)', () => {
     const framer = new SipStreamFramer();
     const head = Buffer.from(`OPTIONS sip:x SIP/2.0\r\nX-A: ${'a'.repeat(250_000)}`);
     const start = performance.now();
@@ -45,7 +44,7 @@ describe('fuzz findings (fail until fixed)', () => {
 
   // runtime/sdp/parse-session-description.ts: v=, b= and the m= port count go through Number()
   // unbounded; 400 digits become Infinity, which serializes as "Infinity" and no longer parses.
-  it('BUG sdp: an oversized number is rejected, not turned into Infinity', () => {
+  it('fixed sdp: an oversized number is rejected, not turned into Infinity', () => {
     const big = '9'.repeat(400);
     for (const sdp of [
       `v=${big}\r\no=- 1 1 IN IP4 h\r\ns=-\r\n`,
@@ -60,7 +59,7 @@ describe('fuzz findings (fail until fixed)', () => {
 
   // runtime/msrp/syntax/msrp-parser.ts #feedHead: line-too-long / head-too-large report the offset
   // where the current read's piece of the line starts, so the error depends on TCP segmentation.
-  it('BUG msrp: the offset of a line-too-long error does not depend on the read boundaries', () => {
+  it('fixed msrp: the offset of a line-too-long error does not depend on the read boundaries', () => {
     const wire = Buffer.from(`MSRP a1 SEND\r\nX: ${'y'.repeat(5000)}\r\n`);
     const offsetFor = (pieces: Buffer[]): number | undefined => {
       const parser = new MsrpParser({ head: () => {}, body: () => {}, end: () => {} });
@@ -78,7 +77,7 @@ describe('fuzz findings (fail until fixed)', () => {
 
   // runtime/files/safe-file-name.ts: NFC runs before control characters are removed, so a control
   // between a letter and a combining mark leaves a non-NFC name (and a second call changes it).
-  it('BUG files: safeFileName returns NFC and is idempotent', () => {
+  it('fixed files: safeFileName returns NFC and is idempotent', () => {
     const name = safeFileName('a\u0085\u0301.txt');
     expect(name).toBe(name.normalize('NFC'));
     expect(safeFileName(name)).toBe(name);
