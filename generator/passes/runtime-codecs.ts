@@ -1,5 +1,7 @@
-// Value codecs the runtime provides for RFC 5547 attributes (runtime/sdp/file-attribute-codecs.ts,
-// `fileAttributeCodecs`). That table is runtime-internal, so its names are mirrored here; a spec
-// `codec` outside this list is a spec error.
-export const runtimeCodecs = ['byte-range', 'cid-url', 'date-time', 'hash', 'integer', 'mime-type', 'quoted-string', 'token'] as const;
-export type RuntimeCodec = (typeof runtimeCodecs)[number];
+// Value codecs the runtime provides for RFC 5547 attributes, read from the runtime's public table
+// (`fileAttributeCodecs`), so a codec added there is usable in the spec at once; a spec `codec`
+// outside this list is a spec error.
+import { fileAttributeCodecs, type FileAttributeCodecName } from '../../runtime/index.ts';
+
+export const runtimeCodecs = (Object.keys(fileAttributeCodecs) as FileAttributeCodecName[]).sort();
+export type RuntimeCodec = FileAttributeCodecName;
