@@ -16,8 +16,11 @@ export interface ClientOptions {
   readonly outboundProxy?: string;
   /** Local MSRP endpoint; port 0 picks a free port. Defaults to the SIP host, port 0. */
   readonly msrp?: { readonly host?: string; readonly port?: number };
-  /** An RFC 4976 relay to authenticate to and route MSRP through. */
-  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string };
+  /**
+   * An RFC 4976 relay to authenticate to and route MSRP through (msrp://HOST:PORT;tcp, or msrps:
+   * with TLS). `expires` asks for a lifetime in seconds; by default the relay picks it.
+   */
+  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string; readonly expires?: number };
   /** MSRP chunk size in bytes (default 64 KiB). */
   readonly chunkSize?: number;
   /** Ask for success REPORTs (Success-Report: yes); step 4 then waits for the REPORT. */
@@ -70,12 +73,53 @@ export interface TransferSummary {
   readonly files: readonly FileResult[];
   /** The rules that fired, in order, with the decisions they made. */
   readonly decisions: readonly { readonly rule: string; readonly action: string; readonly args: readonly string[] }[];
+  /**
+   * Group sessions (CPM 7.4.1.1 / 7.4.1.2) whose focus reported its members (RFC 4575 conference
+   * event package): each member's final outcome. Absent for 1-1 sessions, or when the focus does
+   * not serve the package. `ok` above only says the focus took every file.
+   */
+  readonly members?: readonly MemberOutcome[];
+}
+
+/**
+ * Where a group member stands: `pending` (being invited), `connected`, `declined` (603/607),
+ * `busy` (486/600), `failed` (other refusal, unreachable, or ended by the focus), `left` (hung up).
+ */
+export type MemberStatusKind = 'pending' | 'connected' | 'declined' | 'busy' | 'failed' | 'left';
+
+/** A change in a group member's state, as the focus reported it. */
+export interface MemberStatusEvent {
+  readonly member: string;
+  readonly status: MemberStatusKind;
+  /** The member's SIP answer to the focus, when it refused or could not be reached. */
+  readonly sipStatus?: number;
+  readonly reason?: string;
+  readonly filesDelivered: number;
+  readonly filesFailed: number;
+}
+
+export interface MemberFileOutcome {
+  readonly name: string;
+  readonly delivered: boolean;
+  readonly status?: number;
+  readonly reason?: string;
+}
+
+/** A member's final outcome: `received` when every file of the transfer reached it. */
+export interface MemberOutcome {
+  readonly member: string;
+  readonly status: MemberStatusKind | 'received';
+  readonly sipStatus?: number;
+  readonly reason?: string;
+  readonly files: readonly MemberFileOutcome[];
 }
 
 export interface OutgoingTransferEvents {
   progress: { readonly file: string; readonly sent: number; readonly total: number };
   'file-complete': FileResult;
   'file-failed': FileResult & { readonly failure: FileFailure };
+  /** Group sessions: a member's state changed (answered, declined, got a file, left). */
+  'member-status': MemberStatusEvent;
   end: TransferSummary;
 }
 

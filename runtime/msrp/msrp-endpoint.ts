@@ -3,8 +3,9 @@ import { connect as tlsConnect, createServer as createTlsServer, type Connection
 import { CpmError } from '../errors.ts';
 import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
 import { MsrpSession, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
-import { msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
+import { formatMsrpUri, msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
 import { newSessionId } from './random-id.ts';
+import { MsrpRelayClient, type MsrpRelayOptions } from './relay/relay-client.ts';
 import type { MsrpParserLimits, MsrpRequestHead } from './syntax/msrp-parser.ts';
 import { serializeResponse } from './syntax/msrp-serializer.ts';
 
@@ -20,7 +21,13 @@ export interface MsrpEndpointOptions {
   /** Options for outgoing TLS connections to msrps URIs. */
   readonly tlsClient?: ConnectionOptions;
   readonly parserLimits?: Partial<MsrpParserLimits>;
+  /** RFC 4976: authenticate to this relay at create() and route every session through it. */
+  readonly relay?: MsrpRelayOptions;
 }
+
+/** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
+const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
+  a.scheme === b.scheme && a.host.toLowerCase() === b.host.toLowerCase() && (a.port ?? 2855) === (b.port ?? 2855);
 
 // RFC 4975 §7: the methods an endpoint understands; anything else is answered with 501.
 const KNOWN_METHODS = new Set(['SEND', 'REPORT']);
@@ -38,6 +45,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   readonly #bindings = new Map<MsrpConnection, Set<MsrpSession>>();
   #server: Server | undefined;
   #port = 9;
+  #relay: MsrpRelayClient | undefined;
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
@@ -48,7 +56,29 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   static async create(options: MsrpEndpointOptions = {}): Promise<MsrpEndpoint> {
     const ep = new MsrpEndpoint(options);
     if (options.listen !== false) await ep.#listen();
+    if (options.relay !== undefined) {
+      try {
+        await ep.#openRelay(options.relay);
+      } catch (error) {
+        await ep.close();
+        throw error;
+      }
+    }
     return ep;
+  }
+
+  /** The relay this endpoint routes through, once authenticated. */
+  get relay(): MsrpRelayClient | undefined { return this.#relay; }
+
+  // RFC 4976 §5: the client opens its own connection to the relay and authenticates on it; all
+  // of its sessions then share that connection (the relay sends their traffic back over it).
+  async #openRelay(relay: MsrpRelayOptions): Promise<void> {
+    const name = formatMsrpUri(relay.uri);
+    const conn = await this.#dial(relay.uri).catch((e: unknown) => {
+      throw new CpmError('ERR_MSRP_RELAY_CONNECT', `cannot reach MSRP relay ${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    });
+    const local: MsrpUri = { scheme: this.scheme, host: this.host, port: this.#port, sessionId: newSessionId(), transport: 'tcp', params: [] };
+    this.#relay = await MsrpRelayClient.authenticate(conn, local, relay);
   }
 
   get port(): number { return this.#port; }
@@ -75,7 +105,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   createSession(options: MsrpSessionOptions = {}): MsrpSession {
     const id = newSessionId();
     const uri: MsrpUri = { scheme: this.scheme, host: this.host, port: this.#port, sessionId: id, transport: 'tcp', params: [] };
-    const session = new MsrpSession(this, id, uri, options);
+    // RFC 4976 §6.1: with a relay our a=path and every To-Path start with the relay's Use-Path.
+    const relayPath = this.#relay?.usePath;
+    const session = new MsrpSession(this, id, uri, relayPath === undefined ? options : { ...options, relayPath });
     this.#sessions.set(id, session);
     return session;
   }
@@ -87,6 +119,16 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   // MsrpSessionHost -------------------------------------------------------------------------
 
   async connect(uri: MsrpUri): Promise<MsrpConnection> {
+    // RFC 4976 §6.1: a session routed through our relay uses the connection we authenticated on.
+    const relay = this.#relay;
+    if (relay !== undefined && relay.usePath.some((hop) => sameHop(hop, uri))) {
+      if (relay.connection.closed) throw new CpmError('ERR_MSRP_RELAY_CONNECTION', `the connection to MSRP relay ${formatMsrpUri(relay.options.uri)} is closed`);
+      return relay.connection;
+    }
+    return this.#dial(uri);
+  }
+
+  async #dial(uri: MsrpUri): Promise<MsrpConnection> {
     const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
     const port = uri.port ?? 2855;
     const socket = await new Promise<Socket>((resolve, reject) => {
@@ -113,8 +155,12 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     if (conn === undefined) return;
     const set = this.#bindings.get(conn);
     set?.delete(session);
-    // A connection we no longer need for any session is closed (RFC 4975 §5.4 lets either end do so).
-    if (set !== undefined && set.size === 0) { this.#bindings.delete(conn); conn.close(); }
+    // A connection we no longer need for any session is closed (RFC 4975 §5.4 lets either end do so);
+    // the relay connection stays, it carries our AUTH grant.
+    if (set !== undefined && set.size === 0) {
+      this.#bindings.delete(conn);
+      if (conn !== this.#relay?.connection) conn.close();
+    }
   }
 
   // MsrpConnectionDelegate -----------------------------------------------------------------
@@ -188,6 +234,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
 
   /** Closes every session and connection and stops listening. */
   async close(): Promise<void> {
+    this.#relay?.close();
     for (const s of [...this.#sessions.values()]) s.close();
     for (const c of [...this.#connections]) c.destroy();
     const server = this.#server;

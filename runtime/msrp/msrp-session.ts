@@ -2,7 +2,7 @@ import { CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
 import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
-import { formatMsrpUri, type MsrpUri } from './msrp-uri.ts';
+import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
 import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
 import { newMessageId, newTransactionId } from './random-id.ts';
 import type { ByteRange, FailureReport } from './syntax/msrp-headers.ts';
@@ -30,6 +30,8 @@ export interface MsrpSessionOptions {
   readonly clock?: Clock;
   /** Response timeout for the bind SEND of the active side, default 30 s. */
   readonly transactionTimeoutMs?: number;
+  /** RFC 4976: our relay's Use-Path, set by the endpoint when it routes through a relay. */
+  readonly relayPath?: readonly MsrpUri[];
 }
 
 /** The endpoint's side of a session: what it needs to route requests and connect. */
@@ -85,7 +87,17 @@ export class MsrpSession {
     this.clock = options.clock ?? systemClock;
   }
 
-  get localUriText(): string { return formatMsrpUri(this.localUri); }
+  /** RFC 4976 §6.1: our a=path, the relay's Use-Path (if any) followed by our own URI. */
+  get localPath(): readonly MsrpUri[] { return [...(this.options.relayPath ?? []), this.localUri]; }
+  /** The text of our a=path: our URI alone, or behind a relay the whole localPath. */
+  get localUriText(): string { return formatMsrpPath(this.localPath); }
+
+  // RFC 4976 §6.1: a client behind a relay addresses requests to its relay path followed by the
+  // peer's a=path; without a relay the To-Path is the peer's a=path alone.
+  #toPath(remote: readonly MsrpUri[]): readonly MsrpUri[] {
+    const relay = this.options.relayPath;
+    return relay === undefined ? remote : [...relay, ...remote];
+  }
   get remotePath(): readonly MsrpUri[] | undefined { return this.#remotePath; }
   get connection(): MsrpConnection | undefined { return this.#connection; }
 
@@ -100,7 +112,7 @@ export class MsrpSession {
     const path = this.#remotePath;
     const first = path?.[0];
     if (path === undefined || first === undefined) throw new CpmError('ERR_MSRP_NO_PATH', 'remote path not set');
-    const conn = await this.#host.connect(first);
+    const conn = await this.#host.connect(this.options.relayPath?.[0] ?? first);
     this.#host.bind(this, conn);
     const tid = newTransactionId();
     const timeoutMs = this.options.transactionTimeoutMs ?? 30_000;
@@ -114,7 +126,7 @@ export class MsrpSession {
         if (head.status === 200) resolve();
         else reject(new CpmError('ERR_MSRP_BIND', `binding SEND refused: ${head.status} ${head.comment ?? ''}`.trim()));
       });
-      conn.write(serializeRequest({ transactionId: tid, method: 'SEND', toPath: path, fromPath: [this.localUri], messageId: newMessageId(), byteRange: { start: 1, end: 0, total: 0 } }));
+      conn.write(serializeRequest({ transactionId: tid, method: 'SEND', toPath: this.#toPath(path), fromPath: [this.localUri], messageId: newMessageId(), byteRange: { start: 1, end: 0, total: 0 } }));
     });
   }
 
@@ -170,7 +182,7 @@ export class MsrpSession {
         }
         this.#queue.splice(index, 1);
         this.#queue.push(message);
-        await message.sendNextChunk({ connection: conn, toPath: path, fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
+        await message.sendNextChunk({ connection: conn, toPath: this.#toPath(path), fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
       }
     } finally {
       this.#pumping = false;
