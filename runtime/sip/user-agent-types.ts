@@ -47,6 +47,11 @@ export interface UserAgentOptions {
   /** Option tags we support; a request whose Require lists others gets 420 (RFC 3261 §8.2.2.3). */
   readonly supported?: readonly string[];
   readonly logger?: (event: SipLogEvent) => void;
+  /**
+   * Extra methods accepted inside a dialog and handed to `delegate.onDialogRequest` (e.g.
+   * SUBSCRIBE / NOTIFY reusing the INVITE dialog, RFC 6665 §4.5.2). They are listed in Allow.
+   */
+  readonly dialogMethods?: readonly string[];
   readonly delegate?: UserAgentDelegate;
 }
 
@@ -93,6 +98,14 @@ export interface IncomingInvite {
   reject(status: number, reason?: string, headers?: HeaderList): void;
 }
 
+/** A non-INVITE request inside a dialog that the application answers (one of `dialogMethods`). */
+export interface IncomingDialogRequest {
+  readonly request: SipRequest;
+  readonly source: MessageSource;
+  /** Sends the final response; later calls are ignored. */
+  respond(status: number, reason?: string, headers?: HeaderList, body?: Buffer | string, contentType?: string): void;
+}
+
 /** What the application (the file-transfer layer) implements. Every hook is optional. */
 export interface UserAgentDelegate {
   /** A new INVITE. Without this hook the UA answers 480. */
@@ -107,6 +120,8 @@ export interface UserAgentDelegate {
   onCancel?(incoming: IncomingInvite, cancel: SipRequest): void;
   /** A dialog ended for another reason (no ACK after 64*T1, 481/408 to an in-dialog request). */
   onDialogTerminated?(dialog: Dialog, reason: string): void;
+  /** A request of one of `options.dialogMethods` in a dialog; it must be answered through `respond`. */
+  onDialogRequest?(dialog: Dialog, incoming: IncomingDialogRequest): void;
 }
 
 export interface InDialogResult {

@@ -50,6 +50,8 @@ class UserAgentCore implements UserAgent {
   /** Pending incoming INVITEs by their server transaction key, for CANCEL. */
   readonly #incoming = new Map<ServerTransaction, IncomingInviteImpl>();
   readonly #proxy: SipUri | undefined;
+  /** ALLOWED plus the in-dialog methods the application handles (`dialogMethods`). */
+  readonly #allowed: readonly string[];
   #closed = false;
 
   constructor(options: UserAgentOptions) {
@@ -57,6 +59,7 @@ class UserAgentCore implements UserAgent {
     this.options = options;
     this.#clock = options.clock ?? systemClock;
     this.#timers = { ...defaultTimerValues, ...options.timers };
+    this.#allowed = [...ALLOWED, ...(options.dialogMethods ?? []).filter((m) => !(ALLOWED as readonly string[]).includes(m))];
     if (options.outboundProxy !== undefined) {
       if (typeof options.outboundProxy === 'string') {
         const parsed = parseSipUri(options.outboundProxy);
@@ -164,7 +167,7 @@ class UserAgentCore implements UserAgent {
       // RFC 3261 §8.1.2: with an outbound proxy the request keeps the target as Request-URI and
       // gets the proxy as a loose-routing Route header, so it is sent to the proxy.
       if (this.#proxy !== undefined) headers.append('Route', `<${formatSipUri({ ...this.#proxy, params: { ...this.#proxy.params, lr: null } })}>`);
-      headers.append('Allow', ALLOWED.join(', '));
+      headers.append('Allow', this.#allowed.join(', '));
       this.#common(headers);
       for (const h of options.headers ?? []) headers.append(h.name, h.value);
       const body = toBuffer(options.body);
@@ -480,8 +483,8 @@ class UserAgentCore implements UserAgent {
       return;
     }
     // RFC 3261 §8.2.1: an unsupported method gets 405 listing the ones we allow.
-    if (!(ALLOWED as readonly string[]).includes(request.method)) {
-      reply(405, [{ name: 'Allow', value: ALLOWED.join(', ') }]);
+    if (!this.#allowed.includes(request.method)) {
+      reply(405, [{ name: 'Allow', value: this.#allowed.join(', ') }]);
       return;
     }
     // RFC 3261 §8.2.2.3: option tags in Require that we do not support get 420 with Unsupported.
@@ -518,7 +521,7 @@ class UserAgentCore implements UserAgent {
       case 'OPTIONS':
         // RFC 3261 §11.2: answer OPTIONS as we would an INVITE, listing our capabilities.
         reply(200, [
-          { name: 'Allow', value: ALLOWED.join(', ') },
+          { name: 'Allow', value: this.#allowed.join(', ') },
           { name: 'Accept', value: 'application/sdp, multipart/mixed' },
         ]);
         return;
@@ -597,10 +600,31 @@ class UserAgentCore implements UserAgent {
         this.options.delegate?.onBye?.(dialog, request);
         return;
       case 'OPTIONS':
-        replyInDialog(200, [{ name: 'Allow', value: ALLOWED.join(', ') }]);
+        replyInDialog(200, [{ name: 'Allow', value: this.#allowed.join(', ') }]);
         return;
       default:
-        replyInDialog(405, [{ name: 'Allow', value: ALLOWED.join(', ') }]);
+        // RFC 6665 §4.5.2: SUBSCRIBE / NOTIFY may share the INVITE dialog (dialog reuse); the
+        // application answers the methods it registered in `dialogMethods`.
+        if ((this.options.dialogMethods ?? []).includes(request.method) && this.options.delegate?.onDialogRequest !== undefined) {
+          let answered = false;
+          this.options.delegate.onDialogRequest(dialog, {
+            request,
+            source,
+            respond: (status, reason, headers = [], body, contentType) => {
+              if (answered) return;
+              answered = true;
+              const extra = [...headers];
+              if (contentType !== undefined) extra.push({ name: 'Content-Type', value: contentType });
+              tx.respond(createResponseTo(request, status, {
+                headers: this.#serverHeaders(extra),
+                ...(reason !== undefined ? { reason } : {}),
+                ...(body !== undefined ? { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body } : {}),
+              }));
+            },
+          });
+          return;
+        }
+        replyInDialog(405, [{ name: 'Allow', value: this.#allowed.join(', ') }]);
     }
   }
 
@@ -614,7 +638,7 @@ class UserAgentCore implements UserAgent {
 
   /** Sends the 2xx for an INVITE and makes sure it arrives (RFC 3261 §13.3.1.4). */
   answerInvite(incoming: IncomingInviteImpl, body: Buffer, contentType: string | undefined, extra: HeaderList): Dialog {
-    const headers: { name: string; value: string }[] = [{ name: 'Contact', value: this.#contact(incoming.source.transport) }, { name: 'Allow', value: ALLOWED.join(', ') }];
+    const headers: { name: string; value: string }[] = [{ name: 'Contact', value: this.#contact(incoming.source.transport) }, { name: 'Allow', value: this.#allowed.join(', ') }];
     headers.push(...this.#serverHeaders(extra));
     if (body.length > 0) headers.push({ name: 'Content-Type', value: contentType ?? 'application/sdp' });
     // RFC 3261 §12.1.1: the 2xx copies the INVITE's Record-Route headers.

@@ -19,11 +19,13 @@ import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
-import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
+import type { IncomingDialogRequest, PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { Destination } from './destination.ts';
 import { buildFileMedia, buildSessionOffer, fileAttributesOf, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
 import { buildGroupInviteBody } from './group-invite-body.ts';
+import { GroupConferenceSubscription, mergeMemberOutcomes } from './group-conference-subscription.ts';
+import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
 import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
 import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
 import { rangedSession, type RangeWatch } from './file-range-session.ts';
@@ -83,6 +85,10 @@ interface SessionState {
   offer: SessionDescription;
   lines: Line[];
   released: boolean;
+  /** Group sessions: our subscription to the focus's conference state (RFC 4575). */
+  group?: GroupConferenceSubscription;
+  /** Every file offered in this session by its a=file-transfer-id, for the members' reports. */
+  offeredFiles?: Map<string, PreparedFile>;
 }
 
 type QueuedItem = string | PreparedFile;
@@ -142,18 +148,30 @@ export class FileTransferSender {
   async close(): Promise<void> {
     await Promise.all([...this.#active].map((t) => t.abort()));
   }
+
+  /** A NOTIFY in one of our dialogs (conference state of a group session), else 481. */
+  handleDialogRequest(dialog: Dialog, incoming: IncomingDialogRequest): void {
+    for (const transfer of this.#active) if (transfer.handleDialogRequest(dialog, incoming)) return;
+    // RFC 6665 §4.1.3: a NOTIFY matching no subscription is answered 481.
+    incoming.respond(481, 'Subscription Does Not Exist');
+  }
 }
 
-export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
+/** TransferSummary plus, for group sessions, each member's outcome. */
+export type GroupTransferSummary = TransferSummary & { readonly members?: readonly MemberOutcome[] };
+
+export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & GroupTransferEvents> {
   readonly destination: Destination;
-  readonly done: Promise<TransferSummary>;
+  readonly done: Promise<GroupTransferSummary>;
+  /** Group sessions: the members' outcomes, gathered from the focus's notifications. */
+  #members: MemberOutcome[] | undefined;
   readonly #options: FileTransferSenderOptions;
   readonly #queue: QueuedItem[][] = [];
   readonly #results: FileResult[] = [];
   readonly #decisions: ExecutedDecision[] = [];
   /** CPM: one Conversation-ID for every session this transfer opens. */
   readonly #conversationId: string;
-  #resolve!: (summary: TransferSummary) => void;
+  #resolve!: (summary: GroupTransferSummary) => void;
   #aborted = false;
   #finished = false;
   #signalAbort!: () => void;
@@ -211,10 +229,11 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
 
   #finish(): void {
     this.#finished = true;
-    const summary: TransferSummary = {
+    const summary: GroupTransferSummary = {
       ok: this.#results.length > 0 && this.#results.every((r) => r.ok),
       files: [...this.#results],
       decisions: [...this.#decisions],
+      ...(this.#members === undefined ? {} : { members: this.#members }),
     };
     this.emit('end', summary);
     this.#resolve(summary);
@@ -387,6 +406,8 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
         return;
       }
       state.dialog = result.dialog;
+      // CPM 7.4.1.x sessions end at a focus: ask it for the members' state (RFC 4575).
+      if (clause === '7.4.1.1' || clause === '7.4.1.2') this.#subscribeConference(state, result.dialog);
       const answer = this.#parseAnswer(result.response);
       if (!answer.ok) {
         for (const line of state.lines) if (line.file) this.#failFile(line.file, { source: 'sip-response', status: result.response.status, message: answer.message });
@@ -479,6 +500,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
   }
 
   #fileMedia(file: PreparedFile, line: Line, withFileAttributes: boolean): SdpMedia {
+    if (line.transferId !== null && this.#current !== undefined) (this.#current.offeredFiles ??= new Map()).set(line.transferId, file);
     const session = line.session as MsrpSession;
     const media = buildFileMedia(file, this.#options.procedures, {
       path: [session.localUriText],
@@ -742,6 +764,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       this.#executing(event, decision);
       if (decision.action === 'send-bye') bye = true;
     }
+    await this.#finishConference(state);
     if ((bye || force) && state.dialog !== undefined && state.dialog.state !== 'terminated') {
       try {
         await this.#options.ua.bye(state.dialog);
@@ -750,6 +773,51 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents> {
       }
     }
     this.#closeLines(state);
+  }
+
+  // ------------------------------------------------------------------ group member reports
+
+  #subscribeConference(state: SessionState, dialog: Dialog): void {
+    state.group = new GroupConferenceSubscription({
+      ua: this.#options.ua,
+      dialog,
+      onStatus: (event) => {
+        this.#options.log?.({ kind: 'file', event: 'member-status', ...event });
+        this.emit('member-status', event);
+      },
+      ...(this.#options.log === undefined ? {} : { log: this.#options.log }),
+    });
+    state.group.start();
+  }
+
+  /** Whether this transfer owns `dialog`; answers the request if so. */
+  handleDialogRequest(dialog: Dialog, incoming: IncomingDialogRequest): boolean {
+    const group = this.#current?.group;
+    if (group === undefined || group.dialog !== dialog) return false;
+    if (incoming.request.method === 'NOTIFY') group.handleNotify(incoming);
+    else incoming.respond(405, 'Method Not Allowed', [{ name: 'Allow', value: 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY' }]);
+    return true;
+  }
+
+  /**
+   * Before the BYE of a group session: lets the focus report every member's outcome for the files
+   * sent (bounded wait), then records them. Information only: the release itself was decided by
+   * the 7.6.2 rules.
+   */
+  async #finishConference(state: SessionState): Promise<void> {
+    const group = state.group;
+    if (group === undefined) return;
+    const files = new Map<string, string>();
+    const sent: string[] = [];
+    for (const [id, file] of state.offeredFiles ?? []) {
+      files.set(id, file.name);
+      if (this.#results.some((r) => r.ok && r.path === file.path)) sent.push(id);
+    }
+    if (!this.#aborted) await group.finish(sent, Math.min(this.#options.waitTimeoutMs ?? 30_000, 5000));
+    // NOTIFYs keep arriving while we wait; only now is the subscription forgotten.
+    state.group = undefined;
+    group.close();
+    this.#members = mergeMemberOutcomes(this.#members ?? [], group.members(files));
   }
 
   /** Step 4.b: re-INVITE carrying the next batch on reused / appended m-lines. */

@@ -88,8 +88,15 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
     contactParams: cpmContactParams(),
     userAgent: 'cpm-ft-focus',
     ...(options.sipLogger === undefined ? {} : { logger: options.sipLogger }),
+    // RFC 6665 §4.5.2: the originator's SUBSCRIBE to the conference package reuses its INVITE dialog.
+    dialogMethods: ['SUBSCRIBE'],
     delegate: {
       onInvite,
+      onDialogRequest: (dialog, incoming) => {
+        const session = bySenderDialog(dialog);
+        if (session === undefined) incoming.respond(481, 'Subscription Does Not Exist');
+        else session.subscribe(incoming);
+      },
       onReinvite: (dialog, incoming) => {
         const session = bySenderDialog(dialog);
         // Re-INVITEs from members (e.g. a session refresh) are not propagated to the sender:

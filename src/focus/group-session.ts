@@ -20,8 +20,11 @@ import { parseSessionDescription } from '../../runtime/sdp/parse-session-descrip
 import { serializeSessionDescription } from '../../runtime/sdp/serialize-session-description.ts';
 import { createSessionDescription, type SdpMedia, type SdpOrigin, type SessionDescription } from '../../runtime/sdp/session-description.ts';
 import type { Dialog } from '../../runtime/sip/dialog/dialog.ts';
-import type { IncomingInvite, UserAgent } from '../../runtime/sip/user-agent-types.ts';
+import type { IncomingDialogRequest, IncomingInvite, UserAgent } from '../../runtime/sip/user-agent-types.ts';
+import type { DisconnectionMethod } from '../../runtime/group/conference-info.ts';
 import type { FocusRequest } from './classify-focus-invite.ts';
+import { ConferenceNotifier } from './conference-notifier.ts';
+import { ConferenceState } from './conference-state.ts';
 import type { FocusEvent } from './focus-types.ts';
 import { createRelaySink, type RelayOutcome } from './relay-message-sink.ts';
 
@@ -69,6 +72,9 @@ export class GroupSession {
   #inbound: (MsrpSession | undefined)[] = [];
   #legs: Leg[];
   #finished = false;
+  /** RFC 4575 state of the members, reported to the originator when it subscribes. */
+  readonly #conference: ConferenceState;
+  #notifier: ConferenceNotifier | undefined;
   readonly #relays = new Set<{ drop(member: string, reason: string): void }>();
 
   constructor(ctx: GroupSessionContext, request: FocusRequest) {
@@ -79,6 +85,27 @@ export class GroupSession {
     this.#origin = { username: '-', sessionId, sessionVersion: '0', netType: 'IN', addrType: sdpAddrType(ctx.host), address: ctx.host };
     this.#legOrigin = { ...this.#origin, sessionId: `${sessionId}1` };
     this.#legs = request.members.map((member) => ({ member, dialog: undefined, offer: undefined, sessions: [], accepted: [], ended: false }));
+    this.#conference = new ConferenceState(request.target, request.members);
+  }
+
+  /**
+   * RFC 4575 §3 / RFC 6665 §4.5.2: the originator subscribes to the conference state inside its
+   * INVITE dialog (the caller matched the dialog, so only the originator gets here).
+   */
+  subscribe(incoming: IncomingDialogRequest): void {
+    const dialog = this.#senderDialog;
+    if (dialog === undefined || this.#finished) {
+      incoming.respond(481, 'Subscription Does Not Exist');
+      return;
+    }
+    this.#notifier ??= new ConferenceNotifier(this.#ctx.ua, dialog, (active) => this.#conference.snapshot(active));
+    this.#notifier.subscribe(incoming);
+  }
+
+  /** The a=file-transfer-id of the sender's m-line (RFC 5547 §10), naming the file in reports. */
+  #transferId(index: number): string {
+    const attr = this.#senderOffer.media[index]?.attributes.find((a) => a.name === 'file-transfer-id');
+    return typeof attr?.value === 'string' && attr.value !== '' ? attr.value : `m${index}`;
   }
 
   get senderDialog(): Dialog | undefined { return this.#senderDialog; }
@@ -137,11 +164,13 @@ export class GroupSession {
     // RFC 3892: tells the member on whose behalf the focus is calling.
     if (this.#request.originator !== '') headers.push({ name: 'Referred-By', value: `<${this.#request.originator}>` });
     let status: number;
+    let phrase: string;
     try {
       const pending = this.#ctx.ua.invite(leg.member, { body: serializeSessionDescription(legOffer), contentType: SDP, headers });
       const timer = setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
       const result = await pending.finally(() => clearTimeout(timer));
       status = result.response.status;
+      phrase = result.response.reason;
       if (result.kind === 'accepted') {
         leg.dialog = result.dialog;
         status = this.#applyLegAnswer(leg, legOffer, result.response.body.toString('utf8'), offer.media.map(() => true));
@@ -149,8 +178,13 @@ export class GroupSession {
     } catch (error) {
       // Transport failure or Timer B: the member is unreachable (RFC 3261 §8.1.3.1 → 408/503).
       status = error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT' ? 408 : 503;
+      phrase = status === 408 ? 'Request Timeout' : 'Service Unavailable';
     }
-    if (!leg.accepted.some(Boolean)) {
+    const joined = leg.accepted.some(Boolean);
+    if (status === 488 && phrase === 'OK') phrase = 'unusable SDP answer';
+    this.#conference.answered(leg.member, status, status === 200 && !joined ? 'accepted no file' : phrase, joined);
+    this.#notifier?.changed();
+    if (!joined) {
       this.#closeLeg(leg, status === 200 ? 'accepted no file' : `answered ${status}`, leg.dialog !== undefined);
     }
     this.#ctx.emit({ type: 'leg-answered', session: this.id, member: leg.member, status, acceptedMedia: leg.accepted.flatMap((a, i) => (a ? [i] : [])) });
@@ -276,7 +310,17 @@ export class GroupSession {
     const relay = createRelaySink(info, targets, {
       highWaterMark: this.#ctx.relayHighWaterMark,
       transactionTimeoutMs: this.#ctx.msrpTransactionTimeoutMs,
-      onOutcome: (o) => this.#ctx.emit({ type: 'file-relayed', session: this.id, media: index, member: o.member, delivered: o.delivered, ...(o.status === undefined ? {} : { status: o.status }), ...(o.error === undefined ? {} : { reason: o.error.message }) }),
+      onOutcome: (o) => {
+        // Our extension of RFC 4575 (runtime/group/conference-info.ts): the member's copy of this file.
+        this.#conference.file(o.member, {
+          transferId: this.#transferId(index),
+          outcome: o.delivered ? 'delivered' : 'failed',
+          ...(o.status === undefined ? {} : { status: o.status }),
+          ...(o.error === undefined ? {} : { reason: o.error.message }),
+        });
+        this.#notifier?.changed();
+        this.#ctx.emit({ type: 'file-relayed', session: this.id, media: index, member: o.member, delivered: o.delivered, ...(o.status === undefined ? {} : { status: o.status }), ...(o.error === undefined ? {} : { reason: o.error.message }) });
+      },
     });
     this.#relays.add(relay);
     void relay.outcomes.then((outcomes) => {
@@ -410,14 +454,17 @@ export class GroupSession {
     const leg = this.#legs.find((l) => l.dialog === dialog);
     if (leg === undefined || leg.ended) return;
     leg.dialog = undefined;
-    this.#closeLeg(leg, reason, false);
+    this.#closeLeg(leg, reason, false, 'departed');
     // With no member left the group session has no purpose: end it towards the sender too.
     if (this.#legs.every((l) => l.ended)) await this.#finish('every member left');
   }
 
-  #closeLeg(leg: Leg, reason: string, sendBye: boolean): void {
+  #closeLeg(leg: Leg, reason: string, sendBye: boolean, method: DisconnectionMethod = 'booted'): void {
     if (leg.ended) return;
     leg.ended = true;
+    // RFC 4575 §5.6.7: departed when the member hung up, booted when the focus ended its leg.
+    this.#conference.left(leg.member, reason, method);
+    this.#notifier?.changed();
     for (const relay of this.#relays) relay.drop(leg.member, reason);
     for (const s of leg.sessions) s?.close();
     leg.sessions = [];
@@ -439,6 +486,10 @@ export class GroupSession {
     }
     const sender = this.#senderDialog;
     this.#senderDialog = undefined;
+    // RFC 6665 §4.2.2: the subscription ends with the session; the originator gets the final
+    // state in a terminated NOTIFY before our BYE (after its own BYE the dialog is gone).
+    if (sender !== undefined && sender.state !== 'terminated') await this.#notifier?.terminate('noresource');
+    this.#notifier?.close();
     if (sender !== undefined && sender.state !== 'terminated') byes.push(this.#ctx.ua.bye(sender).catch(() => {}));
     for (const s of this.#inbound) s?.close();
     this.#inbound = [];

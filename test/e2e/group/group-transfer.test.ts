@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/client.ts';
-import type { CpmClient, TransferSummary } from '../../../src/client-types.ts';
+import type { CpmClient, MemberStatusEvent, TransferSummary } from '../../../src/client-types.ts';
 import { createFocus } from '../../../src/focus/create-focus.ts';
 import type { Focus, FocusEvent } from '../../../src/focus/focus-types.ts';
 import { listDir, sha1Of, tempDir, writeTestFile } from '../transfer-harness.ts';
@@ -90,6 +90,29 @@ describe('group file transfer through the focus', () => {
     expect(legs.filter((l) => l.status === 200)).toHaveLength(2);
   }
 
+  /** The sender's view, from the focus's conference notifications (RFC 4575). */
+  function expectMemberReports(files: readonly string[], summary: TransferSummary, statuses: readonly MemberStatusEvent[]): void {
+    const names = files.map((f) => f.split('/').pop());
+    const byMember = new Map((summary.members ?? []).map((m) => [m.member, m]));
+    expect([...byMember.keys()].sort()).toEqual(members.map((m) => m.uri).sort());
+    for (const m of members) {
+      const outcome = byMember.get(m.uri);
+      if (m.name === 'dave') {
+        expect(outcome).toMatchObject({ status: 'declined', sipStatus: 603, reason: 'Decline' });
+        expect(outcome?.files.every((f) => !f.delivered)).toBe(true);
+      } else {
+        expect(outcome?.status, JSON.stringify(summary.members)).toBe('received');
+        expect(outcome?.files.map((f) => [f.name, f.delivered])).toEqual(names.map((n) => [n, true]));
+      }
+    }
+    expect(statuses.find((s) => s.member.includes('dave'))).toMatchObject({ status: 'declined', sipStatus: 603 });
+    for (const m of members.filter((x) => x.name !== 'dave')) {
+      const mine = statuses.filter((s) => s.member === m.uri);
+      expect(mine[0]?.status).toBe('connected');
+      expect(mine.at(-1)).toMatchObject({ status: 'connected', filesDelivered: files.length, filesFailed: 0 });
+    }
+  }
+
   it('relays an ad-hoc send to three recipients via the conference factory', async () => {
     const small = join(outbox, 'notes.txt');
     const big = join(outbox, 'video.bin');
@@ -97,8 +120,11 @@ describe('group file transfer through the focus', () => {
     await writeTestFile(big, 3 * 1024 * 1024 + 17);
     const factory = `sip:conf-factory@127.0.0.1:${focus!.sipAddress.port}`;
     const transfer = sender!.send({ kind: 'recipient-list', uris: members.map((m) => m.uri), factory }, [small, big]);
+    const statuses: MemberStatusEvent[] = [];
+    transfer.on('member-status', (e) => statuses.push(e));
     const summary = await transfer.done;
     await expectDelivered([small, big], summary);
+    expectMemberReports([small, big], summary, statuses);
     const started = events.find((e) => e.type === 'session-started');
     expect(started).toMatchObject({ kind: 'ad-hoc', members: members.map((m) => m.uri) });
     await waitFor(() => events.some((e) => e.type === 'session-ended'));
@@ -121,8 +147,11 @@ describe('group file transfer through the focus', () => {
     const file = join(outbox, 'report.pdf');
     await writeTestFile(file, 700_001);
     const transfer = sender!.send({ kind: 'predefined-group', uri: `sip:team@127.0.0.1:${focus!.sipAddress.port}` }, [file]);
+    const statuses: MemberStatusEvent[] = [];
+    transfer.on('member-status', (e) => statuses.push(e));
     const summary = await transfer.done;
     await expectDelivered([file], summary);
+    expectMemberReports([file], summary, statuses);
     expect(events.find((e) => e.type === 'session-started')).toMatchObject({ kind: 'predefined-group', members: members.map((m) => m.uri) });
   }, 60_000);
 });
