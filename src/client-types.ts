@@ -16,8 +16,11 @@ export interface ClientOptions {
   readonly outboundProxy?: string;
   /** Local MSRP endpoint; port 0 picks a free port. Defaults to the SIP host, port 0. */
   readonly msrp?: { readonly host?: string; readonly port?: number };
-  /** An RFC 4976 relay to authenticate to and route MSRP through. */
-  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string };
+  /**
+   * An RFC 4976 relay to authenticate to and route MSRP through (msrp://HOST:PORT;tcp, or msrps:
+   * with TLS). `expires` asks for a lifetime in seconds; by default the relay picks it.
+   */
+  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string; readonly expires?: number };
   /** MSRP chunk size in bytes (default 64 KiB). */
   readonly chunkSize?: number;
   /** Ask for success REPORTs (Success-Report: yes); step 4 then waits for the REPORT. */

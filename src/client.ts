@@ -19,6 +19,8 @@ import {
   type SipTransport,
   type UserAgent,
 } from '../runtime/index.ts';
+import { parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
+import type { MsrpEndpointOptions } from '../runtime/msrp/msrp-endpoint.ts';
 import type { ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 
@@ -30,6 +32,16 @@ export interface ClientExtraOptions {
   readonly tls?: TlsOptions & ConnectionOptions;
   /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
   readonly waitTimeoutMs?: number;
+  /**
+   * SIP timer base values in ms (RFC 3261 §17.1.1.1: T1 500, T2 4000, T4 5000). Timer B, the INVITE
+   * give-up time, is 64*T1, so a smaller T1 shortens how long an unanswered INVITE is waited for.
+   */
+  readonly sipTimers?: { readonly T1?: number; readonly T2?: number; readonly T4?: number };
+  /**
+   * MSRP over TLS (msrps: paths, RFC 4975 §6): listen with `tls` key/cert and verify peers and
+   * relays against `tls.ca`. Default: on when `sip.transport` is 'tls'.
+   */
+  readonly msrpTls?: boolean;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -86,15 +98,47 @@ function sipLogEvent(event: SipLogEvent): LogEvent {
   };
 }
 
-export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
-  if (options.msrpRelay !== undefined) {
-    throw new CpmError('ERR_CLIENT_UNSUPPORTED', 'MSRP relays (RFC 4976) are not wired into the client yet');
+/**
+ * Default chunk size behind a relay. Kamailio 5.6's msrp module misframes larger chunks: from about
+ * 12 KB it answers 501 to the middle of a chunk, and near 64 KiB it drops the connection with a TCP
+ * "buffer overrun" (test/interop/kamailio-msrp-relay-transfer). 8 KiB passes; an explicit
+ * `chunkSize` still wins.
+ */
+const RELAY_CHUNK_SIZE = 8 * 1024;
+
+/**
+ * The MSRP endpoint's options: TLS (msrps: listener, verified outgoing connections) and the RFC 4976
+ * relay to authenticate to. Node verifies TLS peers unless the caller sets rejectUnauthorized: false.
+ */
+export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions): MsrpEndpointOptions {
+  const useTls = options.msrpTls ?? options.sip.transport === 'tls';
+  if (useTls && options.tls === undefined) {
+    throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'MSRP over TLS needs `tls` credentials (key, cert, ca) in the client options');
   }
+  let relay: MsrpEndpointOptions['relay'];
+  if (options.msrpRelay !== undefined) {
+    const { uri, username, password, expires } = options.msrpRelay;
+    const parsed = parseMsrpUri(uri);
+    if (!parsed.ok) throw new CpmError('ERR_CLIENT_MSRP_RELAY', `bad MSRP relay URI ${JSON.stringify(uri)}: ${parsed.error.message}`, { cause: parsed.error });
+    relay = { uri: parsed.value, credentials: { username, password }, ...(expires !== undefined ? { expires } : {}) };
+  }
+  return {
+    host: options.msrp?.host ?? options.sip.host,
+    port: options.msrp?.port ?? 0,
+    ...(useTls && options.tls !== undefined ? { tls: options.tls } : {}),
+    // Outgoing msrps: connections (to a peer or a relay) verify against the same CA.
+    ...(options.tls !== undefined ? { tlsClient: options.tls } : {}),
+    ...(relay !== undefined ? { relay } : {}),
+  };
+}
+
+export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
+  const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
   try {
-    endpoint = await MsrpEndpoint.create({ host: options.msrp?.host ?? options.sip.host, port: options.msrp?.port ?? 0 });
+    endpoint = await MsrpEndpoint.create(endpointOptions);
   } catch (error) {
     await transport.close();
     throw error;
@@ -110,6 +154,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
     supported: ['recipient-list-invite'],
     userAgent: 'cpm-ft',
+    ...(options.sipTimers !== undefined ? { timers: { T1: options.sipTimers.T1 ?? 500, T2: options.sipTimers.T2 ?? 4000, T4: options.sipTimers.T4 ?? 5000 } } : {}),
     // RFC 6665 §4.5.2: the focus NOTIFYs the conference state inside our group INVITE dialog.
     dialogMethods: ['NOTIFY'],
     ...(log !== undefined ? { logger: (event: SipLogEvent) => log(sipLogEvent(event)) } : {}),
@@ -135,7 +180,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ua,
     endpoint,
     procedures: fileTransferProcedures,
-    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: RELAY_CHUNK_SIZE } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
