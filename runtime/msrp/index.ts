@@ -26,6 +26,11 @@
  *
  * Relays (RFC 4976): buildAuthRequest, interpretAuthResponse, answerAuthChallenge,
  *   parseDigestChallenge, digestAuthorization (RFC 2617 MD5, qop=auth).
+ *   MsrpEndpoint.create({ relay: { uri, credentials, expires?, authTimeoutMs?, onRefreshFailed? } })
+ *   dials the relay, AUTHs (MsrpRelayClient), re-AUTHs before expiry; sessions then get
+ *   localPath = Use-Path + own URI, To-Path = Use-Path + peer path, and share the relay connection.
+ *   Failures: ERR_MSRP_RELAY_CONNECT, ERR_MSRP_RELAY_AUTH (401 twice), ERR_MSRP_RELAY_EXPIRES (423),
+ *   ERR_MSRP_RELAY_TIMEOUT, ERR_MSRP_RELAY_CONNECTION; each message names the relay URI.
  */
 export type { CancelTimer } from './clock.ts';
 export { newMessageId, newSessionId, newTransactionId } from './random-id.ts';
@@ -53,3 +58,4 @@ export {
 export { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges as MsrpReceivedRanges } from './incoming-message.ts';
 export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from './relay/digest-auth.ts';
 export { type AuthOutcome, type AuthRequestInit, answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay/relay-auth.ts';
+export { MsrpRelayClient, type MsrpRelayOptions, type RelayGrant, refreshDelayMs } from './relay/relay-client.ts';

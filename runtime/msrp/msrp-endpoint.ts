@@ -137,7 +137,8 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
         : netConnect({ host, port }, () => { s.off('error', reject); resolve(s); });
       s.once('error', reject);
     }).catch((e: unknown) => {
-      throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${host}:${port}`, { cause: e });
+      // The cause's text (refused, certificate not trusted, ...) is what a user needs to act on.
+      throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${uri.scheme}://${host}:${port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     });
     return this.#adopt(socket);
   }
