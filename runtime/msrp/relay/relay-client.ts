@@ -76,7 +76,8 @@ export class MsrpRelayClient {
   get expires(): number | undefined { return this.#grant.expires; }
 
   #scheduleRefresh(): void {
-    if (this.#closed) return;
+    // A closed connection carries no grant any more: nothing left to refresh.
+    if (this.#closed || this.connection.closed) return;
     const delay = refreshDelayMs(this.#grant.expires ?? FALLBACK_EXPIRES_S);
     this.#cancelRefresh = schedule(this.#clock, delay, () => { void this.refresh().catch(() => {}); });
   }
