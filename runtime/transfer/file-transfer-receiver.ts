@@ -18,6 +18,7 @@ import { parseNameAddr } from '../sip/syntax/name-addr.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite } from '../sip/user-agent-types.ts';
 import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
+import { keepPartial, partialBytes, removePartial, seedFromPartial, type PartialIdentity } from './resumable-partial.ts';
 import type { IncomingTransferEvents, OfferedFileInfo, TransferLogger } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
@@ -36,6 +37,12 @@ export interface FileTransferReceiverOptions {
    * which RFC 4975 §5.4 reads as "the offerer connects".
    */
   readonly setup?: 'active' | 'passive' | 'none';
+  /**
+   * RFC 5547 file-range resume: a file that fails part-way leaves its gap-free prefix in `dir` as a
+   * hidden `.cpm-resume-<key>.part` (keyed by the offered hash, name and size), which a later offer
+   * of the same file with a=file-range continues. Default false: nothing of a failed file is kept.
+   */
+  readonly keepPartials?: boolean;
   readonly log?: TransferLogger;
 }
 
@@ -57,6 +64,12 @@ interface IncomingLine {
   finalization: Promise<void> | undefined;
   /** Settles once an unfinished file's temporary data is gone. */
   discarded: Promise<void> | undefined;
+  /** Hash, name and size from the offer, when all three are known (the partial file's key). */
+  readonly identity: PartialIdentity | undefined;
+  /** RFC 5547 file-range: the first file byte the message carries (1: the whole file). */
+  readonly rangeStart: number;
+  /** The last write handed to the writer; writes complete in order, so all before it are done too. */
+  lastWrite: Promise<void>;
 }
 
 interface IncomingSession {
@@ -267,12 +280,28 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     this.emit('offer', { ...info, accepted });
     this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted });
     if (!accepted) return { kind: 'reject', declined: true };
+    const identity: PartialIdentity | undefined = selector?.name !== undefined && selector.size !== undefined
+      ? { name: selector.name, size: selector.size, hash: selector.hash }
+      : undefined;
+    const rangeStart = await this.#resumableStart(attrs.value, identity, index);
+    if (rangeStart === undefined) return { kind: 'reject', declined: false };
     let writer: ReceivingWriter;
     try {
       writer = await ReceivingWriter.create({ folder: this.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
     } catch (error) {
       this.options.log?.({ kind: 'file', event: 'writer-failed', message: String(error) });
       return { kind: 'reject', declined: false };
+    }
+    if (rangeStart > 1 && identity !== undefined) {
+      // The kept bytes go through the writer too, so the final hash covers the whole file.
+      try {
+        await seedFromPartial(this.options.dir, identity, writer, rangeStart - 1);
+      } catch (error) {
+        this.options.log?.({ kind: 'file', event: 'resume-failed', name: info.name, message: String(error) });
+        await writer.abort().catch(noop);
+        return { kind: 'reject', declined: false };
+      }
+      this.options.log?.({ kind: 'file', event: 'resume', name: info.name, from: rangeStart, size: identity.size });
     }
     const holder: { line?: IncomingLine } = {};
     const msrp = this.options.endpoint.createSession({
@@ -303,9 +332,36 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       state: 'waiting',
       finalization: undefined,
       discarded: undefined,
+      identity,
+      rangeStart,
+      lastWrite: Promise.resolve(),
     };
     holder.line = line;
     return { kind: 'new', line };
+  }
+
+  /**
+   * RFC 5547 §6 file-range: which file byte the offered transfer starts at, or undefined when we
+   * cannot take the offer. Resuming means continuing a partial copy we kept of the very same file
+   * (same hash, name and size) that already holds every byte before the offered start; a push
+   * answerer cannot answer with a range of its own (§8.2), so anything else declines the m-line.
+   */
+  async #resumableStart(attributes: FileAttributesValue, identity: PartialIdentity | undefined, index: number): Promise<number | undefined> {
+    const range = attributes.fileRange;
+    if (range === undefined) return 1;
+    const size = identity?.size;
+    const toEnd = range.stop === '*' || range.stop === size;
+    if (range.start === 1 && toEnd) return 1;
+    const decline = (why: string): undefined => {
+      this.options.log?.({ kind: 'file', event: 'resume-declined', index, from: range.start, reason: why });
+      return undefined;
+    };
+    if (identity === undefined) return decline('the offer names no hash, name and size to match a partial copy');
+    if (!toEnd) return decline(`only ranges up to the end of the file are taken, got ${range.start}-${range.stop}`);
+    if (range.start > identity.size + 1) return decline(`start ${range.start} is past the size ${identity.size}`);
+    const kept = await partialBytes(this.options.dir, identity);
+    if (kept < range.start - 1) return decline(`${kept} bytes kept, ${range.start - 1} needed before byte ${range.start}`);
+    return range.start;
   }
 
   #answeredSetup(media: SdpMedia): SetupRole | undefined {
@@ -330,6 +386,8 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         ...(max !== undefined ? { maxSize: max } : {}),
         // RFC 4145 §4.1: for an unchanged m-line we keep the role we answered before.
         ...(plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),
+        // RFC 5547 §8.2: taking part in a resume, we repeat the offered file-range.
+        ...(plan.line.rangeStart > 1 ? { attributes: this.options.procedures.fileAttributes.build(plan.line.attributes).filter((a) => a.name === 'file-range') } : {}),
       };
     });
     // RFC 3264 §8: each new answer in the session increments the o= version.
@@ -380,9 +438,16 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     let lastProgress = 0;
     let received = 0;
     const total = line.size ?? announced;
+    // RFC 5547 file-range: the message is the offered range, its Byte-Range counting from 1; a
+    // sender that numbered the whole file instead announces the full size as the message total.
+    const offset = line.rangeStart > 1 && announced !== line.size ? line.rangeStart - 1 : 0;
     return {
       write: (position, data) => {
-        const written = line.writer.write(data, position);
+        // After a failure nothing more goes to disk: the partial kept for a resume is what was
+        // written up to then.
+        if (line.state === 'failed') return undefined;
+        const written = line.writer.write(data, position + offset);
+        line.lastWrite = written;
         // Failures surface in finalize(); the catch only keeps them from being unhandled here.
         written.catch(noop);
         received += data.length;
@@ -422,6 +487,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     }
     line.state = 'done';
     session.received += 1;
+    if (line.identity !== undefined) await removePartial(this.options.dir, line.identity);
     this.options.log?.({ kind: 'file', event: 'received', name: line.name, path: result.value.path, size: result.value.size });
     this.emit('file-received', { transferId: line.transferId, path: result.value.path, size: result.value.size, hash: result.value.hash.digest });
   }
@@ -429,9 +495,25 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   #fail(line: IncomingLine, reason: string): void {
     if (line.state === 'failed' || line.state === 'done' || line.state === 'finalizing') return;
     line.state = 'failed';
-    line.discarded = line.writer.abort().catch(noop);
+    line.discarded = this.#discard(line);
     this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
     this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
+  }
+
+  /** Drops an unfinished file's temporary data, first keeping its gap-free prefix when resumable. */
+  async #discard(line: IncomingLine): Promise<void> {
+    if (this.options.keepPartials === true && line.identity !== undefined) {
+      await line.lastWrite.catch(noop);
+      const first = line.writer.receivedRanges()[0];
+      const prefix = first !== undefined && first.start === 1 ? first.end : 0;
+      try {
+        const kept = await keepPartial(this.options.dir, line.identity, line.writer, prefix);
+        if (kept > 0) this.options.log?.({ kind: 'file', event: 'partial-kept', name: line.name, bytes: kept, size: line.identity.size });
+      } catch (error) {
+        this.options.log?.({ kind: 'file', event: 'partial-lost', name: line.name, message: String(error) });
+      }
+    }
+    await line.writer.abort().catch(noop);
   }
 
   async #closeLine(line: IncomingLine, reason: string): Promise<void> {

@@ -535,7 +535,16 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     this.#closeLines(state);
     // RFC 3261 §17.1.1.2: a locally generated 408 is the transaction timing out.
     const source = response.status === 408 ? 'timeout' : 'sip-response';
-    for (const file of files) this.#failFile(file, { source, status: response.status, message: `${response.status} ${response.reason}` });
+    for (const file of files) {
+      const rangeStart = state.lines.find((l) => l.file === file)?.rangeStart;
+      let message = `${response.status} ${response.reason}`;
+      if (rangeStart !== undefined) {
+        // RFC 5547 §8.2: the answerer could only decline our range; the next send is a full one.
+        this.#resumeBook.forget(this.destination, file);
+        message += `: the receiver declined to resume ${file.name} from byte ${rangeStart}; send it again for a full transfer`;
+      }
+      this.#failFile(file, { source, status: response.status, message });
+    }
   }
 
   #closeLines(state: SessionState): void {
@@ -680,7 +689,9 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     // connection, a timeout or a local abort can restart after the acknowledged bytes; a file the
     // peer refused (error response, failure REPORT) restarts from scratch.
     if (outcome.failure.source === 'connection' || outcome.failure.source === 'timeout' || outcome.failure.source === 'local') {
-      if (this.destination.kind === 'one-recipient') this.#resumeBook.record(this.destination, file, start - 1 + acknowledged);
+      // The message's own count is exact; the progress ticks may lag behind it.
+      const received = Math.max(acknowledged, watch.message?.bytesAcknowledged ?? 0);
+      if (this.destination.kind === 'one-recipient') this.#resumeBook.record(this.destination, file, start - 1 + received);
     } else this.#resumeBook.forget(this.destination, file);
     this.#failFile(file, outcome.failure, outcome.event);
     return { broken: outcome.broken };

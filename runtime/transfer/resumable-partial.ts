@@ -55,8 +55,10 @@ export async function removePartial(folder: string, identity: PartialIdentity): 
  */
 export async function keepPartial(folder: string, identity: PartialIdentity, writer: ReceivingWriter, prefixEnd: number): Promise<number> {
   const target = partialPath(folder, identity);
+  // Both are prefixes of the same file (same hash): the longer one is worth more.
+  const kept = await partialBytes(folder, identity);
+  if (kept >= prefixEnd) return kept;
   await unlink(target).catch(() => undefined);
-  if (prefixEnd <= 0) return 0;
   try {
     await link(writer.tempPath, target);
     await truncate(target, prefixEnd);

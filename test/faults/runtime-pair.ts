@@ -1,0 +1,110 @@
+// A sender and a receiver built from runtime parts (SIP UA, MSRP endpoint, FileTransferSender /
+// FileTransferReceiver) on 127.0.0.1 with ephemeral ports, so fault tests can reach options the
+// client facade does not expose (keepPartials, reportGraceMs, short SIP timers) and put a lossy
+// relay in front of the receiver. `close()` closes everything it opened.
+
+import { rm } from 'node:fs/promises';
+import {
+  FileTransferReceiver,
+  FileTransferSender,
+  MsrpEndpoint,
+  cpmContactParams,
+  createUdpTransport,
+  createUserAgent,
+  type FileTransferReceiverOptions,
+  type FileTransferSenderOptions,
+  type SipLogEvent,
+  type SipTransport,
+  type UserAgent,
+} from '../../runtime/index.ts';
+import { fileTransferProcedures } from '../../src/procedures.ts';
+import { tempDir } from '../e2e/transfer-harness.ts';
+
+export interface SipTrace {
+  readonly side: 'sender' | 'receiver';
+  readonly direction: 'sent' | 'received';
+  readonly method: string;
+  readonly status: number | undefined;
+  readonly body: string;
+}
+
+export interface RuntimePair {
+  readonly sender: FileTransferSender;
+  readonly receiver: FileTransferReceiver;
+  readonly senderUa: UserAgent;
+  readonly receiverUa: UserAgent;
+  readonly receiverEndpoint: MsrpEndpoint;
+  readonly receiverSipPort: number;
+  readonly inbox: string;
+  readonly outbox: string;
+  readonly sip: SipTrace[];
+  /** The receiver's address; pass `port` to go through a relay instead. */
+  uri(port?: number): string;
+  close(): Promise<void>;
+}
+
+export interface RuntimePairOptions {
+  readonly sender?: Partial<Omit<FileTransferSenderOptions, 'ua' | 'endpoint' | 'procedures'>>;
+  readonly receiver?: Partial<Omit<FileTransferReceiverOptions, 'endpoint' | 'procedures'>>;
+  /** RFC 3261 T1 for both UAs (short values keep retransmission tests fast). */
+  readonly t1?: number;
+  readonly inbox?: string;
+}
+
+export async function startRuntimePair(options: RuntimePairOptions = {}): Promise<RuntimePair> {
+  const inbox = options.inbox ?? (await tempDir('fault-inbox'));
+  const outbox = await tempDir('fault-outbox');
+  const sip: SipTrace[] = [];
+  const logger = (side: 'sender' | 'receiver') => (event: SipLogEvent): void => {
+    if (event.kind !== 'message') return;
+    sip.push({ side, direction: event.direction, method: event.method, status: event.status, body: event.message.body.toString('utf8') });
+  };
+  const timers = options.t1 !== undefined ? { timers: { T1: options.t1 } } : {};
+  const opened: Array<{ close(): unknown }> = [];
+  const receiverTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+  const senderTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+  const receiverEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
+  const senderEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
+  const receiver = new FileTransferReceiver({ endpoint: receiverEndpoint, procedures: fileTransferProcedures, dir: inbox, ...options.receiver });
+  const receiverUa = createUserAgent({
+    transports: [receiverTransport],
+    localUri: 'sip:bob@127.0.0.1',
+    contactParams: cpmContactParams(),
+    logger: logger('receiver'),
+    ...timers,
+    delegate: {
+      onInvite: (incoming) => receiver.handleInvite(incoming),
+      onReinvite: (dialog, incoming) => receiver.handleReinvite(dialog, incoming),
+      onBye: (dialog) => receiver.handleBye(dialog),
+      onDialogTerminated: (dialog) => receiver.handleBye(dialog),
+    },
+  });
+  const senderUa = createUserAgent({ transports: [senderTransport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), logger: logger('sender'), ...timers });
+  const sender = new FileTransferSender({ ua: senderUa, endpoint: senderEndpoint, procedures: fileTransferProcedures, ...options.sender });
+  opened.push(receiverTransport, senderTransport);
+  const receiverSipPort = receiverTransport.local.port;
+  return {
+    sender,
+    receiver,
+    senderUa,
+    receiverUa,
+    receiverEndpoint,
+    receiverSipPort,
+    inbox,
+    outbox,
+    sip,
+    uri: (port = receiverSipPort) => `sip:bob@127.0.0.1:${port}`,
+    async close() {
+      await sender.close();
+      await receiver.close();
+      senderUa.close();
+      receiverUa.close();
+      await senderEndpoint.close();
+      await receiverEndpoint.close();
+      await senderTransport.close();
+      await receiverTransport.close();
+      if (options.inbox === undefined) await rm(inbox, { recursive: true, force: true });
+      await rm(outbox, { recursive: true, force: true });
+    },
+  };
+}
