@@ -170,8 +170,8 @@ export class GroupConferenceSubscription {
   }
 
   /**
-   * The members' outcomes for this session's files (`files`: transfer id → name; `sent`: the
-   * ids the focus accepted the whole of). A member `received` when every file reached it.
+   * The members' outcomes for this session's files (`files`: transfer id → name). A member has
+   * `received` when every file reached it.
    */
   members(files: ReadonlyMap<string, string>): MemberOutcome[] {
     return (this.#info?.users ?? []).map((user) => {

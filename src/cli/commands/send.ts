@@ -4,10 +4,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { ClientOptions, CpmClient, FileFailure, FileResult, TransferSummary } from '../../client-types.ts';
+import type { ClientOptions, CpmClient, FileFailure, FileResult, MemberOutcome, TransferSummary } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
+import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
@@ -78,6 +79,11 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     }
     tls = read.value;
   }
+  const msrpRelay = command.msrpRelay === undefined ? undefined : resolveMsrpRelay(command.msrpRelay, io.env);
+  if (msrpRelay !== undefined && !msrpRelay.ok) {
+    io.stderr.write(`cpm-ft send: ${msrpRelay.error}\n(try 'cpm-ft send --help')\n`);
+    return 2;
+  }
 
   // With --log json stdout carries only JSON lines, so everything meant for people goes to stderr.
   const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
@@ -95,6 +101,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       reuseMlines: command.reuseMlines,
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       ...(tls === undefined ? {} : { tls }),
+      ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
     });
   } catch (error) {
     io.stderr.write(`file transfer failed: cannot start the SIP client: ${(error as Error).message}\n`);
@@ -164,7 +171,29 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
 
   const failures = missingFiles([...command.batches.flat()].map((file) => resolve(io.cwd, file)), summary);
   for (const line of failures) io.stderr.write(`file transfer failed: ${line}\n`);
-  return failures.length === 0 ? 0 : 1;
+  // Group sends: one line per member as the focus reported it; every member must have every file.
+  const members = summary.members ?? [];
+  for (const member of members) human.write(`member ${member.member} ${describeMember(member)}\n`);
+  const memberFailures = members.filter((m) => m.status !== 'received');
+  if (memberFailures.length > 0) {
+    io.stderr.write(`file transfer failed: ${memberFailures.map((m) => `${m.member} ${describeMember(m)}`).join('; ')}\n`);
+  }
+  return failures.length === 0 && memberFailures.length === 0 ? 0 : 1;
+}
+
+/** 'received 2 files', 'declined (603 Decline)', 'failed (report.pdf: MSRP 413 too large)'. */
+export function describeMember(member: MemberOutcome): string {
+  const files = member.files.length;
+  if (member.status === 'received') return `received ${files} file${files === 1 ? '' : 's'}`;
+  const answer = member.sipStatus === undefined ? member.reason : `${member.sipStatus}${member.reason === undefined ? '' : ` ${member.reason}`}`;
+  const missing = member.files.filter((f) => !f.delivered);
+  const got = files - missing.length;
+  // A member that joined but lost files: say which and why; one that never joined: its answer.
+  const detail = answer !== undefined && (member.status !== 'connected' || missing.length === 0)
+    ? answer
+    : missing.map((f) => `${f.name}: ${f.status === undefined ? '' : `MSRP ${f.status} `}${f.reason ?? 'not delivered'}`).join(', ');
+  const partial = got > 0 ? `, received ${got} of ${files} files` : '';
+  return `${member.status} (${detail}${partial})`;
 }
 
 async function checkReadableFile(path: string): Promise<string | undefined> {
