@@ -10,3 +10,4 @@ export * from './group-error-codes.ts';
 export * from './build-resource-lists.ts';
 export * from './parse-resource-lists.ts';
 export * from './validate-members.ts';
+export * from './conference-info.ts';
