@@ -8,6 +8,7 @@
 // here is a thin proxy whose send() substitutes the ranged, guarded source.
 
 import { createReadStream } from 'node:fs';
+import { CpmError } from '../errors.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import type { MessageSource, OutgoingMessage } from '../msrp/outgoing-message.ts';
 
@@ -41,6 +42,10 @@ async function* guarded(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint
       got += take;
       yield take === block.length ? block : block.subarray(0, take);
     }
+  } catch (cause) {
+    // The file vanished or became unreadable: say which and why, not just "source failed".
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new CpmError('ERR_FILE_READ', `cannot read ${plan.path} after ${got} of ${expected} bytes: ${why}`, { cause, location: { source: plan.path } });
   } finally {
     stream.destroy();
   }

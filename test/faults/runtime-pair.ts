@@ -19,6 +19,7 @@ import {
 } from '../../runtime/index.ts';
 import { fileTransferProcedures } from '../../src/procedures.ts';
 import { tempDir } from '../e2e/transfer-harness.ts';
+import type { LossyUdpRelay } from '../helpers/lossy-udp-relay.ts';
 
 export interface SipTrace {
   readonly side: 'sender' | 'receiver';
@@ -38,6 +39,7 @@ export interface RuntimePair {
   readonly inbox: string;
   readonly outbox: string;
   readonly sip: SipTrace[];
+  readonly relay: LossyUdpRelay | undefined;
   /** The receiver's address; pass `port` to go through a relay instead. */
   uri(port?: number): string;
   close(): Promise<void>;
@@ -49,6 +51,9 @@ export interface RuntimePairOptions {
   /** RFC 3261 T1 for both UAs (short values keep retransmission tests fast). */
   readonly t1?: number;
   readonly inbox?: string;
+  /** Puts a relay in front of the receiver's SIP port; the receiver's Contact names the relay too,
+   *  so in-dialog requests (ACK, BYE) cross it as well. */
+  readonly relay?: (receiverSipPort: number) => Promise<LossyUdpRelay>;
 }
 
 export async function startRuntimePair(options: RuntimePairOptions = {}): Promise<RuntimePair> {
@@ -60,15 +65,16 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
     sip.push({ side, direction: event.direction, method: event.method, status: event.status, body: event.message.body.toString('utf8') });
   };
   const timers = options.t1 !== undefined ? { timers: { T1: options.t1 } } : {};
-  const opened: Array<{ close(): unknown }> = [];
   const receiverTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const senderTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+  const relay = options.relay === undefined ? undefined : await options.relay(receiverTransport.local.port);
   const receiverEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
   const senderEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
   const receiver = new FileTransferReceiver({ endpoint: receiverEndpoint, procedures: fileTransferProcedures, dir: inbox, ...options.receiver });
   const receiverUa = createUserAgent({
     transports: [receiverTransport],
     localUri: 'sip:bob@127.0.0.1',
+    ...(relay !== undefined ? { contact: `sip:bob@127.0.0.1:${relay.port}` } : {}),
     contactParams: cpmContactParams(),
     logger: logger('receiver'),
     ...timers,
@@ -81,7 +87,6 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
   });
   const senderUa = createUserAgent({ transports: [senderTransport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), logger: logger('sender'), ...timers });
   const sender = new FileTransferSender({ ua: senderUa, endpoint: senderEndpoint, procedures: fileTransferProcedures, ...options.sender });
-  opened.push(receiverTransport, senderTransport);
   const receiverSipPort = receiverTransport.local.port;
   return {
     sender,
@@ -93,7 +98,8 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
     inbox,
     outbox,
     sip,
-    uri: (port = receiverSipPort) => `sip:bob@127.0.0.1:${port}`,
+    relay,
+    uri: (port = relay?.port ?? receiverSipPort) => `sip:bob@127.0.0.1:${port}`,
     async close() {
       await sender.close();
       await receiver.close();
@@ -103,6 +109,7 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
       await receiverEndpoint.close();
       await senderTransport.close();
       await receiverTransport.close();
+      await relay?.close();
       if (options.inbox === undefined) await rm(inbox, { recursive: true, force: true });
       await rm(outbox, { recursive: true, force: true });
     },
