@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../runtime/errors.ts';
 import type { SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
+import { msrpRelayOptionSpecs, msrpRelayUsage, parseMsrpRelayArgs, type MsrpRelayArg } from './parse-msrp-relay.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
@@ -18,6 +19,8 @@ export interface ReceiveCommand {
   readonly reject: boolean;
   /** Our address of record; defaults to sip:cpm-ft@HOST. */
   readonly uri: string | undefined;
+  /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
+  readonly msrpRelay?: MsrpRelayArg | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -32,7 +35,7 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --reject            decline every offered file
   --uri URI           our address of record (default sip:cpm-ft@HOST)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-${tlsUsage}`;
+${msrpRelayUsage}${tlsUsage}`;
 
 const options = {
   sip: { type: 'string' },
@@ -44,6 +47,7 @@ const options = {
   uri: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...msrpRelayOptionSpecs,
   ...tlsOptionSpecs,
 } as const;
 
@@ -78,5 +82,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     if (!parsed.ok) return parsed;
     uri = parsed.value;
   }
-  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri });
+  const msrpRelay = parseMsrpRelayArgs(values);
+  if (!msrpRelay.ok) return msrpRelay;
+  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value });
 }

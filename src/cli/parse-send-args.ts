@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../runtime/errors.ts';
 import type { Destination, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
+import { msrpRelayOptionSpecs, msrpRelayUsage, parseMsrpRelayArgs, type MsrpRelayArg } from './parse-msrp-relay.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
@@ -22,6 +23,8 @@ export interface SendCommand {
   readonly successReport: boolean;
   readonly reuseMlines: boolean;
   readonly chunkSize: number | undefined;
+  /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
+  readonly msrpRelay?: MsrpRelayArg | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -40,7 +43,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --chunk-size BYTES  MSRP chunk size (default 64k)
   --then FILE...      a further batch to the same destination (repeatable)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-${tlsUsage}`;
+${msrpRelayUsage}${tlsUsage}`;
 
 const options = {
   from: { type: 'string' },
@@ -56,6 +59,7 @@ const options = {
   then: { type: 'boolean', multiple: true },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...msrpRelayOptionSpecs,
   ...tlsOptionSpecs,
 } as const;
 
@@ -115,7 +119,9 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     if (!size.ok) return size;
     chunkSize = size.value;
   }
-  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize });
+  const msrpRelay = parseMsrpRelayArgs(values);
+  if (!msrpRelay.ok) return msrpRelay;
+  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, msrpRelay: msrpRelay.value });
 }
 
 // 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1

@@ -7,6 +7,7 @@ import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
+import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import type { CliIo } from '../main.ts';
 import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 
@@ -60,6 +61,11 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     }
     tls = read.value;
   }
+  const msrpRelay = command.msrpRelay === undefined ? undefined : resolveMsrpRelay(command.msrpRelay, io.env);
+  if (msrpRelay !== undefined && !msrpRelay.ok) {
+    io.stderr.write(`cpm-ft receive: ${msrpRelay.error}\n(try 'cpm-ft receive --help')\n`);
+    return 2;
+  }
 
   let client: CpmClient;
   try {
@@ -70,6 +76,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       ...(tls === undefined ? {} : { tls }),
+      ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
     });
   } catch (error) {
     io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);

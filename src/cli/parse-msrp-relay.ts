@@ -1,0 +1,45 @@
+// --msrp-relay msrp://HOST:PORT;tcp and --msrp-relay-auth USER:PASSWORD (or CPM_FT_MSRP_RELAY_AUTH,
+// which keeps the password out of the process list): the RFC 4976 relay send and receive use.
+import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { parseMsrpUri } from '../../runtime/msrp/msrp-uri.ts';
+import type { ClientOptions } from '../client-types.ts';
+
+export const MSRP_RELAY_AUTH_ENV = 'CPM_FT_MSRP_RELAY_AUTH';
+
+export const msrpRelayOptionSpecs = {
+  'msrp-relay': { type: 'string' },
+  'msrp-relay-auth': { type: 'string' },
+} as const;
+
+export const msrpRelayUsage = `  --msrp-relay URI    route MSRP through an RFC 4976 relay (msrp://HOST:PORT;tcp or msrps://...)
+  --msrp-relay-auth USER:PASSWORD
+                      relay credentials (default: $${MSRP_RELAY_AUTH_ENV}, which keeps them out of ps)
+`;
+
+/** The relay as given on the command line; credentials may still come from the environment. */
+export interface MsrpRelayArg {
+  readonly uri: string;
+  readonly auth: string | undefined;
+}
+
+/** Checks the two options' syntax; the error is a one-line message for exit 2. */
+export function parseMsrpRelayArgs(values: { readonly 'msrp-relay'?: string | undefined; readonly 'msrp-relay-auth'?: string | undefined }): Result<MsrpRelayArg | undefined, string> {
+  const uri = values['msrp-relay'];
+  const auth = values['msrp-relay-auth'];
+  if (uri === undefined) {
+    return auth === undefined ? ok(undefined) : fail('--msrp-relay-auth needs --msrp-relay URI');
+  }
+  const parsed = parseMsrpUri(uri);
+  if (!parsed.ok) return fail(`--msrp-relay: not an MSRP URI: '${uri}' (expected msrp://HOST:PORT;tcp)`);
+  if (parsed.value.port === undefined) return fail(`--msrp-relay: '${uri}' needs a port (msrp://HOST:PORT;tcp)`);
+  return ok({ uri, auth });
+}
+
+/** The client's msrpRelay option: the credentials from the option, else from the environment. */
+export function resolveMsrpRelay(arg: MsrpRelayArg, env: Readonly<Record<string, string | undefined>>): Result<NonNullable<ClientOptions['msrpRelay']>, string> {
+  const text = arg.auth ?? env[MSRP_RELAY_AUTH_ENV];
+  if (text === undefined || text === '') return fail(`--msrp-relay needs credentials: --msrp-relay-auth USER:PASSWORD or $${MSRP_RELAY_AUTH_ENV}`);
+  const colon = text.indexOf(':');
+  if (colon <= 0) return fail('--msrp-relay-auth: expected USER:PASSWORD');
+  return ok({ uri: arg.uri, username: text.slice(0, colon), password: text.slice(colon + 1) });
+}
