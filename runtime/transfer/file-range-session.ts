@@ -26,8 +26,9 @@ export interface RangeWatch {
   message?: OutgoingMessage;
 }
 
-function isDestroyable(source: MessageSource): source is MessageSource & { destroy(): void } {
-  return typeof (source as { destroy?: unknown }).destroy === 'function';
+function isStream(source: MessageSource): source is MessageSource & { destroy(): void; on(event: 'error', listener: () => void): unknown } {
+  const candidate = source as { destroy?: unknown; on?: unknown };
+  return typeof candidate.destroy === 'function' && typeof candidate.on === 'function';
 }
 
 async function* guarded(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint8Array> {
@@ -64,7 +65,11 @@ export function rangedSession(session: MsrpSession, plan: RangePlan, watch: Rang
       if (property === 'send') {
         return (source: MessageSource, options: Parameters<MsrpSession['send']>[1]): OutgoingMessage => {
           // The data path opened a stream over the whole file; ours replaces it.
-          if (isDestroyable(source)) source.destroy();
+          // Its open may still be pending and fail (a vanished file): that error is ours to report.
+          if (isStream(source)) {
+            source.on('error', () => {});
+            source.destroy();
+          }
           const length = plan.size - plan.start + 1;
           const message = target.send(length === 0 ? [] : guarded(plan, watch), { ...options, size: length });
           watch.message = message;

@@ -1,0 +1,110 @@
+// Faults on the data path, in process: the MSRP connection reset mid-file (RST, not FIN), and the
+// sender's file shrinking or vanishing while it is sent. Each ends with the user told the cause,
+// nothing under the final name, no temporary data left and no handle leaked.
+
+import { truncate, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
+import { countWhenPassed } from '../helpers/test-counters.ts';
+import { writeTestFile } from '../e2e/transfer-harness.ts';
+import { expectNothingPublished } from './fault-checks.ts';
+import { startRuntimePair, type RuntimePair } from './runtime-pair.ts';
+
+const MiB = 1024 * 1024;
+let pair: RuntimePair | undefined;
+let before: HandleSnapshot;
+beforeEach(async () => { before = await snapshotHandles(); });
+afterEach(async () => {
+  await pair?.close();
+  pair = undefined;
+  await assertNoLeakedHandles(before, 2000);
+});
+
+interface Told {
+  sender: Array<{ source: string; message: string }>;
+  receiver: string[];
+}
+
+function listen(p: RuntimePair, transfer: ReturnType<RuntimePair['sender']['send']>): Told {
+  const told: Told = { sender: [], receiver: [] };
+  transfer.on('file-failed', (f) => told.sender.push({ source: f.failure.source, message: f.failure.message }));
+  p.receiver.on('file-failed', (f) => told.receiver.push(f.reason));
+  return told;
+}
+
+const sessionEnd = (p: RuntimePair): Promise<void> => new Promise((resolve) => p.receiver.on('session-end', () => resolve()));
+
+describe('data-path faults', () => {
+  it('an MSRP connection reset mid-file fails the file on both sides with the cause', async () => {
+    pair = await startRuntimePair();
+    const file = join(pair.outbox, 'reset.bin');
+    await writeTestFile(file, 16 * MiB);
+    let seen = 0;
+    pair.receiver.on('offer', (offer) => {
+      const attach = (): void => {
+        const socket: Socket | undefined = pair?.receiver.msrpSession(offer.transferId)?.connection?.socket;
+        if (socket === undefined) { setTimeout(attach, 1); return; }
+        socket.on('data', (d: Buffer) => {
+          seen += d.length;
+          if (seen >= 2 * MiB && !socket.destroyed) socket.resetAndDestroy();
+        });
+      };
+      attach();
+    });
+    const ended = sessionEnd(pair);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]);
+    const told = listen(pair, transfer);
+    const summary = await transfer.done;
+    await ended;
+    expect(summary.ok).toBe(false);
+    expect(told.sender).toEqual([{ source: 'connection', message: expect.stringMatching(/MSRP connection/) }]);
+    expect(told.receiver).toEqual([expect.stringMatching(/aborted|dropped|closed/)]);
+    await expectNothingPublished(pair.inbox);
+    countWhenPassed('faults', 1);
+  });
+
+  it('the file shrinking during the send aborts the message with # and nothing is published', async () => {
+    // Small chunks, one in flight: the send takes long enough to truncate the file under it.
+    pair = await startRuntimePair({ sender: { chunkSize: 2048, window: 1 } });
+    const file = join(pair.outbox, 'shrinks.bin');
+    const size = 16 * MiB;
+    await writeTestFile(file, size);
+    const ended = sessionEnd(pair);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]);
+    let cut = false;
+    transfer.on('progress', (p) => {
+      if (cut || p.sent === 0) return;
+      cut = true;
+      void truncate(file, 12 * MiB);
+    });
+    const told = listen(pair, transfer);
+    const summary = await transfer.done;
+    await ended;
+    expect(cut).toBe(true);
+    expect(summary.ok).toBe(false);
+    expect(told.sender).toEqual([{ source: 'local', message: expect.stringMatching(/shrinks\.bin changed during the send: read \d+ of 16777216 bytes/) }]);
+    // The receiver saw the '#' end-line: the sender aborted, not a dropped connection.
+    expect(told.receiver).toEqual([expect.stringMatching(/sender aborted/)]);
+    await expectNothingPublished(pair.inbox);
+    countWhenPassed('faults', 1);
+  }, 30_000);
+
+  it('the file vanishing before its data is read fails it with the file and the reason', async () => {
+    pair = await startRuntimePair();
+    const file = join(pair.outbox, 'vanishes.bin');
+    await writeTestFile(file, 1 * MiB);
+    // The offer has gone out (hash and size were read); the data is read only once MSRP is up.
+    pair.receiver.on('offer', () => { void unlink(file); });
+    const ended = sessionEnd(pair);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]);
+    const told = listen(pair, transfer);
+    const summary = await transfer.done;
+    await ended;
+    expect(summary.ok).toBe(false);
+    expect(told.sender).toEqual([{ source: 'local', message: expect.stringMatching(/cannot read .*vanishes\.bin after 0 of 1048576 bytes: ENOENT/) }]);
+    await expectNothingPublished(pair.inbox);
+    countWhenPassed('faults', 1);
+  });
+});
