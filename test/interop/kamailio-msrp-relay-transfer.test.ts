@@ -48,13 +48,14 @@ const sha1 = async (path: string): Promise<string> => createHash('sha1').update(
 
 interface Side { readonly client: CpmClient; readonly logs: LogEvent[] }
 
-async function client(name: string, relay: KamailioRun | undefined, password = PASSWORD): Promise<Side> {
+async function client(name: string, relay: KamailioRun | undefined, password = PASSWORD, successReport = false): Promise<Side> {
   const logs: LogEvent[] = [];
   const c = await createClient({
     localUri: `sip:${name}@127.0.0.1`,
     sip: { host: '127.0.0.1', port: 0, transport: 'tcp' },
     log: (e) => logs.push(e),
     waitTimeoutMs: 5000,
+    successReport,
     ...(relay === undefined ? {} : { msrpRelay: { uri: `msrp://127.0.0.1:${relay.port};tcp`, username: name, password } }),
   });
   cleanups.push(() => c.close());
@@ -85,10 +86,10 @@ async function transfer(sender: Side, receiver: Side, setup?: ReceiveExtraOption
 }
 
 describe('createClient through kamailio as an RFC 4976 MSRP relay', () => {
-  it('sender and receiver both behind the relay: the file arrives byte-identical', async () => {
+  it.each([false, true])('sender and receiver both behind the relay (success report %s): the file arrives byte-identical', async (successReport) => {
     const relay = await startRelay();
     const receiver = await client('bob', relay);
-    const sender = await client('alice', relay);
+    const sender = await client('alice', relay, PASSWORD, successReport);
     expect(inspectClient(sender.client)?.endpoint.relay?.usePath).toHaveLength(1);
 
     const result = await transfer(sender, receiver);
@@ -100,6 +101,9 @@ describe('createClient through kamailio as an RFC 4976 MSRP relay', () => {
     expect(sentPaths(sender.logs).length).toBeGreaterThan(0);
     expect(sentPaths(receiver.logs).length).toBeGreaterThan(0);
     for (const path of [...sentPaths(sender.logs), ...sentPaths(receiver.logs)]) expect(path).toMatch(relayHop);
+    // The relay makes no REPORT of its own; with Success-Report the receiver's REPORT comes through it.
+    const reports = sender.logs.filter((e) => e.kind === 'msrp' && e['method'] === 'REPORT');
+    expect(reports.map((e) => e['status'])).toEqual(successReport ? [200] : []);
     countWhenPassed('interop', 1);
   });
 

@@ -4,8 +4,8 @@
 // -> 200 with Use-Path and Expires. Interop finding: this kamailio answers an AUTH that carries an
 // Expires header (even 600, inside its 60..3600 bounds) with 423 and a malformed header line, which
 // our parser rightly refuses; the client should therefore send its AUTH without Expires.
-// createClient's msrpRelay option is being wired in separately; a transfer through this relay by
-// the client belongs here once it lands.
+// Transfers by createClient through this relay (ClientOptions.msrpRelay) are in
+// kamailio-msrp-relay-transfer.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import {
