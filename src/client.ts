@@ -19,7 +19,7 @@ import {
   type SipTransport,
   type UserAgent,
 } from '../runtime/index.ts';
-import { parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
+import { formatMsrpUri, parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
 import type { MsrpEndpointOptions } from '../runtime/msrp/msrp-endpoint.ts';
 import type { ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
@@ -120,7 +120,12 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     const { uri, username, password, expires } = options.msrpRelay;
     const parsed = parseMsrpUri(uri);
     if (!parsed.ok) throw new CpmError('ERR_CLIENT_MSRP_RELAY', `bad MSRP relay URI ${JSON.stringify(uri)}: ${parsed.error.message}`, { cause: parsed.error });
-    relay = { uri: parsed.value, credentials: { username, password }, ...(expires !== undefined ? { expires } : {}) };
+    const log = options.log;
+    relay = {
+      uri: parsed.value, credentials: { username, password }, ...(expires !== undefined ? { expires } : {}),
+      // A failed re-AUTH is not fatal at once (the grant runs until it expires) but worth telling.
+      ...(log !== undefined ? { onRefreshFailed: (error: CpmError) => log({ kind: 'msrp', event: 'relay-refresh-failed', relay: uri, code: error.code, message: error.message }) } : {}),
+    };
   }
   return {
     host: options.msrp?.host ?? options.sip.host,
@@ -139,6 +144,10 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   let endpoint: MsrpEndpoint;
   try {
     endpoint = await MsrpEndpoint.create(endpointOptions);
+    const relay = endpoint.relay;
+    if (relay !== undefined) {
+      log?.({ kind: 'msrp', event: 'relay-authorized', relay: options.msrpRelay?.uri, usePath: relay.usePath.map(formatMsrpUri).join(' '), expires: relay.expires });
+    }
   } catch (error) {
     await transport.close();
     throw error;

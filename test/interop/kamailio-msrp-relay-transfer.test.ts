@@ -91,6 +91,8 @@ describe('createClient through kamailio as an RFC 4976 MSRP relay', () => {
     const receiver = await client('bob', relay);
     const sender = await client('alice', relay, PASSWORD, successReport);
     expect(inspectClient(sender.client)?.endpoint.relay?.usePath).toHaveLength(1);
+    const authorized = sender.logs.find((e) => e.kind === 'msrp' && e['event'] === 'relay-authorized');
+    expect(authorized?.['usePath']).toMatch(new RegExp(`^msrp://127\\.0\\.0\\.1:${relay.port}/msrp-`));
 
     const result = await transfer(sender, receiver);
     expect(result.ok, `${result.failures}\n${relay.log().slice(-3000)}`).toBe(true);
