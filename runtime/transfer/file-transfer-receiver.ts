@@ -92,6 +92,13 @@ type LinePlan =
 
 const noop = (): void => {};
 
+/** An error's message followed by its cause's (ENOSPC, EACCES ... are only in the cause). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+}
+
 export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   readonly options: FileTransferReceiverOptions;
   readonly #sessions = new Map<string, IncomingSession>();
@@ -437,40 +444,54 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   #sink(session: IncomingSession, line: IncomingLine, announced: number | undefined): MessageSink {
     let lastProgress = 0;
     let received = 0;
+    let writeError: unknown;
+    let finalized: Promise<void> | undefined;
     const total = line.size ?? announced;
     // RFC 5547 file-range: the message is the offered range, its Byte-Range counting from 1; a
     // sender that numbered the whole file instead announces the full size as the message total.
     const offset = line.rangeStart > 1 && announced !== line.size ? line.rangeStart - 1 : 0;
+    const finish = (): Promise<void> => {
+      line.state = 'finalizing';
+      this.emit('progress', { transferId: line.transferId, name: line.name, received: offset + received, total });
+      finalized = this.#finalize(session, line, offset + received);
+      line.finalization = finalized.then(noop, noop);
+      return finalized;
+    };
     return {
       write: (position, data) => {
         // After a failure nothing more goes to disk: the partial kept for a resume is what was
         // written up to then.
         if (line.state === 'failed') return undefined;
+        // RFC 4975 §7.2: a chunk we cannot store gets an error response, so the sender stops
+        // instead of streaming the rest of the file into a full disk.
+        if (writeError !== undefined) throw writeError;
         const written = line.writer.write(data, position + offset);
         line.lastWrite = written;
-        // Failures surface in finalize(); the catch only keeps them from being unhandled here.
-        written.catch(noop);
+        written.catch((error: unknown) => { writeError ??= error; });
         received += data.length;
         const now = Date.now();
         if (now - lastProgress >= 100) {
           lastProgress = now;
-          this.emit('progress', { transferId: line.transferId, name: line.name, received, total });
+          this.emit('progress', { transferId: line.transferId, name: line.name, received: offset + received, total });
         }
+        // The message's last byte: the file is checked and published before the MSRP layer
+        // answers this chunk, so its 200 is only sent for a file that is really there; a write
+        // error or hash mismatch becomes an error response the sender sees (a failure REPORT
+        // after the 200 is not sent by the MSRP layer, and a sender may not wait for one).
+        if (announced !== undefined && received === announced) return finish();
         // Disk backpressure: the MSRP session pauses the socket until the writer drained.
         if (line.writer.needsDrain) return line.writer.drained();
         return undefined;
       },
       end: (flag) => {
         if (flag === '#') {
-          // RFC 4975 §7.1: '#' (or a dropped connection) ends the message unfinished.
-          this.#fail(line, 'the sender aborted the file or the MSRP connection dropped');
+          // RFC 4975 §7.1: '#' (or a dropped connection) ends the message unfinished; after a write
+          // error it is our own error response that ended it.
+          this.#fail(line, writeError !== undefined ? `cannot store the file: ${describeError(writeError)}` : 'the sender aborted the file or the MSRP connection dropped');
           return;
         }
-        line.state = 'finalizing';
-        this.emit('progress', { transferId: line.transferId, name: line.name, received, total });
-        const done = this.#finalize(session, line, received);
-        line.finalization = done.then(noop, noop);
-        return done;
+        // Already finished at the last byte (the usual case), or chunks overlapped: finish now.
+        return finalized ?? finish();
       },
     };
   }
@@ -481,8 +502,9 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const result = await line.writer.finalize({ size: line.size ?? received, ...(hash !== undefined ? { hash } : {}) });
     if (!result.ok) {
       line.state = 'failed';
-      this.emit('file-failed', { transferId: line.transferId, name: line.name, reason: result.error.message });
-      this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason: result.error.message });
+      const reason = describeError(result.error);
+      this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
+      this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
       throw result.error;
     }
     line.state = 'done';
