@@ -49,9 +49,18 @@ export function fileAttributesOf(file: PreparedFile, transferId: string): FileAt
   };
 }
 
-/** One file m-line: `m=message <port> TCP/MSRP *` with path, accept-types, setup and file attributes. */
+/**
+ * RFC 4975 §8.1: the m-line's transport follows our own URI, the last one of our a=path: an msrps:
+ * URI means MSRP over TLS (TCP/TLS/MSRP), msrp: plain TCP.
+ */
+export function msrpProtoForPath(path: readonly string[]): string {
+  const own = path.join(' ').trim().split(/\s+/).at(-1) ?? '';
+  return own.toLowerCase().startsWith('msrps:') ? msrpProtos.tls : msrpProtos.tcp;
+}
+
+/** One file m-line: `m=message <port> TCP/MSRP *` (or TCP/TLS/MSRP) with path, accept-types, setup and file attributes. */
 export function buildFileMedia(file: PreparedFile, procedures: FileTransferProcedures, options: FileMediaOptions): SdpMedia {
-  const media = createMedia({ media: 'message', port: options.port, proto: msrpProtos.tcp, formats: ['*'] });
+  const media = createMedia({ media: 'message', port: options.port, proto: msrpProtoForPath(options.path), formats: ['*'] });
   // RFC 5547 §8.1: accept-types names what the offerer sends, i.e. the file's type.
   setAcceptTypes(media, [file.type]);
   setPath(media, options.path);

@@ -70,6 +70,10 @@ describe('MSRP over TLS in the client', () => {
     const paths = [...sentSdpLines(sender.logs, 'a=path:'), ...sentSdpLines(receiver.logs, 'a=path:')];
     expect(paths.length).toBeGreaterThanOrEqual(2);
     for (const p of paths) expect(p).toMatch(/^a=path:msrps:\/\/127\.0\.0\.1:\d+\/[^;]+;tcp$/);
+    // RFC 4975 §8.1: an msrps path goes with the TCP/TLS/MSRP transport on the m-line, in offer and answer.
+    const mlines = sentSdpLines(sender.logs, 'm=');
+    expect(mlines.length).toBeGreaterThanOrEqual(1);
+    for (const m of mlines) expect(m).toMatch(/^m=message \d+ TCP\/TLS\/MSRP \*$/);
   });
 
   it('msrpTls on a TCP SIP transport: MSRP alone is encrypted', async () => {
