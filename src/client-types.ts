@@ -1,7 +1,15 @@
 // The public library API of cpm-ft: what an application embedding the client sees.
 // The CLI is written against these types only; src/client.ts implements them on the runtime.
 
-import type { Destination } from '../runtime/transfer/destination.ts';
+import type {
+  Destination,
+  IncomingTransferEvents,
+  MemberOutcome,
+  MemberStatusEvent,
+  OfferedFileInfo as OfferedFile,
+  OutgoingTransferEvents as RuntimeOutgoingTransferEvents,
+  TransferSummary as RuntimeTransferSummary,
+} from '../runtime/index.ts';
 
 export type { Destination };
 
@@ -42,82 +50,31 @@ export interface ReceiveOptions {
   readonly accept?: (offer: OfferedFile) => boolean | Promise<boolean>;
 }
 
-export interface OfferedFile {
-  readonly from: string;
-  readonly name: string;
-  readonly size: number | undefined;
-  readonly type: string | undefined;
-  readonly hash: string | undefined;
-  readonly transferId: string;
-}
+/**
+ * The transfer outcome and event shapes are the runtime's own (runtime/transfer): the library hands
+ * them through unchanged, so they are declared once, there, and only re-exported here.
+ */
+export type {
+  FileFailure,
+  FileResult,
+  IncomingTransferEvents,
+  MemberFileOutcome,
+  MemberOutcome,
+  MemberStatusEvent,
+  MemberStatusKind,
+  OfferedFileInfo as OfferedFile,
+} from '../runtime/index.ts';
 
-export interface FileFailure {
-  /** MSRP status (e.g. 413) or SIP status (e.g. 488) that caused it, if any. */
-  readonly status?: number;
-  /** 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' */
-  readonly source: string;
-  readonly message: string;
-}
-
-export interface FileResult {
-  readonly path: string;
-  readonly name: string;
-  readonly size: number;
-  readonly hash: string;
-  readonly ok: boolean;
-  readonly failure?: FileFailure;
-}
-
-export interface TransferSummary {
-  readonly ok: boolean;
-  readonly files: readonly FileResult[];
-  /** The rules that fired, in order, with the decisions they made. */
-  readonly decisions: readonly { readonly rule: string; readonly action: string; readonly args: readonly string[] }[];
+export interface TransferSummary extends RuntimeTransferSummary {
   /**
    * Group sessions (CPM 7.4.1.1 / 7.4.1.2) whose focus reported its members (RFC 4575 conference
    * event package): each member's final outcome. Absent for 1-1 sessions, or when the focus does
-   * not serve the package. `ok` above only says the focus took every file.
+   * not serve the package. `ok` only says the focus took every file.
    */
   readonly members?: readonly MemberOutcome[];
 }
 
-/**
- * Where a group member stands: `pending` (being invited), `connected`, `declined` (603/607),
- * `busy` (486/600), `failed` (other refusal, unreachable, or ended by the focus), `left` (hung up).
- */
-export type MemberStatusKind = 'pending' | 'connected' | 'declined' | 'busy' | 'failed' | 'left';
-
-/** A change in a group member's state, as the focus reported it. */
-export interface MemberStatusEvent {
-  readonly member: string;
-  readonly status: MemberStatusKind;
-  /** The member's SIP answer to the focus, when it refused or could not be reached. */
-  readonly sipStatus?: number;
-  readonly reason?: string;
-  readonly filesDelivered: number;
-  readonly filesFailed: number;
-}
-
-export interface MemberFileOutcome {
-  readonly name: string;
-  readonly delivered: boolean;
-  readonly status?: number;
-  readonly reason?: string;
-}
-
-/** A member's final outcome: `received` when every file of the transfer reached it. */
-export interface MemberOutcome {
-  readonly member: string;
-  readonly status: MemberStatusKind | 'received';
-  readonly sipStatus?: number;
-  readonly reason?: string;
-  readonly files: readonly MemberFileOutcome[];
-}
-
-export interface OutgoingTransferEvents {
-  progress: { readonly file: string; readonly sent: number; readonly total: number };
-  'file-complete': FileResult;
-  'file-failed': FileResult & { readonly failure: FileFailure };
+export interface OutgoingTransferEvents extends Omit<RuntimeOutgoingTransferEvents, 'end'> {
   /** Group sessions: a member's state changed (answered, declined, got a file, left). */
   'member-status': MemberStatusEvent;
   end: TransferSummary;
@@ -131,13 +88,6 @@ export interface OutgoingTransfer {
   readonly done: Promise<TransferSummary>;
 }
 
-export interface IncomingTransferEvents {
-  offer: OfferedFile & { readonly accepted: boolean };
-  progress: { readonly transferId: string; readonly name: string; readonly received: number; readonly total: number | undefined };
-  'file-received': { readonly transferId: string; readonly path: string; readonly size: number; readonly hash: string };
-  'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
-  'session-end': { readonly from: string; readonly files: number };
-}
 
 export interface LogEvent {
   readonly kind: 'sip' | 'msrp' | 'file' | 'rule';

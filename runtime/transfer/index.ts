@@ -21,6 +21,7 @@ export * from './mline-plan.ts';
 export * from './procedure-runner.ts';
 export * from './file-transfer-procedures.ts';
 export * from './transfer-types.ts';
+export * from './group-member-types.ts';
 export * from './typed-emitter.ts';
 export * from './file-offer.ts';
 export * from './group-invite-body.ts';
