@@ -2,7 +2,7 @@
 // sender's file shrinking or vanishing while it is sent. Each ends with the user told the cause,
 // nothing under the final name, no temporary data left and no handle leaked.
 
-import { truncate, unlink } from 'node:fs/promises';
+import { open, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,32 @@ describe('data-path faults', () => {
     expect(told.sender).toEqual([{ source: 'local', message: expect.stringMatching(/shrinks\.bin changed during the send: read \d+ of 16777216 bytes/) }]);
     // The receiver saw the '#' end-line: the sender aborted, not a dropped connection.
     expect(told.receiver).toEqual([expect.stringMatching(/sender aborted/)]);
+    await expectNothingPublished(pair.inbox);
+    countWhenPassed('faults', 1);
+  }, 30_000);
+
+  it('the file changing (same size) during the send fails the hash check before the last 200', async () => {
+    pair = await startRuntimePair({ sender: { chunkSize: 2048, window: 1 } });
+    const file = join(pair.outbox, 'changes.bin');
+    const size = 8 * MiB;
+    await writeTestFile(file, size);
+    const ended = sessionEnd(pair);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]);
+    let changed = false;
+    transfer.on('progress', (p) => {
+      if (changed || p.sent === 0) return;
+      changed = true;
+      // Overwrite the last MiB in place: same size, different content (and hash).
+      void open(file, 'r+').then(async (h) => { await h.write(Buffer.alloc(MiB, 0x5a), 0, MiB, size - MiB); await h.close(); });
+    });
+    const told = listen(pair, transfer);
+    const summary = await transfer.done;
+    await ended;
+    expect(changed).toBe(true);
+    expect(summary.ok).toBe(false);
+    // The receiver checks the hash before answering the last chunk, so the sender never sees 200.
+    expect(told.sender).toEqual([{ source: 'msrp-response', message: expect.stringMatching(/refused/) }]);
+    expect(told.receiver).toEqual([expect.stringMatching(/does not match the offered/)]);
     await expectNothingPublished(pair.inbox);
     countWhenPassed('faults', 1);
   }, 30_000);
