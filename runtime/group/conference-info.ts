@@ -11,9 +11,16 @@
 
 import { CpmError, fail, ok, type Result } from '../errors.ts';
 import { escapeXmlAttribute } from './build-resource-lists.ts';
-import { conferenceInfoErrorCodes, readXmlTree, type XmlElement } from './conference-info-xml.ts';
+import { readXmlTree, type XmlElement, type XmlReadErrors } from './read-xml-tree.ts';
 
-export { conferenceInfoErrorCodes };
+export const conferenceInfoErrorCodes = {
+  /** Not well-formed, or not a conference-info document. */
+  parse: 'ERR_CONFERENCE_INFO_PARSE',
+  /** A DTD, a markup declaration or an unknown entity reference. */
+  entity: 'ERR_CONFERENCE_INFO_ENTITY',
+  /** Larger (bytes, depth, elements) than we read. */
+  tooLarge: 'ERR_CONFERENCE_INFO_TOO_LARGE',
+} as const;
 
 export const CONFERENCE_INFO_NS = 'urn:ietf:params:xml:ns:conference-info';
 /** Our extension namespace for per-member file outcomes (documented above). */
@@ -131,6 +138,8 @@ export function buildConferenceInfo(info: ConferenceInfo): string {
   return lines.join('\n');
 }
 
+const XML_ERRORS: XmlReadErrors = { source: 'conference-info', ...conferenceInfoErrorCodes };
+
 const perr = (message: string): CpmError => new CpmError(conferenceInfoErrorCodes.parse, message, { location: { source: 'conference-info' } });
 
 const children = (el: XmlElement, local: string, ns = CONFERENCE_INFO_NS): XmlElement[] =>
@@ -184,7 +193,7 @@ function parseEndpoint(el: XmlElement): Result<ConferenceEndpoint> {
  * no entities beyond the predefined five). Elements we do not model are skipped.
  */
 export function parseConferenceInfo(input: string | Buffer, options: ParseConferenceInfoOptions = {}): Result<ConferenceInfo> {
-  const tree = readXmlTree(input, { maxBytes: options.maxBytes ?? 256 * 1024, maxDepth: options.maxDepth ?? 16, maxElements: options.maxElements ?? 20_000 });
+  const tree = readXmlTree(input, { maxBytes: options.maxBytes ?? 256 * 1024, maxDepth: options.maxDepth ?? 16, maxElements: options.maxElements ?? 20_000 }, XML_ERRORS);
   if (!tree.ok) return tree;
   const root = tree.value;
   if (root.local !== 'conference-info' || (root.ns !== CONFERENCE_INFO_NS && root.ns !== '')) {
