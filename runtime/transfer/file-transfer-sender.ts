@@ -28,7 +28,7 @@ import { GroupConferenceSubscription, mergeMemberOutcomes } from './group-confer
 import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
 import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
 import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
-import { rangedSession, type RangeWatch } from './file-range-session.ts';
+import { rangedSession, type RangeWatch } from './ranged-session.ts';
 import { ResumeBook } from './resume-book.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogger, TransferSummary } from './transfer-types.ts';
