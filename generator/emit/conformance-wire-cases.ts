@@ -6,8 +6,9 @@
 // (or, decided no, must not happen, nor those of the rules depending on it), an otherwise-rule's
 // target actions must not happen, and what fires instead of a declined rule must happen.
 import type { RuleIR } from '../ir/types.ts';
-import type { Branch, ConformanceCase } from './conformance-cases.ts';
-import { evaluateEvent, guardFacts, rulesForEvent, type EventRun } from './rule-semantics.ts';
+import { caseTitlePrefix, casesPerBranch, expectedDecisions, type Branch, type ConformanceCase } from './conformance-cases.ts';
+import { rulesForEvent, type EventRun } from './rule-semantics.ts';
+import { evaluateSituation, searchSituation, type Situation } from './search-situation.ts';
 
 export interface WireExpectation {
   action: string;
@@ -24,14 +25,6 @@ export interface WireCase extends ConformanceCase {
   /** Decision point -> answer, for the decision points consulted in this situation. */
   decide: Record<string, boolean>;
   expectations: WireExpectation[];
-}
-
-const maxSearchBits = 16;
-
-function subsetsBySize(count: number): number[] {
-  const all = Array.from({ length: 2 ** count }, (_, i) => i);
-  const bits = (n: number): number => n.toString(2).replace(/0/g, '').length;
-  return all.sort((a, b) => bits(a) - bits(b) || a - b);
 }
 
 function guardNamesFired(guard: RuleIR['guard'], id: string): boolean {
@@ -70,36 +63,6 @@ function dependentsClosure(involved: readonly RuleIR[], rule: RuleIR, event: str
   return out;
 }
 
-interface Situation {
-  facts: string[];
-  yes: string[];
-  run: EventRun;
-}
-
-function search(rules: readonly RuleIR[], event: string, accept: (run: EventRun, yes: readonly string[]) => boolean): Situation | null {
-  const involved = rulesForEvent(rules, event);
-  const facts: string[] = [];
-  for (const r of involved) {
-    for (const trigger of r.triggers) if (trigger.event === event) guardFacts(trigger.guard, facts);
-    guardFacts(r.guard, facts);
-  }
-  const deciders = involved.filter((r) => r.decision !== null).map((r) => r.id);
-  const names = [...facts, ...deciders.map((id) => `decide:${id}`)];
-  if (names.length > maxSearchBits) return null;
-  for (const mask of subsetsBySize(names.length)) {
-    const chosen = names.filter((_, i) => (mask & (1 << i)) !== 0);
-    const holding = chosen.filter((name) => !name.startsWith('decide:'));
-    const yes = chosen.filter((name) => name.startsWith('decide:')).map((name) => name.slice('decide:'.length));
-    const run = evaluate(rules, event, holding, yes);
-    if (accept(run, yes)) return { facts: holding, yes, run };
-  }
-  return null;
-}
-
-function evaluate(rules: readonly RuleIR[], event: string, holding: readonly string[], yes: readonly string[]): EventRun {
-  return evaluateEvent(rules, event, { facts: Object.fromEntries(holding.map((name) => [name, true])), decide: (_point, id) => yes.includes(id) });
-}
-
 function decideMap(rules: readonly RuleIR[], run: EventRun, yes: readonly string[]): Record<string, boolean> {
   const decide: Record<string, boolean> = {};
   for (const id of run.consulted) {
@@ -132,12 +95,12 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
   const dependents = dependentsOf(involved, rule, event);
   const fires = (run: EventRun): boolean => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id));
   // The observable situation: the rule and its direct dependents fire; failing that, the rule alone.
-  const positive = search(rules, event, fires) ?? search(rules, event, (run) => run.fired.has(rule.id));
+  const positive = searchSituation(rules, event, fires) ?? searchSituation(rules, event, (run) => run.fired.has(rule.id));
   let situation: Situation | null = positive;
   if (branch === 'no') {
     if (positive === null) return null;
     const yes = positive.yes.filter((id) => id !== rule.id);
-    const run = evaluate(rules, event, positive.facts, yes);
+    const run = evaluateSituation(rules, event, positive.facts, yes);
     situation = run.consulted.includes(rule.id) && !run.fired.has(rule.id) ? { facts: positive.facts, yes, run } : null;
   }
   if (situation === null) return null;
@@ -155,25 +118,12 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
     if (target !== undefined) expectations.push(...actionsOf(target, false));
   }
   const unique = dedupe(expectations);
-  const expected = run.decisions.filter((d) => d.rule === rule.id).map((d) => ({ action: d.action, args: d.args, modality: d.modality }));
-  const branchLabel = branch === 'only' ? '' : ` [decided ${branch}]`;
-  const when = facts.length === 0 ? '' : ` when ${facts.join(', ')}`;
-  const title = `${rule.id}${branchLabel} wire: on ${event}${when} shows ${unique.map(describe).join(', ')}`;
+  const expected = expectedDecisions(run, rule);
+  const title = `${caseTitlePrefix(rule, branch, 'wire', event, facts)} shows ${unique.map(describe).join(', ')}`;
   return { kind: 'wire', rule, event, branch, facts, yes, expected, decide: decideMap(rules, run, yes), expectations: unique, title };
 }
 
 /** Every reachable wire case of every rule, in rule order then event order. */
 export function conformanceWireCases(rules: readonly RuleIR[], events: readonly string[]): WireCase[] {
-  const cases: WireCase[] = [];
-  for (const rule of rules) {
-    const branches: Branch[] = rule.decision === null ? ['only'] : ['yes', 'no'];
-    for (const event of events) {
-      if (!rulesForEvent(rules, event).includes(rule)) continue;
-      for (const branch of branches) {
-        const found = findWireCase(rules, rule, event, branch);
-        if (found !== null) cases.push(found);
-      }
-    }
-  }
-  return cases;
+  return casesPerBranch(rules, events, (rule, event, branch) => findWireCase(rules, rule, event, branch));
 }
