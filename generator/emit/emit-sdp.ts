@@ -37,6 +37,35 @@ function failWith(message: string): string {
   return `fail(new CpmError(${errorCode}, ${literal(message)}))`;
 }
 
+/**
+ * The typed pair every valued attribute gets: `build<Type>(value)` writes the a= line and
+ * `parse<Type>(attribute)` reads it back, so both directions share one name and one value type.
+ */
+function addBuildParsePair(
+  file: SourceFile,
+  attribute: AttributeIR,
+  type: string,
+  build: { statements: string; docs: string },
+  parse: { statements: string; docs: string },
+): void {
+  file.addFunction({
+    isExported: true,
+    name: `build${type}`,
+    parameters: [{ name: 'value', type }],
+    returnType: 'SdpAttribute',
+    statements: build.statements,
+    docs: docs(attribute, build.docs),
+  });
+  file.addFunction({
+    isExported: true,
+    name: `parse${type}`,
+    parameters: [{ name: 'attribute', type: 'SdpAttribute' }],
+    returnType: `Result<${type}>`,
+    statements: parse.statements,
+    docs: docs(attribute, parse.docs),
+  });
+}
+
 function emitSelector(file: SourceFile, attribute: AttributeIR): void {
   const type = pascalCase(attribute.property);
   file.addInterface({
@@ -56,14 +85,6 @@ function emitSelector(file: SourceFile, attribute: AttributeIR): void {
     build.push(part.required ? push : `if (value.${part.property} !== undefined) ${push}`);
   }
   build.push(`return { name: ${literal(attribute.name)}, value: formatSelectorParts(parts) };`);
-  file.addFunction({
-    isExported: true,
-    name: `build${type}`,
-    parameters: [{ name: 'value', type }],
-    returnType: 'SdpAttribute',
-    statements: build.join('\n'),
-    docs: docs(attribute, ' Writes the parts in the order the RFC lists them.'),
-  });
   const parse = [
     `if (attribute.value === null) return ${failWith(`a=${attribute.name} needs a value`)};`,
     'const raw = parseSelectorParts(attribute.value);',
@@ -93,39 +114,32 @@ function emitSelector(file: SourceFile, attribute: AttributeIR): void {
     );
   }
   parse.push('return ok(value);');
-  file.addFunction({
-    isExported: true,
-    name: `parse${type}`,
-    parameters: [{ name: 'attribute', type: 'SdpAttribute' }],
-    returnType: `Result<${type}>`,
-    statements: parse.join('\n'),
-    docs: docs(attribute, ' Unknown parts are tolerated; a missing required part is an error.'),
-  });
+  addBuildParsePair(
+    file,
+    attribute,
+    type,
+    { statements: build.join('\n'), docs: ' Writes the parts in the order the RFC lists them.' },
+    { statements: parse.join('\n'), docs: ' Unknown parts are tolerated; a missing required part is an error.' },
+  );
 }
 
 function emitValue(file: SourceFile, attribute: AttributeIR): void {
   const type = pascalCase(attribute.property);
   const codec = attribute.codec ?? 'token';
   file.addTypeAlias({ isExported: true, name: type, type: codecType(codec), docs: docs(attribute, '', true) });
-  file.addFunction({
-    isExported: true,
-    name: `build${type}`,
-    parameters: [{ name: 'value', type }],
-    returnType: 'SdpAttribute',
-    statements: `return { name: ${literal(attribute.name)}, value: ${codecRef(codec)}.format(value) };`,
-    docs: docs(attribute, ''),
-  });
-  file.addFunction({
-    isExported: true,
-    name: `parse${type}`,
-    parameters: [{ name: 'attribute', type: 'SdpAttribute' }],
-    returnType: `Result<${type}>`,
-    statements: [
-      `if (attribute.value === null) return ${failWith(`a=${attribute.name} needs a value`)};`,
-      `return ${codecRef(codec)}.parse(attribute.value);`,
-    ].join('\n'),
-    docs: docs(attribute, ''),
-  });
+  addBuildParsePair(
+    file,
+    attribute,
+    type,
+    { statements: `return { name: ${literal(attribute.name)}, value: ${codecRef(codec)}.format(value) };`, docs: '' },
+    {
+      statements: [
+        `if (attribute.value === null) return ${failWith(`a=${attribute.name} needs a value`)};`,
+        `return ${codecRef(codec)}.parse(attribute.value);`,
+      ].join('\n'),
+      docs: '',
+    },
+  );
 }
 
 function emitFlag(file: SourceFile, attribute: AttributeIR): void {
@@ -139,26 +153,21 @@ function emitFlag(file: SourceFile, attribute: AttributeIR): void {
       docs: docs(attribute, ' The attribute names allowed in this slot.'),
     });
     file.addTypeAlias({ isExported: true, name: type, type: `(typeof ${values})[number]`, docs: docs(attribute, '', true) });
-    file.addFunction({
-      isExported: true,
-      name: `build${type}`,
-      parameters: [{ name: 'value', type }],
-      returnType: 'SdpAttribute',
-      statements: 'return { name: value, value: null };',
-      docs: docs(attribute, ''),
-    });
-    file.addFunction({
-      isExported: true,
-      name: `parse${type}`,
-      parameters: [{ name: 'attribute', type: 'SdpAttribute' }],
-      returnType: `Result<${type}>`,
-      statements: [
-        `const found = ${values}.find((name) => name === attribute.name);`,
-        `if (found === undefined || attribute.value !== null) return ${failWith(`expected one of a=${attribute.alternatives.join(', a=')}`)};`,
-        'return ok(found);',
-      ].join('\n'),
-      docs: docs(attribute, ''),
-    });
+    // The value is the attribute name itself: which of the alternatives stands in the slot.
+    addBuildParsePair(
+      file,
+      attribute,
+      type,
+      { statements: 'return { name: value, value: null };', docs: '' },
+      {
+        statements: [
+          `const found = ${values}.find((name) => name === attribute.name);`,
+          `if (found === undefined || attribute.value !== null) return ${failWith(`expected one of a=${attribute.alternatives.join(', a=')}`)};`,
+          'return ok(found);',
+        ].join('\n'),
+        docs: '',
+      },
+    );
     return;
   }
   file.addFunction({
