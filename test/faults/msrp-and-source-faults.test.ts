@@ -85,8 +85,10 @@ describe('data-path faults', () => {
     expect(cut).toBe(true);
     expect(summary.ok).toBe(false);
     expect(told.sender).toEqual([{ source: 'local', message: expect.stringMatching(/shrinks\.bin changed during the send: read \d+ of 16777216 bytes/) }]);
-    // The receiver saw the '#' end-line: the sender aborted, not a dropped connection.
-    expect(told.receiver).toEqual([expect.stringMatching(/sender aborted/)]);
+    // The receiver normally sees the '#' end-line first ("sender aborted"); the BYE travels on
+    // SIP/UDP, so under load it can overtake the '#' still queued on the paused MSRP socket and
+    // end the session first. Either way the file is dropped, never published.
+    expect(told.receiver).toEqual([expect.stringMatching(/sender aborted|session ended before the file was complete/)]);
     await expectNothingPublished(pair.inbox);
     countWhenPassed('faults', 1);
   }, 30_000);
