@@ -32,6 +32,7 @@ export class MsrpConnection {
   #closeError: CpmError | undefined;
   #drainWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
   #lingerTimer: NodeJS.Timeout | undefined;
+  #corked = false;
 
   constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}) {
     this.socket = socket;
@@ -58,6 +59,7 @@ export class MsrpConnection {
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => {
       if (this.#closeError) return;
+      this.#corkUntilCheckPhase();
       const r = this.#parser.feed(data);
       if (r.ok) return;
       const err = r.error;
@@ -84,6 +86,22 @@ export class MsrpConnection {
     });
   }
 
+  // libuv hands us up to 32 reads per poll; everything written while they are handled (the 200
+  // for each chunk, the sender's next chunks) goes out in one writev in the check phase of the
+  // same loop iteration. Bench profile: one loopback write per 200 cost ~0.1 ms of the receiver's
+  // main thread, a seventh of its time.
+  #corkUntilCheckPhase(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.socket.cork();
+    setImmediate(this.#uncork);
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.socket.uncork();
+  };
+
   get closed(): boolean {
     return this.#closeError !== undefined || this.socket.destroyed;
   }
@@ -97,12 +115,27 @@ export class MsrpConnection {
     this.#waiters.delete(transactionId);
   }
 
-  /** Writes buffers back to back in one writev; false means the socket wants a 'drain' first. */
-  write(buffers: readonly Buffer[]): boolean {
-    if (this.closed) return false;
-    if (buffers.length === 1) return this.socket.write(buffers[0]!);
+  /**
+   * Writes buffers back to back in one writev; false means the socket wants a 'drain' first.
+   * `onFlushed` runs once the buffers are no longer referenced: handed to the kernel, or
+   * dropped because the connection failed.
+   */
+  write(buffers: readonly Buffer[], onFlushed?: () => void): boolean {
+    const done = onFlushed === undefined ? undefined : (): void => onFlushed();
+    if (this.closed) {
+      if (done !== undefined) queueMicrotask(done);
+      return false;
+    }
+    if (buffers.length === 1) return this.socket.write(buffers[0]!, done);
+    let last = -1;
+    for (let i = 0; i < buffers.length; i++) if (buffers[i]!.length > 0) last = i;
+    if (last < 0) {
+      if (done !== undefined) queueMicrotask(done);
+      return !this.socket.writableNeedDrain;
+    }
     this.socket.cork();
-    for (const b of buffers) if (b.length > 0) this.socket.write(b);
+    // A stream calls write callbacks in order, so the last one means all of them went out.
+    for (let i = 0; i <= last; i++) if (buffers[i]!.length > 0) this.socket.write(buffers[i]!, i === last ? done : undefined);
     this.socket.uncork();
     return !this.socket.writableNeedDrain;
   }

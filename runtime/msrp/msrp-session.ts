@@ -334,12 +334,16 @@ export class MsrpSession {
           msg.sawLast = true;
           if (msg.total === undefined) msg.total = position - 1;
         }
-        void Promise.all(msg.pending).then(() => {
+        const accept = (): void => {
           if (msg.failed) return;
           answered = true;
           this.respond(conn, head, 200);
           this.#maybeCompleteIncoming(conn, msg);
-        });
+        };
+        // Answered at once when the sink holds nothing back, so the 200 joins the other
+        // responses of this event-loop turn in one corked write (msrp-connection.ts).
+        if (msg.pending.size === 0) accept();
+        else void Promise.all(msg.pending).then(accept);
       },
     };
   }

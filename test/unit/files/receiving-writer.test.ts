@@ -138,4 +138,40 @@ describe('ReceivingWriter', () => {
     const result = await writer.finalize({ size: all.length, hash: sha1(all) });
     expect(result.ok).toBe(true);
   });
+
+  it('stages bytes in its own blocks: the caller may reuse its buffer at once, across block seams', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 123);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'staged.bin', expectedSize: data.length });
+    const scratch = Buffer.alloc(100_000);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < data.length; i += scratch.length) {
+      const n = data.copy(scratch, 0, i, Math.min(data.length, i + scratch.length));
+      writes.push(writer.write(scratch.subarray(0, n), i + 1));
+      scratch.fill(0xee); // overwritten before the disk write: must not reach the file
+    }
+    await Promise.all(writes);
+    expect(writer.pendingBytes).toBe(0);
+    expect(writer.receivedRanges()).toEqual([{ start: 1, end: data.length }]);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok && readFileSync(result.value.path).equals(data)).toBe(true);
+  });
+
+  it('a write that does not continue the block being filled goes to its own block, in order', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'jumps.bin', expectedSize: 9 });
+    const a = writer.write(Buffer.from('ghi'), 7);
+    const b = writer.write(Buffer.from('XXX'), 1);
+    const c = writer.write(Buffer.from('abcdef'), 1); // a repeated range: the later bytes win
+    await Promise.all([a, b, c]);
+    expect(writer.receivedRanges()).toEqual([{ start: 1, end: 9 }]);
+    const result = await writer.finalize({ size: 9 });
+    expect(result.ok && readFileSync(result.value.path, 'latin1')).toBe('abcdefghi');
+  });
+
+  it('abort settles the promise of a write still staged', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'staged-abort.bin' });
+    const pending = writer.write(Buffer.alloc(10, 1));
+    await writer.abort();
+    await pending;
+    expect(tempFiles()).toEqual([]);
+  });
 });

@@ -213,6 +213,39 @@ describe('MSRP sessions over loopback TCP', () => {
     expect(ends.get('abort1')).toBe('#');
   });
 
+  it('hands every piece of a lending source back once it is on the socket', async () => {
+    const body = patterned(3_000_000, 9);
+    let released = 0;
+    const source = Object.assign(pieces(body, 1_000_000), { release: (p: Uint8Array) => { released += p.byteLength; } });
+    const got = memorySink(body.length);
+    const { active } = await setup({ delegate: { onMessageStart: () => got.sink } });
+    const msg = active.send(source, { size: body.length, contentType: 'application/octet-stream', chunkSize: 300_000 });
+    await msg.done;
+    expect(await got.ended).toBe('$');
+    expect(got.data.equals(body)).toBe(true);
+    for (let i = 0; i < 50 && released < body.length; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(released).toBe(body.length);
+  });
+
+  it('keeps at most windowBytes unacknowledged while the receiver holds its 200s back', async () => {
+    const releases: (() => void)[] = [];
+    const { active } = await setup({ delegate: { onMessageStart: () => ({
+      // Every write applies backpressure until the test lets it go, so no 200 comes back early.
+      write: () => new Promise<void>((r) => releases.push(r)), end: () => {},
+    }) } });
+    const size = 2_000_000;
+    const msg = active.send([Buffer.alloc(size, 5)], { size, contentType: 'application/octet-stream', chunkSize: 100_000, windowBytes: 250_000 });
+    for (let i = 0; i < 100 && msg.bytesSent < 300_000; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 30));
+    // Three 100 kB chunks fill a 250 kB window (the third one opens while 200 kB are out).
+    expect(msg.bytesSent).toBe(300_000);
+    expect(msg.bytesAcknowledged).toBe(0);
+    const drain = setInterval(() => { for (const r of releases.splice(0)) r(); }, 2);
+    await msg.done;
+    clearInterval(drain);
+    expect(msg.bytesAcknowledged).toBe(size);
+  });
+
   it('delivers out-of-order and repeated chunks by Byte-Range', async () => {
     const { passiveEp } = await setup();
     const got = memorySink(6);
