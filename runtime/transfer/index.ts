@@ -28,3 +28,6 @@ export * from './group-invite-body.ts';
 export * from './send-file-over-msrp.ts';
 export * from './file-transfer-sender.ts';
 export * from './file-transfer-receiver.ts';
+export * from './resume-book.ts';
+export * from './resumable-partial.ts';
+export * from './ranged-session.ts';
