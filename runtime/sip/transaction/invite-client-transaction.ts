@@ -1,18 +1,13 @@
-import type { TimerHandle } from '../../clock.ts';
-import { CpmError } from '../../errors.ts';
 import { createRequest, type SipRequest, type SipResponse } from '../syntax/sip-message.ts';
 import { SipHeaders } from '../syntax/sip-headers.ts';
 import { parseCSeq } from '../syntax/cseq.ts';
 import type { PeerAddress, SipTransport } from '../transport/sip-transport.ts';
 import type { ClientTransaction, ClientTransactionUser, TransactionEnv, TransactionState } from './transaction-env.ts';
+import { TransactionLifecycle, transportError } from './transaction-lifecycle.ts';
 
 /** RFC 3261 §17.1.1 INVITE client transaction, with the Accepted state of RFC 6026 §7.2. */
 export class InviteClientTransaction implements ClientTransaction {
-  #state: TransactionState = 'calling';
-  #timerA: TimerHandle | undefined;
-  #timerB: TimerHandle | undefined;
-  #timerD: TimerHandle | undefined;
-  #timerM: TimerHandle | undefined;
+  readonly #life: TransactionLifecycle;
   #ack: SipRequest | undefined;
 
   constructor(
@@ -23,61 +18,60 @@ export class InviteClientTransaction implements ClientTransaction {
     private readonly env: TransactionEnv,
     private readonly user: ClientTransactionUser,
   ) {
+    this.#life = new TransactionLifecycle('calling', env.clock, () => user.onTerminated?.());
     const { T1 } = env.timers;
     this.#send(request);
     // §17.1.1.2: over an unreliable transport, retransmit after T1, doubling each time (Timer A).
     if (!transport.reliable) this.#armA(T1);
     // §17.1.1.2: Timer B (64*T1) bounds the wait for any response in Calling.
-    this.#timerB = env.clock.setTimeout(() => this.#onTimerB(), 64 * T1);
+    this.#life.start('B', 64 * T1, () => this.#onTimerB());
   }
 
   get state(): TransactionState {
-    return this.#state;
+    return this.#life.state;
   }
 
   #armA(interval: number): void {
-    this.#timerA = this.env.clock.setTimeout(() => {
-      if (this.#state !== 'calling') return;
+    this.#life.start('A', interval, () => {
+      if (this.#life.state !== 'calling') return;
       this.#send(this.request);
       this.#armA(interval * 2);
-    }, interval);
+    });
   }
 
   #onTimerB(): void {
     // §17.1.1.2: Timer B firing in Calling means the transaction timed out; the TU is told.
-    if (this.#state !== 'calling') return;
-    this.#terminate();
+    if (this.#life.state !== 'calling') return;
+    this.#life.terminate();
     this.user.onTimeout();
   }
 
   receiveResponse(response: SipResponse): void {
     const status = response.status;
-    switch (this.#state) {
+    switch (this.#life.state) {
       case 'calling':
       case 'proceeding':
-        this.env.clock.clearTimeout(this.#timerA);
+        // §17.1.1.2: any response stops retransmissions. Timer B only bounds Calling, so it
+        // stops too: in Proceeding the TU may CANCEL instead.
+        this.#life.stop('A', 'B');
         if (status < 200) {
-          // §17.1.1.2: a provisional response moves to Proceeding and stops retransmissions.
-          // Timer B is kept only for Calling; in Proceeding the TU may CANCEL instead.
-          this.env.clock.clearTimeout(this.#timerB);
-          this.#state = 'proceeding';
+          // §17.1.1.2: a provisional response moves to Proceeding.
+          this.#life.enter('proceeding');
           this.user.onResponse(response);
         } else if (status < 300) {
           // RFC 6026 §7.2: a 2xx moves to Accepted; the TU (not the transaction) ACKs it, and
           // further 2xx retransmissions are passed up until Timer M (64*T1) fires.
-          this.env.clock.clearTimeout(this.#timerB);
-          this.#state = 'accepted';
-          this.#timerM = this.env.clock.setTimeout(() => this.#terminate(), 64 * this.env.timers.T1);
+          this.#life.enter('accepted');
+          this.#life.start('M', 64 * this.env.timers.T1, () => this.#life.terminate());
           this.user.onResponse(response);
         } else {
           // §17.1.1.2: a 300-699 response is ACKed by the transaction itself, passed up, and the
           // transaction waits in Completed (Timer D, 32 s on unreliable transports) to absorb
           // retransmissions of the final response.
-          this.env.clock.clearTimeout(this.#timerB);
-          this.#state = 'completed';
+          this.#life.enter('completed');
           this.#ack = buildAckForNon2xx(this.request, response);
           this.#send(this.#ack);
-          this.#timerD = this.env.clock.setTimeout(() => this.#terminate(), this.transport.reliable ? 0 : Math.max(32_000, 64 * this.env.timers.T1));
+          this.#life.start('D', this.transport.reliable ? 0 : Math.max(32_000, 64 * this.env.timers.T1), () => this.#life.terminate());
           this.user.onResponse(response);
         }
         return;
@@ -97,21 +91,12 @@ export class InviteClientTransaction implements ClientTransaction {
   #send(message: SipRequest): void {
     this.env.send(message, this.transport, this.destination).catch((err: unknown) => {
       // §17.1.4: a transport failure is reported to the TU and ends the transaction.
-      if (this.#state === 'terminated') return;
-      this.#terminate();
-      this.user.onTransportError(err instanceof CpmError ? err : new CpmError('ERR_SIP_TRANSPORT', String(err), { cause: err }));
+      if (this.#life.terminate()) this.user.onTransportError(transportError(err));
     });
   }
 
-  #terminate(): void {
-    if (this.#state === 'terminated') return;
-    this.#state = 'terminated';
-    this.dispose();
-    this.user.onTerminated?.();
-  }
-
   dispose(): void {
-    for (const t of [this.#timerA, this.#timerB, this.#timerD, this.#timerM]) this.env.clock.clearTimeout(t);
+    this.#life.dispose();
   }
 }
 

@@ -202,3 +202,65 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     expect(layer.findServerTransaction(bye)).toBeUndefined();
   });
 });
+
+describe('what every transaction shares (terminate once, transport failure, dispose)', () => {
+  it('a failed send ends a client transaction, stops its timers and tells the TU once (RFC 3261 §17.1.4)', async () => {
+    for (const method of ['INVITE', 'OPTIONS']) {
+      const clock = createFakeClock();
+      const { transport } = recordingTransport(clock);
+      const layer = new TransactionLayer({ clock, timers: defaultTimerValues, send: () => Promise.reject(new Error('unreachable')) });
+      const events: string[] = [];
+      const tx = layer.sendRequest(request(method), transport, { host: '127.0.0.1', port: 5060 }, {
+        onResponse: () => events.push('response'),
+        onTimeout: () => events.push('timeout'),
+        onTransportError: (e) => events.push(`transport-error ${e.code}`),
+        onTerminated: () => events.push('terminated'),
+      });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(tx.state).toBe('terminated');
+      expect(events).toEqual(['terminated', 'transport-error ERR_SIP_TRANSPORT']);
+      expect(clock.pendingTimers()).toBe(0);
+      expect(layer.size.clients).toBe(0);
+    }
+  });
+
+  it('a failed response send is reported to a server TU as ERR_SIP_TRANSPORT', async () => {
+    const clock = createFakeClock();
+    const { transport } = recordingTransport(clock);
+    const layer = new TransactionLayer({ clock, timers: defaultTimerValues, send: () => Promise.reject(new Error('gone')) });
+    const errors: string[] = [];
+    layer.createServerTransaction(request('BYE'), source(transport), { onTransportError: (e) => errors.push(e.code) }).respond(createResponseTo(request('BYE'), 200));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(errors).toEqual(['ERR_SIP_TRANSPORT']);
+  });
+
+  it('dispose stops every running timer of every kind without reporting an end', () => {
+    const { clock, transport, layer, events, user } = setup();
+    const invite = request('INVITE', 'z9hG4bKd1');
+    layer.sendRequest(invite, transport, { host: '127.0.0.1', port: 5060 }, user); // Timers A, B
+    layer.sendRequest(request('OPTIONS', 'z9hG4bKd2'), transport, { host: '127.0.0.1', port: 5060 }, user); // Timers E, F
+    const server = layer.createServerTransaction(request('INVITE', 'z9hG4bKd3'), source(transport));
+    server.respond(createResponseTo(invite, 486, { toTag: 'd3' })); // Timers G, H
+    expect(clock.pendingTimers()).toBe(6);
+    layer.dispose();
+    expect(clock.pendingTimers()).toBe(0);
+    clock.advance(64_000);
+    expect(events).toEqual([]);
+  });
+
+  it('a timer that ends the transaction reports the end once even if another fires after it', () => {
+    const { clock, transport, layer } = setup();
+    const invite = request('INVITE');
+    let ended = 0;
+    const tx = layer.createServerTransaction(invite, source(transport), { onTerminated: () => ended++ });
+    tx.respond(createResponseTo(invite, 486, { toTag: 's9' }));
+    tx.receiveRequest(request('ACK'));
+    clock.advance(64_000);
+    tx.receiveRequest(request('ACK'));
+    expect(tx.state).toBe('terminated');
+    expect(ended).toBe(1);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
