@@ -16,8 +16,8 @@ export function formatBenchReport(report: BenchReport): string {
   const rows: [string, string, string, string][] = [
     ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing`],
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
-      `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + BYE/fsync/check ${ms(t.afterDataMs)}; `
-      + `CPU ${t.senderCpuMs.toFixed(0)}/${t.receiverCpuMs.toFixed(0)} ms; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
+      + `sender done at ${ms(t.senderDoneMs)} (REPORT grace); CPU ${t.senderCpuMs.toFixed(0)}/${t.receiverCpuMs.toFixed(0)} ms; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
     ['(c) peak RSS sender', mb(t.senderPeakRssBytes), ratio(t.senderPeakRssBytes / b.peakRssBytes), 'VmHWM of the sender process (baseline: both ends in one)'],
     ['(c) peak RSS receiver', mb(t.receiverPeakRssBytes), ratio(t.receiverPeakRssBytes / b.peakRssBytes), 'VmHWM of the receiver process'],
     ['    baseline peak RSS', mb(b.peakRssBytes), '1.00x', 'sampled every 10 ms'],

@@ -24,6 +24,12 @@ export interface TransferBenchResult {
   readonly sizeBytes: number;
   /** From the send command to the receiver's published, hash-checked file. */
   readonly elapsedMs: number;
+  /**
+   * From the send command until the sender's send() settled. Without Success-Report the sender
+   * waits a grace period (500 ms) after the last 200 for a late failure REPORT before it calls the
+   * file delivered: a fixed protocol wait, not transfer time, so it is shown but not in elapsedMs.
+   */
+  readonly senderDoneMs: number;
   readonly megabytesPerSecond: number;
   /** The transfer succeeded at the sender and the receiver's SHA-1 equals the source's. */
   readonly ok: boolean;
@@ -34,7 +40,7 @@ export interface TransferBenchResult {
   readonly beforeDataMs: number | undefined;
   /** MSRP data: from the first SEND to the 200 for the last chunk. */
   readonly dataMs: number | undefined;
-  /** After the last 200: BYE and the receiver's fsync, hash check and publish. */
+  /** After the last 200: the receiver's fsync, hash check and publish. */
   readonly afterDataMs: number | undefined;
   /** CPU time (user + system) each process spent during the transfer: shows whether it was CPU-bound. */
   readonly senderCpuMs: number;
@@ -64,7 +70,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       sender.request({ cmd: 'send', to, files: [options.sourcePath], concurrency: 1 }, 'sent'),
       arrived.then((event) => ({ event, at: performance.now() })),
     ]);
-    const elapsedMs = Math.max(outcome.at, started + sent.elapsedMs) - started;
+    const elapsedMs = outcome.at - started;
     const [senderStats, receiverStats] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
     let failure: string | undefined;
     if (sent.ok !== 1) failure = `sender: ${sent.failures.join('; ') || 'failed'}`;
@@ -73,6 +79,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
     return {
       sizeBytes: options.sizeBytes,
       elapsedMs,
+      senderDoneMs: sent.elapsedMs,
       megabytesPerSecond: options.sizeBytes / 1e6 / (elapsedMs / 1000),
       ok: failure === undefined,
       ...(failure !== undefined ? { failure } : {}),
