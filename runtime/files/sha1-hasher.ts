@@ -23,11 +23,12 @@ export function createSha1Hasher(): Sha1Hasher {
 // RFC 5547 names hash algorithms by the IANA textual names (RFC 4572 §5); node uses its own.
 const nodeAlgorithms: Record<string, string> = { 'sha-1': 'sha1', 'sha-224': 'sha224', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512', md5: 'md5' };
 
-// One reused 1 MiB buffer: a sixteenth of the reads (each a thread-pool round trip) that 64 KiB
-// stream chunks cost, and no garbage per read. Profiled: the sender's hash pass ran ~2x faster.
+// Two reused 1 MiB buffers: a sixteenth of the reads (each a thread-pool round trip) that 64 KiB
+// stream chunks cost, and no garbage per read. While one buffer is hashed on the main thread the
+// thread pool reads into the other, so the pass costs about the hashing alone.
 const HASH_READ_BYTES = 1024 * 1024;
 
-/** Hashes a file by reading it through one reused buffer; memory use does not grow with the file. */
+/** Hashes a file by reading it through two reused buffers; memory use does not grow with the file. */
 export async function hashFile(path: string, algorithm = 'sha-1'): Promise<FileHash> {
   const nodeName = nodeAlgorithms[algorithm];
   if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
@@ -35,12 +36,18 @@ export async function hashFile(path: string, algorithm = 'sha-1'): Promise<FileH
   try {
     const handle = await open(path, 'r');
     try {
-      const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
-      for (let position = 0; ;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      const buffers = [Buffer.allocUnsafe(HASH_READ_BYTES), Buffer.allocUnsafe(HASH_READ_BYTES)] as const;
+      let position = 0;
+      let which = 0;
+      let reading = handle.read(buffers[0], 0, HASH_READ_BYTES, position);
+      for (;;) {
+        const { bytesRead, buffer } = await reading;
         if (bytesRead === 0) break;
-        hash.update(buffer.subarray(0, bytesRead));
         position += bytesRead;
+        which ^= 1;
+        // Start the next read into the other buffer before hashing this one.
+        reading = handle.read(buffers[which], 0, HASH_READ_BYTES, position);
+        hash.update(buffer.subarray(0, bytesRead));
       }
     } finally {
       await handle.close();
