@@ -110,7 +110,10 @@ export class FileBlockReader implements AsyncIterable<Buffer> {
       try {
         this.#handle = await open(this.path, 'r');
       } catch (cause) {
-        throw new CpmError('ERR_FILE_READ', `cannot open ${this.path}`, { cause, location: { source: this.path } });
+        // The system's message names the path and the errno (ENOENT, EACCES ...), which is what
+        // a user needs; wrappers add what they were doing.
+        const why = cause instanceof Error ? cause.message : `cannot open ${this.path}`;
+        throw new CpmError('ERR_FILE_READ', why, { cause, location: { source: this.path } });
       }
       const { size } = await this.#handle.stat();
       this.#stop = Math.min(this.#end ?? size, size);
