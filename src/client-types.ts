@@ -37,6 +37,22 @@ export interface ClientOptions {
   readonly reuseMlines?: boolean;
   /** The MAY of 7.6.1 step 4.a: look for further queued batches; default true. */
   readonly checkPendingFiles?: boolean;
+  /**
+   * RFC 5547 file-range resume: a file cut off part-way is offered again, to the same destination,
+   * from the first byte the peer did not acknowledge. Default true.
+   */
+  readonly resume?: boolean;
+  /**
+   * Without successReport, how long after a file's last 200 a failure REPORT still fails it
+   * (RFC 4975 §7.1.2). Default 500 ms; 0 trusts the 200 alone.
+   */
+  readonly reportGraceMs?: number;
+  /**
+   * A JSON file keeping the resume restart points across processes: read by createClient, rewritten
+   * (temporary file + rename) after each change. A missing file is an empty state; an unreadable
+   * or corrupt one is logged and ignored. Default: restart points live only in this client.
+   */
+  readonly resumeStatePath?: string;
   /** One structured event per protocol message and per file outcome (the CLI's --log json). */
   readonly log?: (event: LogEvent) => void;
 }
@@ -48,6 +64,11 @@ export interface ReceiveOptions {
   readonly maxSize?: number;
   /** Decide per offered file; default accepts everything within maxSize. */
   readonly accept?: (offer: OfferedFile) => boolean | Promise<boolean>;
+  /**
+   * RFC 5547 file-range resume: keep the gap-free prefix of a file that fails part-way as a hidden
+   * `.cpm-resume-<key>.part` in `dir`, so a resend of the same file continues it. Default false.
+   */
+  readonly keepPartials?: boolean;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from '../runtime/index.ts';
 import { formatMsrpUri, parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
 import type { MsrpEndpointOptions } from '../runtime/msrp/msrp-endpoint.ts';
+import { ResumeStore } from '../runtime/transfer/resume-store.ts';
 import type { ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 
@@ -42,6 +43,12 @@ export interface ClientExtraOptions {
    * relays against `tls.ca`. Default: on when `sip.transport` is 'tls'.
    */
   readonly msrpTls?: boolean;
+  /**
+   * What a person should see even without a `log`: a file resumed (RFC 5547 file-range,
+   * `{ kind: 'file', event: 'resume', name, from, size }`) and a resume state that cannot be used
+   * (`event: 'resume-state-warning'`). Both also go to `log`.
+   */
+  readonly onNotice?: (event: LogEvent) => void;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -185,6 +192,13 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     },
   });
 
+  const notice = options.onNotice;
+  // The sender's log also feeds onNotice with its resume events, so a caller can say "resuming"
+  // without subscribing to every protocol message.
+  const senderLog = notice === undefined ? log : (event: LogEvent): void => {
+    log?.(event);
+    if (event.kind === 'file' && event['event'] === 'resume') notice(event);
+  };
   const sender = new FileTransferSender({
     ua,
     endpoint,
@@ -194,8 +208,20 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
     ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
-    ...(log !== undefined ? { log } : {}),
+    ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
+    ...(options.resume !== undefined ? { resume: options.resume } : {}),
+    ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
+  // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
+  // state that cannot be read or written is reported and otherwise ignored (a full resend at worst).
+  const resumeStore = options.resumeStatePath === undefined || options.resume === false
+    ? undefined
+    : await ResumeStore.attach(options.resumeStatePath, sender.resumeBook, (message) => {
+      const event: LogEvent = { kind: 'file', event: 'resume-state-warning', path: options.resumeStatePath, message };
+      log?.(event);
+      notice?.(event);
+      if (log === undefined && notice === undefined) process.emitWarning(message, { code: 'CPM_FT_RESUME_STATE' });
+    });
 
   const events = new TypedEmitter<IncomingTransferEvents>();
   let closed: Promise<void> | undefined;
@@ -218,6 +244,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
         ...(receive.setup !== undefined ? { setup: receive.setup } : {}),
+        ...(receive.keepPartials !== undefined ? { keepPartials: receive.keepPartials } : {}),
         ...(log !== undefined ? { log } : {}),
       });
       receiver.on('offer', (e) => events.emit('offer', e));
@@ -234,6 +261,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     close(): Promise<void> {
       closed ??= (async () => {
         await sender.close();
+        // Closing fails what is in flight, which records restart points: write them out.
+        await resumeStore?.close();
         await Promise.all(receivers.map((r) => r.close()));
         ua.close();
         await endpoint.close();

@@ -19,17 +19,23 @@ function destinationKey(destination: Destination): string {
 const fileKey = (destination: Destination, file: PreparedFile): string =>
   `${destinationKey(destination)}\n${file.path}\n${file.hash.algorithm}:${file.hash.digest}\n${file.size}`;
 
+/** One changed entry: the restart byte, or undefined when the entry is gone. */
+export type ResumeBookListener = (key: string, next: number | undefined) => void;
+
 export class ResumeBook {
   readonly #next = new Map<string, number>();
+  readonly #listeners = new Set<ResumeBookListener>();
 
   /** Records that bytes 1..`acknowledged` of `file` reached `destination`. */
   record(destination: Destination, file: PreparedFile, acknowledged: number): void {
     const key = fileKey(destination, file);
     if (acknowledged <= 0 || acknowledged >= file.size) {
-      this.#next.delete(key);
+      this.#delete(key);
       return;
     }
+    if (this.#next.get(key) === acknowledged + 1) return;
     this.#next.set(key, acknowledged + 1);
+    this.#changed(key, acknowledged + 1);
   }
 
   /** The 1-based byte to restart from, or undefined to send the whole file. */
@@ -38,7 +44,33 @@ export class ResumeBook {
   }
 
   forget(destination: Destination, file: PreparedFile): void {
-    this.#next.delete(fileKey(destination, file));
+    this.#delete(fileKey(destination, file));
+  }
+
+  /** Every entry as [opaque key, restart byte], for persisting the book (resume-store.ts). */
+  entries(): Array<[string, number]> {
+    return [...this.#next];
+  }
+
+  /** Puts back entries saved by entries(); invalid restart bytes are skipped. Not reported to listeners. */
+  restore(entries: Iterable<readonly [string, number]>): void {
+    for (const [key, next] of entries) {
+      if (Number.isSafeInteger(next) && next > 1) this.#next.set(key, next);
+    }
+  }
+
+  /** Called after every real change (not for a forget of an unknown file); returns the unsubscribe. */
+  onChange(listener: ResumeBookListener): () => void {
+    this.#listeners.add(listener);
+    return () => { this.#listeners.delete(listener); };
+  }
+
+  #delete(key: string): void {
+    if (this.#next.delete(key)) this.#changed(key, undefined);
+  }
+
+  #changed(key: string, next: number | undefined): void {
+    for (const listener of this.#listeners) listener(key, next);
   }
 
   get size(): number {

@@ -17,6 +17,8 @@ export interface ReceiveCommand {
   readonly once: boolean;
   readonly maxSize: number | undefined;
   readonly reject: boolean;
+  /** RFC 5547 file-range resume: keep the received prefix of a failed file for a later resend. */
+  readonly keepPartials: boolean;
   /** Our address of record; defaults to sip:cpm-ft@HOST. */
   readonly uri: string | undefined;
   /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
@@ -33,6 +35,8 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --once              exit after the first session ends (1 if any of its files failed)
   --max-size BYTES    largest file accepted
   --reject            decline every offered file
+  --keep-partials     keep the received part of an interrupted file (hidden .cpm-resume-*.part
+                      in DIR) so that a resend of the same file continues where it stopped
   --uri URI           our address of record (default sip:cpm-ft@HOST)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
@@ -44,6 +48,7 @@ const options = {
   once: { type: 'boolean' },
   'max-size': { type: 'string' },
   reject: { type: 'boolean' },
+  'keep-partials': { type: 'boolean' },
   uri: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -59,7 +64,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
-  const common = { once: values.once === true, reject: values.reject === true, help: values.help === true, logJson: values.log === 'json' };
+  const common = { once: values.once === true, reject: values.reject === true, keepPartials: values['keep-partials'] === true, help: values.help === true, logJson: values.log === 'json' };
   if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', tls: undefined, maxSize: undefined, uri: undefined });
   if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
   if (values.sip === undefined) return fail('missing --sip HOST:PORT (where to listen, e.g. 127.0.0.1:5070)');

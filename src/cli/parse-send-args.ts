@@ -23,6 +23,10 @@ export interface SendCommand {
   readonly successReport: boolean;
   readonly reuseMlines: boolean;
   readonly chunkSize: number | undefined;
+  /** RFC 5547 file-range resume (--no-resume turns it off). */
+  readonly resume: boolean;
+  /** --resume-state FILE; undefined means the default location (resolved by the command). */
+  readonly resumeState: string | undefined;
   /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
   readonly msrpRelay?: MsrpRelayArg | undefined;
   readonly logJson: boolean;
@@ -41,6 +45,9 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
   --chunk-size BYTES  MSRP chunk size (default 64k)
+  --resume-state FILE where restart points of interrupted files are kept (default
+                      $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
+  --no-resume         always send whole files; do not read or write the resume state
   --then FILE...      a further batch to the same destination (repeatable)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
@@ -56,6 +63,8 @@ const options = {
   'success-report': { type: 'boolean' },
   'no-reuse': { type: 'boolean' },
   'chunk-size': { type: 'string' },
+  'resume-state': { type: 'string' },
+  'no-resume': { type: 'boolean' },
   then: { type: 'boolean', multiple: true },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -83,6 +92,8 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     help,
     successReport: values['success-report'] === true,
     reuseMlines: values['no-reuse'] !== true,
+    resume: values['no-resume'] !== true,
+    resumeState: values['resume-state'],
     logJson: false,
   };
   if (help) {
@@ -119,6 +130,8 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     if (!size.ok) return size;
     chunkSize = size.value;
   }
+  if (values['resume-state'] === '') return fail('--resume-state needs a FILE');
+  if (values['no-resume'] === true && values['resume-state'] !== undefined) return fail('--no-resume cannot be combined with --resume-state');
   const msrpRelay = parseMsrpRelayArgs(values);
   if (!msrpRelay.ok) return msrpRelay;
   return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, msrpRelay: msrpRelay.value });

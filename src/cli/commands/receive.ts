@@ -127,6 +127,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     dir,
     ...(command.maxSize === undefined ? {} : { maxSize: command.maxSize }),
     ...(command.reject ? { accept: () => false } : {}),
+    ...(command.keepPartials ? { keepPartials: true } : {}),
   });
   human.write(`listening on ${formatListenUri(client.sipAddress)} (files go to ${dir})\n`);
 

@@ -3,8 +3,9 @@
 // 0 only when every file arrived, 1 with `file transfer failed: ...` otherwise, 2 on usage errors.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import type { ClientOptions, CpmClient, FileFailure, FileResult, MemberOutcome, TransferSummary } from '../../client-types.ts';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { ClientOptions, CpmClient, FileFailure, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
@@ -14,7 +15,7 @@ import type { ProgressStream, ProgressView } from '../progress/progress-view.ts'
 import type { CliIo } from '../main.ts';
 
 /** With --transport tls the CLI also passes PEM credentials (the library's `tls` extra option). */
-export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials }) => Promise<CpmClient>;
+export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials; readonly onNotice?: (event: LogEvent) => void }) => Promise<CpmClient>;
 
 /** The library's createClient, loaded on first use so `--help` and usage errors stay instant. */
 export async function loadClientFactory(): Promise<ClientFactory> {
@@ -89,6 +90,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
   const view = (deps.progressView ?? ((out) => createProgressView(out, io.env)))(human);
 
+  // Resuming is said in plain words whether or not --log json also records it.
+  const onNotice = (event: LogEvent): void => {
+    if (event['event'] === 'resume') human.write(`resuming ${String(event['name'])} from byte ${String(event['from'])}\n`);
+    else if (event['event'] === 'resume-state-warning') io.stderr.write(`cpm-ft send: warning: ${String(event['message'])}\n`);
+  };
+
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
@@ -99,7 +106,10 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(command.chunkSize === undefined ? {} : { chunkSize: command.chunkSize }),
       successReport: command.successReport,
       reuseMlines: command.reuseMlines,
+      resume: command.resume,
+      ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+      onNotice,
       ...(tls === undefined ? {} : { tls }),
       ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
     });
@@ -129,9 +139,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     interrupt(signal);
   });
 
-  let summary: TransferSummary;
-  try {
-    const [first = [], ...later] = command.batches;
+  const sendBatches = (batches: readonly (readonly string[])[]): Promise<TransferSummary | SignalName> => {
+    const [first = [], ...later] = batches;
     const transfer = client.send(command.destination, first.map((file) => resolve(io.cwd, file)));
     for (const batch of later) transfer.queue(batch.map((file) => resolve(io.cwd, file)));
     transfer.on('progress', ({ file, sent, total }) => {
@@ -147,9 +156,28 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       // Closing after a signal fails what is in flight; the interruption line already says so.
       if (signalled) return;
       startOnce(result.name, result.size);
+      // A declined resume is retried whole below; that retry's outcome is the one to show.
+      if (declinedResume(result.failure)) return;
       view.failed(result.name, describeFailure(result.failure));
     });
-    const outcome = await Promise.race([transfer.done, interrupted]);
+    return Promise.race([transfer.done, interrupted]);
+  };
+
+  let summary: TransferSummary;
+  try {
+    let outcome = await sendBatches(command.batches);
+    // RFC 5547 §8.2: a receiver without the earlier part declines the ranged m-line; the sender has
+    // already forgotten the restart point, so the same files go again, whole, in a new session.
+    const declined = typeof outcome === 'string' ? [] : outcome.files.filter((f) => !f.ok && f.failure !== undefined && declinedResume(f.failure));
+    if (typeof outcome !== 'string' && declined.length > 0) {
+      for (const file of declined) human.write(`the receiver has no earlier part of ${file.name}; sending it whole\n`);
+      const retry = await sendBatches([declined.map((file) => file.path)]);
+      if (typeof retry === 'string') outcome = retry;
+      else {
+        const redone = new Set(declined);
+        outcome = { ...retry, ok: retry.ok && outcome.files.every((f) => f.ok || redone.has(f)), files: [...outcome.files.filter((f) => !redone.has(f)), ...retry.files] };
+      }
+    }
     if (typeof outcome === 'string') {
       view.finish();
       io.stderr.write(`file transfer failed: interrupted by ${outcome}\n`);
@@ -208,6 +236,19 @@ async function checkReadableFile(path: string): Promise<string | undefined> {
     if (code === 'EACCES' || code === 'EPERM') return 'not readable (permission denied)';
     return (error as Error).message;
   }
+}
+
+/** $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json (XDG base dirs). */
+export function defaultResumeStatePath(env: NodeJS.ProcessEnv): string {
+  const state = env['XDG_STATE_HOME'];
+  // The XDG spec ignores a relative XDG_STATE_HOME.
+  if (state !== undefined && state.startsWith('/')) return join(state, 'cpm-ft', 'resume.json');
+  return join(env['HOME'] ?? homedir(), '.local', 'state', 'cpm-ft', 'resume.json');
+}
+
+/** The runtime's failure for a ranged m-line the receiver declined (the restart point is gone). */
+function declinedResume(failure: FileFailure): boolean {
+  return failure.source === 'sip-response' && /declined to resume/.test(failure.message);
 }
 
 /** 'MSRP 413: message too large' — the protocol and status first, since that is what users search for. */
