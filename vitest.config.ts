@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests (and the CLI processes they spawn) keep resume state in a scratch folder, never in $HOME.
+    env: { XDG_STATE_HOME: join(tmpdir(), 'cpm-ft-test-state') },
     // Prints "interop: N scenarios passed; hostile: N inputs tried; faults: N injected" at the end.
     globalSetup: ['test/helpers/counters-global-setup.ts'],
     reporters: ['default', 'json'],
