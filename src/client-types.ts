@@ -55,6 +55,40 @@ export interface ClientOptions {
   readonly resumeStatePath?: string;
   /** One structured event per protocol message and per file outcome (the CLI's --log json). */
   readonly log?: (event: LogEvent) => void;
+  /** Parser and session limits; every field has a safe default (see ClientLimits). */
+  readonly limits?: ClientLimits;
+  /**
+   * RFC 6714 (CEMA) style MSRP session matching: accept a request when the session ids in To-Path
+   * and From-Path match, even if hosts and ports differ from the SDP a=path (an SBC rewrote it).
+   * Default false: the whole URIs must match (RFC 4975 §7.3), otherwise 403.
+   */
+  readonly msrpMatchSessionIdOnly?: boolean;
+}
+
+/**
+ * Bounds on what a peer can make us parse or hold. Sizes in bytes; counts are positive integers.
+ * Defaults: SIP 256 KiB per message, 256 header fields, 8 KiB per header line; MSRP 64 header
+ * fields, 4 KiB per header line; 16 concurrent incoming sessions per peer and 128 in total.
+ */
+export interface ClientLimits {
+  /** Largest SIP message (and body) accepted; larger ones get 513 (UDP) or close the connection. */
+  readonly sipMaxMessageBytes?: number;
+  /** Most SIP header fields in one message. */
+  readonly sipMaxHeaders?: number;
+  /** Longest SIP header line (after unfolding). */
+  readonly sipMaxHeaderLine?: number;
+  /** Longest MSRP start or header line. */
+  readonly msrpMaxHeaderLine?: number;
+  /** Most MSRP header fields in one request or response. */
+  readonly msrpMaxHeaders?: number;
+  /**
+   * Concurrent incoming sessions from one peer, the peer being the address of record in the
+   * INVITE's From (scheme, user and host: what identifies a sender behind a proxy or SBC, where
+   * every INVITE comes from the same source address). Beyond it: 486 Busy Here.
+   */
+  readonly maxSessionsPerPeer?: number;
+  /** Concurrent incoming sessions in total. Beyond it: 503 Service Unavailable with Retry-After. */
+  readonly maxSessions?: number;
 }
 
 export interface ReceiveOptions {

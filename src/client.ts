@@ -22,7 +22,9 @@ import {
 import { formatMsrpUri, parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
 import type { MsrpEndpointOptions } from '../runtime/msrp/msrp-endpoint.ts';
 import { ResumeStore } from '../runtime/transfer/resume-store.ts';
-import type { ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
+import { DEFAULT_PARSER_LIMITS, type MsrpParserLimits } from '../runtime/msrp/syntax/msrp-parser.ts';
+import type { SipParseLimits } from '../runtime/sip/syntax/parse-message.ts';
+import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 
 /**
@@ -71,14 +73,47 @@ export function inspectClient(client: CpmClient): ClientInternals | undefined {
   return internals.get(client);
 }
 
+/** Every given limit must be a positive integer: a typo must not silently disable a bound. */
+function checkLimits(limits: ClientLimits | undefined): void {
+  for (const [name, value] of Object.entries(limits ?? {})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) <= 0)) {
+      throw new CpmError('ERR_CLIENT_LIMITS', `limits.${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+}
+
+/** The SIP parser limits of ClientLimits; the message bound also bounds the body. */
+export function sipParseLimits(limits: ClientLimits | undefined): Partial<SipParseLimits> {
+  return {
+    ...(limits?.sipMaxMessageBytes !== undefined ? { maxMessageSize: limits.sipMaxMessageBytes, maxBodySize: limits.sipMaxMessageBytes } : {}),
+    ...(limits?.sipMaxHeaders !== undefined ? { maxHeaderCount: limits.sipMaxHeaders } : {}),
+    ...(limits?.sipMaxHeaderLine !== undefined ? { maxHeaderLineLength: limits.sipMaxHeaderLine } : {}),
+  };
+}
+
+/**
+ * The MSRP parser limits of ClientLimits. The whole header block stays bounded too: at least its
+ * default, and room for four lines of the configured length (To-Path and From-Path through relays).
+ */
+export function msrpParserLimits(limits: ClientLimits | undefined): Partial<MsrpParserLimits> | undefined {
+  const line = limits?.msrpMaxHeaderLine;
+  const count = limits?.msrpMaxHeaders;
+  if (line === undefined && count === undefined) return undefined;
+  return {
+    ...(line !== undefined ? { maxLineLength: line, maxHeadBytes: Math.max(DEFAULT_PARSER_LIMITS.maxHeadBytes, 4 * line) } : {}),
+    ...(count !== undefined ? { maxHeaderCount: count } : {}),
+  };
+}
+
 async function openTransport(options: ClientOptions & ClientExtraOptions): Promise<SipTransport> {
   const { host, port, transport } = options.sip;
+  const limits = sipParseLimits(options.limits);
   switch (transport) {
-    case 'udp': return createUdpTransport({ host, port });
-    case 'tcp': return createTcpTransport({ host, port });
+    case 'udp': return createUdpTransport({ host, port, limits });
+    case 'tcp': return createTcpTransport({ host, port, limits });
     case 'tls':
       if (options.tls === undefined) throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'SIP over TLS needs `tls` credentials (key, cert, ca) in the client options');
-      return createTlsTransport({ host, port, tls: options.tls });
+      return createTlsTransport({ host, port, tls: options.tls, limits });
   }
 }
 
@@ -134,9 +169,11 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
       ...(log !== undefined ? { onRefreshFailed: (error: CpmError) => log({ kind: 'msrp', event: 'relay-refresh-failed', relay: uri, code: error.code, message: error.message }) } : {}),
     };
   }
+  const parserLimits = msrpParserLimits(options.limits);
   return {
     host: options.msrp?.host ?? options.sip.host,
     port: options.msrp?.port ?? 0,
+    ...(parserLimits !== undefined ? { parserLimits } : {}),
     ...(useTls && options.tls !== undefined ? { tls: options.tls } : {}),
     // Outgoing msrps: connections (to a peer or a relay) verify against the same CA.
     ...(options.tls !== undefined ? { tlsClient: options.tls } : {}),
@@ -146,6 +183,7 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
+  checkLimits(options.limits);
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
@@ -245,6 +283,9 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
         ...(receive.setup !== undefined ? { setup: receive.setup } : {}),
         ...(receive.keepPartials !== undefined ? { keepPartials: receive.keepPartials } : {}),
+        ...(options.limits?.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.limits.maxSessionsPerPeer } : {}),
+        ...(options.limits?.maxSessions !== undefined ? { maxSessions: options.limits.maxSessions } : {}),
+        ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });
       receiver.on('offer', (e) => events.emit('offer', e));

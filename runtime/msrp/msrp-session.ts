@@ -25,7 +25,7 @@ export interface MsrpSessionOptions {
   readonly matchSessionIdOnly?: boolean;
   /** Incoming messages larger than this are refused with 413 (our a=max-size). */
   readonly maxMessageSize?: number;
-  /** The peer's a=max-size: caps our chunk size. */
+  /** The peer's a=max-size when known at creation; see setPeerMaxSize(). */
   readonly peerMaxSize?: number;
   readonly clock?: Clock;
   /** Response timeout for the bind SEND of the active side, default 30 s. */
@@ -78,6 +78,7 @@ export class MsrpSession {
   #wakeup: (() => void) | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
   #closed: CpmError | undefined;
+  #peerMaxSize: number | undefined;
 
   constructor(host: MsrpSessionHost, id: string, localUri: MsrpUri, options: MsrpSessionOptions = {}) {
     this.#host = host;
@@ -85,6 +86,13 @@ export class MsrpSession {
     this.localUri = localUri;
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.#peerMaxSize = options.peerMaxSize;
+  }
+
+  /** The peer's a=max-size (RFC 4975 §8.6), learnt from its SDP after the session was created. */
+  get peerMaxSize(): number | undefined { return this.#peerMaxSize; }
+  setPeerMaxSize(size: number | undefined): void {
+    this.#peerMaxSize = size;
   }
 
   /** RFC 4976 §6.1: our a=path, the relay's Use-Path (if any) followed by our own URI. */
@@ -147,9 +155,16 @@ export class MsrpSession {
 
   /** Sends one message; returns at once, progress and outcome are on the returned object. */
   send(source: MessageSource, options: OutgoingMessageOptions): OutgoingMessage {
-    const message = new OutgoingMessage(source, options.messageId ?? newMessageId(), options, this.options.peerMaxSize);
+    const peerMax = this.#peerMaxSize;
+    const message = new OutgoingMessage(source, options.messageId ?? newMessageId(), options, peerMax);
     if (this.#closed) {
       message.fail(this.#closed);
+      return message;
+    }
+    // RFC 4975 §8.6: a=max-size bounds a whole message (a chunk is never larger than its message),
+    // and the sender ought not to exceed it; such a message fails here, before any byte is sent.
+    if (peerMax !== undefined && options.size > peerMax) {
+      message.fail(new CpmError('ERR_MSRP_PEER_MAX_SIZE', `message of ${options.size} bytes exceeds the peer's a=max-size of ${peerMax} bytes`));
       return message;
     }
     this.#outgoing.set(message.messageId, message);

@@ -15,6 +15,7 @@ import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts
 import { dialogKey, type Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import { parseNameAddr } from '../sip/syntax/name-addr.ts';
+import { parseSipUri } from '../sip/syntax/sip-uri.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite } from '../sip/user-agent-types.ts';
 import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
@@ -43,7 +44,36 @@ export interface FileTransferReceiverOptions {
    * of the same file with a=file-range continues. Default false: nothing of a failed file is kept.
    */
   readonly keepPartials?: boolean;
+  /**
+   * Concurrent incoming sessions from one peer (the From address of record: scheme, user, host),
+   * default 16. An INVITE beyond it is answered 486 Busy Here before anything is allocated.
+   */
+  readonly maxSessionsPerPeer?: number;
+  /** Concurrent incoming sessions in total, default 128; beyond it 503 with Retry-After. */
+  readonly maxSessions?: number;
+  /** Retry-After (seconds) on the 503 of maxSessions; default 10. */
+  readonly retryAfterSeconds?: number;
+  /** RFC 6714 (CEMA) style: MSRP requests match our sessions by session id only. Default false. */
+  readonly matchSessionIdOnly?: boolean;
   readonly log?: TransferLogger;
+}
+
+export const DEFAULT_MAX_SESSIONS_PER_PEER = 16;
+export const DEFAULT_MAX_SESSIONS = 128;
+
+/**
+ * Who an INVITE counts against for maxSessionsPerPeer: the address of record in From, lower-cased
+ * host, without port or parameters. Behind a proxy or SBC every INVITE has the same source
+ * address, so the From identity is what tells senders apart; it is only as trustworthy as the
+ * network that asserted it, which is why maxSessions bounds the total as well.
+ */
+export function sessionPeerKey(request: SipRequest): string {
+  const from = request.headers.get('From') ?? '';
+  const addr = parseNameAddr(from);
+  const text = addr.ok ? addr.value.uri : from.trim();
+  const uri = parseSipUri(text);
+  if (!uri.ok) return text.toLowerCase();
+  return `${uri.value.scheme}:${uri.value.user === undefined ? '' : `${uri.value.user}@`}${uri.value.host.toLowerCase()}`;
 }
 
 type LineState = 'waiting' | 'receiving' | 'finalizing' | 'done' | 'failed';
@@ -74,6 +104,8 @@ interface IncomingLine {
 
 interface IncomingSession {
   readonly from: string;
+  /** The sessionPeerKey() this session counts against. */
+  readonly peer: string;
   /** The peer's last offer, to classify m-lines of a re-offer (RFC 3264 §8). */
   offer: SessionDescription;
   lines: Array<IncomingLine | undefined>;
@@ -103,6 +135,9 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   readonly options: FileTransferReceiverOptions;
   readonly #sessions = new Map<string, IncomingSession>();
   readonly #byTransferId = new Map<string, IncomingLine>();
+  /** Sessions held (answering or established) per peer key, for maxSessionsPerPeer / maxSessions. */
+  readonly #held = new Map<string, number>();
+  #heldTotal = 0;
 
   constructor(options: FileTransferReceiverOptions) {
     super();
@@ -118,10 +153,53 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
 
   /** A new INVITE (the UA delegate's onInvite). */
   handleInvite(incoming: IncomingInvite): void {
-    void this.#answerInvite(incoming).catch((error: unknown) => {
-      this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
-      if (!incoming.answered) incoming.reject(500);
-    });
+    const peer = sessionPeerKey(incoming.request);
+    if (!this.#admit(incoming, peer)) return;
+    void this.#answerInvite(incoming, peer).then(
+      (kept) => { if (!kept) this.#leave(peer); },
+      (error: unknown) => {
+        this.#leave(peer);
+        this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+        if (!incoming.answered) incoming.reject(500);
+      },
+    );
+  }
+
+  /** Counts the INVITE against its peer and the total, or refuses it with nothing allocated. */
+  #admit(incoming: IncomingInvite, peer: string): boolean {
+    const perPeer = this.options.maxSessionsPerPeer ?? DEFAULT_MAX_SESSIONS_PER_PEER;
+    const total = this.options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    const held = this.#held.get(peer) ?? 0;
+    // RFC 3261 §21.4.24: 486 says this end system will not take more calls from the caller now;
+    // the per-peer cap is that callee-side condition, so another peer is still served.
+    if (held >= perPeer) {
+      this.options.log?.({ kind: 'file', event: 'session-refused', peer, status: 486, held, limit: perPeer });
+      incoming.reject(486, 'Busy Here');
+      return false;
+    }
+    // RFC 3261 §21.5.4 / §20.33: 503 is the server being overloaded as a whole; Retry-After tells
+    // the caller when to try again instead of retrying at once.
+    if (this.#heldTotal >= total) {
+      const retryAfter = this.options.retryAfterSeconds ?? 10;
+      this.options.log?.({ kind: 'file', event: 'session-refused', peer, status: 503, held: this.#heldTotal, limit: total });
+      incoming.reject(503, 'Service Unavailable', [{ name: 'Retry-After', value: String(retryAfter) }]);
+      return false;
+    }
+    this.#held.set(peer, held + 1);
+    this.#heldTotal += 1;
+    return true;
+  }
+
+  #leave(peer: string): void {
+    const held = this.#held.get(peer) ?? 0;
+    if (held <= 1) this.#held.delete(peer);
+    else this.#held.set(peer, held - 1);
+    this.#heldTotal = Math.max(0, this.#heldTotal - 1);
+  }
+
+  /** Incoming sessions currently held (answering or established), in total and per peer key. */
+  get heldSessions(): { readonly total: number; readonly perPeer: ReadonlyMap<string, number> } {
+    return { total: this.#heldTotal, perPeer: new Map(this.#held) };
   }
 
   /** A re-INVITE in one of our dialogs. */
@@ -141,13 +219,17 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const session = this.#sessions.get(key);
     if (session === undefined) return;
     this.#sessions.delete(key);
-    void this.#endSession(session).then(() => this.emit('session-end', { from: session.from, files: session.received }));
+    void this.#endSession(session).then(() => {
+      // The session's slot is free once its files are published or discarded.
+      this.#leave(session.peer);
+      this.emit('session-end', { from: session.from, files: session.received });
+    });
   }
 
   async close(): Promise<void> {
     const all = [...this.#sessions.values()];
     this.#sessions.clear();
-    await Promise.all(all.map((s) => this.#endSession(s)));
+    await Promise.all(all.map(async (s) => { await this.#endSession(s); this.#leave(s.peer); }));
   }
 
   // ------------------------------------------------------------------ offers and answers
@@ -166,17 +248,19 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     return parsed.ok ? parsed.value : undefined;
   }
 
-  async #answerInvite(incoming: IncomingInvite): Promise<void> {
+  /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */
+  async #answerInvite(incoming: IncomingInvite, peer: string): Promise<boolean> {
     const offer = this.#offerOf(incoming.request);
     // RFC 3261 §21.4.26 / RFC 3264 §6: an offer we cannot read or use is refused with 488.
     if (offer === undefined || offer.media.length === 0) {
       incoming.reject(488);
-      return;
+      return false;
     }
     const fromHeader = incoming.request.headers.get('From') ?? '';
     const from = (() => { const r = parseNameAddr(fromHeader); return r.ok ? r.value.uri : fromHeader; })();
     const session: IncomingSession = {
       from,
+      peer,
       offer,
       lines: [],
       sessionVersion: 0n,
@@ -187,23 +271,24 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
     if (incoming.cancelled) {
       await this.#discardPlans(plans);
-      return;
+      return false;
     }
     if (!plans.some((p) => p.kind !== 'reject')) {
       // RFC 5547 §8.2: nothing acceptable. A user who declined gets 603 Decline (RFC 3261 §21.6.2);
       // an offer we cannot handle at all gets 488 Not Acceptable Here (§21.4.26).
       incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488);
-      return;
+      return false;
     }
     const answer = this.#buildAnswer(session, offer, plans);
     if (answer === undefined) {
       await this.#discardPlans(plans);
       incoming.reject(488);
-      return;
+      return false;
     }
     const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp');
     this.#sessions.set(dialogKey(dialog.id), session);
     this.#startLines(session, offer, plans);
+    return true;
   }
 
   async #answerReinvite(dialog: Dialog, incoming: IncomingInvite): Promise<void> {
@@ -313,6 +398,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const holder: { line?: IncomingLine } = {};
     const msrp = this.options.endpoint.createSession({
       ...(max !== undefined ? { maxMessageSize: max } : {}),
+      ...(this.options.matchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
       delegate: {
         onMessageStart: (message) => {
           const line = holder.line;

@@ -10,7 +10,7 @@ import type { MsrpReport } from '../msrp/outgoing-message.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
 import type { Decision } from '../procedure/decision.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
-import { getPath, getSetup } from '../sdp/msrp-attributes.ts';
+import { getMaxSize, getPath, getSetup } from '../sdp/msrp-attributes.ts';
 import { buildReoffer, validateAnswer, type NegotiatedMedia, type ReofferSlot } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
@@ -593,7 +593,19 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
         this.#options.log?.({ kind: 'file', event: 'resume-not-answered', name: file.name, from: line.rangeStart });
         line.rangeStart = undefined;
       }
+      // RFC 4975 §8.6: the answer's a=max-size is the largest message the receiver will take, and a
+      // sender ought not to send one larger. It bounds the message (here the file, or the resumed
+      // range of it), not the chunk, so the file fails now, named, before any MSRP byte is spent.
+      const peerMax = getMaxSize(answer.media[index] as SdpMedia);
+      const messageBytes = file.size - (line.rangeStart ?? 1) + 1;
+      if (peerMax !== undefined && messageBytes > peerMax) {
+        line.session?.close();
+        line.session = undefined;
+        this.#failFile(file, { source: 'sip-response', message: `${file.name} not sent: ${messageBytes} bytes exceed the receiver's a=max-size of ${peerMax} bytes (m-line ${index})` });
+        continue;
+      }
       const session = line.session as MsrpSession;
+      session.setPeerMaxSize(peerMax);
       const path = parseMsrpPath(getPath(answer.media[index] as SdpMedia).join(' '));
       if (!path.ok) {
         this.#failFile(file, { source: 'sip-response', message: path.error.message });

@@ -23,6 +23,11 @@ export interface ReceiveCommand {
   readonly uri: string | undefined;
   /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
   readonly msrpRelay?: MsrpRelayArg | undefined;
+  /** --max-sessions-per-peer / --max-sessions: concurrent incoming sessions (486 / 503 beyond). */
+  readonly maxSessionsPerPeer?: number | undefined;
+  readonly maxSessions?: number | undefined;
+  /** --msrp-match-session-id: RFC 6714 style MSRP matching by session id only. */
+  readonly msrpMatchSessionId?: boolean;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -38,6 +43,11 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --keep-partials     keep the received part of an interrupted file (hidden .cpm-resume-*.part
                       in DIR) so that a resend of the same file continues where it stopped
   --uri URI           our address of record (default sip:cpm-ft@HOST)
+  --max-sessions-per-peer N
+                      concurrent sessions from one sender (From address); more get 486 (default 16)
+  --max-sessions N    concurrent sessions in total; more get 503 with Retry-After (default 128)
+  --msrp-match-session-id
+                      match MSRP requests by session id only (RFC 6714), for SBCs rewriting a=path
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
 
@@ -50,11 +60,21 @@ const options = {
   reject: { type: 'boolean' },
   'keep-partials': { type: 'boolean' },
   uri: { type: 'string' },
+  'max-sessions-per-peer': { type: 'string' },
+  'max-sessions': { type: 'string' },
+  'msrp-match-session-id': { type: 'boolean' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
   ...tlsOptionSpecs,
 } as const;
+
+/** A count option: a positive decimal integer. */
+function parseCount(value: string | undefined, flag: string): Result<number | undefined, string> {
+  if (value === undefined) return ok(undefined);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) return fail(`${flag} needs a positive integer, got '${value}'`);
+  return ok(Number(value));
+}
 
 export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand, string> {
   let values: { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
@@ -64,7 +84,10 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
-  const common = { once: values.once === true, reject: values.reject === true, keepPartials: values['keep-partials'] === true, help: values.help === true, logJson: values.log === 'json' };
+  const common = {
+    once: values.once === true, reject: values.reject === true, keepPartials: values['keep-partials'] === true, help: values.help === true, logJson: values.log === 'json',
+    msrpMatchSessionId: values['msrp-match-session-id'] === true,
+  };
   if (common.help) return ok({ ...common, sip: { host: '', port: 0 }, dir: '', transport: 'udp', tls: undefined, maxSize: undefined, uri: undefined });
   if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
   if (values.sip === undefined) return fail('missing --sip HOST:PORT (where to listen, e.g. 127.0.0.1:5070)');
@@ -89,5 +112,12 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   }
   const msrpRelay = parseMsrpRelayArgs(values);
   if (!msrpRelay.ok) return msrpRelay;
-  return ok({ ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value });
+  const maxSessionsPerPeer = parseCount(values['max-sessions-per-peer'], '--max-sessions-per-peer');
+  if (!maxSessionsPerPeer.ok) return maxSessionsPerPeer;
+  const maxSessions = parseCount(values['max-sessions'], '--max-sessions');
+  if (!maxSessions.ok) return maxSessions;
+  return ok({
+    ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
+    maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
+  });
 }

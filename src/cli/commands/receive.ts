@@ -77,6 +77,13 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       ...(tls === undefined ? {} : { tls }),
       ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
+      ...(command.maxSessionsPerPeer === undefined && command.maxSessions === undefined ? {} : {
+        limits: {
+          ...(command.maxSessionsPerPeer === undefined ? {} : { maxSessionsPerPeer: command.maxSessionsPerPeer }),
+          ...(command.maxSessions === undefined ? {} : { maxSessions: command.maxSessions }),
+        },
+      }),
+      ...(command.msrpMatchSessionId === true ? { msrpMatchSessionIdOnly: true } : {}),
     });
   } catch (error) {
     io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
