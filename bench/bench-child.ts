@@ -64,7 +64,12 @@ async function sendAll(to: string, files: readonly string[], concurrency: number
 async function handle(command: ChildCommand): Promise<void> {
   switch (command.cmd) {
     case 'start-receiver': {
-      client = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: command.transport }});
+      // The rate test is one peer opening up to 500 sessions at once on purpose; the client's default
+      // caps (16 per peer, 128 in total, answered 486/503) guard a real receiver against that.
+      client = await createClient({
+        localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: command.transport },
+        limits: { maxSessionsPerPeer: 1000, maxSessions: 1000 },
+      });
       client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });
       client.on('file-failed', (file) => { failed++; reply({ event: 'file-failed', reason: file.reason }); });
       client.receive({ dir: command.dir });

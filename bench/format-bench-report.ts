@@ -5,7 +5,8 @@ import type { BenchReport } from './run-bench.ts';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const rate = (n: number, unit: string): string => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)} ${unit}`;
-const ms = (n: number | undefined): string => (n === undefined ? '?' : `${n.toFixed(0)} ms`);
+// Phases come from two processes' clocks, so a phase of a few ms can come out slightly negative.
+const ms = (n: number | undefined): string => (n === undefined ? '?' : `${Math.max(0, n).toFixed(0)} ms`);
 const ratio = (r: number): string => `${r.toFixed(2)}x`;
 const size = (bytes: number): string =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 2)} GiB` : `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 2)} MiB`;

@@ -36,18 +36,18 @@ export async function hashFile(path: string, algorithm = 'sha-1'): Promise<FileH
   try {
     const handle = await open(path, 'r');
     try {
-      const buffers = [Buffer.allocUnsafe(HASH_READ_BYTES), Buffer.allocUnsafe(HASH_READ_BYTES)] as const;
+      let current = Buffer.allocUnsafe(HASH_READ_BYTES);
+      let other = Buffer.allocUnsafe(HASH_READ_BYTES);
       let position = 0;
-      let which = 0;
-      let reading = handle.read(buffers[0], 0, HASH_READ_BYTES, position);
+      let reading = handle.read(current, 0, HASH_READ_BYTES, position);
       for (;;) {
-        const { bytesRead, buffer } = await reading;
+        const { bytesRead } = await reading;
         if (bytesRead === 0) break;
         position += bytesRead;
-        which ^= 1;
         // Start the next read into the other buffer before hashing this one.
-        reading = handle.read(buffers[which], 0, HASH_READ_BYTES, position);
-        hash.update(buffer.subarray(0, bytesRead));
+        reading = handle.read(other, 0, HASH_READ_BYTES, position);
+        hash.update(current.subarray(0, bytesRead));
+        [current, other] = [other, current];
       }
     } finally {
       await handle.close();
