@@ -51,6 +51,11 @@ export interface ClientExtraOptions {
    * (`event: 'resume-state-warning'`). Both also go to `log`.
    */
   readonly onNotice?: (event: LogEvent) => void;
+  /**
+   * How a peer's a=max-size is read: 'message' (default, RFC 4975 §8.6) fails a larger file before
+   * sending it; 'chunk' treats it as a chunk bound, as some SBCs do, and caps the chunk size instead.
+   */
+  readonly peerMaxSizeScope?: 'message' | 'chunk';
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -248,6 +253,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
+    ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A

@@ -60,6 +60,12 @@ export interface FileTransferSenderOptions {
    * the peer did not acknowledge when it is sent to the same destination. Default true.
    */
   readonly resume?: boolean;
+  /**
+   * How the answer's a=max-size is read. 'message' (default, RFC 4975 §8.6): the largest message,
+   * so a larger file is failed before sending. 'chunk': as some SBCs apply it, a bound on each
+   * chunk only; the file is sent in chunks no larger than it.
+   */
+  readonly peerMaxSizeScope?: 'message' | 'chunk';
   readonly log?: TransferLogger;
 }
 
@@ -77,6 +83,8 @@ interface Line {
   lateFailure?: MsrpReport | undefined;
   /** Set while the grace period after the last 200 waits for a failure REPORT. */
   onLateReport?: ((report: MsrpReport) => void) | undefined;
+  /** peerMaxSizeScope 'chunk': the answer's a=max-size, capping this line's chunks. */
+  chunkCap?: number | undefined;
 }
 
 /** Per SIP session: the dialog, our last offer and the m-lines. */
@@ -598,14 +606,16 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
       // range of it), not the chunk, so the file fails now, named, before any MSRP byte is spent.
       const peerMax = getMaxSize(answer.media[index] as SdpMedia);
       const messageBytes = file.size - (line.rangeStart ?? 1) + 1;
-      if (peerMax !== undefined && messageBytes > peerMax) {
+      const perChunk = this.#options.peerMaxSizeScope === 'chunk';
+      line.chunkCap = perChunk ? peerMax : undefined;
+      if (!perChunk && peerMax !== undefined && messageBytes > peerMax) {
         line.session?.close();
         line.session = undefined;
         this.#failFile(file, { source: 'sip-response', message: `${file.name} not sent: ${messageBytes} bytes exceed the receiver's a=max-size of ${peerMax} bytes (m-line ${index})` });
         continue;
       }
       const session = line.session as MsrpSession;
-      session.setPeerMaxSize(peerMax);
+      if (!perChunk) session.setPeerMaxSize(peerMax);
       const path = parseMsrpPath(getPath(answer.media[index] as SdpMedia).join(' '));
       if (!path.ok) {
         this.#failFile(file, { source: 'sip-response', message: path.error.message });
@@ -669,7 +679,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     let acknowledged = 0;
     if (start > 1) this.#options.log?.({ kind: 'file', event: 'resume', name: file.name, from: start, size: file.size });
     const outcome = await sendFileOverMsrp(rangedSession(line.session as MsrpSession, { path: file.path, size: file.size, start }, watch), file, {
-      chunkSize: this.#options.chunkSize ?? 64 * 1024,
+      chunkSize: Math.max(1, Math.min(this.#options.chunkSize ?? 64 * 1024, line.chunkCap ?? Infinity)),
       ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
       successReport: this.#options.successReport === true,
       waitTimeoutMs: this.#options.waitTimeoutMs ?? 30_000,

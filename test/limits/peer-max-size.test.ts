@@ -54,6 +54,23 @@ describe('peer a=max-size', () => {
     await expect.poll(async () => (await readdir(inbox)).filter((n) => !n.startsWith('.'))).toEqual(['small.bin']);
   });
 
+  it("with peerMaxSizeScope 'chunk' (as some SBCs read a=max-size) the file is sent and the receiver's 413 fails it", async () => {
+    const inbox = await mkdtemp(join(tmpdir(), 'cpm-ft-maxsize-in-'));
+    const outbox = await mkdtemp(join(tmpdir(), 'cpm-ft-maxsize-out-'));
+    cleanup.push(() => rm(inbox, { recursive: true, force: true }), () => rm(outbox, { recursive: true, force: true }));
+    const logs: LogEvent[] = [];
+    const bob = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' } });
+    cleanup.push(() => bob.close());
+    bob.receive({ dir: inbox, maxSize: 1000, accept: () => true });
+    const alice = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' }, peerMaxSizeScope: 'chunk', log: (e) => logs.push(e) });
+    cleanup.push(() => alice.close());
+    const big = join(outbox, 'big.bin');
+    await writeFile(big, randomBytes(5000));
+    const summary = await alice.send({ kind: 'one-recipient', uri: `sip:bob@127.0.0.1:${bob.sipAddress.port};transport=tcp` }, [big]).done;
+    expect(summary.files[0]?.failure).toMatchObject({ source: 'msrp-response', status: 413 });
+    expect(logs.filter((e) => e.kind === 'msrp' && e['event'] === 'message-start')).toHaveLength(1);
+  });
+
   it('an MSRP session told the peer\'s max-size refuses a larger message before sending', async () => {
     const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
     cleanup.push(() => endpoint.close());
