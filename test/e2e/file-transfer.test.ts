@@ -158,7 +158,9 @@ describe('failures', () => {
   });
 
   it("beyond the receiver's max-size the SEND gets 413 and the sender indicates the failure (7.6.1-5)", async () => {
-    pair = await startPair('tcp', { receive: { maxSize: 100_000, accept: () => true } });
+    // The sender honours a=max-size as a per-message limit (RFC 4975) and would not even try; the
+    // per-chunk reading some SBCs use lets the SEND reach the receiver, which refuses it with 413.
+    pair = await startPair('tcp', { receive: { maxSize: 100_000, accept: () => true }, sender: { peerMaxSizeScope: 'chunk' } });
     const file = join(pair.outbox, 'big.bin');
     await writeTestFile(file, 500_000);
     const failed: FileFailure[] = [];
