@@ -6,3 +6,4 @@ export * from './read-file-metadata.ts';
 export * from './safe-file-name.ts';
 export * from './received-ranges.ts';
 export * from './receiving-writer.ts';
+export * from './file-block-reader.ts';
