@@ -119,7 +119,12 @@ describe('RFC 4976 AUTH with runtime/msrp relay helpers against kamailio msrp', 
     const second = buildAuthRequest({ relay: relayUri, local, expires: 600, authorization });
     conn.socket.write(second.wire);
     const deadline = Date.now() + 3000;
-    while (!conn.raw.includes(`-------${second.transactionId}$`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Wait until the parser has dealt with the whole response (an error or a parsed response), not
+    // merely until its bytes arrived: the raw text and the parser's verdict are updated separately.
+    const settled = (): boolean =>
+      conn.raw.includes(`-------${second.transactionId}$`) &&
+      (conn.parseErrors.length > 0 || conn.responses.some((r) => r.transactionId === second.transactionId));
+    while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(conn.raw).toContain(`MSRP ${second.transactionId} 423 `);
     // The parser reports the bad header instead of inventing a response (wire-boundary Result).
     expect(conn.parseErrors.length).toBeGreaterThan(0);
