@@ -7,8 +7,8 @@
 // The data path (send-file-over-msrp.ts) asks the session for a message; the session handed to it
 // here is a thin proxy whose send() substitutes the ranged, guarded source.
 
-import { createReadStream } from 'node:fs';
 import { CpmError } from '../errors.ts';
+import { FileBlockReader } from '../files/file-block-reader.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import type { MessageSource, OutgoingMessage } from '../msrp/outgoing-message.ts';
 
@@ -31,11 +31,9 @@ function isStream(source: MessageSource): source is MessageSource & { destroy():
   return typeof candidate.destroy === 'function' && typeof candidate.on === 'function';
 }
 
-async function* guarded(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint8Array> {
+async function* guarded(plan: RangePlan, watch: RangeWatch, stream: FileBlockReader): AsyncGenerator<Uint8Array> {
   const expected = plan.size - plan.start + 1;
   let got = 0;
-  // 1 MiB read-ahead as in send-file-over-msrp.ts (one thread-pool round trip per block).
-  const stream = createReadStream(plan.path, { start: plan.start - 1, highWaterMark: 1024 * 1024 });
   try {
     for await (const block of stream as AsyncIterable<Buffer>) {
       const take = Math.min(block.length, expected - got);
@@ -47,8 +45,6 @@ async function* guarded(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint
     // The file vanished or became unreadable: say which and why, not just "source failed".
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new CpmError('ERR_FILE_READ', `cannot read ${plan.path} after ${got} of ${expected} bytes: ${why}`, { cause, location: { source: plan.path } });
-  } finally {
-    stream.destroy();
   }
   if (got < expected) {
     // RFC 4975 §7.1: a sender that cannot complete a message ends it with '#'. Abort before the
@@ -71,7 +67,7 @@ export function rangedSession(session: MsrpSession, plan: RangePlan, watch: Rang
             source.destroy();
           }
           const length = plan.size - plan.start + 1;
-          const message = target.send(length === 0 ? [] : guarded(plan, watch), { ...options, size: length });
+          const message = target.send(length === 0 ? [] : lendingSource(plan, watch), { ...options, size: length });
           watch.message = message;
           return message;
         };
@@ -80,4 +76,11 @@ export function rangedSession(session: MsrpSession, plan: RangePlan, watch: Rang
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+// Pooled 1 MiB reads (runtime/files/file-block-reader.ts): the MSRP layer hands each piece back
+// once it is on the socket, so the sender reuses a few buffers instead of allocating per read.
+function lendingSource(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint8Array> & { release(piece: Uint8Array): void } {
+  const blocks = new FileBlockReader(plan.path, { start: plan.start, end: plan.size });
+  return Object.assign(guarded(plan, watch, blocks), { release: (piece: Uint8Array) => blocks.release(piece) });
 }
