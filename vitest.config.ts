@@ -12,7 +12,5 @@ export default defineConfig({
     env: { XDG_STATE_HOME: join(tmpdir(), 'cpm-ft-test-state') },
     // Prints "interop: N scenarios passed; hostile: N inputs tried; faults: N injected" at the end.
     globalSetup: ['test/helpers/counters-global-setup.ts'],
-    reporters: ['default', 'json'],
-    outputFile: { json: '.cache/vitest-results.json' },
   },
 });

@@ -120,6 +120,7 @@ const actionChecks: Readonly<Record<ProcedureAction, WireCheck>> = {
   'apply-rfc5547': (o) => {
     const invite = first(o);
     if (invite === undefined) return ['RFC 5547: no INVITE was sent'];
+    if (mlinesOf(invite).length === 0) return ['RFC 5547: the INVITE offered no m-line'];
     const problems: string[] = [];
     for (const m of mlinesOf(invite)) {
       const at = `RFC 5547: m-line ${m.index}`;

@@ -19,7 +19,7 @@ const usage = `usage: cpm-ft trace [--format json|md|html] [--out FILE] [--stric
   --format    json (default), md (a table per clause) or html (one self-contained page)
   --out       write to FILE instead of stdout
   --strict    exit 1 if any rule has no passing test or a failing one, naming each
-  --results   vitest JSON results (default .cache/vitest-results.json, written by \`npx vitest run\`)
+  --results   vitest JSON results (default .cache/vitest-results.json, written by \`npm test\`)
 `;
 
 const isFormat = (value: string): value is TraceFormat => (traceFormats as readonly string[]).includes(value);
@@ -69,7 +69,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(`cpm-ft trace: cannot read test results ${resultsPath}: ${(error as Error).message}\n`);
       return 1;
     }
-    io.stderr.write(`cpm-ft trace: no test results at ${resultsPath}; every test counts as missing (run \`npx vitest run\`)\n`);
+    io.stderr.write(`cpm-ft trace: no test results at ${resultsPath}; every test counts as missing (run \`npm test\`)\n`);
   }
   const code = scanCodeLocations(root, trace.rules.map((rule) => rule.id));
   const report = buildTrace(trace, code, results);

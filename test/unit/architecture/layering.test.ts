@@ -29,19 +29,27 @@ interface Import {
   readonly target: string;
 }
 
-const importPattern = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+// `import x from '…'`, `export … from '…'`, `import('…')` and side-effect `import '…'`.
+const importPattern = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\s)import\s+['"]([^'"]+)['"]/g;
 
-function importsOf(file: string): Import[] {
-  const text = readFileSync(file, 'utf8');
+/** Blanks out comments (keeping every offset) so a commented-out import is not counted. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])(\/\/[^\n]*)/g, (_m, before: string, c: string) => before + ' '.repeat(c.length));
+}
+
+function importsIn(text: string, file: string): Import[] {
   const found: Import[] = [];
-  for (const match of text.matchAll(importPattern)) {
-    const specifier = match[1] ?? match[2] ?? '';
-    const line = text.slice(0, match.index).split('\n').length;
+  for (const match of withoutComments(text).matchAll(importPattern)) {
+    const specifier = match[1] ?? match[2] ?? match[3] ?? '';
+    const start = (match.index ?? 0) + match[0].length - match[0].trimStart().length;
+    const line = text.slice(0, start).split('\n').length;
     const target = specifier.startsWith('.') ? relative(root, resolve(dirname(file), specifier)) : specifier;
     found.push({ file: relative(root, file), line, specifier, target });
   }
   return found;
 }
+
+const importsOf = (file: string): Import[] => importsIn(readFileSync(file, 'utf8'), file);
 
 function violations(dir: string, allowed: (imp: Import) => boolean): string[] {
   return sourceFiles(dir)
@@ -52,6 +60,28 @@ function violations(dir: string, allowed: (imp: Import) => boolean): string[] {
 
 const isNode = (imp: Import): boolean => imp.target.startsWith('node:');
 const under = (imp: Import, dir: string): boolean => imp.target === dir || imp.target.startsWith(`${dir}/`);
+
+describe('the import scanner', () => {
+  it('finds every import form and ignores commented-out ones', () => {
+    const file = join(root, 'runtime/sample.ts');
+    const text = [
+      "import { a } from './a.ts';",
+      "import type { B } from '../src/b.ts';",
+      "export * from './c.ts';",
+      "import '../generated/side-effect.ts';",
+      "const d = await import('../generator/d.ts');",
+      "// import { e } from '../src/e.ts';",
+      "/* import f from '../src/f.ts' */",
+    ].join('\n');
+    expect(importsIn(text, file).map((imp) => `${imp.line} ${imp.target}`)).toEqual([
+      '1 runtime/a.ts',
+      '2 src/b.ts',
+      '3 runtime/c.ts',
+      '4 generated/side-effect.ts',
+      '5 generator/d.ts',
+    ]);
+  });
+});
 
 describe('layering', () => {
   it('runtime/ imports only runtime/ and node:* modules', () => {

@@ -152,6 +152,8 @@ describe('expectations fail on wrong records', () => {
     fails(expectAction(editMline(full, isInitialInvite, 1, (m) => ({ ...m, direction: 'sendrecv' })), 'apply-rfc5547'), /direction sendrecv/);
     const noSendOfB = rewrite(full, (entries) => entries.filter((e) => !(e.protocol === 'msrp' && e.from === 'sender' && e.file?.name === 'b.txt')));
     fails(expectAction(noSendOfB, 'apply-rfc5547'), /b\.txt was never sent/);
+    const noMlines = editSip(full, isInitialInvite, (e) => ({ ...e, sdp: { mlines: [] } }));
+    fails(expectAction(noMlines, 'apply-rfc5547'), /offered no m-line/);
   });
 
   it('add-file-attributes: selector without hash, wrong size, no transfer id', () => {
