@@ -1,6 +1,6 @@
 import { CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
-import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges } from './incoming-message.ts';
+import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges, refusalOf } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
 import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
@@ -73,7 +73,7 @@ export class MsrpSession {
   readonly #outgoing = new Map<string, OutgoingMessage>();
   #queue: OutgoingMessage[] = [];
   readonly #incoming = new Map<string, Incoming>();
-  readonly #rejected = new Map<string, number>();
+  readonly #rejected = new Map<string, { readonly status: number; readonly comment?: string | undefined }>();
   #pumping = false;
   #wakeup: (() => void) | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
@@ -261,7 +261,7 @@ export class MsrpSession {
     }
     const previouslyRejected = this.#rejected.get(messageId);
     if (previouslyRejected !== undefined) {
-      this.respond(conn, head, previouslyRejected);
+      this.respond(conn, head, previouslyRejected.status, previouslyRejected.comment);
       return DISCARD;
     }
     let msg = this.#incoming.get(messageId);
@@ -279,7 +279,7 @@ export class MsrpSession {
     const max = this.options.maxMessageSize;
     // RFC 4975 §7.3 / §10.5: 413 tells the sender to stop sending this message.
     if (max !== undefined && size !== undefined && size > max) {
-      this.#rejected.set(messageId, 413);
+      this.#rejected.set(messageId, { status: 413 });
       this.respond(conn, head, 413);
       return undefined;
     }
@@ -289,7 +289,7 @@ export class MsrpSession {
     };
     const decision = this.options.delegate?.onMessageStart?.(info) ?? { reject: 415 };
     if (isRejection(decision)) {
-      this.#rejected.set(messageId, decision.reject);
+      this.#rejected.set(messageId, { status: decision.reject, comment: decision.comment });
       this.respond(conn, head, decision.reject, decision.comment);
       return undefined;
     }
@@ -306,12 +306,15 @@ export class MsrpSession {
     let position = range.start;
     let answered = false;
     const max = this.options.maxMessageSize;
-    const failWith = (status: number) => {
+    // RFC 4975 §7.2: a chunk the receiver cannot take gets an error response rather than its
+    // 200, so the sender never counts those bytes as delivered; later chunks of the same message
+    // get the same answer. The sink chooses status and comment (refusalOf), the sender shows them.
+    const failWith = (status: number, comment?: string) => {
       if (msg.failed) return;
       msg.failed = true;
-      this.#rejected.set(msg.info.messageId, status);
+      this.#rejected.set(msg.info.messageId, { status, comment });
       this.#incoming.delete(msg.info.messageId);
-      if (!answered) { answered = true; this.respond(conn, head, status); }
+      if (!answered) { answered = true; this.respond(conn, head, status, comment); }
       void Promise.all(msg.pending).finally(() => msg.sink.end('#')).catch(() => {});
     };
     return {
@@ -323,13 +326,13 @@ export class MsrpSession {
         if (range.end !== '*' && position - 1 > range.end) { failWith(400); return; }
         msg.ranges.add(at, position - 1);
         let result: void | Promise<void>;
-        try { result = msg.sink.write(at, chunk); } catch { failWith(413); return; }
+        try { result = msg.sink.write(at, chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
         if (result instanceof Promise) {
           // Sink backpressure: stop reading the socket until the sink caught up.
           conn.pause();
           const p: Promise<void> = result.then(
             () => { msg.pending.delete(p); conn.resume(); },
-            () => { msg.pending.delete(p); conn.resume(); failWith(413); },
+            (error: unknown) => { msg.pending.delete(p); conn.resume(); const r = refusalOf(error); failWith(r.status, r.comment); },
           );
           msg.pending.add(p);
         }
@@ -378,7 +381,18 @@ export class MsrpSession {
           transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
           byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: 200, reason: 'OK' },
         })]);
-      }, () => {});
+      }, (error: unknown) => {
+        // RFC 4975 §7.1.2: a receiver that cannot deliver a message after answering its chunks
+        // tells the sender in a REPORT with an error Status, unless the sender's Failure-Report
+        // said `no`; `partial` asks for exactly such negative reports. The Byte-Range names the
+        // bytes that failed: here the whole message.
+        if (msg.info.failureReport === 'no' || conn.closed) return;
+        const { status, comment } = refusalOf(error);
+        conn.write([serializeReport({
+          transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
+          byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: status, reason: comment },
+        })]);
+      });
   }
 
   /** The bound connection closed: every message in progress on it fails. */
