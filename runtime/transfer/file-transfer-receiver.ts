@@ -2,8 +2,9 @@
 // (RFC 5547 §8.2-8.4), runs one MSRP session per accepted m-line and writes each file through
 // ReceivingWriter, which publishes it only once complete and verified.
 
+import { CpmError } from '../errors.ts';
 import { ReceivingWriter } from '../files/receiving-writer.ts';
-import type { MessageSink } from '../msrp/incoming-message.ts';
+import { MessageRefusedError, type MessageSink } from '../msrp/incoming-message.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
@@ -129,6 +130,27 @@ function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+}
+
+/** ` (ENOSPC)` for a system error somewhere in the cause chain, else nothing. */
+function errnoOf(error: unknown): string {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return ` (${code})`;
+  }
+  return '';
+}
+
+/**
+ * What the sender is told when a complete file cannot be published. RFC 4975 §10: a file whose
+ * size or hash differs from the offer is data other than announced, 400; a disk error means we
+ * cannot take the message, 413. The comment names the cause without our paths.
+ */
+function finalizeRefusal(error: unknown): MessageRefusedError {
+  const code = error instanceof CpmError ? error.code : undefined;
+  if (code === 'ERR_FILE_HASH_MISMATCH') return new MessageRefusedError(400, 'the received file does not match the offered hash', { cause: error });
+  if (code === 'ERR_FILE_SIZE_MISMATCH' || code === 'ERR_FILE_RANGE') return new MessageRefusedError(400, 'the received file does not match the offered size', { cause: error });
+  return new MessageRefusedError(413, `cannot store the file${errnoOf(error)}`, { cause: error });
 }
 
 export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
@@ -403,6 +425,9 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         onMessageStart: (message) => {
           const line = holder.line;
           // One file per m-line (RFC 5547 §8): a second message on the session is refused.
+          // RFC 4975 §10: 481, the session this message was meant for is gone (the line failed or
+          // was closed before any byte came).
+          if (line !== undefined && line.state === 'failed') return { reject: 481, comment: 'the file transfer was closed' };
           if (line === undefined || line.state !== 'waiting') return { reject: 403, comment: 'one file per session' };
           line.state = 'receiving';
           return this.#sink(session, line, message.size);
@@ -545,12 +570,15 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     };
     return {
       write: (position, data) => {
-        // After a failure nothing more goes to disk: the partial kept for a resume is what was
-        // written up to then.
-        if (line.state === 'failed') return undefined;
         // RFC 4975 §7.2: a chunk we cannot store gets an error response, so the sender stops
-        // instead of streaming the rest of the file into a full disk.
-        if (writeError !== undefined) throw writeError;
+        // instead of streaming the rest of the file into a full disk. 413 is the status that asks
+        // the sender to stop sending this message (§10); the comment names the system error.
+        if (writeError !== undefined) throw new MessageRefusedError(413, `cannot store the file${errnoOf(writeError)}`, { cause: writeError });
+        // After a failure nothing more goes to disk: the partial kept for a resume is what was
+        // written up to then. The chunk must not be answered 200, or the sender would count
+        // bytes as delivered that the partial does not hold and resume after a gap. RFC 4975
+        // §10: 481 says the session (here: this file's transfer) no longer exists.
+        if (line.state === 'failed') throw new MessageRefusedError(481, 'the file transfer was closed');
         const written = line.writer.write(data, position + offset);
         line.lastWrite = written;
         written.catch((error: unknown) => { writeError ??= error; });
@@ -591,7 +619,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       const reason = describeError(result.error);
       this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
       this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
-      throw result.error;
+      throw finalizeRefusal(result.error);
     }
     line.state = 'done';
     session.received += 1;

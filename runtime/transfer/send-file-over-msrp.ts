@@ -103,6 +103,12 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
     if (error instanceof MsrpStatusError && error.status === 408) {
       return { kind: 'failed', failure: { source: 'timeout', status: 408, message: error.message }, broken: true };
     }
+    // RFC 4975 §10: 481 says the session no longer exists at the receiver (ours closes a file's
+    // session this way while it keeps the received prefix). Like a lost connection, nothing more
+    // can go on it, and every byte answered 200 before it is held, so the file may resume.
+    if (error instanceof MsrpStatusError && error.status === 481) {
+      return { kind: 'failed', failure: { source: 'connection', status: 481, message: error.message }, broken: true };
+    }
     // Clause 7.6.1 step 5: any other MSRP error response fails this file.
     if (error instanceof MsrpStatusError) {
       return { kind: 'failed', failure: { source: 'msrp-response', status: error.status, message: error.message }, event: 'msrp-error-response', broken: false };
