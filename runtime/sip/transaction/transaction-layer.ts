@@ -1,3 +1,4 @@
+import { CpmError } from '../../errors.ts';
 import type { SipRequest, SipResponse } from '../syntax/sip-message.ts';
 import type { MessageSource, PeerAddress, SipTransport } from '../transport/sip-transport.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
@@ -20,7 +21,9 @@ export class TransactionLayer {
   /** Starts a client transaction; the request must already carry its top Via with a branch. */
   sendRequest(request: SipRequest, transport: SipTransport, destination: PeerAddress, user: ClientTransactionUser): ClientTransaction {
     const key = clientTransactionKey(request);
-    if (key === undefined) throw new Error('request has no Via branch or CSeq'); // programming error, not wire input
+    // A caller bug, not wire input (requests from the wire go through createServerTransaction), so a
+    // throw is right here; the code lets callers tell it from transport failures.
+    if (key === undefined) throw new CpmError('ERR_SIP_INVALID_REQUEST', 'request has no Via branch or CSeq');
     const wrapped: ClientTransactionUser = {
       onResponse: (r) => user.onResponse(r),
       onTimeout: () => user.onTimeout(),
