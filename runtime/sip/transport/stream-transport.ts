@@ -52,6 +52,8 @@ class StreamTransport implements SipTransport {
   /** Open connections by peer address, both accepted and initiated. */
   readonly #connections = new Map<string, Connection>();
   readonly #connecting = new Map<string, Promise<Connection>>();
+  /** Outgoing sockets still connecting, with how to fail their attempt; close() aborts them. */
+  readonly #pendingSockets = new Map<Socket, (error: CpmError) => void>();
   #nextId = 1;
   #closed = false;
 
@@ -114,7 +116,7 @@ class StreamTransport implements SipTransport {
   }
 
   async send(message: SipMessage, destination: PeerAddress): Promise<void> {
-    if (this.#closed) throw new CpmError('ERR_SIP_TRANSPORT_CLOSED', `${this.protocol} transport is closed`);
+    if (this.#closed) throw this.#closedError();
     const conn = await this.#connectionTo(destination);
     const bytes = serializeSipMessage(message);
     // Bounded output: a peer that stops reading must not make us buffer without limit.
@@ -142,14 +144,30 @@ class StreamTransport implements SipTransport {
           ? tls.connect({ ...(this.options as TlsTransportOptions).tls, host: destination.host, port: destination.port })
           : createConnection({ host: destination.host, port: destination.port });
       const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), this.options.connectTimeout ?? 10_000);
-      const onError = (err: Error): void => {
+      const settle = (): void => {
         clearTimeout(timer);
+        this.#pendingSockets.delete(socket);
+        socket.off('error', onError);
+      };
+      const onError = (err: Error): void => {
+        settle();
         reject(new CpmError('ERR_SIP_TRANSPORT', `${this.protocol} connect to ${key} failed: ${err.message}`, { cause: err }));
       };
+      // close() while the connect is in flight: the socket would otherwise open after the
+      // connection map was cleared and live on unowned.
+      const abort = (error: CpmError): void => {
+        settle();
+        socket.destroy();
+        reject(error);
+      };
+      this.#pendingSockets.set(socket, abort);
       socket.once('error', onError);
       socket.once(this.protocol === 'TLS' ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        socket.off('error', onError);
+        if (this.#closed) {
+          abort(this.#closedError());
+          return;
+        }
+        settle();
         const conn = this.adopt(socket);
         // Also index the connection under the address we dialled, which is how callers name it.
         this.#connections.set(key, conn);
@@ -161,6 +179,10 @@ class StreamTransport implements SipTransport {
     }).finally(() => this.#connecting.delete(key));
     this.#connecting.set(key, attempt);
     return attempt;
+  }
+
+  #closedError(): CpmError {
+    return new CpmError('ERR_SIP_TRANSPORT_CLOSED', `${this.protocol} transport is closed`);
   }
 
   onMessage(handler: SipMessageHandler): void {
@@ -176,6 +198,7 @@ class StreamTransport implements SipTransport {
     this.#closed = true;
     for (const conn of new Set(this.#connections.values())) conn.socket.destroy();
     this.#connections.clear();
+    for (const abort of [...this.#pendingSockets.values()]) abort(this.#closedError());
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
