@@ -9,7 +9,8 @@
  *   `parseCSeq`, `parseMediaType`, `parseMultipart`/`buildMultipart`, `SipStreamFramer`,
  *   `createResponseTo(request, status, { toTag, headers, body })`.
  * - transport/: `SipTransport` interface; `createUdpTransport`, `createTcpTransport`,
- *   `createTlsTransport` ({ host, port: 0 ok, advertisedHost, limits }). Transports answer
+ *   `createTlsTransport` ({ host, port: 0 ok, advertisedHost, limits; streams also idleTimeout
+ *   (default 60 s), maxInboundConnections (default 1024), clock }). Transports answer
  *   unparsable requests themselves and stamp received/rport.
  * - transaction/: `TransactionLayer` and the four RFC 3261 §17 state machines; timers from an
  *   injectable `Clock` (runtime/clock.ts) with `TimerValues` (T1/T2/T4).

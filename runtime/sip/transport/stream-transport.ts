@@ -1,5 +1,6 @@
 import { createConnection, createServer, isIPv6, type Server, type Socket } from 'node:net';
 import * as tls from 'node:tls';
+import { systemClock, type Clock, type TimerHandle } from '../../clock.ts';
 import { CpmError } from '../../errors.ts';
 import type { SipParseLimits } from '../syntax/parse-message.ts';
 import { serializeSipMessage } from '../syntax/serialize-message.ts';
@@ -19,7 +20,21 @@ export interface StreamTransportOptions {
   readonly maxPendingWrite?: number;
   /** Connect timeout for outgoing connections, ms. Default 10 s. */
   readonly connectTimeout?: number;
+  /**
+   * An accepted connection that brings no complete message (or CRLF keep-alive) for this long, ms,
+   * and over which we send nothing, is closed. Default 60 s; 0 disables. Runs on `clock`. For TLS
+   * the handshake is bounded separately by node's `handshakeTimeout` (real time), which defaults
+   * here to the same value unless `tls.handshakeTimeout` is given.
+   */
+  readonly idleTimeout?: number;
+  /** Most accepted connections open at once; further ones are closed on arrival. Default 1024. */
+  readonly maxInboundConnections?: number;
+  /** Time source for the idle timeout; default the system clock. */
+  readonly clock?: Clock;
 }
+
+const defaultIdleTimeout = 60_000;
+const defaultMaxInboundConnections = 1024;
 
 export interface TlsTransportOptions extends StreamTransportOptions {
   /** Server credentials and client settings (key/cert/ca/rejectUnauthorized/servername...). */
@@ -40,6 +55,8 @@ interface Connection {
   readonly id: string;
   readonly socket: Socket;
   readonly framer: SipStreamFramer;
+  /** Accepted connections only: restarts the idle timer (see `idleTimeout`). */
+  readonly touch: () => void;
 }
 
 class StreamTransport implements SipTransport {
@@ -75,7 +92,23 @@ class StreamTransport implements SipTransport {
     const onSocket = (socket: Socket): void => {
       self?.adopt(socket);
     };
-    const server = protocol === 'TLS' ? tls.createServer((options as TlsTransportOptions).tls, onSocket) : createServer(onSocket);
+    const idle = options.idleTimeout ?? defaultIdleTimeout;
+    const tlsOptions = (options as TlsTransportOptions).tls;
+    const server =
+      protocol === 'TLS'
+        ? tls.createServer({ ...(idle > 0 ? { handshakeTimeout: idle } : {}), ...tlsOptions }, onSocket)
+        : createServer(onSocket);
+    // Counted by node at accept time (before any TLS handshake), so a flood of silent peers cannot
+    // hold more than this many sockets; the 'drop' event reports each refusal.
+    server.maxConnections = options.maxInboundConnections ?? defaultMaxInboundConnections;
+    server.on('drop', (data) => {
+      self?.diagnose({
+        kind: 'connection-error',
+        ...(data?.remoteAddress !== undefined ? { peer: { host: normaliseHost(data.remoteAddress), port: data.remotePort ?? 0 } } : {}),
+        code: 'ERR_SIP_TOO_MANY_CONNECTIONS',
+        message: `inbound connection refused: ${server.maxConnections} already open`,
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -87,18 +120,39 @@ class StreamTransport implements SipTransport {
     return self;
   }
 
-  private adopt(socket: Socket): Connection {
+  /** `inbound`: accepted by our server (subject to the idle timeout), not dialled by us. */
+  private adopt(socket: Socket, inbound = true): Connection {
     const peer = { host: normaliseHost(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     const key = peerKey(peer);
-    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits) };
+    const clock = this.options.clock ?? systemClock;
+    const idle = this.options.idleTimeout ?? defaultIdleTimeout;
+    let idleTimer: TimerHandle | undefined;
+    const touch = (): void => {
+      if (!inbound || idle <= 0 || socket.destroyed) return;
+      clock.clearTimeout(idleTimer);
+      idleTimer = clock.setTimeout(() => {
+        idleTimer = undefined;
+        if (socket.destroyed) return;
+        // Slow or silent peers (a partial request dripped forever, or nothing at all) would
+        // otherwise hold a socket and a framer buffer indefinitely.
+        this.diagnose({ kind: 'connection-error', peer, code: 'ERR_SIP_IDLE_TIMEOUT', message: `no complete message for ${idle} ms; connection closed` });
+        socket.destroy();
+      }, idle);
+    };
+    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch };
     this.#connections.set(key, conn);
+    touch();
     const source: MessageSource = { ...peer, transport: this, connectionId: conn.id };
     socket.on('data', (chunk: Buffer) => {
-      for (const { result, raw, fatal } of conn.framer.push(chunk)) {
+      const items = conn.framer.push(chunk);
+      // Activity is a complete message, or a chunk of nothing but CRLF keep-alives (RFC 5626
+      // §3.5.1, which leaves nothing buffered); bytes of an unfinished message do not count.
+      if (items.length > 0 || conn.framer.buffered === 0) touch();
+      for (const { result, raw, fatal } of items) {
         handleIncoming(result, raw, {
           source,
           deliver: this.#handler,
-          diagnose: (d) => this.#diagnostic?.(d),
+          diagnose: (d) => this.diagnose(d),
           // On a stream the reply goes back over the same connection (RFC 3261 §18.2.2).
           reply: (response) => {
             if (!socket.destroyed) socket.write(serializeSipMessage(response));
@@ -108,8 +162,9 @@ class StreamTransport implements SipTransport {
         if (fatal) socket.end();
       }
     });
-    socket.on('error', (err) => this.#diagnostic?.({ kind: 'connection-error', peer, message: err.message }));
+    socket.on('error', (err) => this.diagnose({ kind: 'connection-error', peer, message: err.message }));
     socket.on('close', () => {
+      clock.clearTimeout(idleTimer);
       if (this.#connections.get(key) === conn) this.#connections.delete(key);
     });
     return conn;
@@ -124,6 +179,7 @@ class StreamTransport implements SipTransport {
       conn.socket.destroy();
       throw new CpmError('ERR_SIP_TRANSPORT', `write buffer to ${peerKey(destination)} is full; connection dropped`);
     }
+    conn.touch();
     await new Promise<void>((resolve, reject) => {
       conn.socket.write(bytes, (err) => {
         if (err) reject(new CpmError('ERR_SIP_TRANSPORT', `${this.protocol} write to ${peerKey(destination)} failed: ${err.message}`, { cause: err }));
@@ -168,7 +224,7 @@ class StreamTransport implements SipTransport {
           return;
         }
         settle();
-        const conn = this.adopt(socket);
+        const conn = this.adopt(socket, false);
         // Also index the connection under the address we dialled, which is how callers name it.
         this.#connections.set(key, conn);
         socket.on('close', () => {
@@ -179,6 +235,10 @@ class StreamTransport implements SipTransport {
     }).finally(() => this.#connecting.delete(key));
     this.#connecting.set(key, attempt);
     return attempt;
+  }
+
+  private diagnose(d: TransportDiagnostic): void {
+    this.#diagnostic?.(d);
   }
 
   #closedError(): CpmError {
