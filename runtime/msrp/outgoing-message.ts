@@ -140,6 +140,10 @@ export class OutgoingMessage {
   #allWritten = false;
   #chunkInProgress = false;
   #settled = false;
+  /** The last chunk's transaction id and when it was written (for lastChunkRttMs). */
+  #lastTid: string | undefined;
+  #lastSentAt = 0;
+  #lastChunkRttMs: number | undefined;
   #resolve!: (r: OutgoingMessageResult) => void;
   #reject!: (e: CpmError) => void;
 
@@ -163,6 +167,11 @@ export class OutgoingMessage {
   get bytesSent(): number { return this.#offset; }
   get bytesAcknowledged(): number { return this.#acked; }
   get settled(): boolean { return this.#settled; }
+  /**
+   * Milliseconds from writing the last chunk to its 200, once that came (undefined before, and
+   * under Failure-Report other than yes). The sender's late-REPORT grace is scaled from it.
+   */
+  get lastChunkRttMs(): number | undefined { return this.#lastChunkRttMs; }
 
   /** The send loop drops a message once everything is written or it failed. */
   get finishedSending(): boolean { return this.#settled || this.#allWritten; }
@@ -213,6 +222,7 @@ export class OutgoingMessage {
     });
     this.#track(tid, got, link);
     this.#offset = start + got;
+    if (last) { this.#lastTid = tid; this.#lastSentAt = performance.now(); }
     // Head, body and end-line go out in one writev: three syscalls per chunk cost more than the
     // copy they avoid (bench profile). The chunk is then complete on the wire, so a 413 or an
     // abort that arrives later ends the message with a separate empty '#' chunk (abort()), as
@@ -252,6 +262,7 @@ export class OutgoingMessage {
     }
     if (this.#settled) return;
     if (head.status === 200) {
+      if (tid === this.#lastTid) this.#lastChunkRttMs = performance.now() - this.#lastSentAt;
       this.#acked += bytes;
       this.#maybeComplete();
       this.#link?.wake();
