@@ -26,7 +26,7 @@ export interface TransferBenchResult {
   readonly elapsedMs: number;
   /**
    * From the send command until the sender's send() settled. Without Success-Report the sender
-   * waits a grace period (500 ms) after the last 200 for a late failure REPORT before it calls the
+   * waits a grace period (four round trips, 60–500 ms) after the last 200 for a late failure REPORT before it calls the
    * file delivered: a fixed protocol wait, not transfer time, so it is shown but not in elapsedMs.
    */
   readonly senderDoneMs: number;

@@ -44,7 +44,8 @@ export interface ClientOptions {
   readonly resume?: boolean;
   /**
    * Without successReport, how long after a file's last 200 a failure REPORT still fails it
-   * (RFC 4975 §7.1.2). Default 500 ms; 0 trusts the 200 alone.
+   * (RFC 4975 §7.1.2). Default: four round trips of the last chunk's 200, between 60 and 500 ms;
+   * a value set here is waited exactly; 0 trusts the 200 alone.
    */
   readonly reportGraceMs?: number;
   /**
