@@ -18,6 +18,7 @@ import type { ServerTransaction } from './transaction/transaction-env.ts';
 import type { MessageSource, PeerAddress, SipTransport } from './transport/sip-transport.ts';
 import type {
   HeaderList,
+  SipLogEvent,
   InDialogResult,
   IncomingInvite,
   InviteOptions,
@@ -75,7 +76,7 @@ class UserAgentCore implements UserAgent {
     this.#layer = new TransactionLayer(env);
     for (const transport of options.transports) {
       transport.onMessage((message, source) => this.#receive(message, source));
-      transport.onDiagnostic((diagnostic) => options.logger?.({ kind: 'diagnostic', transport: transport.protocol, diagnostic }));
+      transport.onDiagnostic((diagnostic) => this.#emit({ kind: 'diagnostic', transport: transport.protocol, diagnostic }));
     }
   }
 
@@ -90,11 +91,39 @@ class UserAgentCore implements UserAgent {
     return transport.send(message, destination);
   }
 
+  /** Calls the application's logger; a logger that throws is ignored (there is nowhere left to report it). */
+  #emit(event: SipLogEvent): void {
+    try {
+      this.options.logger?.(event);
+    } catch {
+      // The logger is the diagnostics hook itself: reporting its failure through it would recurse.
+    }
+  }
+
+  /**
+   * Runs an application callback. They run inside socket and timer handlers, so an exception must
+   * not escape into the I/O loop (it would end the process); it is reported as a diagnostic and
+   * false is returned so the caller can answer a request it leaves unanswered.
+   */
+  #guard(what: string, transport: SipTransport, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (error) {
+      this.#reportCallbackError(what, transport, error);
+      return false;
+    }
+  }
+
+  #reportCallbackError(what: string, transport: SipTransport, error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    this.#emit({ kind: 'diagnostic', transport: transport.protocol, diagnostic: { kind: 'callback-error', code: 'ERR_SIP_CALLBACK', message: `${what} threw: ${text}` } });
+  }
+
   #log(direction: 'sent' | 'received', message: SipMessage, transport: SipTransport, peer: PeerAddress): void {
-    const logger = this.options.logger;
-    if (logger === undefined) return;
+    if (this.options.logger === undefined) return;
     const cseq = message.headers.get('CSeq') ?? '';
-    logger({
+    this.#emit({
       kind: 'message',
       direction,
       transport: transport.protocol,
@@ -219,7 +248,8 @@ class UserAgentCore implements UserAgent {
           if (response.status < 200) {
             provisional = true;
             if (cancelWanted !== undefined) sendCancel();
-            if (response.status > 100) options.onProgress?.(response);
+            const onProgress = options.onProgress;
+            if (response.status > 100 && onProgress !== undefined) this.#guard('onProgress', transport, () => onProgress(response));
             return;
           }
           if (response.status < 300) {
@@ -414,13 +444,45 @@ class UserAgentCore implements UserAgent {
     this.#awaitingAck.get(dialog.key)?.stop();
     this.#awaitingAck.delete(dialog.key);
     for (const key of [...this.#sentAcks.keys()]) if (key.startsWith(`${dialog.key}|`)) this.#sentAcks.delete(key);
-    if (notify) this.options.delegate?.onDialogTerminated?.(dialog, reason);
+    if (notify) this.#notifyTerminated(dialog, reason);
+  }
+
+  #notifyTerminated(dialog: Dialog, reason: string): void {
+    const hook = this.options.delegate?.onDialogTerminated;
+    if (hook !== undefined) this.#guard('onDialogTerminated', dialog.transport, () => hook.call(this.options.delegate, dialog, reason));
+  }
+
+  /** Hands an INVITE / re-INVITE to the application; one that throws before answering gets 500. */
+  #offerInvite(what: string, incoming: IncomingInviteImpl, call: () => void): void {
+    if (this.#guard(what, incoming.source.transport, call) || incoming.answered) return;
+    // RFC 3261 §21.5.1: 500 is the answer for an unexpected condition inside the server.
+    incoming.reject(500, 'Server Internal Error');
   }
 
   // ---------------------------------------------------------------- receiving
 
   #receive(message: SipMessage, source: MessageSource): void {
     if (this.#closed) return;
+    try {
+      this.#receiveMessage(message, source);
+    } catch (error) {
+      // Last line of defence for anything not guarded closer to the callback: report, and answer a
+      // request whose server transaction has no final response yet with 500 (RFC 3261 §21.5.1).
+      this.#reportCallbackError(`handling ${message.kind === 'request' ? message.method : `${message.status} response`}`, source.transport, error);
+      if (message.kind !== 'request' || message.method === 'ACK') return;
+      const tx = this.#layer.findServerTransaction(message);
+      if (tx === undefined || (tx.lastResponse !== undefined && tx.lastResponse.status >= 200)) return;
+      const incoming = this.#incoming.get(tx);
+      try {
+        if (incoming !== undefined && !incoming.answered) incoming.reject(500, 'Server Internal Error');
+        else if (incoming === undefined) tx.respond(createResponseTo(message, 500, { toTag: newTag(), headers: this.#serverHeaders([]) }));
+      } catch (inner) {
+        this.#reportCallbackError('answering 500', source.transport, inner);
+      }
+    }
+  }
+
+  #receiveMessage(message: SipMessage, source: MessageSource): void {
     this.#log('received', message, source.transport, source);
     if (message.kind === 'response') {
       // RFC 3261 §17.1.3: responses go to their client transaction; a 2xx to INVITE that arrives
@@ -452,7 +514,8 @@ class UserAgentCore implements UserAgent {
       if (retransmitter !== undefined) {
         retransmitter.stop();
         this.#awaitingAck.delete(dialog.key);
-        this.options.delegate?.onAck?.(dialog, request);
+        const onAck = this.options.delegate?.onAck;
+        if (onAck !== undefined) this.#guard('onAck', source.transport, () => onAck.call(this.options.delegate, dialog, request));
       }
       return;
     }
@@ -514,8 +577,9 @@ class UserAgentCore implements UserAgent {
         }
         const incoming = new IncomingInviteImpl(this, request, source, tx, undefined);
         this.#incoming.set(tx, incoming);
-        if (this.options.delegate?.onInvite === undefined) incoming.reject(480);
-        else this.options.delegate.onInvite(incoming);
+        const onInvite = this.options.delegate?.onInvite;
+        if (onInvite === undefined) incoming.reject(480);
+        else this.#offerInvite('onInvite', incoming, () => onInvite.call(this.options.delegate, incoming));
         return;
       }
       case 'OPTIONS':
@@ -545,7 +609,8 @@ class UserAgentCore implements UserAgent {
       incoming.markCancelled();
       inviteTx.respond(createResponseTo(incoming.request, 487, { toTag: incoming.localTag, headers: this.#serverHeaders([]) }));
       this.#incoming.delete(inviteTx);
-      this.options.delegate?.onCancel?.(incoming, cancel);
+      const onCancel = this.options.delegate?.onCancel;
+      if (onCancel !== undefined) this.#guard('onCancel', incoming.source.transport, () => onCancel.call(this.options.delegate, incoming, cancel));
     }
   }
 
@@ -589,15 +654,17 @@ class UserAgentCore implements UserAgent {
         dialog.incomingInvitePending = true;
         const incoming = new IncomingInviteImpl(this, request, source, tx, dialog);
         this.#incoming.set(tx, incoming);
-        if (this.options.delegate?.onReinvite === undefined) incoming.reject(488);
-        else this.options.delegate.onReinvite(dialog, incoming);
+        const onReinvite = this.options.delegate?.onReinvite;
+        if (onReinvite === undefined) incoming.reject(488);
+        else this.#offerInvite('onReinvite', incoming, () => onReinvite.call(this.options.delegate, dialog, incoming));
         return;
       }
       case 'BYE':
         // RFC 3261 §15.1.2: a BYE is answered 200 and ends the dialog and session.
         replyInDialog(200);
         this.#terminateDialog(dialog, 'BYE received', false);
-        this.options.delegate?.onBye?.(dialog, request);
+        const onBye = this.options.delegate?.onBye;
+        if (onBye !== undefined) this.#guard('onBye', source.transport, () => onBye.call(this.options.delegate, dialog, request));
         return;
       case 'OPTIONS':
         replyInDialog(200, [{ name: 'Allow', value: this.#allowed.join(', ') }]);
@@ -605,9 +672,10 @@ class UserAgentCore implements UserAgent {
       default:
         // RFC 6665 §4.5.2: SUBSCRIBE / NOTIFY may share the INVITE dialog (dialog reuse); the
         // application answers the methods it registered in `dialogMethods`.
-        if ((this.options.dialogMethods ?? []).includes(request.method) && this.options.delegate?.onDialogRequest !== undefined) {
+        const onDialogRequest = this.options.delegate?.onDialogRequest;
+        if ((this.options.dialogMethods ?? []).includes(request.method) && onDialogRequest !== undefined) {
           let answered = false;
-          this.options.delegate.onDialogRequest(dialog, {
+          const handed = this.#guard(`onDialogRequest(${request.method})`, source.transport, () => onDialogRequest.call(this.options.delegate, dialog, {
             request,
             source,
             respond: (status, reason, headers = [], body, contentType) => {
@@ -621,7 +689,12 @@ class UserAgentCore implements UserAgent {
                 ...(body !== undefined ? { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body } : {}),
               }));
             },
-          });
+          }));
+          // RFC 3261 §21.5.1: the application failed before answering; 500 ends the transaction.
+          if (!handed && !answered) {
+            answered = true;
+            replyInDialog(500);
+          }
           return;
         }
         replyInDialog(405, [{ name: 'Allow', value: this.#allowed.join(', ') }]);
@@ -669,7 +742,7 @@ class UserAgentCore implements UserAgent {
           this.#awaitingAck.delete(d.key);
           if (d.state === 'terminated') return;
           void this.bye(d).catch(() => undefined);
-          this.options.delegate?.onDialogTerminated?.(d, 'no ACK for 2xx');
+          this.#notifyTerminated(d, 'no ACK for 2xx');
         },
       ),
     );

@@ -27,7 +27,13 @@ export function handleIncoming(parsed: Result<SipMessage>, raw: Buffer, ctx: Inc
       rejectRaw(raw, 'ERR_SIP_PARSE', 'unparsable top Via', ctx);
       return;
     }
-    ctx.deliver?.(message, ctx.source);
+    try {
+      ctx.deliver?.(message, ctx.source);
+    } catch (error) {
+      // The handler runs inside a socket event: an exception escaping here would end the process.
+      const text = error instanceof Error ? error.message : String(error);
+      ctx.diagnose({ kind: 'callback-error', peer: { host: ctx.source.host, port: ctx.source.port }, code: 'ERR_SIP_CALLBACK', message: `message handler threw: ${text}` });
+    }
     return;
   }
   rejectRaw(raw, parsed.error.code, parsed.error.message, ctx);

@@ -15,9 +15,12 @@ export interface MessageSource extends PeerAddress {
   readonly connectionId?: string;
 }
 
-/** Things a transport reports that are not messages: parse failures, connection errors. */
+/**
+ * Things a transport reports that are not messages: parse failures, connection errors, and
+ * exceptions thrown by the application's callbacks (`callback-error`; the stack keeps serving).
+ */
 export interface TransportDiagnostic {
-  readonly kind: 'parse-error' | 'connection-error' | 'rejected-message';
+  readonly kind: 'parse-error' | 'connection-error' | 'rejected-message' | 'callback-error';
   readonly peer?: PeerAddress;
   readonly code?: string;
   readonly message: string;

@@ -238,7 +238,11 @@ class StreamTransport implements SipTransport {
   }
 
   private diagnose(d: TransportDiagnostic): void {
-    this.#diagnostic?.(d);
+    try {
+      this.#diagnostic?.(d);
+    } catch {
+      // The diagnostics hook itself failed; there is nowhere left to report that.
+    }
   }
 
   #closedError(): CpmError {

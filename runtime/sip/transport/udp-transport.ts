@@ -50,7 +50,7 @@ class UdpTransport implements SipTransport {
     this.local = { host, port: address.port };
     this.advertisedHost = options.advertisedHost ?? host;
     socket.on('message', (buf, rinfo) => this.#receive(buf, { host: rinfo.address, port: rinfo.port }));
-    socket.on('error', (err) => this.#diagnostic?.({ kind: 'connection-error', message: err.message }));
+    socket.on('error', (err) => this.#diagnose({ kind: 'connection-error', message: err.message }));
   }
 
   #receive(buf: Buffer, peer: PeerAddress): void {
@@ -60,11 +60,19 @@ class UdpTransport implements SipTransport {
     handleIncoming(parseSipMessage(buf, this.options.limits === undefined ? {} : { limits: this.options.limits }), buf, {
       source,
       deliver: this.#handler,
-      diagnose: (d) => this.#diagnostic?.(d),
+      diagnose: (d) => this.#diagnose(d),
       reply: (response, to) => {
         this.send(response, to).catch(() => undefined);
       },
     });
+  }
+
+  #diagnose(d: TransportDiagnostic): void {
+    try {
+      this.#diagnostic?.(d);
+    } catch {
+      // The diagnostics hook itself failed; there is nowhere left to report that.
+    }
   }
 
   send(message: SipMessage, destination: PeerAddress): Promise<void> {
