@@ -149,6 +149,17 @@ describe('MsrpEndpoint behind an RFC 4976 relay', () => {
     await expect.poll(() => ep.relay?.expires).toBe(120);
   });
 
+  it('a huge granted Expires (4294967295 s) schedules one refresh at the timer maximum, no AUTH storm', async () => {
+    expect(refreshDelayMs(4294967295)).toBe(2 ** 31 - 1);
+    expect(refreshDelayMs(3600)).toBe(3_540_000);
+    // Real timers: with an unbounded delay Node clamps it to 1 ms and the client re-AUTHs in a loop.
+    const relay = await new FakeRelay({ password: 'pw', expires: 4294967295 }).listen();
+    const ep = await endpointWith(relay, 'pw');
+    expect(ep.relay?.expires).toBe(4294967295);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(relay.auths()).toHaveLength(2);
+  });
+
   it('wrong credentials: 401 twice gives ERR_MSRP_RELAY_AUTH naming the relay', async () => {
     const relay = await new FakeRelay({ password: 'pw' }).listen();
     const error = await MsrpEndpoint.create({ relay: { uri: uri(relay.uri), credentials: { username: 'alice', password: 'nope' } } }).catch((e: unknown) => e);

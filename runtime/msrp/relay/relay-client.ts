@@ -34,13 +34,19 @@ export interface RelayGrant {
 // lower bound, so a silent relay is still refreshed.
 const FALLBACK_EXPIRES_S = 600;
 
+// Node clamps any timer delay above 2^31-1 ms (about 24.8 days) to 1 ms, so a relay granting a
+// huge Expires (e.g. 4294967295) would otherwise make us re-AUTH in a tight loop.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Refresh this long before the grant runs out: a fifth of the lifetime, at most 60 s, at least 1 s.
  * RFC 4976 §5.1 only asks that the client re-AUTH before expiry; the margin covers the AUTH round trip.
+ * Never more than the longest delay a timer can hold: refreshing early is harmless.
  */
 export function refreshDelayMs(expiresSeconds: number): number {
+  if (!Number.isFinite(expiresSeconds)) return MAX_TIMER_MS;
   const margin = Math.min(60, Math.max(1, expiresSeconds / 5));
-  return Math.max(1, expiresSeconds - margin) * 1000;
+  return Math.min(MAX_TIMER_MS, Math.max(1, expiresSeconds - margin) * 1000);
 }
 
 /**
