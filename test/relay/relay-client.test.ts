@@ -33,6 +33,8 @@ interface RelayScript {
   bounds?: [number, number];
   /** Never answer AUTH. */
   silent?: boolean;
+  /** WWW-Authenticate values of the 401, in order; default one MD5 challenge. */
+  challenges?: string[];
 }
 
 /** A scripted RFC 4976 relay: answers AUTH, records every request, can push requests to the client. */
@@ -73,7 +75,7 @@ class FakeRelay {
     if (h.method !== 'AUTH') { reply(200); return; }
     if (this.script.silent) return;
     const auth = h.headers.authorization[0];
-    if (auth === undefined || !this.#digestOk(auth)) { reply(401, [['WWW-Authenticate', `Digest realm="${REALM}", nonce="${NONCE}"`]]); return; }
+    if (auth === undefined || !this.#digestOk(auth)) { reply(401, (this.script.challenges ?? [`Digest realm="${REALM}", nonce="${NONCE}"`]).map((c): [string, string] => ['WWW-Authenticate', c])); return; }
     const [min, max] = this.script.bounds ?? [0, Infinity];
     const asked = h.headers.expires;
     if (asked !== undefined && (asked < min || asked > max)) { reply(423, [['Min-Expires', String(min)], ['Max-Expires', String(max)]]); return; }
@@ -158,6 +160,20 @@ describe('MsrpEndpoint behind an RFC 4976 relay', () => {
     expect(ep.relay?.expires).toBe(4294967295);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(relay.auths()).toHaveLength(2);
+  });
+
+  it('a SHA-256-only challenge rejects with ERR_MSRP_RELAY_AUTH; SHA-256 offered with MD5 picks MD5', async () => {
+    const sha = `Digest realm="${REALM}", nonce="${NONCE}", algorithm=SHA-256`;
+    const only = await new FakeRelay({ password: 'pw', challenges: [sha] }).listen();
+    const error = await MsrpEndpoint.create({ relay: { uri: uri(only.uri), credentials: { username: 'alice', password: 'pw' } } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_MSRP_RELAY_AUTH' });
+    expect((error as Error).message).toContain(only.uri);
+    expect((error as Error).message).toContain('SHA-256');
+
+    const both = await new FakeRelay({ password: 'pw', expires: 300, challenges: [sha, `Digest realm="${REALM}", nonce="${NONCE}", algorithm=MD5`] }).listen();
+    const ep = await endpointWith(both, 'pw');
+    expect(ep.relay?.expires).toBe(300);
+    expect(both.auths()[1]?.headers.authorization[0]).toContain('algorithm=MD5');
   });
 
   it('wrong credentials: 401 twice gives ERR_MSRP_RELAY_AUTH naming the relay', async () => {

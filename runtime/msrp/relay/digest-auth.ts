@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CpmError } from '../../errors.ts';
 
 /** A parsed `WWW-Authenticate: Digest ...` challenge (RFC 2617 §3.2.1, as used by RFC 4976 §5.1). */
 export interface DigestChallenge {
@@ -51,16 +52,23 @@ export interface DigestRequest {
   readonly cnonce?: string;
 }
 
+/** True when the challenge asks for MD5, explicitly or by leaving the algorithm out (RFC 2617 §3.2.1). */
+export function isMd5Challenge(challenge: DigestChallenge): boolean {
+  return (challenge.algorithm ?? 'MD5').toUpperCase() === 'MD5';
+}
+
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 /**
  * RFC 2617 §3.2.2 response with MD5: HA1 = MD5(user:realm:password), HA2 = MD5(method:uri);
  * with qop=auth the response hashes HA1:nonce:nc:cnonce:qop:HA2, without qop HA1:nonce:HA2.
- * Returns the Authorization header value. Only MD5 is supported (what RFC 4976 requires).
+ * Returns the Authorization header value. Only MD5 is supported (what RFC 4976 requires); any other
+ * algorithm throws a CpmError ERR_MSRP_RELAY_AUTH, so callers see a coded error.
  */
 export function digestAuthorization(challenge: DigestChallenge, credentials: DigestCredentials, request: DigestRequest): string {
-  const algorithm = challenge.algorithm ?? 'MD5';
-  if (algorithm.toUpperCase() !== 'MD5') throw new Error(`unsupported digest algorithm ${algorithm}`);
+  if (!isMd5Challenge(challenge)) {
+    throw new CpmError('ERR_MSRP_RELAY_AUTH', `unsupported digest algorithm ${challenge.algorithm ?? ''} (only MD5 is implemented)`);
+  }
   const ha1 = md5(`${credentials.username}:${challenge.realm}:${credentials.password}`);
   const ha2 = md5(`${request.method}:${request.uri}`);
   const useQop = challenge.qop?.includes('auth') ?? false;

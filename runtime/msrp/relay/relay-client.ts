@@ -157,7 +157,13 @@ async function authenticateOnce(connection: MsrpConnection, local: MsrpUri, opti
         if (authorization !== undefined) {
           throw new CpmError('ERR_MSRP_RELAY_AUTH', `MSRP relay ${name} refused the credentials of ${JSON.stringify(options.credentials.username)} (401 after the digest answer)`);
         }
-        authorization = answerAuthChallenge(outcome.challenge, options.credentials, relay);
+        try {
+          authorization = answerAuthChallenge(outcome.challenge, options.credentials, relay);
+        } catch (error) {
+          // An algorithm we cannot answer (e.g. SHA-256 only): a coded error naming the relay.
+          const why = error instanceof Error ? error.message : String(error);
+          throw new CpmError('ERR_MSRP_RELAY_AUTH', `MSRP relay ${name}: ${why}`, { cause: error });
+        }
         break;
       case 'interval-out-of-bounds':
         throw new CpmError('ERR_MSRP_RELAY_EXPIRES', `MSRP relay ${name}: Expires ${options.expires ?? '(none)'} out of bounds (423, Min-Expires ${outcome.minExpires ?? '?'}, Max-Expires ${outcome.maxExpires ?? '?'})`);

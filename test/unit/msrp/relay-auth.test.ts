@@ -17,6 +17,12 @@ describe('digest auth (RFC 2617)', () => {
     expect(value).toContain('opaque="5ccc069c403ebaf9f0171e9517f40e41"');
   });
 
+  it('an algorithm other than MD5 throws a CpmError ERR_MSRP_RELAY_AUTH', () => {
+    const challenge = parseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-256');
+    expect(() => digestAuthorization(challenge!, { username: 'u', password: 'p' }, { method: 'AUTH', uri: 'msrp://r:1;tcp' }))
+      .toThrow(expect.objectContaining({ name: 'CpmError', code: 'ERR_MSRP_RELAY_AUTH' }));
+  });
+
   it('rejects challenges that are not Digest or lack a nonce', () => {
     expect(parseDigestChallenge('Basic realm="x"')).toBeUndefined();
     expect(parseDigestChallenge('Digest realm="x"')).toBeUndefined();
@@ -36,6 +42,14 @@ describe('relay AUTH (RFC 4976)', () => {
     expect(authorization).toContain('uri="msrps://relay.example.com:2855;tcp"');
     const second = buildAuthRequest({ relay, local, authorization });
     expect(parsePieces([second.wire]).messages[0]?.head.headers.authorization).toEqual([authorization]);
+  });
+
+  it('prefers an MD5 challenge when a 401 offers several', () => {
+    const wire = Buffer.from('MSRP t9 401 Unauthorized\r\nTo-Path: msrps://alice.example.com:1234/a1b2c3;tcp\r\nFrom-Path: msrps://relay.example.com:2855;tcp\r\n'
+      + 'WWW-Authenticate: Digest realm="r", nonce="sha", algorithm=SHA-256\r\nWWW-Authenticate: Digest realm="r", nonce="md", algorithm=MD5\r\n-------t9$\r\n');
+    const head = parsePieces([wire]).messages[0]?.head;
+    if (head?.kind !== 'response') throw new Error('expected a response');
+    expect(interpretAuthResponse(head)).toMatchObject({ kind: 'challenge', challenge: { nonce: 'md', algorithm: 'MD5' } });
   });
 
   it('interprets 401, 200 with Use-Path and 423', () => {
