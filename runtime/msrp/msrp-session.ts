@@ -2,6 +2,7 @@ import { CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
 import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges, refusalOf } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
+import { LruMap } from './lru-map.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
 import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
 import { newMessageId, newTransactionId } from './random-id.ts';
@@ -32,7 +33,16 @@ export interface MsrpSessionOptions {
   readonly transactionTimeoutMs?: number;
   /** RFC 4976: our relay's Use-Path, set by the endpoint when it routes through a relay. */
   readonly relayPath?: readonly MsrpUri[];
+  /**
+   * How many refused Message-IDs to remember (least recently used forgotten first), default 1024.
+   * Later chunks of a remembered message get the same refusal; a forgotten one is offered to the
+   * delegate again as if new, which is harmless, while a peer cycling ids cannot grow memory.
+   */
+  readonly maxRememberedRefusals?: number;
 }
+
+/** Default for MsrpSessionOptions.maxRememberedRefusals. */
+export const DEFAULT_MAX_REMEMBERED_REFUSALS = 1024;
 
 /** The endpoint's side of a session: what it needs to route requests and connect. */
 export interface MsrpSessionHost {
@@ -73,7 +83,7 @@ export class MsrpSession {
   readonly #outgoing = new Map<string, OutgoingMessage>();
   #queue: OutgoingMessage[] = [];
   readonly #incoming = new Map<string, Incoming>();
-  readonly #rejected = new Map<string, { readonly status: number; readonly comment?: string | undefined }>();
+  readonly #rejected: LruMap<string, { readonly status: number; readonly comment?: string | undefined }>;
   #pumping = false;
   #wakeup: (() => void) | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
@@ -87,7 +97,11 @@ export class MsrpSession {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.#peerMaxSize = options.peerMaxSize;
+    this.#rejected = new LruMap(options.maxRememberedRefusals ?? DEFAULT_MAX_REMEMBERED_REFUSALS);
   }
+
+  /** How many refused Message-IDs the session currently remembers (bounded by maxRememberedRefusals). */
+  get rememberedRefusals(): number { return this.#rejected.size; }
 
   /** The peer's a=max-size (RFC 4975 §8.6), learnt from its SDP after the session was created. */
   get peerMaxSize(): number | undefined { return this.#peerMaxSize; }
