@@ -1,3 +1,4 @@
+import { CpmError } from '../../errors.ts';
 import { formatMsrpPath, type MsrpUri } from '../msrp-uri.ts';
 import { newTransactionId } from '../random-id.ts';
 import { type ByteRange, type FailureReport, formatByteRange, formatStatusHeader, type StatusHeader, type SuccessReport } from './msrp-headers.ts';
@@ -93,7 +94,8 @@ export function chooseTransactionId(body: readonly Buffer[], draw: () => string 
   for (let attempt = 0; ; attempt++) {
     const tid = draw();
     if (!bodyContainsEndLine(body, tid)) return tid;
-    if (attempt > 1000) throw new Error('could not find a transaction id absent from the body');
+    // Random ids practically never collide with a body; only a broken `draw` gets here.
+    if (attempt > 1000) throw new CpmError('ERR_MSRP_TRANSACTION_ID', `no transaction id absent from the body after ${attempt + 1} attempts`);
   }
 }
 

@@ -41,4 +41,11 @@ describe('MSRP serializer', () => {
     expect(chooseTransactionId(body, () => ids.shift()!)).toBe('cccc3333');
     expect(chooseTransactionId([])).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('gives up with a coded CpmError when every drawn id occurs in the body', () => {
+    let draws = 0;
+    const error = (() => { try { chooseTransactionId([Buffer.from('-------same')], () => { draws++; return 'same'; }); } catch (e) { return e; } return undefined; })();
+    expect(error).toMatchObject({ name: 'CpmError', code: 'ERR_MSRP_TRANSACTION_ID' });
+    expect(draws).toBe(1002);
+  });
 });
