@@ -6,15 +6,26 @@ export interface ByteSpan {
   end: number;
 }
 
+/**
+ * The one implementation used for both files (resume bookkeeping) and incoming MSRP messages.
+ * add() is a binary search plus one splice, so a peer sending many gapped chunks costs
+ * O(log n + n) per chunk rather than a rebuild and sort; callers bound n with `count`.
+ */
 export class ReceivedRanges {
   #spans: ByteSpan[] = [];
 
   add(start: number, end: number): void {
     if (end < start) return;
     const spans = this.#spans;
-    // Find the first span that ends at or after start - 1 (touching spans merge).
-    let i = 0;
-    while (i < spans.length && (spans[i] as ByteSpan).end < start - 1) i++;
+    // Binary search for the first span that ends at or after start - 1 (touching spans merge).
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((spans[mid] as ByteSpan).end < start - 1) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo;
     let merged: ByteSpan = { start, end };
     let j = i;
     while (j < spans.length && (spans[j] as ByteSpan).start <= end + 1) {
@@ -25,12 +36,25 @@ export class ReceivedRanges {
     spans.splice(i, j - i, merged);
   }
 
+  /** Number of disjoint spans: what a peer sending gapped chunks grows. */
+  get count(): number {
+    return this.#spans.length;
+  }
+
+  /** Highest byte received so far, 0 when none. */
+  get highest(): number {
+    return this.#spans.at(-1)?.end ?? 0;
+  }
+
   /** Total distinct bytes received. */
   get bytes(): number {
     return this.#spans.reduce((sum, s) => sum + s.end - s.start + 1, 0);
   }
 
-  /** True when exactly 1..size is covered (size 0: nothing received). */
+  /**
+   * True when exactly bytes 1..size arrived: every one of them and nothing beyond (size 0: nothing
+   * received). Callers refuse bytes past a known total, so "nothing beyond" is what completion means.
+   */
   covers(size: number): boolean {
     if (size === 0) return this.#spans.length === 0;
     const only = this.#spans[0];

@@ -53,34 +53,3 @@ export function refusalOf(error: unknown): { readonly status: number; readonly c
   if (error instanceof MessageRefusedError) return { status: error.status, comment: error.comment };
   return { status: 413, comment: 'the receiver cannot take the message' };
 }
-
-/** Byte bookkeeping for one incoming message: which 1-based ranges arrived, in merged form. */
-export class ReceivedRanges {
-  #ranges: [number, number][] = [];
-
-  add(start: number, end: number): void {
-    if (end < start) return;
-    const next: [number, number][] = [];
-    let s = start;
-    let e = end;
-    for (const [a, b] of this.#ranges) {
-      if (b + 1 < s || a > e + 1) next.push([a, b]);
-      else { s = Math.min(s, a); e = Math.max(e, b); }
-    }
-    next.push([s, e]);
-    next.sort((x, y) => x[0] - y[0]);
-    this.#ranges = next;
-  }
-
-  /** True when bytes 1..total all arrived (total 0 is complete from the start). */
-  covers(total: number): boolean {
-    if (total === 0) return true;
-    const first = this.#ranges[0];
-    return this.#ranges.length === 1 && first !== undefined && first[0] === 1 && first[1] >= total;
-  }
-
-  /** Highest byte received so far, 0 when none. */
-  get highest(): number {
-    return this.#ranges.reduce((m, r) => Math.max(m, r[1]), 0);
-  }
-}

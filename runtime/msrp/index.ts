@@ -55,7 +55,9 @@ export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpS
 export {
   type MessageSource as MsrpMessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,
 } from './outgoing-message.ts';
-export { type IncomingMessageInfo, type MessageRejection, type MessageSink, MessageRefusedError, ReceivedRanges as MsrpReceivedRanges, refusalOf } from './incoming-message.ts';
+export { type IncomingMessageInfo, type MessageRejection, type MessageSink, MessageRefusedError, refusalOf } from './incoming-message.ts';
+// One byte-range bookkeeping for files and MSRP messages; the old name kept for callers.
+export { ReceivedRanges as MsrpReceivedRanges } from '../files/received-ranges.ts';
 export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from './relay/digest-auth.ts';
 export { type AuthOutcome, type AuthRequestInit, answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay/relay-auth.ts';
 export { MsrpRelayClient, type MsrpRelayOptions, type RelayGrant, refreshDelayMs } from './relay/relay-client.ts';

@@ -1,6 +1,7 @@
 import { CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
-import { type IncomingMessageInfo, type MessageRejection, type MessageSink, ReceivedRanges, refusalOf } from './incoming-message.ts';
+import { ReceivedRanges } from '../files/received-ranges.ts';
+import { type IncomingMessageInfo, type MessageRejection, type MessageSink, refusalOf } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { LruMap } from './lru-map.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
@@ -39,7 +40,15 @@ export interface MsrpSessionOptions {
    * delegate again as if new, which is harmless, while a peer cycling ids cannot grow memory.
    */
   readonly maxRememberedRefusals?: number;
+  /**
+   * Most disjoint byte ranges one incoming message may have at a time, default 1024. Chunks
+   * arrive in order from honest senders, so gaps are few; above the cap the message is refused 413.
+   */
+  readonly maxRangesPerMessage?: number;
 }
+
+/** Default for MsrpSessionOptions.maxRangesPerMessage. */
+export const DEFAULT_MAX_RANGES_PER_MESSAGE = 1024;
 
 /** Default for MsrpSessionOptions.maxRememberedRefusals. */
 export const DEFAULT_MAX_REMEMBERED_REFUSALS = 1024;
@@ -320,6 +329,7 @@ export class MsrpSession {
     let position = range.start;
     let answered = false;
     const max = this.options.maxMessageSize;
+    const ranges = this.options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE;
     // RFC 4975 §7.2: a chunk the receiver cannot take gets an error response rather than its
     // 200, so the sender never counts those bytes as delivered; later chunks of the same message
     // get the same answer. The sink chooses status and comment (refusalOf), the sender shows them.
@@ -338,7 +348,12 @@ export class MsrpSession {
         position += chunk.length;
         if (max !== undefined && position - 1 > max) { failWith(413); return; }
         if (range.end !== '*' && position - 1 > range.end) { failWith(400); return; }
+        // RFC 4975 §7.3.1: bytes past the message's declared total cannot be placed: malformed.
+        if (msg.total !== undefined && position - 1 > msg.total) { failWith(400, 'Byte-Range beyond total'); return; }
         msg.ranges.add(at, position - 1);
+        // RFC 4975 §7.3.1 lets chunks arrive in any order, but each gap costs us memory; a message
+        // fragmented beyond the cap is refused with 413, which tells the sender to stop sending it.
+        if (msg.ranges.count > ranges) { failWith(413, 'too many disjoint byte ranges'); return; }
         let result: void | Promise<void>;
         try { result = msg.sink.write(at, chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
         if (result instanceof Promise) {
