@@ -50,7 +50,10 @@ export {
 } from './syntax/msrp-serializer.ts';
 export { MSRP_STATUS_COMMENTS, MsrpStatus, statusComment } from './syntax/status-codes.ts';
 export { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
-export { MsrpEndpoint, type MsrpEndpointOptions } from './msrp-endpoint.ts';
+export {
+  DEFAULT_MSRP_CONNECT_TIMEOUT_MS, MsrpEndpoint,
+  type MsrpDialTarget, type MsrpEndpointOptions, type MsrpSocketOpener,
+} from './msrp-endpoint.ts';
 export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 export {
   type MessageSource as MsrpMessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,

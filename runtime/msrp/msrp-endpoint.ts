@@ -1,6 +1,7 @@
 import { connect as netConnect, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import { CpmError } from '../errors.ts';
+import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
 import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
 import { MsrpSession, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 import { formatMsrpUri, msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
@@ -23,7 +24,26 @@ export interface MsrpEndpointOptions {
   readonly parserLimits?: Partial<MsrpParserLimits>;
   /** RFC 4976: authenticate to this relay at create() and route every session through it. */
   readonly relay?: MsrpRelayOptions;
+  /** Bound on opening an outgoing connection (TCP, and the TLS handshake for msrps), default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Timers of the endpoint (connect timeout, idle inbound connections); default the system clock. */
+  readonly clock?: Clock;
+  /** Opens outgoing sockets; default node:net / node:tls. Tests inject one that never connects. */
+  readonly openSocket?: MsrpSocketOpener;
 }
+
+/** Where an outgoing MSRP connection goes. */
+export interface MsrpDialTarget {
+  readonly scheme: 'msrp' | 'msrps';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Opens a socket to `target` and calls `onConnect` once it is usable (after the TLS handshake for msrps). */
+export type MsrpSocketOpener = (target: MsrpDialTarget, onConnect: () => void) => Socket;
+
+/** Default for MsrpEndpointOptions.connectTimeoutMs. */
+export const DEFAULT_MSRP_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
 const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
@@ -46,9 +66,11 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   #server: Server | undefined;
   #port = 9;
   #relay: MsrpRelayClient | undefined;
+  readonly #clock: Clock;
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.host = options.host ?? '127.0.0.1';
     this.scheme = options.tls ? 'msrps' : 'msrp';
   }
@@ -128,20 +150,44 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     return this.#dial(uri);
   }
 
+  // RFC 4975 §5.4 leaves connection setup to the transport; a peer that never answers the SYN (or
+  // the TLS handshake) must not hold the transfer forever, so the attempt is bounded and its
+  // socket destroyed when the bound passes.
   async #dial(uri: MsrpUri): Promise<MsrpConnection> {
     const host = uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
     const port = uri.port ?? 2855;
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_MSRP_CONNECT_TIMEOUT_MS;
+    const open = this.#options.openSocket ?? this.#openSocket;
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s: Socket = uri.scheme === 'msrps'
-        ? tlsConnect({ ...this.#options.tlsClient, host, port }, () => { s.off('error', reject); resolve(s); })
-        : netConnect({ host, port }, () => { s.off('error', reject); resolve(s); });
-      s.once('error', reject);
+      let settled = false;
+      let s: Socket | undefined;
+      let cancel: CancelTimer | undefined;
+      // Deferred so an opener that reports success synchronously still finds `s` assigned.
+      const settle = (error: unknown): void => queueMicrotask(() => {
+        if (settled || s === undefined) return;
+        settled = true;
+        cancel?.();
+        s.off('error', settle);
+        if (error === undefined) resolve(s);
+        else reject(error);
+      });
+      s = open({ scheme: uri.scheme, host, port }, () => settle(undefined));
+      s.once('error', settle);
+      cancel = schedule(this.#clock, timeoutMs, () => {
+        s?.on('error', () => {});
+        s?.destroy();
+        settle(new Error(`no connection within ${timeoutMs} ms`));
+      });
     }).catch((e: unknown) => {
       // The cause's text (refused, certificate not trusted, ...) is what a user needs to act on.
       throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${uri.scheme}://${host}:${port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     });
     return this.#adopt(socket);
   }
+
+  readonly #openSocket: MsrpSocketOpener = (target, onConnect) => (target.scheme === 'msrps'
+    ? tlsConnect({ ...this.#options.tlsClient, host: target.host, port: target.port }, onConnect)
+    : netConnect({ host: target.host, port: target.port }, onConnect));
 
   bind(session: MsrpSession, connection: MsrpConnection): void {
     let set = this.#bindings.get(connection);
