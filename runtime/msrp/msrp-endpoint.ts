@@ -30,6 +30,10 @@ export interface MsrpEndpointOptions {
   readonly clock?: Clock;
   /** Opens outgoing sockets; default node:net / node:tls. Tests inject one that never connects. */
   readonly openSocket?: MsrpSocketOpener;
+  /** An accepted connection not bound to any session this long after it arrived is closed; default 30 s. */
+  readonly inboundIdleTimeoutMs?: number;
+  /** Accepted connections open at once; more are closed on arrival. Default 1024. */
+  readonly maxInboundConnections?: number;
 }
 
 /** Where an outgoing MSRP connection goes. */
@@ -44,6 +48,10 @@ export type MsrpSocketOpener = (target: MsrpDialTarget, onConnect: () => void) =
 
 /** Default for MsrpEndpointOptions.connectTimeoutMs. */
 export const DEFAULT_MSRP_CONNECT_TIMEOUT_MS = 10_000;
+/** Default for MsrpEndpointOptions.inboundIdleTimeoutMs. */
+export const DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS = 30_000;
+/** Default for MsrpEndpointOptions.maxInboundConnections. */
+export const DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS = 1024;
 
 /** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
 const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
@@ -67,6 +75,8 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   #port = 9;
   #relay: MsrpRelayClient | undefined;
   readonly #clock: Clock;
+  /** Accepted connections, each with its unbound-idle timer (cancelled once it fired or closed). */
+  readonly #inbound = new Map<MsrpConnection, CancelTimer | undefined>();
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
@@ -106,7 +116,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   get port(): number { return this.#port; }
 
   async #listen(): Promise<void> {
-    const onSocket = (socket: Socket) => this.#adopt(socket);
+    const onSocket = (socket: Socket) => this.#accept(socket);
     const server = this.#options.tls ? createTlsServer(this.#options.tls, onSocket) : createNetServer(onSocket);
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
@@ -115,6 +125,26 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     });
     const addr = server.address();
     if (addr !== null && typeof addr === 'object') this.#port = addr.port;
+  }
+
+  // RFC 4975 §5.4: the passive side learns which session an accepted connection belongs to from
+  // its first request. A connection that never sends one we accept (nothing, or only requests
+  // answered 481) holds a socket for nothing: it is closed after the idle time, and the number
+  // of accepted connections is capped so a peer cannot exhaust descriptors.
+  #accept(socket: Socket): void {
+    const max = this.#options.maxInboundConnections ?? DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS;
+    if (this.#inbound.size >= max) {
+      socket.on('error', () => {});
+      socket.destroy();
+      return;
+    }
+    const conn = this.#adopt(socket);
+    const idleMs = this.#options.inboundIdleTimeoutMs ?? DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS;
+    this.#inbound.set(conn, schedule(this.#clock, idleMs, () => {
+      this.#inbound.set(conn, undefined);
+      // Bound connections live as long as their sessions (release() closes them).
+      if (!this.#bindings.has(conn) && !conn.closed) conn.destroy(new CpmError('ERR_MSRP_CONNECTION_IDLE', `no session bound within ${idleMs} ms`));
+    }));
   }
 
   #adopt(socket: Socket): MsrpConnection {
@@ -274,6 +304,8 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
 
   closed(conn: MsrpConnection, error: CpmError): void {
     this.#connections.delete(conn);
+    this.#inbound.get(conn)?.();
+    this.#inbound.delete(conn);
     const set = this.#bindings.get(conn);
     this.#bindings.delete(conn);
     for (const s of set ?? []) s.connectionLost(error);
@@ -283,6 +315,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   async close(): Promise<void> {
     this.#relay?.close();
     for (const s of [...this.#sessions.values()]) s.close();
+    for (const cancel of this.#inbound.values()) cancel?.();
     for (const c of [...this.#connections]) c.destroy();
     const server = this.#server;
     this.#server = undefined;

@@ -4,6 +4,7 @@
 // (build an offer, send an INVITE / re-INVITE / BYE, send files over MSRP, tell the user).
 
 import { CpmError } from '../errors.ts';
+import { type CancelTimer, schedule, systemClock } from '../msrp/clock.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import type { MsrpReport } from '../msrp/outgoing-message.ts';
@@ -682,10 +683,10 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
   #waitBound(session: MsrpSession): Promise<void> {
     const timeoutMs = this.#options.waitTimeoutMs ?? 30_000;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', `the peer did not connect within ${timeoutMs} ms`)), timeoutMs);
+      const cancel = schedule(session.clock, timeoutMs, () => reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', `the peer did not connect within ${timeoutMs} ms`)));
       session.waitBound().then(
-        () => { clearTimeout(timer); resolve(); },
-        (error: unknown) => { clearTimeout(timer); reject(error); },
+        () => { cancel(); resolve(); },
+        (error: unknown) => { cancel(); reject(error); },
       );
     });
   }
@@ -749,13 +750,14 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
   #lateVerdict(line: Line, file: PreparedFile, graceMs: number): Promise<void> {
     return new Promise<MsrpReport | undefined>((resolve) => {
       if (line.lateFailure !== undefined) { resolve(line.lateFailure); return; }
+      let cancel: CancelTimer | undefined;
       const done = (report: MsrpReport | undefined): void => {
-        clearTimeout(timer);
+        cancel?.();
         line.onLateReport = undefined;
         line.onClose = undefined;
         resolve(report);
       };
-      const timer = setTimeout(() => done(undefined), graceMs);
+      cancel = schedule(line.session?.clock ?? systemClock, graceMs, () => done(undefined));
       line.onLateReport = done;
       line.onClose = () => done(undefined);
       if (line.session?.connection === undefined) done(undefined);

@@ -4,6 +4,7 @@
 
 import { CpmError } from '../errors.ts';
 import { FileBlockReader } from '../files/file-block-reader.ts';
+import { schedule } from '../msrp/clock.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
 import type { ProcedureEvent } from '../procedure/vocabulary.ts';
@@ -124,11 +125,12 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
 
   // With Success-Report: yes, step 4 waits for the REPORT; bounded, and cut short if the
   // connection closes first.
-  const timer = setTimeout(() => settleReport(new CpmError('ERR_MSRP_REPORT_TIMEOUT', `no success REPORT within ${options.waitTimeoutMs} ms`)), options.waitTimeoutMs);
+  // On the session's clock (injectable), like the MSRP transaction timers.
+  const cancelTimer = schedule(session.clock, options.waitTimeoutMs, () => settleReport(new CpmError('ERR_MSRP_REPORT_TIMEOUT', `no success REPORT within ${options.waitTimeoutMs} ms`)));
   options.closeWatch.onClose = (error) => settleReport(new CpmError('ERR_MSRP_CONNECTION_CLOSED', `MSRP connection closed before the success REPORT: ${error.message}`));
   if (session.connection === undefined) options.closeWatch.onClose(new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'not connected'));
   const outcome = await report;
-  clearTimeout(timer);
+  cancelTimer();
   options.closeWatch.onClose = undefined;
   if (outcome instanceof CpmError) {
     const timeout = outcome.code === 'ERR_MSRP_REPORT_TIMEOUT';
