@@ -11,8 +11,11 @@
  *   serializeResponse(init), serializeReport(init), chooseTransactionId(body[]), statusComment(status)
  *
  * Sessions (node:net / node:tls):
- *   const ep = await MsrpEndpoint.create({ host?, port?: 0, tls?, tlsClient?, parserLimits? })
- *   const s = ep.createSession({ delegate?, matchSessionIdOnly?, maxMessageSize?, peerMaxSize?, clock? })
+ *   const ep = await MsrpEndpoint.create({ host?, port?: 0, tls?, tlsClient?, parserLimits?, clock?,
+ *     connectTimeoutMs? (10 s), inboundIdleTimeoutMs? (30 s, unbound inbound connections),
+ *     maxInboundConnections? (1024), openSocket? (tests) })
+ *   const s = ep.createSession({ delegate?, matchSessionIdOnly?, maxMessageSize?, peerMaxSize?, clock?,
+ *     maxRememberedRefusals? (1024), maxRangesPerMessage? (1024) }); s.setPeerMaxSize(bytes)
  *   s.localUri (our a=path), s.setRemotePath(peerPath)
  *   active: await s.connect()   passive: await s.waitBound()
  *   const m = s.send(source, { size, contentType, successReport?, failureReport?, chunkSize?, window?,
@@ -21,7 +24,9 @@
  *   Failures reject m.done with CpmError codes ERR_MSRP_STATUS (MsrpStatusError.status),
  *   ERR_MSRP_TRANSACTION_TIMEOUT (408), ERR_MSRP_CONNECTION_CLOSED, ERR_MSRP_ABORTED, ERR_MSRP_SOURCE_SIZE.
  *   Receiving: delegate.onMessageStart(info) returns a MessageSink { write(position, data), end(flag) }
- *   (a promise from write pauses the socket) or { reject: status }. delegate.onReport, delegate.onClose.
+ *   (a promise from write pauses the socket; throwing MessageRefusedError(status, comment) picks the
+ *   error response, and a failed end('$') sends a failure REPORT) or { reject: status }.
+ *   delegate.onReport, delegate.onClose.
  *   s.close(); await ep.close()
  *
  * Relays (RFC 4976): buildAuthRequest, interpretAuthResponse, answerAuthChallenge,
