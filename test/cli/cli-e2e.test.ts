@@ -1,46 +1,22 @@
 // Real end-to-end: `cpm-ft receive` and `cpm-ft send` as two processes on loopback, with the real
 // library. The receiver binds port 0 and prints its address; the test reads it from the output.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killTrackedChildren, stopChild, trackChild, waitForExit } from '../helpers/child-process-registry.ts';
+import { killTrackedChildren } from '../helpers/child-process-registry.ts';
+import { cliExitCode, runCli, type CliRun } from '../helpers/cli-process.ts';
 
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
 const root = mkdtempSync(join(tmpdir(), 'cpm-ft-cli-e2e-'));
 afterEach(killTrackedChildren);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly out: () => string;
-  readonly err: () => string;
-}
+type Running = CliRun;
 
-function cli(args: string[]): Running {
-  const child = trackChild(spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } }));
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (data: Buffer) => { out += data.toString(); });
-  child.stderr?.on('data', (data: Buffer) => { err += data.toString(); });
-  return { child, out: () => out, err: () => err };
-}
-
-async function finished(run: Running, timeoutMs = 30_000): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([
-    waitForExit(run.child).then(({ code }) => code),
-    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
-  ]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    await stopChild(run.child, 'SIGKILL');
-    throw new Error(`cpm-ft did not exit in ${timeoutMs} ms\nstdout: ${run.out()}\nstderr: ${run.err()}`);
-  }
-  return result;
-}
+const cli = (args: string[]): Running => runCli(args, { cwd: root });
+const finished = (run: Running, timeoutMs = 30_000): Promise<number | null> => cliExitCode(run, timeoutMs);
 
 /** Starts `cpm-ft receive` on port 0 and waits for its `listening on sip:HOST:PORT;transport=T` line. */
 async function startReceiver(dir: string, extra: string[] = []): Promise<Running & { port: number }> {

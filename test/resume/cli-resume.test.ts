@@ -9,7 +9,6 @@
 // so only the anonymous temporary `.cpm-<random>.part` stays behind; the resend then offers a
 // file-range that the new receiver declines, and `cpm-ft send` falls back to a whole-file send.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -17,44 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killTrackedChildren, stopChild, trackChild, waitForExit } from '../helpers/child-process-registry.ts';
+import { killTrackedChildren, stopChild } from '../helpers/child-process-registry.ts';
+import { cliExitCode, runCli, type CliRun } from '../helpers/cli-process.ts';
 
 const MiB = 1024 * 1024;
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
 const countBytes = pathToFileURL(join(import.meta.dirname, 'helpers/count-socket-bytes.mjs')).href;
 const root = mkdtempSync(join(tmpdir(), 'cpm-ft-cli-resume-'));
 afterEach(killTrackedChildren);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly out: () => string;
-  readonly err: () => string;
-}
+type Running = CliRun;
 
 function cli(args: string[], env: Record<string, string> = {}): Running {
   // XDG_STATE_HOME inside the test folder: nothing is ever written to the real home.
-  const child = trackChild(spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(root, 'xdg'), ...env } }));
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (data: Buffer) => { out += data.toString(); });
-  child.stderr?.on('data', (data: Buffer) => { err += data.toString(); });
-  return { child, out: () => out, err: () => err };
+  return runCli(args, { cwd: root, env: { XDG_STATE_HOME: join(root, 'xdg'), ...env } });
 }
 
-async function exitCode(run: Running, timeoutMs = 40_000): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([
-    waitForExit(run.child).then(({ code }) => code),
-    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
-  ]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    await stopChild(run.child, 'SIGKILL');
-    throw new Error(`cpm-ft did not exit in ${timeoutMs} ms\nstdout: ${run.out()}\nstderr: ${run.err()}`);
-  }
-  return result;
-}
+const exitCode = (run: Running, timeoutMs = 40_000): Promise<number | null> => cliExitCode(run, timeoutMs);
 
 /** `cpm-ft receive --keep-partials` over TCP; resolves with the port from its `listening on` line. */
 async function startReceiver(dir: string, port: number): Promise<Running & { port: number }> {
