@@ -4,26 +4,11 @@
 
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
-  CpmError,
-  FileTransferReceiver,
-  FileTransferSender,
-  MsrpEndpoint,
-  TypedEmitter,
-  cpmContactParams,
-  createTcpTransport,
-  createTlsTransport,
-  createUdpTransport,
-  createUserAgent,
-  type Destination,
-  type SipLogEvent,
-  type SipTransport,
-  type UserAgent,
+  cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
+  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
+  type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import { formatMsrpUri, parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
-import type { MsrpEndpointOptions } from '../runtime/msrp/msrp-endpoint.ts';
-import { ResumeStore } from '../runtime/transfer/resume-store.ts';
-import { DEFAULT_PARSER_LIMITS, type MsrpParserLimits } from '../runtime/msrp/syntax/msrp-parser.ts';
-import type { SipParseLimits } from '../runtime/sip/syntax/parse-message.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 

@@ -29,5 +29,6 @@ export * from './send-file-over-msrp.ts';
 export * from './file-transfer-sender.ts';
 export * from './file-transfer-receiver.ts';
 export * from './resume-book.ts';
+export * from './resume-store.ts';
 export * from './resumable-partial.ts';
 export * from './ranged-session.ts';

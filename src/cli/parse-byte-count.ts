@@ -1,6 +1,6 @@
 // Byte counts on the command line (--chunk-size, --max-size, --size): a positive integer, optionally
 // with a binary suffix (64k, 8M, 1GiB), so users can type sizes the way they think of them.
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 
 const multipliers: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
 

@@ -1,6 +1,6 @@
 // HOST:PORT for --sip. IPv6 literals go in brackets ([::1]:5060) as in SIP URIs (RFC 3261 §19.1.1),
 // so the last colon is not mistaken for part of the address.
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 
 export interface HostPort {
   readonly host: string;

@@ -1,7 +1,6 @@
 // --msrp-relay msrp://HOST:PORT;tcp and --msrp-relay-auth USER:PASSWORD (or CPM_FT_MSRP_RELAY_AUTH,
 // which keeps the password out of the process list): the RFC 4976 relay send and receive use.
-import { fail, ok, type Result } from '../../runtime/errors.ts';
-import { parseMsrpUri } from '../../runtime/msrp/msrp-uri.ts';
+import { fail, ok, parseMsrpUri, type Result } from '../../runtime/index.ts';
 import type { ClientOptions } from '../client-types.ts';
 
 export const MSRP_RELAY_AUTH_ENV = 'CPM_FT_MSRP_RELAY_AUTH';

@@ -1,6 +1,6 @@
 // Arguments of `cpm-ft receive`.
 import { parseArgs } from 'node:util';
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';

@@ -2,7 +2,7 @@
 // from the token stream because `--then` is a separator, not an option with one value:
 // `a b --then c --then d e` is three batches [a b] [c] [d e].
 import { parseArgs } from 'node:util';
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { Destination, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';

@@ -1,7 +1,7 @@
 // A light check of SIP/SIPS URIs given on the command line (RFC 3261 §19.1.1 shape: scheme, optional
 // userinfo@, host, optional :port, optional ;params). The SIP stack parses them properly; this only
 // catches typos early so the user gets exit 2 and a hint instead of a failed INVITE.
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 
 const sipUri = /^sips?:(?:[^@\s;:]+(?::[^@\s;]*)?@)?(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?(?:;[^\s;]+)*$/i;
 

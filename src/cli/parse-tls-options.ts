@@ -3,7 +3,7 @@
 // a certificate and key; --tls-ca adds the roots used to verify the peer (self-signed set-ups).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { SipTransportName } from '../client-types.ts';
 
 export const tlsOptionSpecs = {

@@ -1,5 +1,5 @@
 // --transport: the SIP transports the client can bind (RFC 3261 §18: UDP and TCP are mandatory, TLS for sips).
-import { fail, ok, type Result } from '../../runtime/errors.ts';
+import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { SipTransportName } from '../client-types.ts';
 
 export const sipTransports = ['udp', 'tcp', 'tls'] as const satisfies readonly SipTransportName[];

@@ -2,19 +2,11 @@
 // factory (CPM 7.4.1.1, RFC 5366) or a pre-defined group session (CPM 7.4.1.2), and which members
 // to invite; or which SIP error answers it. Pure: no I/O, so every status is unit-testable.
 
-import { fail, ok, type Result } from '../../runtime/errors.ts';
-import { groupErrorCodes } from '../../runtime/group/group-error-codes.ts';
-import { parseResourceLists } from '../../runtime/group/parse-resource-lists.ts';
-import { sipUriComparisonKey, validateMembers } from '../../runtime/group/validate-members.ts';
-import { parseSessionDescription } from '../../runtime/sdp/parse-session-description.ts';
-import { isMsrpMedia } from '../../runtime/sdp/msrp-attributes.ts';
-import type { SessionDescription } from '../../runtime/sdp/session-description.ts';
-import { parseMediaType } from '../../runtime/sip/syntax/media-type.ts';
-import { parseMultipart } from '../../runtime/sip/syntax/multipart.ts';
-import { parseNameAddr } from '../../runtime/sip/syntax/name-addr.ts';
-import { parseParams } from '../../runtime/sip/syntax/parse-params.ts';
-import type { SipRequest } from '../../runtime/sip/syntax/sip-message.ts';
-import { parseSipUri, type SipUri } from '../../runtime/sip/syntax/sip-uri.ts';
+import {
+  fail, groupErrorCodes, isMsrpMedia, ok, parseMediaType, parseMultipart, parseNameAddr, parseParams,
+  parseResourceLists, parseSessionDescription, parseSipUri, type Result, type SessionDescription,
+  type SipRequest, type SipUri, sipUriComparisonKey, validateMembers,
+} from '../../runtime/index.ts';
 
 /** The option tag of RFC 5366 §3: the INVITE carries a recipient list to be acted on. */
 export const RECIPIENT_LIST_INVITE = 'recipient-list-invite';

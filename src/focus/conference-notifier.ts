@@ -5,9 +5,10 @@
 // answered 500 for its lower CSeq (RFC 3261 §12.2.2); changes made meanwhile are coalesced into
 // the next full-state document, which RFC 4575 §4.6 always allows.
 
-import { buildConferenceInfo, CONFERENCE_EVENT, CONFERENCE_INFO_CONTENT_TYPE, type ConferenceInfo } from '../../runtime/group/conference-info.ts';
-import type { Dialog } from '../../runtime/sip/dialog/dialog.ts';
-import type { IncomingDialogRequest, UserAgent } from '../../runtime/sip/user-agent-types.ts';
+import {
+  buildConferenceInfo, CONFERENCE_EVENT, CONFERENCE_INFO_CONTENT_TYPE, type ConferenceInfo, type Dialog,
+  type IncomingDialogRequest, type UserAgent,
+} from '../../runtime/index.ts';
 
 /** Longest subscription we grant; the session normally ends long before. */
 const MAX_EXPIRES = 3600;

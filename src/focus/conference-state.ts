@@ -1,7 +1,7 @@
 // What the focus knows about each member of one group session, kept as RFC 4575 conference
 // state: the leg's status, how and why it ended, and (our extension) each file's outcome.
 
-import type { ConferenceInfo, DisconnectionMethod, EndpointStatus, FileDelivery } from '../../runtime/group/conference-info.ts';
+import type { ConferenceInfo, DisconnectionMethod, EndpointStatus, FileDelivery } from '../../runtime/index.ts';
 
 interface MemberState {
   status: EndpointStatus;

@@ -2,14 +2,10 @@
 // (ad-hoc lists, CPM 7.4.1.1 / RFC 5366) and to its pre-defined group URIs (CPM 7.4.1.2), fans
 // each session out to the members and relays the files over MSRP.
 
-import { MsrpEndpoint } from '../../runtime/msrp/msrp-endpoint.ts';
-import { cpmContactParams } from '../../runtime/sip/cpm-headers.ts';
-import { dialogKey, type Dialog } from '../../runtime/sip/dialog/dialog.ts';
-import { createTcpTransport } from '../../runtime/sip/transport/stream-transport.ts';
-import { createUdpTransport } from '../../runtime/sip/transport/udp-transport.ts';
-import type { SipTransport } from '../../runtime/sip/transport/sip-transport.ts';
-import { createUserAgent } from '../../runtime/sip/user-agent.ts';
-import type { IncomingInvite, UserAgent } from '../../runtime/sip/user-agent-types.ts';
+import {
+  cpmContactParams, createTcpTransport, createUdpTransport, createUserAgent, type Dialog, dialogKey,
+  type IncomingInvite, MsrpEndpoint, type SipTransport, type UserAgent,
+} from '../../runtime/index.ts';
 import { classifyFocusInvite, RECIPIENT_LIST_INVITE } from './classify-focus-invite.ts';
 import type { Focus, FocusEvent, FocusOptions } from './focus-types.ts';
 import { GroupSession } from './group-session.ts';

@@ -1,6 +1,6 @@
 // Public types of the minimal group focus (src/focus).
 
-import type { SipLogEvent } from '../../runtime/sip/user-agent-types.ts';
+import type { SipLogEvent } from '../../runtime/index.ts';
 
 export type FocusTransport = 'udp' | 'tcp';
 

@@ -3,25 +3,14 @@
 // per file m-line an MSRP session from the sender relayed to one MSRP session per member.
 
 import { randomBytes } from 'node:crypto';
-import { CpmError } from '../../runtime/errors.ts';
-import type { MsrpEndpoint } from '../../runtime/msrp/msrp-endpoint.ts';
-import type { MsrpSession } from '../../runtime/msrp/msrp-session.ts';
-import { parseMsrpPath } from '../../runtime/msrp/msrp-uri.ts';
-import { serializeReport } from '../../runtime/msrp/syntax/msrp-serializer.ts';
-import { newTransactionId } from '../../runtime/msrp/random-id.ts';
-import type { IncomingMessageInfo, MessageRejection, MessageSink } from '../../runtime/msrp/incoming-message.ts';
-import { getPath, isMsrpMedia, setPath, setSetup } from '../../runtime/sdp/msrp-attributes.ts';
-import { removeAttributes } from '../../runtime/sdp/attribute-list.ts';
 import {
-  buildAnswer, buildReoffer, classifyReoffer, closeMedia, incrementSessionVersion, validateAnswer,
-  type MediaDecision, type ReofferSlot,
-} from '../../runtime/sdp/offer-answer.ts';
-import { parseSessionDescription } from '../../runtime/sdp/parse-session-description.ts';
-import { serializeSessionDescription } from '../../runtime/sdp/serialize-session-description.ts';
-import { createSessionDescription, type SdpMedia, type SdpOrigin, type SessionDescription } from '../../runtime/sdp/session-description.ts';
-import type { Dialog } from '../../runtime/sip/dialog/dialog.ts';
-import type { IncomingDialogRequest, IncomingInvite, UserAgent } from '../../runtime/sip/user-agent-types.ts';
-import type { DisconnectionMethod } from '../../runtime/group/conference-info.ts';
+  buildAnswer, buildReoffer, classifyReoffer, closeMedia, CpmError, createSessionDescription, type Dialog,
+  type DisconnectionMethod, getPath, type IncomingDialogRequest, type IncomingInvite, type IncomingMessageInfo,
+  incrementSessionVersion, isMsrpMedia, type MediaDecision, type MessageRejection, type MessageSink,
+  type MsrpEndpoint, type MsrpSession, newTransactionId, parseMsrpPath, parseSessionDescription,
+  removeAttributes, type ReofferSlot, type SdpMedia, type SdpOrigin, serializeReport,
+  serializeSessionDescription, type SessionDescription, setPath, setSetup, type UserAgent, validateAnswer,
+} from '../../runtime/index.ts';
 import type { FocusRequest } from './classify-focus-invite.ts';
 import { ConferenceNotifier } from './conference-notifier.ts';
 import { ConferenceState } from './conference-state.ts';

@@ -2,9 +2,7 @@
 // Checked once at start-up so a bad file is reported with the group and member at fault.
 
 import { readFile } from 'node:fs/promises';
-import { CpmError, fail, ok, type Result } from '../../runtime/errors.ts';
-import { validateMembers } from '../../runtime/group/validate-members.ts';
-import { parseSipUri } from '../../runtime/sip/syntax/sip-uri.ts';
+import { CpmError, fail, ok, parseSipUri, type Result, validateMembers } from '../../runtime/index.ts';
 
 export type GroupDirectory = Readonly<Record<string, readonly string[]>>;
 

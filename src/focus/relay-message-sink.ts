@@ -3,10 +3,9 @@
 // only lets the sender's connection go on reading when every live leg has room, so memory stays
 // bounded by legs × highWaterMark (+ one leg chunk each) whatever the file size.
 
-import { CpmError } from '../../runtime/errors.ts';
-import type { IncomingMessageInfo, MessageSink } from '../../runtime/msrp/incoming-message.ts';
-import type { MsrpSession } from '../../runtime/msrp/msrp-session.ts';
-import { MsrpStatusError, type OutgoingMessage } from '../../runtime/msrp/outgoing-message.ts';
+import {
+  CpmError, type IncomingMessageInfo, type MessageSink, type MsrpSession, MsrpStatusError, type OutgoingMessage,
+} from '../../runtime/index.ts';
 import { ByteQueue } from './byte-queue.ts';
 
 export interface RelayTarget {

@@ -1,7 +1,8 @@
 // The layer rules of DEVELOPERS.md / STYLE.md, checked on every import in the tree:
 // runtime/ imports only runtime/ and node:*; generated/ imports only the runtime's public API
-// (conformance tests also runtime/testing) and its own files; the toolchain never imports src/
-// nor runtime internals; nothing below src/ imports src/. A violation names file, line and import.
+// (conformance tests also runtime/testing) and its own files; src/ likewise reaches the runtime only
+// through runtime/index.ts; the toolchain never imports src/ nor runtime internals; nothing below
+// src/ imports src/. A violation names file, line and import.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +104,12 @@ describe('layering', () => {
     const toolchain = (imp: Import): boolean =>
       !under(imp, 'src') && !under(imp, 'generated') && (!under(imp, 'runtime') || imp.target === 'runtime/index.ts');
     expect([...violations('generator', toolchain), ...violations('grammar', toolchain)]).toEqual([]);
+  });
+
+  // The facade, the focus and the CLI are clients of the runtime like generated code: internals stay
+  // free to move. runtime/testing is for test code only, which lives outside src/.
+  it('src/ reaches the runtime only through its public API', () => {
+    expect(violations('src', (imp) => !under(imp, 'runtime') || imp.target === 'runtime/index.ts')).toEqual([]);
   });
 
   it('only the CLI spec commands import the toolchain from src/', () => {
