@@ -7,3 +7,4 @@ export * from './safe-file-name.ts';
 export * from './received-ranges.ts';
 export * from './receiving-writer.ts';
 export * from './file-block-reader.ts';
+export * from './sweep-stale-parts.ts';

@@ -64,6 +64,19 @@ const DEFAULT_HIGH_WATER_MARK = POOLED_BLOCKS * BLOCK_BYTES;
 const MAX_WRITEV_BUFFERS = 64;
 
 const MAX_COLLISIONS = 10_000;
+
+/** The exact name of a writer's temporary file: `.cpm-` and 24 hex digits (12 random bytes), `.part`. */
+export const TEMP_PART_NAME = /^\.cpm-[0-9a-f]{24}\.part$/;
+const newTempPartName = (): string => `.cpm-${randomBytes(12).toString('hex')}.part`;
+
+// Temporary files of writers in this process that are still open or finalizing; the stale-part
+// sweep never removes these, whatever their age (a stalled transfer can be older than the limit).
+const liveTempPaths = new Set<string>();
+
+/** Whether `path` (absolute, as a writer's tempPath) belongs to a writer of this process still running. */
+export function isLiveTempPart(path: string): boolean {
+  return liveTempPaths.has(path);
+}
 const isCode = (error: unknown, ...codes: string[]): boolean =>
   typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
 
@@ -109,10 +122,11 @@ export class ReceivingWriter {
     const fileName = safeFileName(options.offeredName);
     // Exclusive create with a random hidden name: nothing else can be opened or clobbered.
     for (let attempt = 0; ; attempt++) {
-      const temp = resolveInsideFolder(options.folder, `.cpm-${randomBytes(12).toString('hex')}.part`);
+      const temp = resolveInsideFolder(options.folder, newTempPartName());
       if (!temp.ok) throw temp.error;
       try {
         const handle = await open(temp.value, 'wx', 0o600);
+        liveTempPaths.add(temp.value);
         return new ReceivingWriter(options, temp.value, fileName, handle);
       } catch (cause) {
         if (isCode(cause, 'EEXIST') && attempt < 5) continue;
@@ -359,6 +373,7 @@ export class ReceivingWriter {
     const published = await this.#publish();
     if (!published.ok) return failWith(published.error);
     this.#state = 'done';
+    liveTempPaths.delete(this.tempPath);
     return ok({ path: published.value, size: expected.size, hash: actual });
   }
 
@@ -377,9 +392,13 @@ export class ReceivingWriter {
   async #discard(state: WriterState): Promise<void> {
     this.#state = state;
     await this.#handle.close().catch(() => undefined);
-    await unlink(this.tempPath).catch((error: unknown) => {
-      if (!isCode(error, 'ENOENT')) throw new CpmError('ERR_FILE_WRITE', `cannot remove ${this.tempPath}`, { cause: error });
-    });
+    try {
+      await unlink(this.tempPath).catch((error: unknown) => {
+        if (!isCode(error, 'ENOENT')) throw new CpmError('ERR_FILE_WRITE', `cannot remove ${this.tempPath}`, { cause: error });
+      });
+    } finally {
+      liveTempPaths.delete(this.tempPath);
+    }
   }
 
   // Hard-linking fails with EEXIST instead of replacing, so an existing file is never overwritten;

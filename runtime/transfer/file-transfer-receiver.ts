@@ -4,6 +4,7 @@
 
 import { CpmError } from '../errors.ts';
 import { ReceivingWriter } from '../files/receiving-writer.ts';
+import { DEFAULT_STALE_PART_AGE_MS, sweepStaleParts, type SweepReport } from '../files/sweep-stale-parts.ts';
 import { MessageRefusedError, type MessageSink } from '../msrp/incoming-message.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
@@ -56,6 +57,13 @@ export interface FileTransferReceiverOptions {
   readonly retryAfterSeconds?: number;
   /** RFC 6714 (CEMA) style: MSRP requests match our sessions by session id only. Default false. */
   readonly matchSessionIdOnly?: boolean;
+  /**
+   * On start, hidden temporary files (`.cpm-<hex>.part`) in `dir` that no writer of this process
+   * owns and that were not modified for this long are removed: the orphans of a receiver that was
+   * killed. Default 10 minutes, so receivers sharing the folder never remove each other's files in
+   * flight; `false` turns the sweep off. Resume partials are never swept.
+   */
+  readonly staleTempPartAgeMs?: number | false;
   readonly log?: TransferLogger;
 }
 
@@ -160,10 +168,33 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** Sessions held (answering or established) per peer key, for maxSessionsPerPeer / maxSessions. */
   readonly #held = new Map<string, number>();
   #heldTotal = 0;
+  /** Settles when the start-up sweep of stale temporary files is over (undefined: it was off or failed). */
+  readonly swept: Promise<SweepReport | undefined>;
 
   constructor(options: FileTransferReceiverOptions) {
     super();
     this.options = options;
+    this.swept = this.#sweep().catch(() => undefined);
+  }
+
+  // The folder is shared with whatever ran before us: a killed receiver could not remove its
+  // temporary files. Never throws; failures are logged.
+  async #sweep(): Promise<SweepReport | undefined> {
+    const age = this.options.staleTempPartAgeMs ?? DEFAULT_STALE_PART_AGE_MS;
+    if (age === false) return undefined;
+    const log = this.options.log;
+    const result = await sweepStaleParts(this.options.dir, { maxAgeMs: age });
+    if (!result.ok) {
+      log?.({ kind: 'file', event: 'stale-part-sweep-failed', dir: this.options.dir, message: describeError(result.error) });
+      return undefined;
+    }
+    for (const part of result.value.removed) {
+      log?.({ kind: 'file', event: 'stale-part-removed', path: part.path, size: part.size, ageMs: Math.round(part.ageMs) });
+    }
+    for (const f of result.value.failed) {
+      log?.({ kind: 'file', event: 'stale-part-sweep-failed', path: f.path, message: describeError(f.error) });
+    }
+    return result.value;
   }
 
   /** The MSRP session carrying a transfer (diagnostics and tests). */
