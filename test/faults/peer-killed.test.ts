@@ -2,14 +2,14 @@
 // streams to it. The sender must fail the file with a clear cause within a bounded time and
 // release the session (its BYE goes unanswered; Timer F ends it), leaking nothing. The killed
 // process cannot clean up: its folder may keep a hidden temporary `.cpm-*.part`, but never the
-// final name.
+// final name. A receiver started again on the folder sweeps that orphan.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileTransferSender, MsrpEndpoint, cpmContactParams, createUdpTransport, createUserAgent } from '../../runtime/index.ts';
+import { FileTransferReceiver, FileTransferSender, MsrpEndpoint, type TransferLogEvent, cpmContactParams, createUdpTransport, createUserAgent } from '../../runtime/index.ts';
 import { fileTransferProcedures } from '../../src/procedures.ts';
 import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
 import { killTrackedChildren, trackChild, waitForExit } from '../helpers/child-process-registry.ts';
@@ -69,7 +69,17 @@ describe('peer process killed', () => {
       expect(doneAt - killedAt).toBeLessThan(10_000);
       const left = await folderNames(inbox);
       expect(left).not.toContain('payload.bin');
+      // The writer's file exists from the answer on, before any byte is sent.
+      expect(left).toHaveLength(1);
       for (const name of left) expect(name).toMatch(/^\.cpm-[0-9a-f]+\.part$/);
+      // Restarted on the same folder (age 0: no other receiver shares it), the orphan goes.
+      const events: TransferLogEvent[] = [];
+      const restarted = new FileTransferReceiver({ endpoint, procedures: fileTransferProcedures, dir: inbox, staleTempPartAgeMs: 0, log: (e) => events.push(e) });
+      const report = await restarted.swept;
+      expect(report?.removed.map((r) => r.path)).toEqual([join(inbox, left[0] as string)]);
+      expect(events).toEqual([expect.objectContaining({ kind: 'file', event: 'stale-part-removed', path: join(inbox, left[0] as string) })]);
+      expect(await folderNames(inbox)).toEqual([]);
+      await restarted.close();
       countWhenPassed('faults', 1);
     } finally {
       await sender.close();
