@@ -5,22 +5,15 @@
 import { open, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
+import { describe, expect, it } from 'vitest';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 import { writeTestFile } from '../e2e/transfer-harness.ts';
 import { expectNothingPublished } from './fault-checks.ts';
-import { startRuntimePair, type RuntimePair } from './runtime-pair.ts';
+import { runtimePairPerTest, type RuntimePair } from './runtime-pair.ts';
 
 const MiB = 1024 * 1024;
 let pair: RuntimePair | undefined;
-let before: HandleSnapshot;
-beforeEach(async () => { before = await snapshotHandles(); });
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-  await assertNoLeakedHandles(before, 2000);
-});
+const pairs = runtimePairPerTest();
 
 interface Told {
   sender: Array<{ source: string; message: string }>;
@@ -38,7 +31,7 @@ const sessionEnd = (p: RuntimePair): Promise<void> => new Promise((resolve) => p
 
 describe('data-path faults', () => {
   it('an MSRP connection reset mid-file fails the file on both sides with the cause', async () => {
-    pair = await startRuntimePair();
+    pair = await pairs.start();
     const file = join(pair.outbox, 'reset.bin');
     await writeTestFile(file, 16 * MiB);
     let seen = 0;
@@ -67,7 +60,7 @@ describe('data-path faults', () => {
 
   it('the file shrinking during the send aborts the message with # and nothing is published', async () => {
     // Small chunks, one in flight: the send takes long enough to truncate the file under it.
-    pair = await startRuntimePair({ sender: { chunkSize: 2048, window: 1 } });
+    pair = await pairs.start({ sender: { chunkSize: 2048, window: 1 } });
     const file = join(pair.outbox, 'shrinks.bin');
     const size = 16 * MiB;
     await writeTestFile(file, size);
@@ -94,7 +87,7 @@ describe('data-path faults', () => {
   }, 30_000);
 
   it('the file changing (same size) during the send fails the hash check before the last 200', async () => {
-    pair = await startRuntimePair({ sender: { chunkSize: 2048, window: 1 } });
+    pair = await pairs.start({ sender: { chunkSize: 2048, window: 1 } });
     const file = join(pair.outbox, 'changes.bin');
     const size = 8 * MiB;
     await writeTestFile(file, size);
@@ -120,7 +113,7 @@ describe('data-path faults', () => {
   }, 30_000);
 
   it('the file vanishing before its data is read fails it with the file and the reason', async () => {
-    pair = await startRuntimePair();
+    pair = await pairs.start();
     const file = join(pair.outbox, 'vanishes.bin');
     await writeTestFile(file, 1 * MiB);
     // The offer has gone out (hash and size were read); the data is read only once MSRP is up.

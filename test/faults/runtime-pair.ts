@@ -3,6 +3,8 @@
 // client facade does not expose (keepPartials, reportGraceMs, short SIP timers) and put a lossy
 // relay in front of the receiver. `close()` closes everything it opened.
 
+import { afterEach, beforeEach } from 'vitest';
+import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
 import { rm } from 'node:fs/promises';
 import {
   FileTransferReceiver,
@@ -112,6 +114,27 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
       await relay?.close();
       if (options.inbox === undefined) await rm(inbox, { recursive: true, force: true });
       await rm(outbox, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The lifecycle every fault test shares: a handle snapshot before each test, and after it the pair
+ * closed and no socket or timer left behind. `start` opens the pair the current test uses.
+ */
+export function runtimePairPerTest(): { start(options?: RuntimePairOptions): Promise<RuntimePair> } {
+  let current: RuntimePair | undefined;
+  let before: HandleSnapshot;
+  beforeEach(async () => { before = await snapshotHandles(); });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    await assertNoLeakedHandles(before, 2000);
+  });
+  return {
+    async start(options = {}) {
+      current = await startRuntimePair(options);
+      return current;
     },
   };
 }

@@ -5,22 +5,15 @@
 // the transfer, with the file intact.
 
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
+import { describe, expect, it } from 'vitest';
 import { startLossyUdpRelay, type Direction } from '../helpers/lossy-udp-relay.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 import { sha1Of, writeTestFile } from '../e2e/transfer-harness.ts';
 import { folderNames } from './fault-checks.ts';
-import { startRuntimePair, type RuntimePair } from './runtime-pair.ts';
+import { runtimePairPerTest, type RuntimePair } from './runtime-pair.ts';
 
 let pair: RuntimePair | undefined;
-let before: HandleSnapshot;
-beforeEach(async () => { before = await snapshotHandles(); });
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-  await assertNoLeakedHandles(before, 2000);
-});
+const pairs = runtimePairPerTest();
 
 /** The first line of a SIP datagram, classified as the messages this test drops. */
 function kindOf(datagram: Buffer, direction: Direction): string | undefined {
@@ -36,7 +29,7 @@ describe('SIP over a lossy UDP relay', () => {
   for (const reorder of [false, true]) {
     it(`drops the first INVITE, 200, ACK and BYE${reorder ? ' and reorders datagrams' : ''}: retransmission completes the transfer`, async () => {
       const dropped: string[] = [];
-      pair = await startRuntimePair({
+      pair = await pairs.start({
         // RFC 3261 T1 of 20 ms: retransmissions come quickly, Timer B/F (64*T1) is still 1.3 s.
         t1: 20,
         relay: (serverPort) => startLossyUdpRelay({

@@ -7,20 +7,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
+import { describe, expect, it } from 'vitest';
 import { sha1Of, writeTestFile } from '../e2e/transfer-harness.ts';
-import { startRuntimePair, type RuntimePair } from '../faults/runtime-pair.ts';
+import { runtimePairPerTest, type RuntimePair } from '../faults/runtime-pair.ts';
 
 const MiB = 1024 * 1024;
 let pair: RuntimePair | undefined;
-let before: HandleSnapshot;
-beforeEach(async () => { before = await snapshotHandles(); });
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-  await assertNoLeakedHandles(before, 2000);
-});
+const pairs = runtimePairPerTest();
 
 /** Counts the bytes the receiver's MSRP socket gets for the next offered file; cuts it past `cutAt`. */
 function watchReceiverSocket(p: RuntimePair, cutAt?: number): { bytes: () => number } {
@@ -46,7 +39,7 @@ const inviteOffers = (p: RuntimePair): string[] => p.sip.filter((m) => m.side ==
 
 describe('resume with a=file-range', () => {
   it('a 20 MiB transfer cut at half resumes with only the remainder on the wire', async () => {
-    pair = await startRuntimePair({ receiver: { keepPartials: true }, sender: { waitTimeoutMs: 5000 } });
+    pair = await pairs.start({ receiver: { keepPartials: true }, sender: { waitTimeoutMs: 5000 } });
     const size = 20 * MiB;
     const file = join(pair.outbox, 'big.bin');
     await writeTestFile(file, size);
@@ -99,7 +92,7 @@ describe('resume with a=file-range', () => {
   }, 60_000);
 
   it('a receiver with no partial copy declines the ranged m-line; the next send is a full one', async () => {
-    pair = await startRuntimePair({ receiver: { keepPartials: false }, sender: { waitTimeoutMs: 5000 } });
+    pair = await pairs.start({ receiver: { keepPartials: false }, sender: { waitTimeoutMs: 5000 } });
     const size = 4 * MiB;
     const file = join(pair.outbox, 'mid.bin');
     await writeTestFile(file, size);
