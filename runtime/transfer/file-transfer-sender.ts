@@ -29,7 +29,7 @@ import { GroupConferenceSubscription, mergeMemberOutcomes } from './group-confer
 import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
 import { countUnusedMlines, planMlines, type MlineSlot } from './mline-plan.ts';
 import { factsOf, runProcedure, type ProcedureStep } from './procedure-runner.ts';
-import { rangedSession, type RangeWatch } from './ranged-session.ts';
+import type { RangeWatch } from './ranged-file-source.ts';
 import { ResumeBook } from './resume-book.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogger, TransferSummary } from './transfer-types.ts';
@@ -700,7 +700,9 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     const watch: RangeWatch = {};
     let acknowledged = 0;
     if (start > 1) this.#options.log?.({ kind: 'file', event: 'resume', name: file.name, from: start, size: file.size });
-    const outcome = await sendFileOverMsrp(rangedSession(line.session as MsrpSession, { path: file.path, size: file.size, start }, watch), file, {
+    const outcome = await sendFileOverMsrp(line.session as MsrpSession, file, {
+      start,
+      watch,
       chunkSize: Math.max(1, Math.min(this.#options.chunkSize ?? 64 * 1024, line.chunkCap ?? Infinity)),
       ...(this.#options.window !== undefined ? { window: this.#options.window } : {}),
       successReport: this.#options.successReport === true,

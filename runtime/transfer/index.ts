@@ -31,4 +31,4 @@ export * from './file-transfer-receiver.ts';
 export * from './resume-book.ts';
 export * from './resume-store.ts';
 export * from './resumable-partial.ts';
-export * from './ranged-session.ts';
+export * from './ranged-file-source.ts';

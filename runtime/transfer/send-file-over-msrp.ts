@@ -3,13 +3,13 @@
 // classified for the sender (which clause 7.6.1 step 5 event, if any, it raises).
 
 import { CpmError } from '../errors.ts';
-import { FileBlockReader } from '../files/file-block-reader.ts';
 import { schedule } from '../msrp/clock.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
 import type { ProcedureEvent } from '../procedure/vocabulary.ts';
 import type { PreparedFile } from './file-offer.ts';
 import type { FileFailure, TransferLogger } from './transfer-types.ts';
+import { rangedFileSource, type RangeWatch } from './ranged-file-source.ts';
 
 export type SendOutcome =
   | { readonly kind: 'delivered' }
@@ -28,6 +28,10 @@ export interface CloseWatch {
 }
 
 export interface SendFileOptions {
+  /** 1-based first byte to send (RFC 5547 file-range resume); default 1, the whole file. */
+  readonly start?: number;
+  /** Filled in with the message and any short read of the file while it is sent. */
+  readonly watch: RangeWatch;
   readonly chunkSize: number;
   readonly window?: number;
   readonly successReport: boolean;
@@ -53,24 +57,17 @@ function failureReportOutcome(report: MsrpReport): SendOutcome {
   };
 }
 
-// 8 x 1 MiB: one block being sliced into chunks, one read ahead, and room for what waits in
-// the socket (at most 2 MiB, outgoing-message.ts) before it is handed back.
-const READ_BLOCK_BYTES = 1024 * 1024;
-const READ_BLOCKS = 8;
-
 export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile, options: SendFileOptions): Promise<SendOutcome> {
   const log = options.log;
   let settleReport: (report: MsrpReport | CpmError) => void = () => {};
   const report = new Promise<MsrpReport | CpmError>((resolve) => { settleReport = resolve; });
   let failureReport: MsrpReport | undefined;
-  // Read ahead in 1 MiB blocks whatever the chunk size: with one thread-pool round trip per 64 KiB
-  // chunk the sender sat idle between chunks (bench profile). Chunks are sliced without copying,
-  // and the MSRP layer hands each piece back once it is on the socket, so a small pool of buffers
-  // is reused instead of one allocation per read (which kept V8 collecting). Never more than
-  // the file: the pool allocates whole blocks.
-  const source = file.size === 0 ? [] : new FileBlockReader(file.path, { blockSize: Math.min(file.size, Math.max(options.chunkSize, READ_BLOCK_BYTES)), blocks: READ_BLOCKS });
+  // One MSRP message carries the offered range; its own Byte-Range counts 1..length (RFC 4975 §7.1.1).
+  const start = options.start ?? 1;
+  const length = file.size - start + 1;
+  const source = length === 0 ? [] : rangedFileSource({ path: file.path, size: file.size, start }, options.watch, options.chunkSize);
   const message = session.send(source, {
-    size: file.size,
+    size: length,
     contentType: file.type,
     successReport: options.successReport,
     chunkSize: options.chunkSize,
@@ -85,7 +82,8 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
       settleReport(r);
     },
   });
-  log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: file.size });
+  options.watch.message = message;
+  log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: length });
 
   let last = -1;
   const progress = (): void => {

@@ -6,41 +6,29 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MsrpSession } from '../../../runtime/msrp/msrp-session.ts';
-import type { MessageSource, OutgoingMessage } from '../../../runtime/msrp/outgoing-message.ts';
-import { rangedSession, type RangeWatch } from '../../../runtime/transfer/ranged-session.ts';
+import { rangedFileSource, type RangeWatch } from '../../../runtime/transfer/ranged-file-source.ts';
 
 let dir: string;
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'cpm-ft-ranged-')); });
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
-/** A session stand-in that records what the data path would send. */
-function capture(): { session: MsrpSession; sent: Array<{ source: MessageSource; size: number }> } {
-  const sent: Array<{ source: MessageSource; size: number }> = [];
-  const session = { send: (source: MessageSource, options: { size: number }) => { sent.push({ source, size: options.size }); return {} as OutgoingMessage; } };
-  return { session: session as unknown as MsrpSession, sent };
-}
-
-describe('rangedSession', () => {
+describe('rangedFileSource', () => {
   it('sends bytes start..size through a lending source whose blocks are reused once released', async () => {
     const size = 12 * 1024 * 1024 + 5;
     const data = randomBytes(size);
     const path = join(dir, 'f.bin');
     await writeFile(path, data);
-    const { session, sent } = capture();
     const watch: RangeWatch = {};
-    rangedSession(session, { path, size, start: 1024 * 1024 + 7 }, watch).send([], { size, contentType: 'application/octet-stream' });
-    const { source, size: announced } = sent[0] ?? expect.unreachable();
-    expect(announced).toBe(size - 1024 * 1024 - 6);
-    const release = (source as { release?: (piece: Uint8Array) => void }).release;
-    expect(typeof release).toBe('function');
+    const source = rangedFileSource({ path, size, start: 1024 * 1024 + 7 }, watch, 64 * 1024);
+    const announced = size - 1024 * 1024 - 6;
+    const release = (piece: Uint8Array): void => source.release(piece);
     // 12 MiB through a pool of 8 blocks only completes when release() gives them back.
     const hash = (await import('node:crypto')).createHash('sha1');
     let got = 0;
     for await (const piece of source as AsyncIterable<Uint8Array>) {
       hash.update(piece);
       got += piece.byteLength;
-      release?.(piece);
+      release(piece);
     }
     expect(got).toBe(announced);
     const want = (await import('node:crypto')).createHash('sha1').update(data.subarray(1024 * 1024 + 6)).digest('hex');
@@ -48,11 +36,23 @@ describe('rangedSession', () => {
     expect(watch.shortRead).toBeUndefined();
   });
 
+  it('a small file is read into buffers of its own size, not 1 MiB blocks', async () => {
+    const path = join(dir, 'small.bin');
+    const data = randomBytes(10 * 1024);
+    await writeFile(path, data);
+    const source = rangedFileSource({ path, size: data.length, start: 1 }, {}, 64 * 1024);
+    const pieces: Uint8Array[] = [];
+    for await (const piece of source as AsyncIterable<Uint8Array>) {
+      pieces.push(piece);
+      expect(piece.buffer.byteLength).toBeLessThanOrEqual(data.length);
+      source.release(piece);
+    }
+    expect(Buffer.concat(pieces).equals(data)).toBe(true);
+  });
+
   it('a vanished file fails the read naming the file and the system error', async () => {
-    const { session, sent } = capture();
     const path = join(dir, 'gone.bin');
-    rangedSession(session, { path, size: 100, start: 1 }, {}).send([], { size: 100, contentType: 'application/octet-stream' });
-    const source = sent[0]?.source as AsyncIterable<Uint8Array>;
+    const source = rangedFileSource({ path, size: 100, start: 1 }, {}, 64 * 1024);
     const read = async (): Promise<void> => { for await (const piece of source) void piece; };
     await expect(read()).rejects.toThrow(/cannot read .*gone\.bin after 0 of 100 bytes: .*ENOENT/);
   });

@@ -3,14 +3,10 @@
 // numbers the bytes of the message, and the message is the offered range). In both cases the file
 // is read through a guard that notices the file shrinking under us: a short read aborts the message
 // with '#' at once, so the receiver never mistakes the truncated data for the whole file.
-//
-// The data path (send-file-over-msrp.ts) asks the session for a message; the session handed to it
-// here is a thin proxy whose send() substitutes the ranged, guarded source.
 
 import { CpmError } from '../errors.ts';
 import { FileBlockReader } from '../files/file-block-reader.ts';
-import type { MsrpSession } from '../msrp/msrp-session.ts';
-import type { MessageSource, OutgoingMessage } from '../msrp/outgoing-message.ts';
+import type { OutgoingMessage } from '../msrp/outgoing-message.ts';
 
 export interface RangePlan {
   readonly path: string;
@@ -24,11 +20,6 @@ export interface RangeWatch {
   /** Set when the file yielded fewer bytes than announced: [bytes read, bytes expected]. */
   shortRead?: readonly [number, number];
   message?: OutgoingMessage;
-}
-
-function isStream(source: MessageSource): source is MessageSource & { destroy(): void; on(event: 'error', listener: () => void): unknown } {
-  const candidate = source as { destroy?: unknown; on?: unknown };
-  return typeof candidate.destroy === 'function' && typeof candidate.on === 'function';
 }
 
 async function* guarded(plan: RangePlan, watch: RangeWatch, stream: FileBlockReader): AsyncGenerator<Uint8Array> {
@@ -54,33 +45,21 @@ async function* guarded(plan: RangePlan, watch: RangeWatch, stream: FileBlockRea
   }
 }
 
-/** The session to hand to sendFileOverMsrp for one file, sending `plan.start..plan.size`. */
-export function rangedSession(session: MsrpSession, plan: RangePlan, watch: RangeWatch): MsrpSession {
-  return new Proxy(session, {
-    get(target, property) {
-      if (property === 'send') {
-        return (source: MessageSource, options: Parameters<MsrpSession['send']>[1]): OutgoingMessage => {
-          // The data path opened a stream over the whole file; ours replaces it.
-          // Its open may still be pending and fail (a vanished file): that error is ours to report.
-          if (isStream(source)) {
-            source.on('error', () => {});
-            source.destroy();
-          }
-          const length = plan.size - plan.start + 1;
-          const message = target.send(length === 0 ? [] : lendingSource(plan, watch), { ...options, size: length });
-          watch.message = message;
-          return message;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
+// 8 blocks: one being sliced into chunks, one read ahead, and room for what waits in the socket
+// (at most 2 MiB, outgoing-message.ts) before the MSRP layer hands it back.
+const READ_BLOCK_BYTES = 1024 * 1024;
+const READ_BLOCKS = 8;
 
-// Pooled 1 MiB reads (runtime/files/file-block-reader.ts): the MSRP layer hands each piece back
-// once it is on the socket, so the sender reuses a few buffers instead of allocating per read.
-function lendingSource(plan: RangePlan, watch: RangeWatch): AsyncGenerator<Uint8Array> & { release(piece: Uint8Array): void } {
-  const blocks = new FileBlockReader(plan.path, { start: plan.start, end: plan.size });
+/**
+ * The source of one outgoing file message: bytes `plan.start..plan.size`, read in pooled blocks
+ * that the MSRP layer hands back through `release` once they are on the socket, so a few buffers
+ * serve the whole file. Blocks are at least a chunk and 1 MiB (one thread-pool round trip per small
+ * chunk left the sender idle), but never larger than the range, so a small file does not pay for
+ * 1 MiB buffers.
+ */
+export function rangedFileSource(plan: RangePlan, watch: RangeWatch, chunkSize: number): AsyncGenerator<Uint8Array> & { release(piece: Uint8Array): void } {
+  const length = plan.size - plan.start + 1;
+  const blockSize = Math.max(1, Math.min(length, Math.max(chunkSize, READ_BLOCK_BYTES)));
+  const blocks = new FileBlockReader(plan.path, { start: plan.start, end: plan.size, blockSize, blocks: READ_BLOCKS });
   return Object.assign(guarded(plan, watch, blocks), { release: (piece: Uint8Array) => blocks.release(piece) });
 }
