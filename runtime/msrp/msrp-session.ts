@@ -120,8 +120,8 @@ export class MsrpSession {
 
   /** RFC 4976 §6.1: our a=path, the relay's Use-Path (if any) followed by our own URI. */
   get localPath(): readonly MsrpUri[] { return [...(this.options.relayPath ?? []), this.localUri]; }
-  /** The text of our a=path: our URI alone, or behind a relay the whole localPath. */
-  get localUriText(): string { return formatMsrpPath(this.localPath); }
+  /** Our a=path as text: our URI alone, or behind a relay the relay path followed by it. */
+  get localPathText(): string { return formatMsrpPath(this.localPath); }
 
   // RFC 4976 §6.1: a client behind a relay addresses requests to its relay path followed by the
   // peer's a=path; without a relay the To-Path is the peer's a=path alone.

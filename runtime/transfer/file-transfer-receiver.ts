@@ -531,7 +531,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       return {
         kind: 'accept',
         port: this.options.endpoint.port,
-        path: [plan.line.session.localUriText],
+        path: [plan.line.session.localPathText],
         ...(max !== undefined ? { maxSize: max } : {}),
         // RFC 4145 §4.1: for an unchanged m-line we keep the role we answered before.
         ...(plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),

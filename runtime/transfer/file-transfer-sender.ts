@@ -533,7 +533,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     if (line.transferId !== null && this.#current !== undefined) (this.#current.offeredFiles ??= new Map()).set(line.transferId, file);
     const session = line.session as MsrpSession;
     const media = buildFileMedia(file, this.#options.procedures, {
-      path: [session.localUriText],
+      path: [session.localPathText],
       port: this.#options.endpoint.port,
       transferId: line.transferId as string,
       withFileAttributes,

@@ -193,7 +193,7 @@ export class GroupSession {
     media.connections = [];
     // RFC 5547 §8 / RFC 4975 §8.1: the same file-selector and transfer id, but our own path:
     // the member's MSRP session ends at the focus, not at the sender.
-    setPath(media, [session.localUriText]);
+    setPath(media, [session.localPathText]);
     // RFC 6135 §4: offering actpass lets each member pick who connects (they normally do).
     setSetup(media, 'actpass');
     removeAttributes(media.attributes, ['fingerprint']);
@@ -255,7 +255,7 @@ export class GroupSession {
     this.#inbound[index] = session;
     const path = parseMsrpPath(getPath(media).join(' '));
     if (path.ok) session.setRemotePath(path.value);
-    return { kind: 'accept', port: this.#ctx.msrp.port, path: [session.localUriText] };
+    return { kind: 'accept', port: this.#ctx.msrp.port, path: [session.localPathText] };
   }
 
   /** After our 2xx: connect to the sender when our answer made us the active side. */
@@ -386,7 +386,7 @@ export class GroupSession {
       if (added.includes(i)) return this.#openInbound(media, i, this.#legs.some((l) => !l.ended && l.accepted[i] === true));
       const session = this.#inbound[i];
       if (media.port === 0 || session === undefined) return { kind: 'reject' };
-      return { kind: 'accept', port: this.#ctx.msrp.port, path: [session.localUriText] };
+      return { kind: 'accept', port: this.#ctx.msrp.port, path: [session.localPathText] };
     });
     const answer = this.#answer(next.value, decisions);
     if (answer === undefined) {

@@ -110,7 +110,7 @@ describe('edge cases', () => {
       const file = await prepareFile(path);
       const session = endpoint.createSession({});
       const offer = buildSessionOffer('127.0.0.1', [
-        buildFileMedia(file, fileTransferProcedures, { path: [session.localUriText], port: endpoint.port, transferId: 'partial-1', withFileAttributes: true }),
+        buildFileMedia(file, fileTransferProcedures, { path: [session.localPathText], port: endpoint.port, transferId: 'partial-1', withFileAttributes: true }),
       ]);
       const result = await ua.invite(pair.receiverUri, { body: serializeSessionDescription(offer), contentType: 'application/sdp' });
       expect(result.kind).toBe('accepted');
@@ -162,7 +162,7 @@ describe('edge cases', () => {
       const file = { ...real, name: '../../../escape.bin' };
       const session = endpoint.createSession({});
       const offer = buildSessionOffer('127.0.0.1', [
-        buildFileMedia(file, fileTransferProcedures, { path: [session.localUriText], port: endpoint.port, transferId: 'evil-1', withFileAttributes: true }),
+        buildFileMedia(file, fileTransferProcedures, { path: [session.localPathText], port: endpoint.port, transferId: 'evil-1', withFileAttributes: true }),
       ]);
       expect(serializeSessionDescription(offer)).toContain('name:"../../../escape.bin"');
       const result = await ua.invite(pair.receiverUri, { body: serializeSessionDescription(offer), contentType: 'application/sdp' });

@@ -64,7 +64,7 @@ export async function startMsrpSink(sessionCount: number): Promise<MsrpSink> {
     path: (index) => {
       const s = sessions[index];
       if (s === undefined) throw new RangeError(`no sink session ${index}`);
-      return s.localUriText;
+      return s.localPathText;
     },
     messages: (index) => [...(seen[index] ?? []), ...(finished[index] ?? [])],
     nextMessage(index, timeoutMs = 10_000) {

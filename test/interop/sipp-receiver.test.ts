@@ -59,7 +59,7 @@ describe.each(['udp', 'tcp'] as const)('cpm-ft receiver against a sipp UAC over 
       scenario: 'uac-offer-to-receiver.xml', transport, service: 'bob', recvTimeoutMs: 5000, pauseMs: 1000,
       remote: `127.0.0.1:${receiver.sipAddress.port}`,
       keys: {
-        msrp_port: endpoint.port, msrp_path: session.localUriText, setup, offer_ftid: transferId,
+        msrp_port: endpoint.port, msrp_path: session.localPathText, setup, offer_ftid: transferId,
         offer_selector: `name:"interop notes.txt" type:text/plain size:${content.length} hash:sha-1:${sha1Selector(content)}`,
       },
     });

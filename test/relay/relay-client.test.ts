@@ -107,7 +107,7 @@ describe('MsrpEndpoint behind an RFC 4976 relay', () => {
     expect(ep.relay?.expires).toBe(300);
 
     const session = ep.createSession();
-    expect(session.localUriText).toBe(`${formatMsrpPath([relay.usePath])} ${formatMsrpPath([session.localUri])}`);
+    expect(session.localPathText).toBe(`${formatMsrpPath([relay.usePath])} ${formatMsrpPath([session.localUri])}`);
     const peer = uri('msrp://192.0.2.9:7777/peer1;tcp');
     session.setRemotePath([peer]);
     await session.connect();
