@@ -14,7 +14,8 @@ export type CommandRunner = (args: string[], io: CliIo) => Promise<number>;
 
 /**
  * `toolchain`: the command runs the spec toolchain (peggy, ajv, handlebars, ts-morph), which the
- * package declares as optional peer dependencies; `repository`: it needs files only a clone has.
+ * package declares as optional peer dependencies (trace reads generated/trace.json with shipped code
+ * only); `repository`: it needs files only a clone has (bench/ is not shipped).
  */
 interface CommandEntry {
   readonly summary: string;
@@ -25,7 +26,7 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   spec: { summary: 'spec check [FILES] | spec diff — validate the rule spec, show what each CR changed', load: () => import('./commands/spec.ts'), needs: 'toolchain' },
   generate: { summary: 'generate [--check] [--verbose] — emit generated/ from spec/', load: () => import('./commands/generate.ts'), needs: 'toolchain' },
-  trace: { summary: 'trace --format json|md|html [--out FILE] [--strict] — clause → rule → code → test', load: () => import('./commands/trace.ts'), needs: 'toolchain' },
+  trace: { summary: 'trace --format json|md|html [--out FILE] [--strict] — clause → rule → code → test', load: () => import('./commands/trace.ts') },
   send: { summary: 'send --from URI --to URI [options] FILE... — send files', load: () => import('./commands/send.ts') },
   receive: { summary: 'receive --sip HOST:PORT --dir DIR [options] — receive files', load: () => import('./commands/receive.ts') },
   demo: { summary: 'demo — loopback transfer with an embedded receiver', load: () => import('./commands/demo.ts') },
