@@ -2,7 +2,8 @@
 // sources to dist/ with tsconfig.build.json, then copies the files tsc does not emit but the built
 // toolchain reads at run time next to itself (templates/*.hbs, grammar/rules.peggy and the committed
 // peggy parser with its .d.ts, generator/ir/schema.json). dist/ is emptied first, so a source that was
-// deleted or renamed leaves nothing stale behind.
+// deleted or renamed leaves nothing stale behind. Everything goes to stderr, so `npm pack --json`
+// (which runs this through `prepare`) still prints only JSON on stdout.
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,11 +28,11 @@ function copyAssets(dir) {
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 try {
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
 } catch {
   rmSync(dist, { recursive: true, force: true });
   process.stderr.write('build: tsc failed (errors above); dist/ removed\n');
   process.exit(1);
 }
 for (const dir of assetDirs) copyAssets(join(root, dir));
-process.stdout.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);
+process.stderr.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);
