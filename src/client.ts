@@ -5,7 +5,7 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, MsrpEndpoint,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
@@ -41,6 +41,11 @@ export interface ClientExtraOptions {
    * sending it; 'chunk' treats it as a chunk bound, as some SBCs do, and caps the chunk size instead.
    */
   readonly peerMaxSizeScope?: 'message' | 'chunk';
+  /**
+   * The generated procedures to run (handlers and SDP attribute builders). Default: the ones
+   * generated from this package's spec/ (src/procedures.ts); tests pass those of a frozen spec.
+   */
+  readonly procedures?: FileTransferProcedures;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -165,6 +170,7 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
+  const procedures = options.procedures ?? fileTransferProcedures;
   checkLimits(options.limits);
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
@@ -222,7 +228,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const sender = new FileTransferSender({
     ua,
     endpoint,
-    procedures: fileTransferProcedures,
+    procedures,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: transferDefaults.relayChunkSize } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
@@ -260,7 +266,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
         endpoint,
-        procedures: fileTransferProcedures,
+        procedures,
         dir: receive.dir,
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
