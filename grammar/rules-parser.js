@@ -9,7 +9,7 @@
     'document', 'clause', 'external', 'attribute', 'rule', 'cr', 'title', 'amends', 'after',
     'add', 'modify', 'remove', 'on', 'when', 'if', 'decision', 'none', 'otherwise', 'do', 'see',
     'summary', 'and', 'or', 'not', 'fired', 'selector', 'value', 'flag', 'part', 'property',
-    'required', 'example',
+    'required', 'example', 'covers', 'text',
   ];
 
 class peg$SyntaxError extends SyntaxError {
@@ -178,51 +178,53 @@ function peg$parse(input, options) {
   const peg$c2 = "clause";
   const peg$c3 = "attribute";
   const peg$c4 = "{";
-  const peg$c5 = "}";
-  const peg$c6 = "selector";
-  const peg$c7 = "value";
-  const peg$c8 = "flag";
-  const peg$c9 = "|";
-  const peg$c10 = "part";
-  const peg$c11 = "required";
-  const peg$c12 = "property";
-  const peg$c13 = "see";
-  const peg$c14 = "summary";
-  const peg$c15 = "example";
-  const peg$c16 = "rule";
-  const peg$c17 = "on";
-  const peg$c18 = "when";
-  const peg$c19 = "if";
-  const peg$c20 = "decision";
-  const peg$c21 = "none";
-  const peg$c22 = "otherwise";
-  const peg$c23 = "do";
-  const peg$c24 = ",";
-  const peg$c25 = "SHALL NOT";
-  const peg$c26 = "SHALL";
-  const peg$c27 = "SHOULD NOT";
-  const peg$c28 = "SHOULD";
-  const peg$c29 = "MAY";
-  const peg$c30 = "or";
-  const peg$c31 = "and";
-  const peg$c32 = "not";
-  const peg$c33 = "fired";
-  const peg$c34 = "(";
-  const peg$c35 = ")";
-  const peg$c36 = "cr";
-  const peg$c37 = "title";
-  const peg$c38 = "amends";
-  const peg$c39 = "after";
-  const peg$c40 = "add";
-  const peg$c41 = "modify";
-  const peg$c42 = "remove";
-  const peg$c43 = "-";
-  const peg$c44 = ".";
-  const peg$c45 = "R";
-  const peg$c46 = "\"";
-  const peg$c47 = "\\";
-  const peg$c48 = "n";
-  const peg$c49 = "#";
+  const peg$c5 = "selector";
+  const peg$c6 = "value";
+  const peg$c7 = "flag";
+  const peg$c8 = "|";
+  const peg$c9 = "part";
+  const peg$c10 = "required";
+  const peg$c11 = "property";
+  const peg$c12 = "see";
+  const peg$c13 = "summary";
+  const peg$c14 = "example";
+  const peg$c15 = "rule";
+  const peg$c16 = "on";
+  const peg$c17 = "when";
+  const peg$c18 = "if";
+  const peg$c19 = "decision";
+  const peg$c20 = "none";
+  const peg$c21 = "otherwise";
+  const peg$c22 = "do";
+  const peg$c23 = ",";
+  const peg$c24 = "covers";
+  const peg$c25 = ".";
+  const peg$c26 = "}";
+  const peg$c27 = "SHALL NOT";
+  const peg$c28 = "SHALL";
+  const peg$c29 = "SHOULD NOT";
+  const peg$c30 = "SHOULD";
+  const peg$c31 = "MAY";
+  const peg$c32 = "or";
+  const peg$c33 = "and";
+  const peg$c34 = "not";
+  const peg$c35 = "fired";
+  const peg$c36 = "(";
+  const peg$c37 = ")";
+  const peg$c38 = "cr";
+  const peg$c39 = "title";
+  const peg$c40 = "amends";
+  const peg$c41 = "after";
+  const peg$c42 = "add";
+  const peg$c43 = "text";
+  const peg$c44 = "modify";
+  const peg$c45 = "remove";
+  const peg$c46 = "-";
+  const peg$c47 = "R";
+  const peg$c48 = "\"";
+  const peg$c49 = "\\";
+  const peg$c50 = "n";
+  const peg$c51 = "#";
 
   const peg$r0 = /^[a-z0-9]/;
   const peg$r1 = /^[0-9]/;
@@ -241,78 +243,80 @@ function peg$parse(input, options) {
   const peg$e2 = peg$literalExpectation("clause", false);
   const peg$e3 = peg$literalExpectation("attribute", false);
   const peg$e4 = peg$literalExpectation("{", false);
-  const peg$e5 = peg$literalExpectation("}", false);
-  const peg$e6 = peg$literalExpectation("selector", false);
-  const peg$e7 = peg$literalExpectation("value", false);
-  const peg$e8 = peg$literalExpectation("flag", false);
-  const peg$e9 = peg$literalExpectation("|", false);
-  const peg$e10 = peg$literalExpectation("part", false);
-  const peg$e11 = peg$literalExpectation("required", false);
-  const peg$e12 = peg$literalExpectation("property", false);
-  const peg$e13 = peg$literalExpectation("see", false);
-  const peg$e14 = peg$literalExpectation("summary", false);
-  const peg$e15 = peg$literalExpectation("example", false);
-  const peg$e16 = peg$literalExpectation("rule", false);
-  const peg$e17 = peg$literalExpectation("on", false);
-  const peg$e18 = peg$literalExpectation("when", false);
-  const peg$e19 = peg$literalExpectation("if", false);
-  const peg$e20 = peg$literalExpectation("decision", false);
-  const peg$e21 = peg$literalExpectation("none", false);
-  const peg$e22 = peg$literalExpectation("otherwise", false);
-  const peg$e23 = peg$literalExpectation("do", false);
-  const peg$e24 = peg$literalExpectation(",", false);
-  const peg$e25 = peg$literalExpectation("SHALL NOT", false);
-  const peg$e26 = peg$literalExpectation("SHALL", false);
-  const peg$e27 = peg$literalExpectation("SHOULD NOT", false);
-  const peg$e28 = peg$literalExpectation("SHOULD", false);
-  const peg$e29 = peg$literalExpectation("MAY", false);
-  const peg$e30 = peg$literalExpectation("or", false);
-  const peg$e31 = peg$literalExpectation("and", false);
-  const peg$e32 = peg$literalExpectation("not", false);
-  const peg$e33 = peg$literalExpectation("fired", false);
-  const peg$e34 = peg$literalExpectation("(", false);
-  const peg$e35 = peg$literalExpectation(")", false);
-  const peg$e36 = peg$literalExpectation("cr", false);
-  const peg$e37 = peg$literalExpectation("title", false);
-  const peg$e38 = peg$literalExpectation("amends", false);
-  const peg$e39 = peg$literalExpectation("after", false);
-  const peg$e40 = peg$literalExpectation("add", false);
-  const peg$e41 = peg$literalExpectation("modify", false);
-  const peg$e42 = peg$literalExpectation("remove", false);
-  const peg$e43 = peg$otherExpectation("rule id");
-  const peg$e44 = peg$literalExpectation("-", false);
-  const peg$e45 = peg$literalExpectation(".", false);
-  const peg$e46 = peg$classExpectation([["a", "z"], ["0", "9"]], false, false, false);
-  const peg$e47 = peg$otherExpectation("clause number");
-  const peg$e48 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e49 = peg$otherExpectation("document id");
-  const peg$e50 = peg$classExpectation([["A", "Z"]], false, false, false);
-  const peg$e51 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"]], false, false, false);
-  const peg$e52 = peg$otherExpectation("CR id");
-  const peg$e53 = peg$classExpectation([["A", "Z"], ["0", "9"]], false, false, false);
-  const peg$e54 = peg$otherExpectation("revision (R01)");
-  const peg$e55 = peg$literalExpectation("R", false);
-  const peg$e56 = peg$otherExpectation("attribute name");
-  const peg$e57 = peg$classExpectation([["a", "z"]], false, false, false);
-  const peg$e58 = peg$otherExpectation("property name");
-  const peg$e59 = peg$otherExpectation("name");
-  const peg$e60 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_", "-"], false, false, false);
-  const peg$e61 = peg$otherExpectation("quoted string");
-  const peg$e62 = peg$literalExpectation("\"", false);
-  const peg$e63 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
-  const peg$e64 = peg$literalExpectation("\\", false);
-  const peg$e65 = peg$classExpectation(["\"", "\\"], false, false, false);
-  const peg$e66 = peg$literalExpectation("n", false);
-  const peg$e67 = peg$otherExpectation("whitespace");
-  const peg$e68 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
-  const peg$e69 = peg$otherExpectation("comment");
-  const peg$e70 = peg$literalExpectation("#", false);
-  const peg$e71 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e5 = peg$literalExpectation("selector", false);
+  const peg$e6 = peg$literalExpectation("value", false);
+  const peg$e7 = peg$literalExpectation("flag", false);
+  const peg$e8 = peg$literalExpectation("|", false);
+  const peg$e9 = peg$literalExpectation("part", false);
+  const peg$e10 = peg$literalExpectation("required", false);
+  const peg$e11 = peg$literalExpectation("property", false);
+  const peg$e12 = peg$literalExpectation("see", false);
+  const peg$e13 = peg$literalExpectation("summary", false);
+  const peg$e14 = peg$literalExpectation("example", false);
+  const peg$e15 = peg$literalExpectation("rule", false);
+  const peg$e16 = peg$literalExpectation("on", false);
+  const peg$e17 = peg$literalExpectation("when", false);
+  const peg$e18 = peg$literalExpectation("if", false);
+  const peg$e19 = peg$literalExpectation("decision", false);
+  const peg$e20 = peg$literalExpectation("none", false);
+  const peg$e21 = peg$literalExpectation("otherwise", false);
+  const peg$e22 = peg$literalExpectation("do", false);
+  const peg$e23 = peg$literalExpectation(",", false);
+  const peg$e24 = peg$literalExpectation("covers", false);
+  const peg$e25 = peg$literalExpectation(".", false);
+  const peg$e26 = peg$literalExpectation("}", false);
+  const peg$e27 = peg$literalExpectation("SHALL NOT", false);
+  const peg$e28 = peg$literalExpectation("SHALL", false);
+  const peg$e29 = peg$literalExpectation("SHOULD NOT", false);
+  const peg$e30 = peg$literalExpectation("SHOULD", false);
+  const peg$e31 = peg$literalExpectation("MAY", false);
+  const peg$e32 = peg$literalExpectation("or", false);
+  const peg$e33 = peg$literalExpectation("and", false);
+  const peg$e34 = peg$literalExpectation("not", false);
+  const peg$e35 = peg$literalExpectation("fired", false);
+  const peg$e36 = peg$literalExpectation("(", false);
+  const peg$e37 = peg$literalExpectation(")", false);
+  const peg$e38 = peg$literalExpectation("cr", false);
+  const peg$e39 = peg$literalExpectation("title", false);
+  const peg$e40 = peg$literalExpectation("amends", false);
+  const peg$e41 = peg$literalExpectation("after", false);
+  const peg$e42 = peg$literalExpectation("add", false);
+  const peg$e43 = peg$literalExpectation("text", false);
+  const peg$e44 = peg$literalExpectation("modify", false);
+  const peg$e45 = peg$literalExpectation("remove", false);
+  const peg$e46 = peg$otherExpectation("rule id");
+  const peg$e47 = peg$literalExpectation("-", false);
+  const peg$e48 = peg$classExpectation([["a", "z"], ["0", "9"]], false, false, false);
+  const peg$e49 = peg$otherExpectation("clause number");
+  const peg$e50 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e51 = peg$otherExpectation("document id");
+  const peg$e52 = peg$classExpectation([["A", "Z"]], false, false, false);
+  const peg$e53 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"]], false, false, false);
+  const peg$e54 = peg$otherExpectation("CR id");
+  const peg$e55 = peg$classExpectation([["A", "Z"], ["0", "9"]], false, false, false);
+  const peg$e56 = peg$otherExpectation("revision (R01)");
+  const peg$e57 = peg$literalExpectation("R", false);
+  const peg$e58 = peg$otherExpectation("attribute name");
+  const peg$e59 = peg$classExpectation([["a", "z"]], false, false, false);
+  const peg$e60 = peg$otherExpectation("property name");
+  const peg$e61 = peg$otherExpectation("name");
+  const peg$e62 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_", "-"], false, false, false);
+  const peg$e63 = peg$otherExpectation("quoted string");
+  const peg$e64 = peg$literalExpectation("\"", false);
+  const peg$e65 = peg$classExpectation(["\"", "\\", "\n", "\r"], true, false, false);
+  const peg$e66 = peg$literalExpectation("\\", false);
+  const peg$e67 = peg$classExpectation(["\"", "\\"], false, false, false);
+  const peg$e68 = peg$literalExpectation("n", false);
+  const peg$e69 = peg$otherExpectation("whitespace");
+  const peg$e70 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e71 = peg$otherExpectation("comment");
+  const peg$e72 = peg$literalExpectation("#", false);
+  const peg$e73 = peg$classExpectation(["\n"], true, false, false);
 
-  function peg$f0(items) {    return { kind: 'file', items, location: loc() };  }
+  function peg$f0(items) {    return { kind: 'file', items, comments: fileComments(), location: loc() };  }
   function peg$f1(id, title) {    return { kind: 'document', id, title, location: loc() };  }
   function peg$f2(external, id, title) {    return { kind: 'clause', id, title, external: external !== null, location: loc() };  }
-  function peg$f3(attrName, shape, fields) {    return { kind: 'attribute', name: attrName, ...shape, fields, location: loc() };  }
+  function peg$f3(attrName, shape, fields, end) {    return { kind: 'attribute', name: attrName, ...shape, fields, end, location: loc() };  }
   function peg$f4() {    return { shape: 'selector', codec: null, alternatives: [] };  }
   function peg$f5(codec) {    return { shape: 'value', codec, alternatives: [] };  }
   function peg$f6(alternatives) {    return { shape: 'flag', codec: null, alternatives: alternatives ?? [] };  }
@@ -322,7 +326,7 @@ function peg$parse(input, options) {
   function peg$f10(ref) {    return { kind: 'see', refs: [ref], location: loc() };  }
   function peg$f11(text) {    return { kind: 'summary', text, location: loc() };  }
   function peg$f12(text) {    return { kind: 'example', text, location: loc() };  }
-  function peg$f13(id, modality, fields) {    return { kind: 'rule', id, modality, fields, location: loc() };  }
+  function peg$f13(id, modality, fields, end) {    return { kind: 'rule', id, modality, fields, end, location: loc() };  }
   function peg$f14(event, guard) {    return { kind: 'on', event, guard, location: loc() };  }
   function peg$f15(guard) {    return { kind: 'if', guard, location: loc() };  }
   function peg$f16() {    return null;  }
@@ -331,31 +335,36 @@ function peg$parse(input, options) {
   function peg$f19(action, args) {    return { kind: 'do', action, args, location: loc() };  }
   function peg$f20(refs) {    return { kind: 'see', refs, location: loc() };  }
   function peg$f21(text) {    return { kind: 'summary', text, location: loc() };  }
-  function peg$f22(value) {    return { kind: 'arg', value, location: loc() };  }
-  function peg$f23(value) {    return { kind: 'arg', value, location: loc() };  }
-  function peg$f24(value) {    return { kind: 'modality', value, location: loc() };  }
-  function peg$f25(head, tail) {    return tail.length === 0 ? head : { kind: 'or', operands: [head, ...tail], location: loc() };  }
-  function peg$f26(head, tail) {    return tail.length === 0 ? head : { kind: 'and', operands: [head, ...tail], location: loc() };  }
-  function peg$f27(operand) {    return { kind: 'not', operand, location: loc() };  }
-  function peg$f28(rule) {    return { kind: 'fired', rule, location: loc() };  }
-  function peg$f29(fact) {    return { kind: 'fact', name: fact, location: loc() };  }
-  function peg$f30(id, revision, fields) {    return { kind: 'cr', id, revision, fields, location: loc() };  }
-  function peg$f31(text) {    return { kind: 'title', text, location: loc() };  }
-  function peg$f32(clauses) {    return { kind: 'amends', clauses, location: loc() };  }
-  function peg$f33(cr) {    return { kind: 'after', cr, location: loc() };  }
-  function peg$f34(rule) {    return { kind: 'add', rule, location: loc() };  }
-  function peg$f35(id, modality, fields) {    return { kind: 'modify', id, modality, fields, location: loc() };  }
-  function peg$f36(id) {    return { kind: 'remove', id, location: loc() };  }
-  function peg$f37(value) {    return { kind: 'ref', value, location: loc() };  }
-  function peg$f38(value) {    return name(value);  }
-  function peg$f39(value) {    return name(value);  }
-  function peg$f40(value) {    return name(value);  }
-  function peg$f41(value) {    return name(value);  }
+  function peg$f22(step, quote) {    return { kind: 'covers', step, quote, location: loc() };  }
+  function peg$f23(value) {    return name(value);  }
+  function peg$f24() {    return endLoc();  }
+  function peg$f25(value) {    return { kind: 'arg', value, location: loc() };  }
+  function peg$f26(value) {    return { kind: 'arg', value, location: loc() };  }
+  function peg$f27(value) {    return { kind: 'modality', value, location: loc() };  }
+  function peg$f28(head, tail) {    return tail.length === 0 ? head : { kind: 'or', operands: [head, ...tail], location: loc() };  }
+  function peg$f29(head, tail) {    return tail.length === 0 ? head : { kind: 'and', operands: [head, ...tail], location: loc() };  }
+  function peg$f30(operand) {    return { kind: 'not', operand, location: loc() };  }
+  function peg$f31(rule) {    return { kind: 'fired', rule, location: loc() };  }
+  function peg$f32(fact) {    return { kind: 'fact', name: fact, location: loc() };  }
+  function peg$f33(id, revision, fields, end) {    return { kind: 'cr', id, revision, fields, end, location: loc() };  }
+  function peg$f34(text) {    return { kind: 'title', text, location: loc() };  }
+  function peg$f35(clauses) {    return { kind: 'amends', clauses, location: loc() };  }
+  function peg$f36(cr) {    return { kind: 'after', cr, location: loc() };  }
+  function peg$f37(rule) {    return { kind: 'add', rule, location: loc() };  }
+  function peg$f38(path) {    return { kind: 'text', path, location: loc() };  }
+  function peg$f39(id, modality, fields, end) {    return { kind: 'modify', id, modality, fields, end, location: loc() };  }
+  function peg$f40(id) {    return { kind: 'remove', id, location: loc() };  }
+  function peg$f41(value) {    return { kind: 'ref', value, location: loc() };  }
   function peg$f42(value) {    return name(value);  }
-  function peg$f43(value) {    return !KEYWORDS.includes(value);  }
-  function peg$f44(value) {    return value;  }
-  function peg$f45(chars) {    return chars.join('');  }
-  function peg$f46() {    return '\n';  }
+  function peg$f43(value) {    return name(value);  }
+  function peg$f44(value) {    return name(value);  }
+  function peg$f45(value) {    return name(value);  }
+  function peg$f46(value) {    return name(value);  }
+  function peg$f47(value) {    return !KEYWORDS.includes(value);  }
+  function peg$f48(value) {    return value;  }
+  function peg$f49(chars) {    return chars.join('');  }
+  function peg$f50() {    return '\n';  }
+  function peg$f51(text) {    recordComment(text);  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -737,16 +746,10 @@ function peg$parse(input, options) {
                     s10 = peg$FAILED;
                   }
                 }
-                if (input.charCodeAt(peg$currPos) === 125) {
-                  s10 = peg$c5;
-                  peg$currPos++;
-                } else {
-                  s10 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e5); }
-                }
+                s10 = peg$parseClose();
                 if (s10 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f3(s3, s5, s9);
+                  s0 = peg$f3(s3, s5, s9, s10);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -783,12 +786,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 8) === peg$c6) {
-      s1 = peg$c6;
+    if (input.substr(peg$currPos, 8) === peg$c5) {
+      s1 = peg$c5;
       peg$currPos += 8;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e6); }
+      if (peg$silentFails === 0) { peg$fail(peg$e5); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -814,12 +817,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 5) === peg$c7) {
-        s1 = peg$c7;
+      if (input.substr(peg$currPos, 5) === peg$c6) {
+        s1 = peg$c6;
         peg$currPos += 5;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        if (peg$silentFails === 0) { peg$fail(peg$e6); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parse__();
@@ -842,12 +845,12 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 4) === peg$c8) {
-          s1 = peg$c8;
+        if (input.substr(peg$currPos, 4) === peg$c7) {
+          s1 = peg$c7;
           peg$currPos += 4;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
@@ -872,11 +875,11 @@ function peg$parse(input, options) {
               s8 = peg$currPos;
               s9 = peg$parse_();
               if (input.charCodeAt(peg$currPos) === 124) {
-                s10 = peg$c9;
+                s10 = peg$c8;
                 peg$currPos++;
               } else {
                 s10 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e9); }
+                if (peg$silentFails === 0) { peg$fail(peg$e8); }
               }
               if (s10 !== peg$FAILED) {
                 s11 = peg$parse_();
@@ -933,12 +936,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c10) {
-      s1 = peg$c10;
+    if (input.substr(peg$currPos, 4) === peg$c9) {
+      s1 = peg$c9;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      if (peg$silentFails === 0) { peg$fail(peg$e9); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse__();
@@ -952,12 +955,12 @@ function peg$parse(input, options) {
               s6 = peg$currPos;
               s7 = peg$parse__();
               if (s7 !== peg$FAILED) {
-                if (input.substr(peg$currPos, 8) === peg$c11) {
-                  s8 = peg$c11;
+                if (input.substr(peg$currPos, 8) === peg$c10) {
+                  s8 = peg$c10;
                   peg$currPos += 8;
                 } else {
                   s8 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e11); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e10); }
                 }
                 if (s8 !== peg$FAILED) {
                   s9 = peg$currPos;
@@ -1011,12 +1014,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 8) === peg$c12) {
-        s1 = peg$c12;
+      if (input.substr(peg$currPos, 8) === peg$c11) {
+        s1 = peg$c11;
         peg$currPos += 8;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e12); }
+        if (peg$silentFails === 0) { peg$fail(peg$e11); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parse__();
@@ -1039,12 +1042,12 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 8) === peg$c11) {
-          s1 = peg$c11;
+        if (input.substr(peg$currPos, 8) === peg$c10) {
+          s1 = peg$c10;
           peg$currPos += 8;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e11); }
+          if (peg$silentFails === 0) { peg$fail(peg$e10); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$currPos;
@@ -1070,12 +1073,12 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.substr(peg$currPos, 3) === peg$c13) {
-            s1 = peg$c13;
+          if (input.substr(peg$currPos, 3) === peg$c12) {
+            s1 = peg$c12;
             peg$currPos += 3;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e13); }
+            if (peg$silentFails === 0) { peg$fail(peg$e12); }
           }
           if (s1 !== peg$FAILED) {
             s2 = peg$parse__();
@@ -1098,12 +1101,12 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            if (input.substr(peg$currPos, 7) === peg$c14) {
-              s1 = peg$c14;
+            if (input.substr(peg$currPos, 7) === peg$c13) {
+              s1 = peg$c13;
               peg$currPos += 7;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e14); }
+              if (peg$silentFails === 0) { peg$fail(peg$e13); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$parse_();
@@ -1121,12 +1124,12 @@ function peg$parse(input, options) {
             }
             if (s0 === peg$FAILED) {
               s0 = peg$currPos;
-              if (input.substr(peg$currPos, 7) === peg$c15) {
-                s1 = peg$c15;
+              if (input.substr(peg$currPos, 7) === peg$c14) {
+                s1 = peg$c14;
                 peg$currPos += 7;
               } else {
                 s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e15); }
+                if (peg$silentFails === 0) { peg$fail(peg$e14); }
               }
               if (s1 !== peg$FAILED) {
                 s2 = peg$parse_();
@@ -1155,12 +1158,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 4) === peg$c16) {
-      s1 = peg$c16;
+    if (input.substr(peg$currPos, 4) === peg$c15) {
+      s1 = peg$c15;
       peg$currPos += 4;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e16); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse__();
@@ -1203,16 +1206,10 @@ function peg$parse(input, options) {
                     s10 = peg$FAILED;
                   }
                 }
-                if (input.charCodeAt(peg$currPos) === 125) {
-                  s10 = peg$c5;
-                  peg$currPos++;
-                } else {
-                  s10 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e5); }
-                }
+                s10 = peg$parseClose();
                 if (s10 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f13(s3, s5, s9);
+                  s0 = peg$f13(s3, s5, s9, s10);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -1249,12 +1246,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c17) {
-      s1 = peg$c17;
+    if (input.substr(peg$currPos, 2) === peg$c16) {
+      s1 = peg$c16;
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e17); }
+      if (peg$silentFails === 0) { peg$fail(peg$e16); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse__();
@@ -1264,12 +1261,12 @@ function peg$parse(input, options) {
           s4 = peg$currPos;
           s5 = peg$parse__();
           if (s5 !== peg$FAILED) {
-            if (input.substr(peg$currPos, 4) === peg$c18) {
-              s6 = peg$c18;
+            if (input.substr(peg$currPos, 4) === peg$c17) {
+              s6 = peg$c17;
               peg$currPos += 4;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e18); }
+              if (peg$silentFails === 0) { peg$fail(peg$e17); }
             }
             if (s6 !== peg$FAILED) {
               s7 = peg$parse__();
@@ -1312,12 +1309,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c19) {
-        s1 = peg$c19;
+      if (input.substr(peg$currPos, 2) === peg$c18) {
+        s1 = peg$c18;
         peg$currPos += 2;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parse__();
@@ -1340,23 +1337,23 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 8) === peg$c20) {
-          s1 = peg$c20;
+        if (input.substr(peg$currPos, 8) === peg$c19) {
+          s1 = peg$c19;
           peg$currPos += 8;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e20); }
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$parse__();
           if (s2 !== peg$FAILED) {
             s3 = peg$currPos;
-            if (input.substr(peg$currPos, 4) === peg$c21) {
-              s4 = peg$c21;
+            if (input.substr(peg$currPos, 4) === peg$c20) {
+              s4 = peg$c20;
               peg$currPos += 4;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e21); }
+              if (peg$silentFails === 0) { peg$fail(peg$e20); }
             }
             if (s4 !== peg$FAILED) {
               s5 = peg$currPos;
@@ -1400,12 +1397,12 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.substr(peg$currPos, 9) === peg$c22) {
-            s1 = peg$c22;
+          if (input.substr(peg$currPos, 9) === peg$c21) {
+            s1 = peg$c21;
             peg$currPos += 9;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            if (peg$silentFails === 0) { peg$fail(peg$e21); }
           }
           if (s1 !== peg$FAILED) {
             s2 = peg$parse__();
@@ -1428,12 +1425,12 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            if (input.substr(peg$currPos, 2) === peg$c23) {
-              s1 = peg$c23;
+            if (input.substr(peg$currPos, 2) === peg$c22) {
+              s1 = peg$c22;
               peg$currPos += 2;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e23); }
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
             }
             if (s1 !== peg$FAILED) {
               s2 = peg$parse__();
@@ -1488,12 +1485,12 @@ function peg$parse(input, options) {
             }
             if (s0 === peg$FAILED) {
               s0 = peg$currPos;
-              if (input.substr(peg$currPos, 3) === peg$c13) {
-                s1 = peg$c13;
+              if (input.substr(peg$currPos, 3) === peg$c12) {
+                s1 = peg$c12;
                 peg$currPos += 3;
               } else {
                 s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e13); }
+                if (peg$silentFails === 0) { peg$fail(peg$e12); }
               }
               if (s1 !== peg$FAILED) {
                 s2 = peg$parse__();
@@ -1507,11 +1504,11 @@ function peg$parse(input, options) {
                     s6 = peg$currPos;
                     s7 = peg$parse_();
                     if (input.charCodeAt(peg$currPos) === 44) {
-                      s8 = peg$c24;
+                      s8 = peg$c23;
                       peg$currPos++;
                     } else {
                       s8 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                      if (peg$silentFails === 0) { peg$fail(peg$e23); }
                     }
                     if (s8 !== peg$FAILED) {
                       s9 = peg$parse_();
@@ -1556,12 +1553,12 @@ function peg$parse(input, options) {
               }
               if (s0 === peg$FAILED) {
                 s0 = peg$currPos;
-                if (input.substr(peg$currPos, 7) === peg$c14) {
-                  s1 = peg$c14;
+                if (input.substr(peg$currPos, 7) === peg$c13) {
+                  s1 = peg$c13;
                   peg$currPos += 7;
                 } else {
                   s1 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e14); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e13); }
                 }
                 if (s1 !== peg$FAILED) {
                   s2 = peg$parse_();
@@ -1577,12 +1574,157 @@ function peg$parse(input, options) {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
                 }
+                if (s0 === peg$FAILED) {
+                  s0 = peg$currPos;
+                  if (input.substr(peg$currPos, 6) === peg$c24) {
+                    s1 = peg$c24;
+                    peg$currPos += 6;
+                  } else {
+                    s1 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e24); }
+                  }
+                  if (s1 !== peg$FAILED) {
+                    s2 = peg$currPos;
+                    peg$silentFails++;
+                    s3 = peg$parseIdentChar();
+                    peg$silentFails--;
+                    if (s3 === peg$FAILED) {
+                      s2 = undefined;
+                    } else {
+                      peg$currPos = s2;
+                      s2 = peg$FAILED;
+                    }
+                    if (s2 !== peg$FAILED) {
+                      s3 = peg$parse_();
+                      s4 = peg$currPos;
+                      s5 = peg$parseStepPathNode();
+                      if (s5 !== peg$FAILED) {
+                        s6 = peg$parse_();
+                        s4 = s5;
+                      } else {
+                        peg$currPos = s4;
+                        s4 = peg$FAILED;
+                      }
+                      if (s4 === peg$FAILED) {
+                        s4 = null;
+                      }
+                      s5 = peg$parseString();
+                      if (s5 !== peg$FAILED) {
+                        peg$savedPos = s0;
+                        s0 = peg$f22(s4, s5);
+                      } else {
+                        peg$currPos = s0;
+                        s0 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s0;
+                      s0 = peg$FAILED;
+                    }
+                  } else {
+                    peg$currPos = s0;
+                    s0 = peg$FAILED;
+                  }
+                }
               }
             }
           }
         }
       }
     }
+
+    return s0;
+  }
+
+  function peg$parseStepPathNode() {
+    let s0, s1, s2, s3, s4, s5, s6, s7;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = peg$currPos;
+    s3 = peg$parseStepSegment();
+    if (s3 !== peg$FAILED) {
+      s4 = [];
+      s5 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 46) {
+        s6 = peg$c25;
+        peg$currPos++;
+      } else {
+        s6 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e25); }
+      }
+      if (s6 !== peg$FAILED) {
+        s7 = peg$parseStepSegment();
+        if (s7 !== peg$FAILED) {
+          s6 = [s6, s7];
+          s5 = s6;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s5;
+        s5 = peg$FAILED;
+      }
+      while (s5 !== peg$FAILED) {
+        s4.push(s5);
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s6 = peg$c25;
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e25); }
+        }
+        if (s6 !== peg$FAILED) {
+          s7 = peg$parseStepSegment();
+          if (s7 !== peg$FAILED) {
+            s6 = [s6, s7];
+            s5 = s6;
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      }
+      s3 = [s3, s4];
+      s2 = s3;
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f23(s1);
+    }
+    s0 = s1;
+
+    return s0;
+  }
+
+  function peg$parseClose() {
+    let s0, s1;
+
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 125) {
+      s1 = peg$c26;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+    }
+    if (s1 !== peg$FAILED) {
+      peg$savedPos = s0;
+      s1 = peg$f24();
+    }
+    s0 = s1;
 
     return s0;
   }
@@ -1597,7 +1739,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f22(s1);
+      s1 = peg$f25(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1605,7 +1747,7 @@ function peg$parse(input, options) {
       s1 = peg$parseString();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f23(s1);
+        s1 = peg$f26(s1);
       }
       s0 = s1;
     }
@@ -1631,7 +1773,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f24(s1);
+        s0 = peg$f27(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1647,44 +1789,44 @@ function peg$parse(input, options) {
   function peg$parseModality() {
     let s0;
 
-    if (input.substr(peg$currPos, 9) === peg$c25) {
-      s0 = peg$c25;
+    if (input.substr(peg$currPos, 9) === peg$c27) {
+      s0 = peg$c27;
       peg$currPos += 9;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e25); }
+      if (peg$silentFails === 0) { peg$fail(peg$e27); }
     }
     if (s0 === peg$FAILED) {
-      if (input.substr(peg$currPos, 5) === peg$c26) {
-        s0 = peg$c26;
+      if (input.substr(peg$currPos, 5) === peg$c28) {
+        s0 = peg$c28;
         peg$currPos += 5;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e26); }
+        if (peg$silentFails === 0) { peg$fail(peg$e28); }
       }
       if (s0 === peg$FAILED) {
-        if (input.substr(peg$currPos, 10) === peg$c27) {
-          s0 = peg$c27;
+        if (input.substr(peg$currPos, 10) === peg$c29) {
+          s0 = peg$c29;
           peg$currPos += 10;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e27); }
+          if (peg$silentFails === 0) { peg$fail(peg$e29); }
         }
         if (s0 === peg$FAILED) {
-          if (input.substr(peg$currPos, 6) === peg$c28) {
-            s0 = peg$c28;
+          if (input.substr(peg$currPos, 6) === peg$c30) {
+            s0 = peg$c30;
             peg$currPos += 6;
           } else {
             s0 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e28); }
+            if (peg$silentFails === 0) { peg$fail(peg$e30); }
           }
           if (s0 === peg$FAILED) {
-            if (input.substr(peg$currPos, 3) === peg$c29) {
-              s0 = peg$c29;
+            if (input.substr(peg$currPos, 3) === peg$c31) {
+              s0 = peg$c31;
               peg$currPos += 3;
             } else {
               s0 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e29); }
+              if (peg$silentFails === 0) { peg$fail(peg$e31); }
             }
           }
         }
@@ -1704,12 +1846,12 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = peg$parse__();
       if (s4 !== peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c30) {
-          s5 = peg$c30;
+        if (input.substr(peg$currPos, 2) === peg$c32) {
+          s5 = peg$c32;
           peg$currPos += 2;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e30); }
+          if (peg$silentFails === 0) { peg$fail(peg$e32); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$parse__();
@@ -1738,12 +1880,12 @@ function peg$parse(input, options) {
         s3 = peg$currPos;
         s4 = peg$parse__();
         if (s4 !== peg$FAILED) {
-          if (input.substr(peg$currPos, 2) === peg$c30) {
-            s5 = peg$c30;
+          if (input.substr(peg$currPos, 2) === peg$c32) {
+            s5 = peg$c32;
             peg$currPos += 2;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e30); }
+            if (peg$silentFails === 0) { peg$fail(peg$e32); }
           }
           if (s5 !== peg$FAILED) {
             s6 = peg$parse__();
@@ -1769,7 +1911,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f25(s1, s2);
+      s0 = peg$f28(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1788,12 +1930,12 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = peg$parse__();
       if (s4 !== peg$FAILED) {
-        if (input.substr(peg$currPos, 3) === peg$c31) {
-          s5 = peg$c31;
+        if (input.substr(peg$currPos, 3) === peg$c33) {
+          s5 = peg$c33;
           peg$currPos += 3;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e31); }
+          if (peg$silentFails === 0) { peg$fail(peg$e33); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$parse__();
@@ -1822,12 +1964,12 @@ function peg$parse(input, options) {
         s3 = peg$currPos;
         s4 = peg$parse__();
         if (s4 !== peg$FAILED) {
-          if (input.substr(peg$currPos, 3) === peg$c31) {
-            s5 = peg$c31;
+          if (input.substr(peg$currPos, 3) === peg$c33) {
+            s5 = peg$c33;
             peg$currPos += 3;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            if (peg$silentFails === 0) { peg$fail(peg$e33); }
           }
           if (s5 !== peg$FAILED) {
             s6 = peg$parse__();
@@ -1853,7 +1995,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f26(s1, s2);
+      s0 = peg$f29(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1866,12 +2008,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 3) === peg$c32) {
-      s1 = peg$c32;
+    if (input.substr(peg$currPos, 3) === peg$c34) {
+      s1 = peg$c34;
       peg$currPos += 3;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
+      if (peg$silentFails === 0) { peg$fail(peg$e34); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1889,7 +2031,7 @@ function peg$parse(input, options) {
         s4 = peg$parseGuardNot();
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f27(s4);
+          s0 = peg$f30(s4);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1913,21 +2055,21 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c33) {
-      s1 = peg$c33;
+    if (input.substr(peg$currPos, 5) === peg$c35) {
+      s1 = peg$c35;
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      if (peg$silentFails === 0) { peg$fail(peg$e35); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       if (input.charCodeAt(peg$currPos) === 40) {
-        s3 = peg$c34;
+        s3 = peg$c36;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+        if (peg$silentFails === 0) { peg$fail(peg$e36); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
@@ -1935,15 +2077,15 @@ function peg$parse(input, options) {
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
           if (input.charCodeAt(peg$currPos) === 41) {
-            s7 = peg$c35;
+            s7 = peg$c37;
             peg$currPos++;
           } else {
             s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            if (peg$silentFails === 0) { peg$fail(peg$e37); }
           }
           if (s7 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f28(s5);
+            s0 = peg$f31(s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1963,11 +2105,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 40) {
-        s1 = peg$c34;
+        s1 = peg$c36;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+        if (peg$silentFails === 0) { peg$fail(peg$e36); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parse_();
@@ -1975,11 +2117,11 @@ function peg$parse(input, options) {
         if (s3 !== peg$FAILED) {
           s4 = peg$parse_();
           if (input.charCodeAt(peg$currPos) === 41) {
-            s5 = peg$c35;
+            s5 = peg$c37;
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            if (peg$silentFails === 0) { peg$fail(peg$e37); }
           }
           if (s5 !== peg$FAILED) {
             s0 = s3;
@@ -2000,7 +2142,7 @@ function peg$parse(input, options) {
         s1 = peg$parseName();
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f29(s1);
+          s1 = peg$f32(s1);
         }
         s0 = s1;
       }
@@ -2013,12 +2155,12 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 2) === peg$c36) {
-      s1 = peg$c36;
+    if (input.substr(peg$currPos, 2) === peg$c38) {
+      s1 = peg$c38;
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e36); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse__();
@@ -2061,16 +2203,10 @@ function peg$parse(input, options) {
                     s10 = peg$FAILED;
                   }
                 }
-                if (input.charCodeAt(peg$currPos) === 125) {
-                  s10 = peg$c5;
-                  peg$currPos++;
-                } else {
-                  s10 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e5); }
-                }
+                s10 = peg$parseClose();
                 if (s10 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f30(s3, s5, s9);
+                  s0 = peg$f33(s3, s5, s9, s10);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2107,19 +2243,19 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 
     s0 = peg$currPos;
-    if (input.substr(peg$currPos, 5) === peg$c37) {
-      s1 = peg$c37;
+    if (input.substr(peg$currPos, 5) === peg$c39) {
+      s1 = peg$c39;
       peg$currPos += 5;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e39); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
       s3 = peg$parseString();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f31(s3);
+        s0 = peg$f34(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2130,12 +2266,12 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      if (input.substr(peg$currPos, 6) === peg$c38) {
-        s1 = peg$c38;
+      if (input.substr(peg$currPos, 6) === peg$c40) {
+        s1 = peg$c40;
         peg$currPos += 6;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e38); }
+        if (peg$silentFails === 0) { peg$fail(peg$e40); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parse__();
@@ -2149,11 +2285,11 @@ function peg$parse(input, options) {
             s6 = peg$currPos;
             s7 = peg$parse_();
             if (input.charCodeAt(peg$currPos) === 44) {
-              s8 = peg$c24;
+              s8 = peg$c23;
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e24); }
+              if (peg$silentFails === 0) { peg$fail(peg$e23); }
             }
             if (s8 !== peg$FAILED) {
               s9 = peg$parse_();
@@ -2183,7 +2319,7 @@ function peg$parse(input, options) {
           }
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f32(s3);
+            s0 = peg$f35(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2198,12 +2334,12 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
-        if (input.substr(peg$currPos, 5) === peg$c39) {
-          s1 = peg$c39;
+        if (input.substr(peg$currPos, 5) === peg$c41) {
+          s1 = peg$c41;
           peg$currPos += 5;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e39); }
+          if (peg$silentFails === 0) { peg$fail(peg$e41); }
         }
         if (s1 !== peg$FAILED) {
           s2 = peg$parse__();
@@ -2211,7 +2347,7 @@ function peg$parse(input, options) {
             s3 = peg$parseCrIdNode();
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f33(s3);
+              s0 = peg$f36(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2226,12 +2362,12 @@ function peg$parse(input, options) {
         }
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
-          if (input.substr(peg$currPos, 3) === peg$c40) {
-            s1 = peg$c40;
+          if (input.substr(peg$currPos, 3) === peg$c42) {
+            s1 = peg$c42;
             peg$currPos += 3;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e40); }
+            if (peg$silentFails === 0) { peg$fail(peg$e42); }
           }
           if (s1 !== peg$FAILED) {
             s2 = peg$parse__();
@@ -2239,7 +2375,7 @@ function peg$parse(input, options) {
               s3 = peg$parseRuleDecl();
               if (s3 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f34(s3);
+                s0 = peg$f37(s3);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2254,57 +2390,69 @@ function peg$parse(input, options) {
           }
           if (s0 === peg$FAILED) {
             s0 = peg$currPos;
-            if (input.substr(peg$currPos, 6) === peg$c41) {
-              s1 = peg$c41;
-              peg$currPos += 6;
+            if (input.substr(peg$currPos, 4) === peg$c43) {
+              s1 = peg$c43;
+              peg$currPos += 4;
             } else {
               s1 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e41); }
+              if (peg$silentFails === 0) { peg$fail(peg$e43); }
             }
             if (s1 !== peg$FAILED) {
-              s2 = peg$parse__();
-              if (s2 !== peg$FAILED) {
-                s3 = peg$parseRuleIdNode();
-                if (s3 !== peg$FAILED) {
-                  s4 = peg$currPos;
-                  s5 = peg$parse__();
-                  if (s5 !== peg$FAILED) {
-                    s6 = peg$parseModalityNode();
-                    if (s6 !== peg$FAILED) {
-                      s4 = s6;
+              s2 = peg$parse_();
+              s3 = peg$parseString();
+              if (s3 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f38(s3);
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+            if (s0 === peg$FAILED) {
+              s0 = peg$currPos;
+              if (input.substr(peg$currPos, 6) === peg$c44) {
+                s1 = peg$c44;
+                peg$currPos += 6;
+              } else {
+                s1 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e44); }
+              }
+              if (s1 !== peg$FAILED) {
+                s2 = peg$parse__();
+                if (s2 !== peg$FAILED) {
+                  s3 = peg$parseRuleIdNode();
+                  if (s3 !== peg$FAILED) {
+                    s4 = peg$currPos;
+                    s5 = peg$parse__();
+                    if (s5 !== peg$FAILED) {
+                      s6 = peg$parseModalityNode();
+                      if (s6 !== peg$FAILED) {
+                        s4 = s6;
+                      } else {
+                        peg$currPos = s4;
+                        s4 = peg$FAILED;
+                      }
                     } else {
                       peg$currPos = s4;
                       s4 = peg$FAILED;
                     }
-                  } else {
-                    peg$currPos = s4;
-                    s4 = peg$FAILED;
-                  }
-                  if (s4 === peg$FAILED) {
-                    s4 = null;
-                  }
-                  s5 = peg$parse_();
-                  if (input.charCodeAt(peg$currPos) === 123) {
-                    s6 = peg$c4;
-                    peg$currPos++;
-                  } else {
-                    s6 = peg$FAILED;
-                    if (peg$silentFails === 0) { peg$fail(peg$e4); }
-                  }
-                  if (s6 !== peg$FAILED) {
-                    s7 = peg$parse_();
-                    s8 = [];
-                    s9 = peg$currPos;
-                    s10 = peg$parseRuleField();
-                    if (s10 !== peg$FAILED) {
-                      s11 = peg$parse_();
-                      s9 = s10;
-                    } else {
-                      peg$currPos = s9;
-                      s9 = peg$FAILED;
+                    if (s4 === peg$FAILED) {
+                      s4 = null;
                     }
-                    while (s9 !== peg$FAILED) {
-                      s8.push(s9);
+                    s5 = peg$parse_();
+                    if (input.charCodeAt(peg$currPos) === 123) {
+                      s6 = peg$c4;
+                      peg$currPos++;
+                    } else {
+                      s6 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e4); }
+                    }
+                    if (s6 !== peg$FAILED) {
+                      s7 = peg$parse_();
+                      s8 = [];
                       s9 = peg$currPos;
                       s10 = peg$parseRuleField();
                       if (s10 !== peg$FAILED) {
@@ -2314,17 +2462,26 @@ function peg$parse(input, options) {
                         peg$currPos = s9;
                         s9 = peg$FAILED;
                       }
-                    }
-                    if (input.charCodeAt(peg$currPos) === 125) {
-                      s9 = peg$c5;
-                      peg$currPos++;
-                    } else {
-                      s9 = peg$FAILED;
-                      if (peg$silentFails === 0) { peg$fail(peg$e5); }
-                    }
-                    if (s9 !== peg$FAILED) {
-                      peg$savedPos = s0;
-                      s0 = peg$f35(s3, s4, s8);
+                      while (s9 !== peg$FAILED) {
+                        s8.push(s9);
+                        s9 = peg$currPos;
+                        s10 = peg$parseRuleField();
+                        if (s10 !== peg$FAILED) {
+                          s11 = peg$parse_();
+                          s9 = s10;
+                        } else {
+                          peg$currPos = s9;
+                          s9 = peg$FAILED;
+                        }
+                      }
+                      s9 = peg$parseClose();
+                      if (s9 !== peg$FAILED) {
+                        peg$savedPos = s0;
+                        s0 = peg$f39(s3, s4, s8, s9);
+                      } else {
+                        peg$currPos = s0;
+                        s0 = peg$FAILED;
+                      }
                     } else {
                       peg$currPos = s0;
                       s0 = peg$FAILED;
@@ -2341,26 +2498,26 @@ function peg$parse(input, options) {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
               }
-            } else {
-              peg$currPos = s0;
-              s0 = peg$FAILED;
-            }
-            if (s0 === peg$FAILED) {
-              s0 = peg$currPos;
-              if (input.substr(peg$currPos, 6) === peg$c42) {
-                s1 = peg$c42;
-                peg$currPos += 6;
-              } else {
-                s1 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e42); }
-              }
-              if (s1 !== peg$FAILED) {
-                s2 = peg$parse__();
-                if (s2 !== peg$FAILED) {
-                  s3 = peg$parseRuleIdNode();
-                  if (s3 !== peg$FAILED) {
-                    peg$savedPos = s0;
-                    s0 = peg$f36(s3);
+              if (s0 === peg$FAILED) {
+                s0 = peg$currPos;
+                if (input.substr(peg$currPos, 6) === peg$c45) {
+                  s1 = peg$c45;
+                  peg$currPos += 6;
+                } else {
+                  s1 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e45); }
+                }
+                if (s1 !== peg$FAILED) {
+                  s2 = peg$parse__();
+                  if (s2 !== peg$FAILED) {
+                    s3 = peg$parseRuleIdNode();
+                    if (s3 !== peg$FAILED) {
+                      peg$savedPos = s0;
+                      s0 = peg$f40(s3);
+                    } else {
+                      peg$currPos = s0;
+                      s0 = peg$FAILED;
+                    }
                   } else {
                     peg$currPos = s0;
                     s0 = peg$FAILED;
@@ -2369,9 +2526,6 @@ function peg$parse(input, options) {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
                 }
-              } else {
-                peg$currPos = s0;
-                s0 = peg$FAILED;
               }
             }
           }
@@ -2392,7 +2546,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f37(s1);
+      s1 = peg$f41(s1);
     }
     s0 = s1;
 
@@ -2406,7 +2560,7 @@ function peg$parse(input, options) {
     s1 = peg$parseRuleId();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f38(s1);
+      s1 = peg$f42(s1);
     }
     s0 = s1;
 
@@ -2420,7 +2574,7 @@ function peg$parse(input, options) {
     s1 = peg$parseClauseId();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f39(s1);
+      s1 = peg$f43(s1);
     }
     s0 = s1;
 
@@ -2434,7 +2588,7 @@ function peg$parse(input, options) {
     s1 = peg$parseCrId();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f40(s1);
+      s1 = peg$f44(s1);
     }
     s0 = s1;
 
@@ -2451,11 +2605,11 @@ function peg$parse(input, options) {
     if (s2 !== peg$FAILED) {
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s4 = peg$c43;
+        s4 = peg$c46;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseStepSegment();
@@ -2463,11 +2617,11 @@ function peg$parse(input, options) {
           s6 = [];
           s7 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 46) {
-            s8 = peg$c44;
+            s8 = peg$c25;
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e45); }
+            if (peg$silentFails === 0) { peg$fail(peg$e25); }
           }
           if (s8 !== peg$FAILED) {
             s9 = peg$parseStepSegment();
@@ -2486,11 +2640,11 @@ function peg$parse(input, options) {
             s6.push(s7);
             s7 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 46) {
-              s8 = peg$c44;
+              s8 = peg$c25;
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e45); }
+              if (peg$silentFails === 0) { peg$fail(peg$e25); }
             }
             if (s8 !== peg$FAILED) {
               s9 = peg$parseStepSegment();
@@ -2533,7 +2687,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
 
     return s0;
@@ -2549,7 +2703,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e48); }
     }
     if (s2 !== peg$FAILED) {
       while (s2 !== peg$FAILED) {
@@ -2559,7 +2713,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
       }
     } else {
@@ -2569,11 +2723,11 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s4 = peg$c43;
+        s4 = peg$c46;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
@@ -2582,7 +2736,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
         if (s6 !== peg$FAILED) {
           while (s6 !== peg$FAILED) {
@@ -2592,7 +2746,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
             }
           }
         } else {
@@ -2613,11 +2767,11 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 45) {
-          s4 = peg$c43;
+          s4 = peg$c46;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
         }
         if (s4 !== peg$FAILED) {
           s5 = [];
@@ -2626,7 +2780,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
           if (s6 !== peg$FAILED) {
             while (s6 !== peg$FAILED) {
@@ -2636,7 +2790,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e46); }
+                if (peg$silentFails === 0) { peg$fail(peg$e48); }
               }
             }
           } else {
@@ -2676,7 +2830,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e48); }
+      if (peg$silentFails === 0) { peg$fail(peg$e50); }
     }
     if (s3 !== peg$FAILED) {
       while (s3 !== peg$FAILED) {
@@ -2686,7 +2840,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
       }
     } else {
@@ -2696,11 +2850,11 @@ function peg$parse(input, options) {
       s3 = [];
       s4 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c44;
+        s5 = peg$c25;
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e45); }
+        if (peg$silentFails === 0) { peg$fail(peg$e25); }
       }
       if (s5 !== peg$FAILED) {
         s6 = [];
@@ -2709,7 +2863,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e50); }
         }
         if (s7 !== peg$FAILED) {
           while (s7 !== peg$FAILED) {
@@ -2719,7 +2873,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s7 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e48); }
+              if (peg$silentFails === 0) { peg$fail(peg$e50); }
             }
           }
         } else {
@@ -2740,11 +2894,11 @@ function peg$parse(input, options) {
         s3.push(s4);
         s4 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s5 = peg$c44;
+          s5 = peg$c25;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e45); }
+          if (peg$silentFails === 0) { peg$fail(peg$e25); }
         }
         if (s5 !== peg$FAILED) {
           s6 = [];
@@ -2753,7 +2907,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
           if (s7 !== peg$FAILED) {
             while (s7 !== peg$FAILED) {
@@ -2763,7 +2917,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s7 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e48); }
+                if (peg$silentFails === 0) { peg$fail(peg$e50); }
               }
             }
           } else {
@@ -2795,7 +2949,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      if (peg$silentFails === 0) { peg$fail(peg$e49); }
     }
 
     return s0;
@@ -2812,7 +2966,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -2821,7 +2975,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -2830,17 +2984,17 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
       }
       s4 = [];
       s5 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s6 = peg$c43;
+        s6 = peg$c46;
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s6 !== peg$FAILED) {
         s7 = [];
@@ -2849,153 +3003,13 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s8 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
         if (s8 !== peg$FAILED) {
           while (s8 !== peg$FAILED) {
             s7.push(s8);
             s8 = input.charAt(peg$currPos);
             if (peg$r3.test(s8)) {
-              peg$currPos++;
-            } else {
-              s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e51); }
-            }
-          }
-        } else {
-          s7 = peg$FAILED;
-        }
-        if (s7 !== peg$FAILED) {
-          s6 = [s6, s7];
-          s5 = s6;
-        } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
-        }
-      } else {
-        peg$currPos = s5;
-        s5 = peg$FAILED;
-      }
-      while (s5 !== peg$FAILED) {
-        s4.push(s5);
-        s5 = peg$currPos;
-        if (input.charCodeAt(peg$currPos) === 45) {
-          s6 = peg$c43;
-          peg$currPos++;
-        } else {
-          s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
-        }
-        if (s6 !== peg$FAILED) {
-          s7 = [];
-          s8 = input.charAt(peg$currPos);
-          if (peg$r3.test(s8)) {
-            peg$currPos++;
-          } else {
-            s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e51); }
-          }
-          if (s8 !== peg$FAILED) {
-            while (s8 !== peg$FAILED) {
-              s7.push(s8);
-              s8 = input.charAt(peg$currPos);
-              if (peg$r3.test(s8)) {
-                peg$currPos++;
-              } else {
-                s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e51); }
-              }
-            }
-          } else {
-            s7 = peg$FAILED;
-          }
-          if (s7 !== peg$FAILED) {
-            s6 = [s6, s7];
-            s5 = s6;
-          } else {
-            peg$currPos = s5;
-            s5 = peg$FAILED;
-          }
-        } else {
-          peg$currPos = s5;
-          s5 = peg$FAILED;
-        }
-      }
-      s2 = [s2, s3, s4];
-      s1 = s2;
-    } else {
-      peg$currPos = s1;
-      s1 = peg$FAILED;
-    }
-    if (s1 !== peg$FAILED) {
-      s0 = input.substring(s0, peg$currPos);
-    } else {
-      s0 = s1;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e49); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseCrId() {
-    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    s1 = peg$currPos;
-    s2 = input.charAt(peg$currPos);
-    if (peg$r2.test(s2)) {
-      peg$currPos++;
-    } else {
-      s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
-    }
-    if (s2 !== peg$FAILED) {
-      s3 = [];
-      s4 = input.charAt(peg$currPos);
-      if (peg$r4.test(s4)) {
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e53); }
-      }
-      while (s4 !== peg$FAILED) {
-        s3.push(s4);
-        s4 = input.charAt(peg$currPos);
-        if (peg$r4.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
-        }
-      }
-      s4 = [];
-      s5 = peg$currPos;
-      if (input.charCodeAt(peg$currPos) === 45) {
-        s6 = peg$c43;
-        peg$currPos++;
-      } else {
-        s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
-      }
-      if (s6 !== peg$FAILED) {
-        s7 = [];
-        s8 = input.charAt(peg$currPos);
-        if (peg$r4.test(s8)) {
-          peg$currPos++;
-        } else {
-          s8 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
-        }
-        if (s8 !== peg$FAILED) {
-          while (s8 !== peg$FAILED) {
-            s7.push(s8);
-            s8 = input.charAt(peg$currPos);
-            if (peg$r4.test(s8)) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
@@ -3020,16 +3034,16 @@ function peg$parse(input, options) {
         s4.push(s5);
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 45) {
-          s6 = peg$c43;
+          s6 = peg$c46;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
         }
         if (s6 !== peg$FAILED) {
           s7 = [];
           s8 = input.charAt(peg$currPos);
-          if (peg$r4.test(s8)) {
+          if (peg$r3.test(s8)) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
@@ -3039,7 +3053,7 @@ function peg$parse(input, options) {
             while (s8 !== peg$FAILED) {
               s7.push(s8);
               s8 = input.charAt(peg$currPos);
-              if (peg$r4.test(s8)) {
+              if (peg$r3.test(s8)) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
@@ -3075,7 +3089,147 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+    }
+
+    return s0;
+  }
+
+  function peg$parseCrId() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = input.charAt(peg$currPos);
+    if (peg$r2.test(s2)) {
+      peg$currPos++;
+    } else {
+      s2 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e52); }
+    }
+    if (s2 !== peg$FAILED) {
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r4.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      }
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = input.charAt(peg$currPos);
+        if (peg$r4.test(s4)) {
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e55); }
+        }
+      }
+      s4 = [];
+      s5 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 45) {
+        s6 = peg$c46;
+        peg$currPos++;
+      } else {
+        s6 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+      }
+      if (s6 !== peg$FAILED) {
+        s7 = [];
+        s8 = input.charAt(peg$currPos);
+        if (peg$r4.test(s8)) {
+          peg$currPos++;
+        } else {
+          s8 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e55); }
+        }
+        if (s8 !== peg$FAILED) {
+          while (s8 !== peg$FAILED) {
+            s7.push(s8);
+            s8 = input.charAt(peg$currPos);
+            if (peg$r4.test(s8)) {
+              peg$currPos++;
+            } else {
+              s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e55); }
+            }
+          }
+        } else {
+          s7 = peg$FAILED;
+        }
+        if (s7 !== peg$FAILED) {
+          s6 = [s6, s7];
+          s5 = s6;
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s5;
+        s5 = peg$FAILED;
+      }
+      while (s5 !== peg$FAILED) {
+        s4.push(s5);
+        s5 = peg$currPos;
+        if (input.charCodeAt(peg$currPos) === 45) {
+          s6 = peg$c46;
+          peg$currPos++;
+        } else {
+          s6 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        }
+        if (s6 !== peg$FAILED) {
+          s7 = [];
+          s8 = input.charAt(peg$currPos);
+          if (peg$r4.test(s8)) {
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e55); }
+          }
+          if (s8 !== peg$FAILED) {
+            while (s8 !== peg$FAILED) {
+              s7.push(s8);
+              s8 = input.charAt(peg$currPos);
+              if (peg$r4.test(s8)) {
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e55); }
+              }
+            }
+          } else {
+            s7 = peg$FAILED;
+          }
+          if (s7 !== peg$FAILED) {
+            s6 = [s6, s7];
+            s5 = s6;
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s5;
+          s5 = peg$FAILED;
+        }
+      }
+      s2 = [s2, s3, s4];
+      s1 = s2;
+    } else {
+      peg$currPos = s1;
+      s1 = peg$FAILED;
+    }
+    if (s1 !== peg$FAILED) {
+      s0 = input.substring(s0, peg$currPos);
+    } else {
+      s0 = s1;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e54); }
     }
 
     return s0;
@@ -3088,11 +3242,11 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 82) {
-      s2 = peg$c45;
+      s2 = peg$c47;
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e55); }
+      if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -3101,7 +3255,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e48); }
+        if (peg$silentFails === 0) { peg$fail(peg$e50); }
       }
       if (s4 !== peg$FAILED) {
         while (s4 !== peg$FAILED) {
@@ -3111,7 +3265,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e48); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
         }
       } else {
@@ -3136,7 +3290,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
+      if (peg$silentFails === 0) { peg$fail(peg$e56); }
     }
 
     return s0;
@@ -3154,7 +3308,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e59); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
@@ -3163,7 +3317,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       while (s5 !== peg$FAILED) {
         s4.push(s5);
@@ -3172,17 +3326,17 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
       }
       s5 = [];
       s6 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s7 = peg$c43;
+        s7 = peg$c46;
         peg$currPos++;
       } else {
         s7 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s7 !== peg$FAILED) {
         s8 = [];
@@ -3191,7 +3345,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s9 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
         if (s9 !== peg$FAILED) {
           while (s9 !== peg$FAILED) {
@@ -3201,7 +3355,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s9 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
             }
           }
         } else {
@@ -3222,11 +3376,11 @@ function peg$parse(input, options) {
         s5.push(s6);
         s6 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 45) {
-          s7 = peg$c43;
+          s7 = peg$c46;
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
         }
         if (s7 !== peg$FAILED) {
           s8 = [];
@@ -3235,7 +3389,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
           if (s9 !== peg$FAILED) {
             while (s9 !== peg$FAILED) {
@@ -3245,7 +3399,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e46); }
+                if (peg$silentFails === 0) { peg$fail(peg$e48); }
               }
             }
           } else {
@@ -3276,13 +3430,13 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f41(s1);
+      s1 = peg$f45(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e58); }
     }
 
     return s0;
@@ -3299,7 +3453,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e59); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -3308,7 +3462,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e51); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -3317,7 +3471,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e51); }
+          if (peg$silentFails === 0) { peg$fail(peg$e53); }
         }
       }
       s2 = [s2, s3];
@@ -3334,7 +3488,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
+      if (peg$silentFails === 0) { peg$fail(peg$e60); }
     }
 
     return s0;
@@ -3348,13 +3502,13 @@ function peg$parse(input, options) {
     s1 = peg$parseIdentifier();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f42(s1);
+      s1 = peg$f46(s1);
     }
     s0 = s1;
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
+      if (peg$silentFails === 0) { peg$fail(peg$e61); }
     }
 
     return s0;
@@ -3372,7 +3526,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e59); }
     }
     if (s3 !== peg$FAILED) {
       s4 = [];
@@ -3381,7 +3535,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e46); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       while (s5 !== peg$FAILED) {
         s4.push(s5);
@@ -3390,17 +3544,17 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
       }
       s5 = [];
       s6 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 45) {
-        s7 = peg$c43;
+        s7 = peg$c46;
         peg$currPos++;
       } else {
         s7 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e44); }
+        if (peg$silentFails === 0) { peg$fail(peg$e47); }
       }
       if (s7 !== peg$FAILED) {
         s8 = [];
@@ -3409,7 +3563,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s9 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e46); }
+          if (peg$silentFails === 0) { peg$fail(peg$e48); }
         }
         if (s9 !== peg$FAILED) {
           while (s9 !== peg$FAILED) {
@@ -3419,7 +3573,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s9 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e46); }
+              if (peg$silentFails === 0) { peg$fail(peg$e48); }
             }
           }
         } else {
@@ -3440,11 +3594,11 @@ function peg$parse(input, options) {
         s5.push(s6);
         s6 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 45) {
-          s7 = peg$c43;
+          s7 = peg$c46;
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e44); }
+          if (peg$silentFails === 0) { peg$fail(peg$e47); }
         }
         if (s7 !== peg$FAILED) {
           s8 = [];
@@ -3453,7 +3607,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s9 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e46); }
+            if (peg$silentFails === 0) { peg$fail(peg$e48); }
           }
           if (s9 !== peg$FAILED) {
             while (s9 !== peg$FAILED) {
@@ -3463,7 +3617,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s9 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e46); }
+                if (peg$silentFails === 0) { peg$fail(peg$e48); }
               }
             }
           } else {
@@ -3505,7 +3659,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s3 = peg$f43(s1);
+        s3 = peg$f47(s1);
         if (s3) {
           s3 = undefined;
         } else {
@@ -3513,71 +3667,11 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f44(s1);
+          s0 = peg$f48(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
         }
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s0 === peg$FAILED) {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e59); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseIdentChar() {
-    let s0;
-
-    s0 = input.charAt(peg$currPos);
-    if (peg$r6.test(s0)) {
-      peg$currPos++;
-    } else {
-      s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e60); }
-    }
-
-    return s0;
-  }
-
-  function peg$parseString() {
-    let s0, s1, s2, s3;
-
-    peg$silentFails++;
-    s0 = peg$currPos;
-    if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c46;
-      peg$currPos++;
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = peg$parseStringChar();
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = peg$parseStringChar();
-      }
-      if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c46;
-        peg$currPos++;
-      } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e62); }
-      }
-      if (s3 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f45(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3595,6 +3689,66 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseIdentChar() {
+    let s0;
+
+    s0 = input.charAt(peg$currPos);
+    if (peg$r6.test(s0)) {
+      peg$currPos++;
+    } else {
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e62); }
+    }
+
+    return s0;
+  }
+
+  function peg$parseString() {
+    let s0, s1, s2, s3;
+
+    peg$silentFails++;
+    s0 = peg$currPos;
+    if (input.charCodeAt(peg$currPos) === 34) {
+      s1 = peg$c48;
+      peg$currPos++;
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e64); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = [];
+      s3 = peg$parseStringChar();
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parseStringChar();
+      }
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s3 = peg$c48;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+      }
+      if (s3 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f49(s2);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+    }
+
+    return s0;
+  }
+
   function peg$parseStringChar() {
     let s0, s1, s2;
 
@@ -3603,16 +3757,16 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e63); }
+      if (peg$silentFails === 0) { peg$fail(peg$e65); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c47;
+        s1 = peg$c49;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e64); }
+        if (peg$silentFails === 0) { peg$fail(peg$e66); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEscapedChar();
@@ -3639,20 +3793,20 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e65); }
+      if (peg$silentFails === 0) { peg$fail(peg$e67); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 110) {
-        s1 = peg$c48;
+        s1 = peg$c50;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e66); }
+        if (peg$silentFails === 0) { peg$fail(peg$e68); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f46();
+        s1 = peg$f50();
       }
       s0 = s1;
     }
@@ -3704,7 +3858,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e67); }
+      if (peg$silentFails === 0) { peg$fail(peg$e69); }
     }
 
     return s0;
@@ -3718,45 +3872,47 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e68); }
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
     }
 
     return s0;
   }
 
   function peg$parseComment() {
-    let s0, s1, s2, s3;
+    let s0, s1, s2, s3, s4;
 
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 35) {
-      s1 = peg$c49;
+      s1 = peg$c51;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      if (peg$silentFails === 0) { peg$fail(peg$e72); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = [];
-      s3 = input.charAt(peg$currPos);
-      if (peg$r10.test(s3)) {
+      s2 = peg$currPos;
+      s3 = [];
+      s4 = input.charAt(peg$currPos);
+      if (peg$r10.test(s4)) {
         peg$currPos++;
       } else {
-        s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e71); }
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e73); }
       }
-      while (s3 !== peg$FAILED) {
-        s2.push(s3);
-        s3 = input.charAt(peg$currPos);
-        if (peg$r10.test(s3)) {
+      while (s4 !== peg$FAILED) {
+        s3.push(s4);
+        s4 = input.charAt(peg$currPos);
+        if (peg$r10.test(s4)) {
           peg$currPos++;
         } else {
-          s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e71); }
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e73); }
         }
       }
-      s1 = [s1, s2];
-      s0 = s1;
+      s2 = input.substring(s2, peg$currPos);
+      peg$savedPos = s0;
+      s0 = peg$f51(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3764,7 +3920,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e69); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
 
     return s0;
@@ -3777,6 +3933,23 @@ function peg$parse(input, options) {
   }
   function name(value) {
     return { kind: 'name', value, location: loc() };
+  }
+  function endLoc() {
+    const l = location();
+    return { line: l.end.line, column: l.end.column - 1 };
+  }
+  // Comments are whitespace to the rules below; they are recorded here by offset (backtracking may
+  // match the same comment more than once) and handed out with the file node.
+  const comments = new Map();
+  function recordComment(text) {
+    const l = location();
+    const start = l.start.offset;
+    const lineStart = input.lastIndexOf('\n', start - 1) + 1;
+    const ownLine = input.slice(lineStart, start).trim() === '';
+    comments.set(start, { kind: 'comment', text, ownLine, location: loc() });
+  }
+  function fileComments() {
+    return [...comments.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
   }
 
   peg$result = peg$startRuleFunction();

@@ -86,6 +86,8 @@ export interface RuleIR {
   actions: ActionIR[];
   /** Document ids and clause ids this rule refers to. */
   references: string[];
+  /** The CR statements this rule covers: a step of its clause (null: the clause's unnumbered statement) and a short exact quote. */
+  covers?: CoverIR[];
   /** One or two sentences in our own words. */
   summary: string;
   /** The CR that last added or modified the rule, e.g. { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }; null for base text. */
@@ -95,13 +97,22 @@ export interface RuleIR {
   source: SourceLocation;
 }
 
+/** `covers 4.b.ii "quote"` of a rule. */
+export interface CoverIR {
+  step: string | null;
+  quote: string;
+  source: SourceLocation;
+}
+
 export interface ChangeRequestIR {
   id: string;
   revision: string;
   title: string;
   /** Clause ids the CR amends. */
   amends: string[];
-  /** `fields`: for a modify, the rule fields it changed ('modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'summary'). */
+  /** The CR's plain text, as written in the CR file (relative to it), for `spec coverage`. */
+  text?: { path: string; source: SourceLocation } | null;
+  /** `fields`: for a modify, the rule fields it changed ('modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'covers', 'summary'). */
   changes: { kind: 'add' | 'modify' | 'remove'; rule: string; fields?: string[]; source: SourceLocation }[];
   source: SourceLocation;
 }

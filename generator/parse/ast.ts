@@ -5,8 +5,14 @@ import type { Modality, SourceLocation } from '../ir/types.ts';
 /** A name as written (event, guard, action, codec, rule id, clause id...) with where it was written. */
 export interface NameNode { kind: 'name'; value: string; location: SourceLocation }
 
+/** Where a block's closing brace is (1-based line and column). */
+export interface EndPosition { line: number; column: number }
+
+/** `# text` (text is what follows '#'); ownLine when nothing but blanks precede it on its line. */
+export interface CommentNode { kind: 'comment'; text: string; ownLine: boolean; location: SourceLocation }
+
 /** The whole of one .rules or .cr file. */
-export interface SpecFileNode { kind: 'file'; items: TopItemNode[]; location: SourceLocation }
+export interface SpecFileNode { kind: 'file'; items: TopItemNode[]; comments: CommentNode[]; location: SourceLocation }
 
 export type TopItemNode = DocumentNode | ClauseNode | AttributeNode | RuleNode | ChangeRequestNode;
 
@@ -24,6 +30,7 @@ export interface AttributeNode {
   codec: NameNode | null;
   alternatives: NameNode[];
   fields: AttributeFieldNode[];
+  end: EndPosition;
   location: SourceLocation;
 }
 
@@ -38,7 +45,7 @@ export type AttributeFieldNode =
 export interface ModalityNode { kind: 'modality'; value: Modality; location: SourceLocation }
 
 /** `rule 7.6.1-4.a MAY { ... }` */
-export interface RuleNode { kind: 'rule'; id: NameNode; modality: ModalityNode; fields: RuleFieldNode[]; location: SourceLocation }
+export interface RuleNode { kind: 'rule'; id: NameNode; modality: ModalityNode; fields: RuleFieldNode[]; end: EndPosition; location: SourceLocation }
 
 export interface ReferenceNode { kind: 'ref'; value: string; location: SourceLocation }
 export interface ActionArgNode { kind: 'arg'; value: string; location: SourceLocation }
@@ -50,7 +57,11 @@ export type RuleFieldNode =
   | { kind: 'otherwise'; rule: NameNode; location: SourceLocation }
   | { kind: 'do'; action: NameNode; args: ActionArgNode[]; location: SourceLocation }
   | { kind: 'see'; refs: ReferenceNode[]; location: SourceLocation }
-  | { kind: 'summary'; text: string; location: SourceLocation };
+  | { kind: 'summary'; text: string; location: SourceLocation }
+  | CoversNode;
+
+/** `covers 4.b.ii "quote"`: the CR statement (step of the rule's clause; null: its unnumbered one) and a short exact quote of it. */
+export interface CoversNode { kind: 'covers'; step: NameNode | null; quote: string; location: SourceLocation }
 
 export type RuleFieldKind = RuleFieldNode['kind'];
 
@@ -62,15 +73,17 @@ export type GuardNode =
   | { kind: 'or'; operands: GuardNode[]; location: SourceLocation };
 
 /** `cr CPM-CR-FT-RELEASE R01 { title ... amends ... add/modify/remove ... }` */
-export interface ChangeRequestNode { kind: 'cr'; id: string; revision: string; fields: CrFieldNode[]; location: SourceLocation }
+export interface ChangeRequestNode { kind: 'cr'; id: string; revision: string; fields: CrFieldNode[]; end: EndPosition; location: SourceLocation }
 
 export type CrFieldNode =
   | { kind: 'title'; text: string; location: SourceLocation }
   | { kind: 'amends'; clauses: NameNode[]; location: SourceLocation }
   | { kind: 'after'; cr: NameNode; location: SourceLocation }
+  /** `text "path"`: the CR's plain text (relative to the .cr file), checked by `spec coverage`. */
+  | { kind: 'text'; path: string; location: SourceLocation }
   | { kind: 'add'; rule: RuleNode; location: SourceLocation }
   | ModifyNode
   | { kind: 'remove'; id: NameNode; location: SourceLocation };
 
 /** `modify <rule id> [MODALITY] { fields }`: each field kind written replaces that field of the rule. */
-export interface ModifyNode { kind: 'modify'; id: NameNode; modality: ModalityNode | null; fields: RuleFieldNode[]; location: SourceLocation }
+export interface ModifyNode { kind: 'modify'; id: NameNode; modality: ModalityNode | null; fields: RuleFieldNode[]; end: EndPosition; location: SourceLocation }

@@ -6,11 +6,11 @@ import { stripLocations } from '../parse/strip-locations.ts';
 import type { Session } from '../session.ts';
 import { splitRuleId, type AppliedChange, type SpecModel, type WorkingRule } from './spec-model.ts';
 
-// Fields a rule may write once; `on`, `do` and `see` may repeat.
+// Fields a rule may write once; `on`, `do`, `see` and `covers` may repeat.
 const singleFields: readonly RuleFieldKind[] = ['if', 'decision', 'otherwise', 'summary'];
 
 /** The diffable fields of a rule, in the order `spec diff` lists them. */
-export const ruleFieldNames = ['modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'summary'] as const;
+export const ruleFieldNames = ['modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'covers', 'summary'] as const;
 
 function reportRepeatedFields(fields: RuleFieldNode[], session: Session): void {
   const first = new Map<RuleFieldKind, SourceLocation>();
@@ -28,6 +28,7 @@ function writeFields(rule: WorkingRule, fields: RuleFieldNode[]): void {
   if (present.has('on')) rule.triggers = [];
   if (present.has('do')) rule.actions = [];
   if (present.has('see')) rule.references = [];
+  if (present.has('covers')) rule.covers = [];
   for (const field of fields) {
     switch (field.kind) {
       case 'on':
@@ -52,6 +53,9 @@ function writeFields(rule: WorkingRule, fields: RuleFieldNode[]): void {
       case 'summary':
         rule.summary = field.text;
         break;
+      case 'covers':
+        rule.covers.push(field);
+        break;
     }
   }
 }
@@ -71,6 +75,7 @@ function newRule(node: RuleNode, order: number, cr: { id: string; revision: stri
     otherwiseOf: null,
     actions: [],
     references: [],
+    covers: [],
     summary: null,
     cr,
     history: cr === null ? [] : [{ cr: cr.id, revision: cr.revision, change: 'added' }],
@@ -89,6 +94,7 @@ function snapshot(rule: WorkingRule): Record<(typeof ruleFieldNames)[number], st
     otherwise: rule.otherwiseOf?.value ?? '',
     actions: JSON.stringify(stripLocations(rule.actions)),
     references: JSON.stringify(rule.references.map((r) => r.value)),
+    covers: JSON.stringify(rule.covers.map((c) => [c.step?.value ?? null, c.quote])),
     summary: rule.summary ?? '',
   };
 }
@@ -176,6 +182,8 @@ export function applyChangeRequests(model: SpecModel, session: Session): void {
       }
     }
     applied.add(crNode.id);
-    model.crs.push({ id: crNode.id, revision: crNode.revision, title: title?.text ?? '', amends, changes, source: crNode.location });
+    const text = crNode.fields.find((f) => f.kind === 'text');
+    const crText = text === undefined ? null : { path: text.path, location: text.location };
+    model.crs.push({ id: crNode.id, revision: crNode.revision, title: title?.text ?? '', amends, text: crText, changes, source: crNode.location });
   }
 }

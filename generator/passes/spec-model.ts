@@ -1,7 +1,7 @@
 // The spec while passes work on it: declarations gathered from every file and the rule set as CRs
 // are applied. Names keep their locations so report-* passes can point at what was written.
 import type { Modality, SourceLocation } from '../ir/types.ts';
-import type { ActionArgNode, AttributeNode, ChangeRequestNode, GuardNode, NameNode, ReferenceNode, RuleNode } from '../parse/ast.ts';
+import type { ActionArgNode, AttributeNode, ChangeRequestNode, CoversNode, GuardNode, NameNode, ReferenceNode, RuleNode } from '../parse/ast.ts';
 
 export interface DeclaredDocument { id: string; title: string; source: SourceLocation }
 export interface DeclaredClause { id: string; title: string; external: boolean; unit: string; source: SourceLocation }
@@ -21,6 +21,8 @@ export interface WorkingRule {
   otherwiseOf: NameNode | null;
   actions: { action: NameNode; args: ActionArgNode[]; location: SourceLocation }[];
   references: ReferenceNode[];
+  /** The CR statements the rule covers (`covers 4.b.ii "quote"`). */
+  covers: CoversNode[];
   summary: string | null;
   cr: { id: string; revision: string } | null;
   history: { cr: string; revision: string; change: 'added' | 'modified' }[];
@@ -36,6 +38,8 @@ export interface AppliedCr {
   revision: string;
   title: string;
   amends: NameNode[];
+  /** `text "path"` as written (relative to the CR file), with where it was written. */
+  text: { path: string; location: SourceLocation } | null;
   changes: AppliedChange[];
   source: SourceLocation;
 }

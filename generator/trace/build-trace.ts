@@ -12,6 +12,14 @@ export interface TraceTest {
   file: string;
   kind: TestKind;
   status: TraceStatus;
+  /** The failure message of a failed run. */
+  message?: string | null;
+}
+
+/** What the reviewer reads beside a rule: the CR statement it covers, and who runs each action. */
+export interface TraceRuleDetails {
+  covers: { step: string | null; quote: string; statement: string | null }[];
+  actions: { name: string; args: string[]; executors: string[] }[];
 }
 
 export interface TraceRule {
@@ -23,6 +31,8 @@ export interface TraceRule {
   code: string[];
   tests: TraceTest[];
   status: TraceStatus;
+  covers: TraceRuleDetails['covers'];
+  actions: TraceRuleDetails['actions'];
 }
 
 export interface TraceReport {
@@ -30,9 +40,9 @@ export interface TraceReport {
   rules: TraceRule[];
 }
 
-/** True when a test title names the rule: the title starts with the exact id. */
+/** True when a test title names the rule: it starts with the exact id, or carries the tag `[<id>]`. */
 export function titleNamesRule(title: string, id: string): boolean {
-  return title === id || title.startsWith(`${id} `);
+  return title === id || title.startsWith(`${id} `) || title.includes(`[${id}]`);
 }
 
 export function testKind(title: string): TestKind {
@@ -58,14 +68,25 @@ export function ruleStatus(tests: readonly TraceTest[]): TraceStatus {
   return 'missing';
 }
 
-export function buildTrace(trace: StaticTrace, code: ReadonlyMap<string, readonly string[]>, results: readonly TestResult[]): TraceReport {
+/** `{ message }` for a failed run that left one; nothing otherwise (passing tests carry no message key). */
+const failureOf = (runs: readonly TestResult[]): { message?: string } => {
+  const message = runs.find((r) => r.outcome === 'fail')?.message;
+  return typeof message === 'string' ? { message } : {};
+};
+
+export function buildTrace(
+  trace: StaticTrace,
+  code: ReadonlyMap<string, readonly string[]>,
+  results: readonly TestResult[],
+  details: ReadonlyMap<string, TraceRuleDetails> = new Map(),
+): TraceReport {
   const rules = trace.rules.map((rule): TraceRule => {
     const tests: TraceTest[] = [];
     const key = (file: string, name: string): string => `${file}\u0000${name}`;
     const seen = new Set<string>();
     for (const test of rule.tests) {
       const runs = results.filter((r) => r.file === test.file && r.title === test.name);
-      tests.push({ name: test.name, file: test.file, kind: testKind(test.name), status: statusOf(runs) });
+      tests.push({ name: test.name, file: test.file, kind: testKind(test.name), status: statusOf(runs), ...failureOf(runs) });
       seen.add(key(test.file, test.name));
     }
     // Hand-written tests (wire-level scenarios, interop runs) count when their title names the rule.
@@ -74,7 +95,7 @@ export function buildTrace(trace: StaticTrace, code: ReadonlyMap<string, readonl
     for (const r of extra) byName.set(key(r.file, r.title), [...(byName.get(key(r.file, r.title)) ?? []), r]);
     for (const runs of [...byName.values()].sort((a, b) => (key(a[0]!.file, a[0]!.title) < key(b[0]!.file, b[0]!.title) ? -1 : 1))) {
       const first = runs[0]!;
-      tests.push({ name: first.title, file: first.file, kind: testKind(first.title), status: statusOf(runs) });
+      tests.push({ name: first.title, file: first.file, kind: testKind(first.title), status: statusOf(runs), ...failureOf(runs) });
     }
     const locations = new Set([...rule.code, ...(code.get(rule.id) ?? [])]);
     return {
@@ -86,6 +107,8 @@ export function buildTrace(trace: StaticTrace, code: ReadonlyMap<string, readonl
       code: [...locations].sort(comparePathLine),
       tests,
       status: ruleStatus(tests),
+      covers: details.get(rule.id)?.covers ?? [],
+      actions: details.get(rule.id)?.actions ?? [],
     };
   });
   return { clauses: trace.clauses, rules };

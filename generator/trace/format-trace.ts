@@ -5,10 +5,21 @@ import type { TraceReport, TraceRule } from './build-trace.ts';
 export const traceFormats = ['json', 'md', 'html'] as const;
 export type TraceFormat = (typeof traceFormats)[number];
 
-export function formatTrace(report: TraceReport, format: TraceFormat): string {
+/** Turns a repository path (and line) into a link that works from where the page is written. */
+export type LinkTo = (path: string, line: number | null) => string;
+
+const plainLink: LinkTo = (path, line) => (line === null ? path : `${path}#L${line}`);
+
+export function formatTrace(report: TraceReport, format: TraceFormat, linkTo: LinkTo = plainLink): string {
   if (format === 'json') return formatJson(report);
   if (format === 'md') return formatMarkdown(report);
-  return formatHtml(report);
+  return formatHtml(report, linkTo);
+}
+
+function totals(report: TraceReport): { pass: number; fail: number; missing: number } {
+  const counts = { pass: 0, fail: 0, missing: 0 };
+  for (const rule of report.rules) counts[rule.status] += 1;
+  return counts;
 }
 
 function formatJson(report: TraceReport): string {
@@ -20,7 +31,9 @@ function formatJson(report: TraceReport): string {
     cr: rule.cr,
     status: rule.status,
     code: rule.code,
-    tests: rule.tests.map((test) => ({ name: test.name, file: test.file, kind: test.kind, status: test.status })),
+    covers: rule.covers,
+    actions: rule.actions,
+    tests: rule.tests.map((test) => ({ name: test.name, file: test.file, kind: test.kind, status: test.status, ...(test.message ? { message: test.message } : {}) })),
   }));
   return `${JSON.stringify({ rules }, null, 2)}\n`;
 }
@@ -43,8 +56,7 @@ function mdCell(text: string): string {
 
 function formatMarkdown(report: TraceReport): string {
   const out: string[] = ['# Trace: clause → rule → code → test → result', ''];
-  const counts = { pass: 0, fail: 0, missing: 0 };
-  for (const rule of report.rules) counts[rule.status] += 1;
+  const counts = totals(report);
   out.push(`${report.rules.length} rules: ${counts.pass} pass, ${counts.fail} fail, ${counts.missing} missing.`, '');
   for (const group of clauseGroups(report)) {
     out.push(`## ${group.id} ${group.title}`.trimEnd(), '');
@@ -69,6 +81,8 @@ header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 input,select{font:inherit;padding:.3rem .5rem}
 details{margin:.8rem 0;border-left:3px solid #ccd3da;padding-left:.8rem}
 summary{font-weight:600;cursor:pointer}
+.totals span{margin-right:1rem}.stmt{background:#f6f8fa;border-left:3px solid #8aa;padding:.2rem .5rem;margin:.3rem 0}
+pre.msg{white-space:pre-wrap;background:#fff4f4;border:1px solid #f3c0c0;padding:.3rem;font-size:.8rem;max-height:12rem;overflow:auto}
 .rule{margin:.6rem 0;padding:.5rem .7rem;border:1px solid #dde3e8;border-radius:6px}
 .rule h3{margin:0;font-size:1rem}
 .badge{display:inline-block;padding:0 .45rem;border-radius:4px;font-size:.8rem;margin-left:.4rem}
@@ -89,29 +103,50 @@ function apply() {
   for (const clause of document.querySelectorAll('details.clause')) {
     clause.hidden = clause.querySelectorAll('.rule:not([hidden])').length === 0;
   }
+  const shown = document.querySelectorAll('.rule:not([hidden])').length;
+  document.getElementById('empty').hidden = shown !== 0;
+  document.getElementById('shown').textContent = String(shown);
 }
 text.addEventListener('input', apply);
 status.addEventListener('change', apply);
 `;
 
-function htmlRule(rule: TraceRule): string {
-  const code = rule.code.map((c) => `<li><a href="${esc(c.replace(/:(\d+)$/, '#L$1'))}"><code>${esc(c)}</code></a></li>`).join('');
-  const tests = rule.tests
-    .map((t) => `<li><span class="badge ${t.status}">${t.status}</span> ${esc(t.name)} <code>${esc(t.file)}</code> <em>${t.kind}</em></li>`)
-    .join('');
+function locationLink(location: string, linkTo: LinkTo): string {
+  const match = /^(.*?)(?::(\d+))?$/.exec(location)!;
+  const href = linkTo(match[1]!, match[2] === undefined ? null : Number(match[2]));
+  return `<a href="${esc(href)}"><code>${esc(location)}</code></a>`;
+}
+
+const list = (items: string[]): string => `<ul>${items.length === 0 ? '<li>none</li>' : items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+
+function htmlRule(rule: TraceRule, linkTo: LinkTo): string {
+  const covers = rule.covers.map(
+    (c) =>
+      `<div class="stmt">${esc(`${rule.clause}${c.step === null ? '' : `-${c.step}`}`)}: ${c.statement === null ? `“${esc(c.quote)}”` : esc(c.statement)}</div>`,
+  );
+  const actions = rule.actions.map(
+    (a) => `<code>${esc([a.name, ...a.args].join(' '))}</code> → ${a.executors.length === 0 ? 'no executor found' : a.executors.map((e) => locationLink(e, linkTo)).join(', ')}`,
+  );
+  const tests = rule.tests.map(
+    (t) =>
+      `<span class="badge ${t.status}">${t.status}</span> ${esc(t.name)} ${locationLink(t.file, linkTo)} <em>${t.kind}</em>${t.message ? `<pre class="msg">${esc(t.message)}</pre>` : ''}`,
+  );
   return [
     `<div class="rule" data-status="${rule.status}" id="rule-${esc(rule.id)}">`,
     `<h3>${esc(rule.id)} <small>${esc(rule.modality)}</small><span class="badge ${rule.status}">${rule.status}</span></h3>`,
     `<p>${esc(rule.summary)}${rule.cr === null ? '' : ` <small>(${esc(crText(rule))})</small>`}</p>`,
-    `<strong>Code</strong><ul>${code || '<li>none</li>'}</ul>`,
-    `<strong>Tests</strong><ul>${tests || '<li>none</li>'}</ul>`,
+    `<strong>CR statement</strong>${covers.length === 0 ? '<p>none named (no <code>covers</code>)</p>' : covers.join('')}`,
+    `<strong>Generated code</strong>${list(rule.code.map((c) => locationLink(c, linkTo)))}`,
+    `<strong>Runtime code per action</strong>${list(actions)}`,
+    `<strong>Tests</strong>${list(tests)}`,
     '</div>',
   ].join('\n');
 }
 
-function formatHtml(report: TraceReport): string {
+function formatHtml(report: TraceReport, linkTo: LinkTo): string {
+  const counts = totals(report);
   const clauses = clauseGroups(report)
-    .map((g) => `<details class="clause" open><summary>${esc(`${g.id} ${g.title}`.trim())}</summary>\n${g.rules.map(htmlRule).join('\n')}\n</details>`)
+    .map((g) => `<details class="clause" open><summary>${esc(`${g.id} ${g.title}`.trim())}</summary>\n${g.rules.map((r) => htmlRule(r, linkTo)).join('\n')}\n</details>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cpm-ft trace</title><style>${style}</style></head>
@@ -120,6 +155,8 @@ function formatHtml(report: TraceReport): string {
 <input id="filter" type="search" placeholder="Filter rules, code, tests">
 <select id="status"><option value="">any status</option><option value="pass">pass</option><option value="fail">fail</option><option value="missing">missing</option></select>
 </header>
+<p class="totals" id="totals"><span>rules: <b id="total-rules">${report.rules.length}</b></span><span>pass: <b id="total-pass">${counts.pass}</b></span><span>fail: <b id="total-fail">${counts.fail}</b></span><span>missing: <b id="total-missing">${counts.missing}</b></span><span>shown: <b id="shown">${report.rules.length}</b></span></p>
+<p id="empty" hidden>No rule matches the filter.</p>
 ${clauses}
 <script>${script}</script>
 </body></html>

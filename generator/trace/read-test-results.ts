@@ -9,11 +9,14 @@ export interface TestResult {
   /** The test's own title (the `it` argument). */
   title: string;
   outcome: TestOutcome;
+  /** For a failed test: the first failure message vitest recorded. */
+  message?: string | null;
 }
 
 interface VitestAssertion {
   title?: unknown;
   status?: unknown;
+  failureMessages?: unknown;
 }
 
 interface VitestFile {
@@ -37,7 +40,8 @@ export function readTestResults(json: string, root: string): TestResult[] {
     const path = relative(root, file.name).split(sep).join('/');
     for (const assertion of file.assertionResults as VitestAssertion[]) {
       if (typeof assertion.title !== 'string') continue;
-      results.push({ file: path, title: assertion.title, outcome: outcomeOf(assertion.status) });
+      const messages = Array.isArray(assertion.failureMessages) ? assertion.failureMessages.filter((m): m is string => typeof m === 'string') : [];
+      results.push({ file: path, title: assertion.title, outcome: outcomeOf(assertion.status), message: messages[0] ?? null });
     }
   }
   return results;

@@ -96,7 +96,7 @@ describe('cpm-ft send → cpm-ft receive over loopback', () => {
     expect(sender.err()).toContain('sent small.txt sha-1');
   });
 
-  it('a --reject receiver makes the sender exit 1 with file transfer failed', async () => {
+  it('a --reject receiver makes the sender exit 1 with file transfer failed [7.6.1-5]', async () => {
     const outbox = mkdtempSync(join(root, 'out-reject-'));
     makeFiles(outbox);
     const receiver = await startReceiver(join(root, 'in-reject'), ['--reject']);

@@ -49,7 +49,7 @@ describe.each(['udp', 'tcp'] as const)('one file over SIP/%s', (transport) => {
 });
 
 describe('several files and batches', () => {
-  it('describes each file of one INVITE in its own m-line and receives them all', async () => {
+  it('describes each file of one INVITE in its own m-line and receives them all [7.6.1-3]', async () => {
     pair = await startPair('tcp');
     const files = [join(pair.outbox, 'one.txt'), join(pair.outbox, 'two.bin'), join(pair.outbox, 'three.dat')];
     await Promise.all(files.map((f, i) => writeTestFile(f, 1000 * (i + 1) + 7)));
@@ -65,7 +65,7 @@ describe('several files and batches', () => {
     for (const f of files) expect(await sha1Of(join(pair.inbox, f.split('/').pop() as string))).toBe(await sha1Of(f));
   });
 
-  it('sends a queued batch with a re-INVITE that reuses one m-line and closes the others with port 0', async () => {
+  it('sends a queued batch with a re-INVITE that reuses one m-line and closes the others with port 0 [7.6.1-4.b] [7.6.1-4.b.i] [7.6.1-4.b.ii]', async () => {
     pair = await startPair('udp');
     const first = [join(pair.outbox, 'a1.bin'), join(pair.outbox, 'a2.bin'), join(pair.outbox, 'a3.bin')];
     const second = join(pair.outbox, 'b1.bin');
@@ -97,7 +97,7 @@ describe('several files and batches', () => {
     expect(await sha1Of(join(pair.inbox, 'b1.bin'))).toBe(await sha1Of(second));
   });
 
-  it('waits for the success REPORT before the re-INVITE and the BYE', async () => {
+  it('waits for the success REPORT before the re-INVITE and the BYE [7.6.1-4.b] [7.6.2]', async () => {
     pair = await startPair('tcp', { sender: { successReport: true } });
     const a = join(pair.outbox, 'a.bin');
     const b = join(pair.outbox, 'b.bin');
@@ -157,7 +157,7 @@ describe('failures', () => {
     expect(await listDir(pair.inbox)).toEqual([]);
   });
 
-  it("beyond the receiver's max-size the SEND gets 413 and the sender indicates the failure (7.6.1-5)", async () => {
+  it("beyond the receiver's max-size the SEND gets 413 and the sender indicates the failure (7.6.1-5) [7.6.1-5]", async () => {
     // The sender honours a=max-size as a per-message limit (RFC 4975) and would not even try; the
     // per-chunk reading some SBCs use lets the SEND reach the receiver, which refuses it with 413.
     pair = await startPair('tcp', { receive: { maxSize: 100_000, accept: () => true }, sender: { peerMaxSizeScope: 'chunk' } });

@@ -76,7 +76,7 @@ describe('SIP over TLS', () => {
 });
 
 describe('group destinations', () => {
-  it('an ad-hoc group INVITE goes to the factory with a recipient list (RFC 5366)', async () => {
+  it('an ad-hoc group INVITE goes to the factory with a recipient list (RFC 5366) [7.6.1-1.ad-hoc-group]', async () => {
     pair = await startPair('tcp');
     const a = join(pair.outbox, 'g1.bin');
     const b = join(pair.outbox, 'g2.bin');
@@ -104,7 +104,7 @@ describe('group destinations', () => {
     expect(await listDir(pair.inbox)).toEqual(['g1.bin', 'g2.bin']);
   });
 
-  it('a pre-defined group INVITE goes to the group URI with a plain SDP body', async () => {
+  it('a pre-defined group INVITE goes to the group URI with a plain SDP body [7.6.1-1.predefined-group]', async () => {
     pair = await startPair('udp');
     const a = join(pair.outbox, 'pg.bin');
     await writeTestFile(a, 1234);
@@ -120,7 +120,7 @@ describe('group destinations', () => {
 });
 
 describe('procedure variants', () => {
-  it('with check-pending-files answered no, a queued batch goes in a new session (4.c then a new INVITE)', async () => {
+  it('with check-pending-files answered no, a queued batch goes in a new session (4.c then a new INVITE) [7.6.1-4.a] [7.6.1-4.c]', async () => {
     pair = await startPair('tcp', { sender: { checkPendingFiles: false } });
     const a = join(pair.outbox, 'x1.bin');
     const b = join(pair.outbox, 'x2.bin');

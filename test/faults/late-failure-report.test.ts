@@ -51,7 +51,7 @@ async function sendAgainstScript(script: ScriptedPeerScript, reportGraceMs?: num
 }
 
 describe('late failure REPORT', () => {
-  it('a failure REPORT after the last 200 fails the file through rule 7.6.1-5, before the BYE', async () => {
+  it('a failure REPORT after the last 200 fails the file through rule 7.6.1-5, before the BYE [7.6.1-5]', async () => {
     const { summary, failed, completed, record } = await sendAgainstScript({ files: { 'late.bin': { failureReport: 415, failureReportTiming: 'after-response' } } });
     expect(summary.ok).toBe(false);
     expect(completed).toEqual([]);

@@ -53,7 +53,7 @@ const attr = (body: string, name: string): string[] =>
   body.split('\n').filter((l) => l.startsWith(`a=${name}:`)).map((l) => l.slice(name.length + 3).trim());
 
 describe.each(['udp', 'tcp'] as const)('cpm-ft sender against a sipp UAS over %s', (transport) => {
-  it('one file: RFC 5547 answer, bytes verified at the MSRP sink, then BYE', async () => {
+  it('one file: RFC 5547 answer, bytes verified at the MSRP sink, then BYE [7.6.1-1.one-to-one] [7.6.1-2] [7.6.2]', async () => {
     const dir = await outbox();
     const file = join(dir, 'notes.txt');
     await writeTestFile(file, 200_000);
@@ -95,7 +95,7 @@ describe.each(['udp', 'tcp'] as const)('cpm-ft sender against a sipp UAS over %s
     countWhenPassed('interop', 1);
   });
 
-  it('two batches: two m-lines, then a re-INVITE reusing the first with a new transfer id and port 0 on the second, then BYE', async () => {
+  it('two batches: two m-lines, then a re-INVITE reusing the first with a new transfer id and port 0 on the second, then BYE [7.6.1-4.b.i] [7.6.1-4.b.ii]', async () => {
     const dir = await outbox();
     const files = ['a.txt', 'b.txt', 'c.txt'].map((n) => join(dir, n));
     for (const [i, f] of files.entries()) await writeTestFile(f, 30_000 + i * 1000);

@@ -86,7 +86,7 @@ const attribute = (media: SdpMediaSummary | undefined, name: string): string | u
   media?.attributes.find((a) => a.name === name)?.value;
 
 describe('tshark judges complete cpm-ft transfers', () => {
-  it('UDP SIP: two files in one INVITE, a re-INVITE reusing m-line 1 with port 0 on m-line 2, BYE', async () => {
+  it('UDP SIP: two files in one INVITE, a re-INVITE reusing m-line 1 with port 0 on m-line 2, BYE [7.6.1-3] [7.6.1-4.b.ii]', async () => {
     const { summary, ok, files, inbox } = await capturedTransfer('udp', [
       [{ name: 'first.txt', size: 30_000 }, { name: 'second.txt', size: 12_345 }],
       [{ name: 'third.txt', size: 20_000 }],

@@ -1,6 +1,8 @@
 // `cpm-ft spec check [FILES] [--cr FILE]... [--verbose]` validates the rule spec;
-// `cpm-ft spec diff [--format text|json] [--cr FILE]...` shows what each applied CR added / changed / removed.
+// `cpm-ft spec diff [--format text|json] [--cr FILE]...` shows what each applied CR added / changed / removed;
+// `cpm-ft spec fmt [--check] [FILES]` lays spec files out canonically (spec-fmt.ts).
 // Exit codes: 0 valid, 1 spec problems (each printed rustc-style on stderr), 2 usage error.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../../../generator/diagnostics/format-diagnostic.ts';
 import type { SpecIR } from '../../../generator/ir/types.ts';
@@ -10,9 +12,17 @@ import type { CliIo } from '../main.ts';
 
 const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec diff [--format text|json] [--cr FILE]...
+       cpm-ft spec fmt [--check] [FILES...]
+       cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
   diff    per CR applied, the rules it added, modified (with the fields changed) and removed
+  fmt     rewrite .rules/.cr files in the canonical layout, comments kept (default: every file under spec/);
+          --check writes nothing, names the files that differ and exits 1 if any do
+  coverage  every SHALL / SHALL NOT / SHOULD / SHOULD NOT / MAY statement of the CR text TEXT, the rules
+          that cover it (\`covers STEP "quote"\` in a rule) and its status; exit 1 when a statement has no
+          rule, a rule's modality differs from the text's or a quote is no longer in the text.
+          \`spec check\` runs it too for each CR that names its text (\`text "path"\`, relative to the CR file)
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
 
@@ -43,8 +53,15 @@ async function check(io: CliIo, files: string[], extraCrs: string[], verbose: bo
     for (const [stage, ms] of Object.entries(timings)) io.stdout.write(`  ${stage.padEnd(17)} ${ms.toFixed(1)} ms\n`);
   }
   const ir = result.ir;
-  if (ir === null || !fresh) {
-    const errors = result.diagnostics.filter((d) => d.severity === 'error').length + (fresh ? 0 : 1);
+  let coverageErrors = 0;
+  if (ir !== null) {
+    const { checkCrTexts } = await import('../../../generator/coverage/check-cr-texts.ts');
+    const coverage = await checkCrTexts(ir, result.sources, io.cwd, (path) => readFile(path, 'utf8'));
+    io.stderr.write(formatDiagnostics(coverage, result.sources));
+    coverageErrors = coverage.filter((d) => d.severity === 'error').length;
+  }
+  if (ir === null || !fresh || coverageErrors > 0) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length + (fresh ? 0 : 1) + coverageErrors;
     io.stderr.write(`spec check failed: ${errors} error${errors === 1 ? '' : 's'}\n`);
     return 1;
   }
@@ -96,6 +113,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         verbose: { type: 'boolean', short: 'v', default: false },
         format: { type: 'string', default: 'text' },
         cr: { type: 'string', multiple: true, default: [] },
+        check: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -109,6 +127,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const extraCrs = values.cr ?? [];
+  if (values.check === true && sub !== 'fmt') return usageError(io, '--check applies to `spec fmt` only');
   switch (sub) {
     case 'check':
       if (values.format !== 'text') return usageError(io, '--format applies to `spec diff` only');
@@ -117,6 +136,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (files.length > 0) return usageError(io, '`spec diff` takes no file arguments');
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
       return diff(io, extraCrs, values.format ?? 'text');
+    case 'coverage': {
+      if (files.length !== 1) return usageError(io, '`spec coverage` takes one TEXT file (the CR as plain text)');
+      if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
+      const { specCoverage } = await import('./spec-coverage.ts');
+      return specCoverage(io, files[0]!, extraCrs, values.format ?? 'text');
+    }
+    case 'fmt': {
+      if (values.format !== 'text') return usageError(io, '--format does not apply to `spec fmt`');
+      const { specFmt } = await import('./spec-fmt.ts');
+      return specFmt(io, files, values.check === true);
+    }
     case undefined:
       return usageError(io, 'missing subcommand');
     default:
