@@ -31,7 +31,11 @@ export type ProcedureGuard = keyof typeof procedureGuards;
 
 /** Where the client makes a choice the spec leaves open (MAY / SHOULD rules). */
 export const decisionPoints = {
-  'check-pending-files': 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+  'check-pending-files': {
+    summary: 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+    /** The answer at a MAY rule when the application gives none: the library takes queued files along. */
+    mayDefault: true,
+  },
 } as const;
 export type DecisionPoint = keyof typeof decisionPoints;
 
