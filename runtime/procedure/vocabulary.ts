@@ -68,5 +68,16 @@ export const followableClauses = {
 export type FollowableClause = keyof typeof followableClauses;
 export type ClauseRole = (typeof followableClauses)[FollowableClause]['role'];
 
+/**
+ * After the last SEND of a batch the runtime raises these events in this order (the second only
+ * when the fact `raisedWhen` holds), runs their rules into one plan, and then either releases the
+ * session (a follow-clause to a session-release clause) or continues it (send-reinvite with
+ * check-pending-files, files pending). `spec check` proves every situation ends in exactly one.
+ */
+export const sessionOutcomeEvents = [
+  { event: 'last-send-acknowledged', raisedWhen: null },
+  { event: 'success-report-received', raisedWhen: 'success-report-requested' },
+] as const satisfies readonly { event: ProcedureEvent; raisedWhen: ProcedureGuard | null }[];
+
 export const modalities = ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'] as const;
 export type Modality = (typeof modalities)[number];
