@@ -31,7 +31,11 @@ export type ProcedureGuard = keyof typeof procedureGuards;
 
 /** Where the client makes a choice the spec leaves open (MAY / SHOULD rules). */
 export const decisionPoints = {
-  'check-pending-files': 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+  'check-pending-files': {
+    summary: 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+    /** The answer at a MAY rule when the application gives none: the library takes queued files along. */
+    mayDefault: true,
+  },
 } as const;
 export type DecisionPoint = keyof typeof decisionPoints;
 
@@ -63,6 +67,17 @@ export const followableClauses = {
 } as const;
 export type FollowableClause = keyof typeof followableClauses;
 export type ClauseRole = (typeof followableClauses)[FollowableClause]['role'];
+
+/**
+ * After the last SEND of a batch the runtime raises these events in this order (the second only
+ * when the fact `raisedWhen` holds), runs their rules into one plan, and then either releases the
+ * session (a follow-clause to a session-release clause) or continues it (send-reinvite with
+ * check-pending-files, files pending). `spec check` proves every situation ends in exactly one.
+ */
+export const sessionOutcomeEvents = [
+  { event: 'last-send-acknowledged', raisedWhen: null },
+  { event: 'success-report-received', raisedWhen: 'success-report-requested' },
+] as const satisfies readonly { event: ProcedureEvent; raisedWhen: ProcedureGuard | null }[];
 
 export const modalities = ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'] as const;
 export type Modality = (typeof modalities)[number];

@@ -8,7 +8,8 @@
 
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
-import type { DecisionPoint } from '../procedure/vocabulary.ts';
+import type { DecidedModality } from '../procedure/decision.ts';
+import { decisionPoints, type DecisionPoint } from '../procedure/vocabulary.ts';
 import { cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import type { IncomingDialogRequest, UserAgent } from '../sip/user-agent-types.ts';
@@ -42,7 +43,13 @@ export interface FileTransferSenderOptions {
   readonly successReport?: boolean;
   /** The `wants-mline-reuse` fact; default true. */
   readonly reuseMlines?: boolean;
-  /** Answer at the `check-pending-files` decision point (7.6.1 step 4.a MAY); default true. */
+  /**
+   * The application's answers at the spec's decision points (MAY / SHOULD / SHOULD NOT rules). A
+   * point left unanswered takes the rule's default: SHOULD yes, SHOULD NOT no, MAY the
+   * vocabulary's default for the point (decisionPoints[point].mayDefault).
+   */
+  readonly decisions?: DecisionAnswers;
+  /** Shorthand for decisions['check-pending-files'] (7.6.1 step 4.a). */
   readonly checkPendingFiles?: boolean;
   /** How long to wait for a success REPORT or for the peer to open an MSRP connection. Default 30 s. */
   readonly waitTimeoutMs?: number;
@@ -67,9 +74,20 @@ export interface FileTransferSenderOptions {
   readonly log?: TransferLogger;
 }
 
+/** Answers at decision points; unset ones take the rule's modality default. */
+export type DecisionAnswers = { readonly [P in DecisionPoint]?: boolean };
+
+/** An unanswered decision point: SHOULD is done, SHOULD NOT is not, MAY follows the vocabulary. */
+export function defaultDecision(point: DecisionPoint, modality: DecidedModality): boolean {
+  if (modality === 'SHOULD') return true;
+  if (modality === 'SHOULD NOT') return false;
+  return decisionPoints[point].mayDefault;
+}
+
 function settingsOf(options: FileTransferSenderOptions): SenderSettings {
-  const decisions: Readonly<Record<DecisionPoint, boolean>> = {
-    'check-pending-files': options.checkPendingFiles ?? true,
+  const answers: DecisionAnswers = {
+    ...(options.checkPendingFiles === undefined ? {} : { 'check-pending-files': options.checkPendingFiles }),
+    ...options.decisions,
   };
   return {
     ua: options.ua,
@@ -79,7 +97,7 @@ function settingsOf(options: FileTransferSenderOptions): SenderSettings {
     window: options.window ?? transferDefaults.window,
     successReport: options.successReport ?? transferDefaults.successReport,
     reuseMlines: options.reuseMlines ?? transferDefaults.reuseMlines,
-    decide: (point) => decisions[point],
+    decide: (point, _rule, modality) => answers[point] ?? defaultDecision(point, modality),
     waitTimeoutMs: options.waitTimeoutMs ?? transferDefaults.waitTimeoutMs,
     reportGraceMs: options.reportGraceMs,
     resume: options.resume ?? transferDefaults.resume,

@@ -4,7 +4,7 @@
 // happens: a situation no rule covers is a typed error naming it, not a runtime default.
 
 import { CpmError } from '../errors.ts';
-import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
+import { sessionOutcomeEvents, type ProcedureEvent, type ProcedureGuard } from '../procedure/vocabulary.ts';
 import { buildReoffer, validateAnswer, type NegotiatedMedia, type ReofferSlot } from '../sdp/offer-answer.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
 import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
@@ -29,10 +29,6 @@ export interface NextBatch {
 export type AfterLastSendOutcome = { readonly kind: 'released' } | { readonly kind: 'next-batch'; readonly next: NextBatch } | { readonly kind: 'batch-failed' };
 
 export async function afterLastSend(run: SenderRun, state: SessionState): Promise<AfterLastSendOutcome> {
-  const events: ProcedureEvent[] = ['last-send-acknowledged'];
-  // The success REPORTs have already been awaited per file, so both events have happened by now;
-  // each rule only acts on the one it is guarded for.
-  if (run.settings.successReport) events.push('success-report-received');
   const facts = (): Record<ProcedureGuard, boolean> => {
     const slots: MlineSlot[] = state.lines.map((l) => ({ index: l.index, fileTransferId: l.transferId }));
     return run.facts({
@@ -40,6 +36,10 @@ export async function afterLastSend(run: SenderRun, state: SessionState): Promis
       'unused-mlines': countUnusedMlines(slots, run.queue[0]?.length ?? 0) > 0,
     });
   };
+  // The success REPORTs have already been awaited per file, so both events have happened by now;
+  // each rule only acts on the one it is guarded for.
+  const holding = facts();
+  const events: ProcedureEvent[] = sessionOutcomeEvents.filter((e) => e.raisedWhen === null || holding[e.raisedWhen]).map((e) => e.event);
   const plan = run.plan('after-last-send', events, facts);
   const situation = `after the last SEND (${events.join(', ')}; facts: ${trueFacts(facts())})`;
   if (plan.release !== undefined && plan.reinvite !== undefined) {

@@ -103,7 +103,7 @@ export class SenderRun {
     for (const event of events) {
       if (phaseOfEvent[event] !== phase) continue;
       const step = runProcedure(this.settings.procedures.handlers, event, facts(), this.settings.decide);
-      for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, decisionPoint: choice.point, decided: choice.decided });
+      for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
       for (const decision of step.decisions) {
         this.decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args], ...(decision.modality === 'SHALL NOT' ? { prohibited: true } : {}) });
         this.log({ kind: 'rule', event, rule: decision.rule, modality: decision.modality, action: decision.action, args: [...decision.args] });
