@@ -224,7 +224,12 @@ export function sameFileSelector(offered: string, answered: string): boolean {
   return true;
 }
 
-export function validateAnswer(offer: SessionDescription, answer: SessionDescription): Result<NegotiatedMedia[]> {
+/** Which answer rules apply beyond RFC 3264: RFC 5547's (echoed file-selector and file-transfer-id). */
+export interface AnswerRules {
+  readonly rfc5547: boolean;
+}
+
+export function validateAnswer(offer: SessionDescription, answer: SessionDescription, rules: AnswerRules = { rfc5547: true }): Result<NegotiatedMedia[]> {
   // RFC 3264 §6: the answer has exactly as many m-lines as the offer, in the same order.
   if (offer.media.length !== answer.media.length) {
     return fail(oaError(`answer has ${answer.media.length} m-lines, offer had ${offer.media.length}`));
@@ -259,14 +264,14 @@ export function validateAnswer(offer: SessionDescription, answer: SessionDescrip
         return fail(oaError(`setup ${as ?? '(none)'} does not answer ${os ?? '(none)'}`, index));
       }
       party = connectingParty(os, as);
-      const selector = getFileSelector(offered);
+      const selector = rules.rfc5547 ? getFileSelector(offered) : undefined;
       if (selector !== undefined) {
         const echoed = getFileSelector(answered);
         if (echoed === undefined) return fail(oaError('file-selector not echoed in the answer', index));
         if (!sameFileSelector(selector, echoed)) return fail(oaError('answer file-selector differs from the offer', index));
       }
       const transferId = getFileTransferId(offered);
-      if (transferId !== undefined && getFileTransferId(answered) !== transferId) {
+      if (rules.rfc5547 && transferId !== undefined && getFileTransferId(answered) !== transferId) {
         return fail(oaError('file-transfer-id not echoed in the answer', index));
       }
     }

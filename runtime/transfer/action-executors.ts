@@ -33,6 +33,7 @@ interface PlanBase {
 /** Clause 7.6.1 steps 1-3. */
 export interface SetUpPlan extends PlanBase {
   setUp?: { readonly procedure: SessionSetUpProcedure; readonly decision: Decision };
+  /** RFC 5547 §8 answer rules: an answer that does not echo the file-selector / file-transfer-id fails that file. */
   rfc5547?: Decision;
   fileAttributes?: Decision;
   mlinePerFile?: Decision;

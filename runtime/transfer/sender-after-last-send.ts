@@ -142,5 +142,5 @@ async function reinvite(run: SenderRun, state: SessionState, plan: AfterLastSend
     for (const f of files) run.failFile(f, { source: 'sip-response', status: response.status, message: answer.message });
     return undefined;
   }
-  return { negotiated: validateAnswer(state.offer, legacySetup(state.offer, answer.sdp)), active, answerSdp: answer.sdp };
+  return { negotiated: validateAnswer(state.offer, legacySetup(state.offer, answer.sdp), { rfc5547: state.rfc5547 }), active, answerSdp: answer.sdp };
 }

@@ -50,7 +50,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     return undefined;
   }
 
-  const state: SessionState = { dialog: undefined, offer: buildSessionOffer(run.settings.endpoint.host, []), lines: [], released: false, withFileAttributes };
+  const state: SessionState = { dialog: undefined, offer: buildSessionOffer(run.settings.endpoint.host, []), lines: [], released: false, withFileAttributes, rfc5547: plan.rfc5547 !== undefined };
   run.current = state;
   for (const file of offered) {
     const line: Line = { index: state.lines.length, transferId: newFileTransferId(), session: undefined, file };
@@ -102,7 +102,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     run.failUnprepared(offered, sipErrorFailure(error));
     return undefined;
   }
-  const negotiated = validateAnswer(state.offer, legacySetup(state.offer, answerSdp));
+  const negotiated = validateAnswer(state.offer, legacySetup(state.offer, answerSdp), { rfc5547: state.rfc5547 });
   return { state, first: { negotiated, active: state.lines.map((l) => l.index), answerSdp } };
 }
 

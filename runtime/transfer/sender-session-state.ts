@@ -40,6 +40,8 @@ export interface SessionState {
   released: boolean;
   /** Steps 2 and 3 as the set-up rules decided them; later offers in the session keep them. */
   readonly withFileAttributes: boolean;
+  /** apply-rfc5547: answers are held to RFC 5547 §8 (file-selector and file-transfer-id echoed). */
+  readonly rfc5547: boolean;
   /** Group sessions: our subscription to the focus's conference state (RFC 4575). */
   group?: GroupConferenceSubscription | undefined;
   /** Every file offered in this session by its a=file-transfer-id, for the members' reports. */
