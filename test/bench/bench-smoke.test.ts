@@ -58,6 +58,11 @@ describe('cpm-ft bench', () => {
     positive(report['spec'].generateMs);
     expect(report['spec'].files).toBeGreaterThan(0);
     positive(report['machine'].cpus);
+
+    const startup = report['startup'];
+    expect(startup.ok).toBe(true);
+    expect(startup.entry).toBe('sources'); // the test runs the sources; `npm run bench` runs dist/
+    for (const figure of ['nodeMs', 'versionMs', 'sendMs', 'versionRatio', 'sendRatio', 'clientIdleRssBytes']) positive(startup[figure]);
   }, 30_000);
 
   it('--help prints the usage and a bad option is a usage error', async () => {
