@@ -99,7 +99,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
     stage('(g) start-up and idle memory');
     await mkdir(join(dir, 'startup'));
-    const startup = await runStartupBench({ dir: join(dir, 'startup'), runs: quick ? 3 : 9 });
+    const startup = await runStartupBench({ dir: join(dir, 'startup'), runs: quick ? 1 : 9, warmUp: !quick });
 
     const ok = transfer.ok && startup.ok && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
     return {
