@@ -1,11 +1,14 @@
-// Starts bench-child.ts in its own Node process (through tsx's loader, as the CLI runs) and
-// turns its IPC events into awaitable answers.
+// Starts bench-child in its own Node process and turns its IPC events into awaitable answers. The
+// child runs the same build as this module: dist/bench/bench-child.js with plain node under
+// `npm run bench` (so its peak RSS is the client's, without a TypeScript loader), or bench-child.ts
+// through tsx's loader when the bench runs from the sources (the smoke test).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
 
-const childScript = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
+const fromSources = import.meta.url.endsWith('.ts');
+const childScript = fileURLToPath(new URL(fromSources ? './bench-child.ts' : './bench-child.js', import.meta.url));
 
 type EventOf<K extends ChildEvent['event']> = Extract<ChildEvent, { event: K }>;
 
@@ -19,7 +22,7 @@ export class BenchProcess {
   constructor(label: string, profileDir?: string) {
     const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`];
     this.#child = fork(childScript, [], {
-      execArgv: ['--import', import.meta.resolve('tsx'), ...profile],
+      execArgv: [...(fromSources ? ['--import', import.meta.resolve('tsx')] : []), ...profile],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child.on('message', (event: ChildEvent) => {

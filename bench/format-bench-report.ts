@@ -35,6 +35,11 @@ export function formatBenchReport(report: BenchReport): string {
   const g = report.spec;
   rows.push(['(f) spec load + generate', `${(g.loadMs + g.generateMs).toFixed(0)} ms`, '-',
     `load ${g.loadMs.toFixed(0)} ms + generate ${g.generateMs.toFixed(0)} ms (${g.files} files), warm ${g.warmMs.toFixed(0)} ms`]);
+  const u = report.startup;
+  const vsNode = `of node -e 0 (${u.nodeMs.toFixed(0)} ms), median of ${u.runs}, ${u.entry === 'dist' ? 'built CLI, plain node' : 'sources through tsx'}`;
+  rows.push(['(g) start-up: cpm-ft --version', `${u.versionMs.toFixed(0)} ms`, '-', `${ratio(u.versionRatio)} ${vsNode}`]);
+  rows.push(['(g) start-up: 1-byte send', `${u.sendMs.toFixed(0)} ms`, '-', `${ratio(u.sendRatio)} ${vsNode}; process start to exit${u.ok ? '' : `; FAILED: ${u.failure ?? ''}`}`]);
+  rows.push(['(g) client idle RSS', mb(u.clientIdleRssBytes), '-', 'VmHWM of a process that only created its client']);
 
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), ['figure', 'value', 'vs (a)'][i]!.length));
   const line = (cells: readonly string[]): string =>

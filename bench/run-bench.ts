@@ -11,6 +11,7 @@ import { runBaseline, writeRandomFile, type BaselineResult } from './baseline.ts
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
 import { runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
 import { runSpecBench, type SpecBenchResult } from './spec-bench.ts';
+import { runStartupBench, type StartupBenchResult } from './startup-bench.ts';
 import { runTransferBench, type TransferBenchResult } from './transfer-bench.ts';
 
 export interface BenchOptions {
@@ -42,6 +43,8 @@ export interface BenchReport {
   readonly msrpParser: MsrpParserBenchResult & { readonly ratioToBaseline: number };
   readonly sipParser: SipParserBenchResult;
   readonly spec: SpecBenchResult;
+  /** (g) start-up of the CLI and idle RSS of a client, against `node -e 0`. */
+  readonly startup: StartupBenchResult;
   /** Every transfer arrived intact and no session failed. */
   readonly ok: boolean;
 }
@@ -94,7 +97,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     stage('(f) spec load + generate');
     const spec = await runSpecBench(options.root);
 
-    const ok = transfer.ok && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
+    stage('(g) start-up and idle memory');
+    await mkdir(join(dir, 'startup'));
+    const startup = await runStartupBench({ dir: join(dir, 'startup'), runs: quick ? 1 : 9, warmUp: !quick });
+
+    const ok = transfer.ok && startup.ok && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
     return {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
       quick,
@@ -105,6 +112,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       msrpParser: { ...msrp, ratioToBaseline: msrp.megabytesPerSecond / baseline.megabytesPerSecond },
       sipParser,
       spec,
+      startup,
       ok,
     };
   } finally {

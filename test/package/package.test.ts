@@ -122,7 +122,8 @@ describe('the npm package', () => {
     expect(readFileSync(join(dir, 'inbox/report.txt'))).toEqual(readFileSync(join(dir, 'report.txt')));
   });
 
-  describe('(c) a strict TypeScript project against the shipped types', () => {
+  // The two compilations share nothing but the installed package, so they run side by side.
+  describe.concurrent('(c) a strict TypeScript project against the shipped types', () => {
     const compile = async (resolution: 'NodeNext' | 'Bundler'): Promise<TypeScriptProblem[]> => {
       const dir = join(project, `types-${resolution.toLowerCase()}`);
       mkdirSync(dir);
