@@ -14,6 +14,7 @@ import { reportAttributeDefinitions } from './passes/report-attribute-definition
 import { reportDecisionPoints } from './passes/report-decision-points.ts';
 import { reportEmptyClauses } from './passes/report-empty-clauses.ts';
 import { reportMissingFields } from './passes/report-missing-fields.ts';
+import { reportRuntimeAttributes } from './passes/report-runtime-attributes.ts';
 import { reportRuleReferences } from './passes/report-rule-references.ts';
 import { reportUnknownNames } from './passes/report-unknown-names.ts';
 import { reportUnknownReferences } from './passes/report-unknown-references.ts';
@@ -44,6 +45,7 @@ const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
   reportActionArguments,
   reportEmptyClauses,
   reportAttributeDefinitions,
+  reportRuntimeAttributes,
 ];
 
 /**
