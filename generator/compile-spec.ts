@@ -16,6 +16,7 @@ import { reportEmptyClauses } from './passes/report-empty-clauses.ts';
 import { reportMissingFields } from './passes/report-missing-fields.ts';
 import { reportModalityConflicts } from './passes/report-modality-conflicts.ts';
 import { reportSessionOutcomes } from './passes/report-session-outcomes.ts';
+import { reportRuntimeAttributes } from './passes/report-runtime-attributes.ts';
 import { reportRuleReferences } from './passes/report-rule-references.ts';
 import { reportUnknownNames } from './passes/report-unknown-names.ts';
 import { reportUnknownReferences } from './passes/report-unknown-references.ts';
@@ -46,6 +47,7 @@ const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
   reportActionArguments,
   reportEmptyClauses,
   reportAttributeDefinitions,
+  reportRuntimeAttributes,
 ];
 
 /** Checks of what the rules mean together, run on the lowered IR with the rule semantics. */

@@ -213,6 +213,14 @@ function emitWhole(file: SourceFile, attributes: AttributeIR[]): void {
       docs: [`\`a=${attribute.name}\`: ${commentText(attribute.summary)}`],
     })),
   });
+  // The runtime's contract: tsc fails on this line when the spec and runtime/sdp/file-attribute-table.ts
+  // disagree (spec check reports the same problem, located, before generation).
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: 'fileAttributesMatchRuntime', type: 'MatchesFileAttributeTable<FileAttributes>', initializer: 'true' }],
+    docs: ['`tsc` fails here when FileAttributes and the runtime\'s attribute table (FileAttributesValue) disagree.'],
+  });
   const build = ['const attributes: SdpAttribute[] = [];'];
   for (const attribute of attributes) {
     const type = pascalCase(attribute.property);
@@ -277,7 +285,7 @@ export function emitSdp(project: Project, unit: SdpUnit): string {
   const values: string[] = ['CpmError', 'fail', 'ok'];
   if (unit.attributes.some((a) => a.kind !== 'flag')) values.push('fileAttributeCodecs');
   if (unit.attributes.some((a) => a.kind === 'selector')) values.push('formatSelectorParts', 'parseSelectorParts');
-  const types = ['Result', 'SdpAttribute'];
+  const types = ['MatchesFileAttributeTable', 'Result', 'SdpAttribute'];
   if (unit.attributes.some((a) => a.kind !== 'flag')) types.unshift('CodecValue');
   file.addImportDeclaration({ namedImports: values.sort(), moduleSpecifier: '../../runtime/index.ts' });
   file.addImportDeclaration({ isTypeOnly: true, namedImports: types.sort(), moduleSpecifier: '../../runtime/index.ts' });

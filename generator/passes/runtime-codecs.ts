@@ -5,3 +5,7 @@ import { fileAttributeCodecs, type FileAttributeCodecName } from '../../runtime/
 
 export const runtimeCodecs = (Object.keys(fileAttributeCodecs) as FileAttributeCodecName[]).sort();
 export type RuntimeCodec = FileAttributeCodecName;
+
+// The runtime's RFC 5547 attribute table (runtime/sdp/file-attribute-table.ts): what the runtime
+// writes and reads, which the spec's attribute definitions must match.
+export { fileAttributeTable as runtimeAttributes, type FileAttributeEntry as RuntimeAttribute } from '../../runtime/index.ts';

@@ -5,28 +5,12 @@
 
 import type { Result } from '../errors.ts';
 import type { ProcedureHandlers } from '../procedure/decision.ts';
-import type { FileHash, FileRange } from '../sdp/file-attribute-codecs.ts';
-import type { Direction } from '../sdp/msrp-attributes.ts';
+import type { FileAttributesValue } from '../sdp/file-attribute-table.ts';
 import type { SdpAttribute } from '../sdp/sdp-attribute.ts';
 
-/** RFC 5547 §5 file-selector parts, as the generated SDP builders model them. */
-export interface FileSelectorValue {
-  name?: string;
-  type?: string;
-  size?: number;
-  hash: FileHash;
-}
-
-/** The RFC 5547 §6 attributes of one file m-line (structurally the generated `FileAttributes`). */
-export interface FileAttributesValue {
-  fileSelector?: FileSelectorValue;
-  fileTransferId: string;
-  fileDisposition?: string;
-  fileDate?: { creation?: Date; modification?: Date; read?: Date };
-  fileIcon?: string;
-  fileRange?: FileRange;
-  direction: Direction;
-}
+// The file-attribute value type is derived from the runtime's attribute table, which the spec is
+// checked against (runtime/sdp/file-attribute-table.ts); re-exported here for the transfer layer.
+export type { FileAttributesValue, FileSelectorValue } from '../sdp/file-attribute-table.ts';
 
 export interface FileTransferProcedures {
   /** Clause 7.6.1 / 7.6.2 rules, one handler per event. */

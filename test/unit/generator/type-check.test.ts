@@ -42,3 +42,39 @@ describe('generated code type-checks against the runtime API', () => {
     expect(problems.some((p) => p.file === 'generated/sdp/sdp-attributes.ts' && p.message.includes('roman-numeral'))).toBe(true);
   });
 });
+
+describe('generated SDP module against the runtime attribute table', () => {
+  // generate() is given IRs spec check would reject, to show tsc is a second, independent guard.
+  const sdpProblems = (edit: (ir: ReturnType<typeof sampleIr>) => void) => {
+    const ir = sampleIr();
+    edit(ir);
+    return typeCheckGenerated(generate(ir), repoRoot).filter((p) => p.file === 'generated/sdp/sdp-attributes.ts');
+  };
+
+  it('compiles when the spec matches the table', () => {
+    expect(sdpProblems(() => {})).toEqual([]);
+  });
+
+  it('fails tsc when an attribute the runtime writes is renamed or missing', () => {
+    const renamed = sdpProblems((ir) => {
+      const date = ir.attributes.find((a) => a.name === 'file-date');
+      if (date !== undefined) Object.assign(date, { name: 'file-dat', property: 'fileDat' });
+    });
+    expect(renamed.map((p) => p.message).join('\n')).toContain('missingFromSpec: "fileDate"');
+    const removed = sdpProblems((ir) => {
+      ir.attributes = ir.attributes.filter((a) => a.name !== 'file-date');
+    });
+    expect(removed.length).toBeGreaterThan(0);
+  });
+
+  it('fails tsc when a part changes codec or required', () => {
+    expect(sdpProblems((ir) => {
+      const part = ir.attributes.find((a) => a.name === 'file-date')?.parts[0];
+      if (part !== undefined) part.codec = 'token';
+    }).length).toBeGreaterThan(0);
+    expect(sdpProblems((ir) => {
+      const part = ir.attributes.find((a) => a.name === 'file-selector')?.parts.find((p) => p.key === 'hash');
+      if (part !== undefined) part.required = false;
+    }).length).toBeGreaterThan(0);
+  });
+});

@@ -7,6 +7,8 @@ import { fileTransferProcedures } from '../../../src/procedures.ts';
 import {
   buildFileMedia,
   buildSessionOffer,
+  fileAttributeTable,
+  fileAttributesOf,
   getPath,
   getSetup,
   newFileTransferId,
@@ -73,5 +75,36 @@ describe('buildFileMedia', () => {
     const ids = new Set(Array.from({ length: 100 }, () => newFileTransferId()));
     expect(ids.size).toBe(100);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+});
+
+describe('nothing the runtime produces is dropped by the generated builders', () => {
+  // Whatever spec/sdp-attributes.rules says today: spec check guarantees it defines every attribute
+  // the runtime writes, and this checks the generated builders then really put each on the wire.
+  const produced = Object.entries(fileAttributeTable).filter(([, entry]) => entry.produces);
+  const lineNames = (name: string): string[] => {
+    const entry = fileAttributeTable[name as keyof typeof fileAttributeTable];
+    return entry.kind === 'flag' ? [...entry.alternatives] : [name];
+  };
+
+  it('an offer for a file with a date carries a=file-date with its modification time', () => {
+    const media = buildFileMedia(file, fileTransferProcedures, { path: ['msrp://127.0.0.1:4000/x;tcp'], port: 4000, transferId: newFileTransferId(), withFileAttributes: true });
+    const sdp = serializeSessionDescription(buildSessionOffer('127.0.0.1', [media]));
+    const date = file.modified.toUTCString().replace(/ GMT$/, ' +0000');
+    expect(sdp).toContain(`a=file-date:modification:"${date}"\r\n`);
+  });
+
+  it('every attribute the runtime table marks as produced is written when the runtime sets it', () => {
+    const value = { ...fileAttributesOf(file, newFileTransferId()), fileRange: { start: 5, stop: file.size } };
+    const names = fileTransferProcedures.fileAttributes.build(value).map((a) => a.name);
+    expect(produced.length).toBeGreaterThan(0);
+    for (const [name, entry] of produced) {
+      expect(value, `the runtime sets ${entry.property}`).toHaveProperty(entry.property);
+      expect(names.some((n) => lineNames(name).includes(n)), `a=${name} on the wire`).toBe(true);
+    }
+    const parsed = fileTransferProcedures.fileAttributes.parse(fileTransferProcedures.fileAttributes.build(value));
+    // Read back, the same attributes are there (the date only to the second, as RFC 5322 writes it).
+    expect(parsed.ok && Object.keys(parsed.value).sort()).toEqual(Object.keys(value).sort());
+    expect(parsed.ok && parsed.value.fileDate?.modification?.getTime()).toBe(Math.floor(file.modified.getTime() / 1000) * 1000);
   });
 });
