@@ -46,6 +46,10 @@ export interface ClientExtraOptions {
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
 export interface ReceiveExtraOptions {
   readonly setup?: 'active' | 'passive' | 'none';
+  /** A session whose MSRP connection is not up this long after the ACK is ended (BYE; default 30 s). */
+  readonly msrpSetupTimeoutMs?: number;
+  /** A session without MSRP traffic this long is ended (BYE; default 60 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** What a client is made of; for tests and diagnostics (not part of the public API). */
@@ -214,7 +218,11 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         if (receiver === undefined) incoming.reject(488);
         else receiver.handleReinvite(dialog, incoming);
       },
-      onBye: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+      onAck: (dialog) => { for (const r of receivers) r.handleAck(dialog); },
+      onBye: (dialog, request) => {
+        for (const r of receivers) r.handleBye(dialog);
+        sender.handlePeerBye(dialog, request);
+      },
       onDialogTerminated: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
       onDialogRequest: (dialog, incoming) => sender.handleDialogRequest(dialog, incoming),
     },
@@ -268,8 +276,11 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
         endpoint,
+        ua,
         procedures: fileTransferProcedures,
         dir: receive.dir,
+        ...(receive.msrpSetupTimeoutMs !== undefined ? { msrpSetupTimeoutMs: receive.msrpSetupTimeoutMs } : {}),
+        ...(receive.idleTimeoutMs !== undefined ? { idleTimeoutMs: receive.idleTimeoutMs } : {}),
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
         ...(receive.setup !== undefined ? { setup: receive.setup } : {}),

@@ -19,7 +19,8 @@ import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts
 import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
-import type { SipResponse } from '../sip/syntax/sip-message.ts';
+import { describeReasons, parseReasons } from '../sip/syntax/reason-header.ts';
+import type { SipRequest, SipResponse } from '../sip/syntax/sip-message.ts';
 import type { IncomingDialogRequest, PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { Destination } from './destination.ts';
 import { buildFileMedia, buildSessionOffer, fileAttributesOf, newFileTransferId, prepareFile, type PreparedFile } from './file-offer.ts';
@@ -119,7 +120,18 @@ interface SessionState {
   group?: GroupConferenceSubscription;
   /** Every file offered in this session by its a=file-transfer-id, for the members' reports. */
   offeredFiles?: Map<string, PreparedFile>;
+  /** The peer ended the session with BYE: its Reason (RFC 3326), for the files that fail by it. */
+  peerEnded?: string;
+  /** An MSRP connection failed: the release does not wait long for the BYE's response. */
+  broken?: boolean;
 }
+
+/**
+ * After an MSRP connection failure the BYE is sent but its response waited for this long at most:
+ * the failure is already known and told, and over UDP a dead peer would hold us for Timer F (32 s).
+ * RFC 3261 §15.1.1: the session ends when the BYE is sent, not when it is answered.
+ */
+export const BYE_WAIT_AFTER_FAILURE_MS = 1000;
 
 type QueuedItem = string | PreparedFile;
 
@@ -177,6 +189,11 @@ export class FileTransferSender {
   /** Ends every transfer in progress (files fail with source 'local'; dialogs get a BYE). */
   async close(): Promise<void> {
     await Promise.all([...this.#active].map((t) => t.abort()));
+  }
+
+  /** A BYE from the peer in one of our dialogs: the transfer on it stops at once with its Reason. */
+  handlePeerBye(dialog: Dialog, request: SipRequest): void {
+    for (const transfer of this.#active) transfer.handlePeerBye(dialog, request);
   }
 
   /** A NOTIFY in one of our dialogs (conference state of a group session), else 481. */
@@ -316,7 +333,17 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
    * handler for it decides whether the user is told; other causes (connection, timeout, SIP) are
    * reported directly.
    */
-  #failFile(file: PreparedFile | { path: string; name: string; size: number; hash: string }, failure: FileFailure, event?: ProcedureEvent): void {
+  #failFile(file: PreparedFile | { path: string; name: string; size: number; hash: string }, cause: FileFailure, event?: ProcedureEvent): void {
+    // A connection that closed because the peer ended the session: its Reason is the cause.
+    const peerEnded = this.#current?.peerEnded;
+    // When we closed the MSRP session because of that BYE, the BYE's cause is the whole story;
+    // a failure we saw ourselves keeps its own text, with the receiver's view added.
+    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout';
+    const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
+      ? cause
+      : closedForBye
+        ? { source: 'peer-bye', message: `the receiver ended the session: ${peerEnded}` }
+        : { ...cause, message: `${cause.message}; the receiver ended the session: ${peerEnded}` };
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
     this.#results.push(result);
@@ -463,6 +490,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
         const broken = await this.#transferBatch(state, active, negotiated.value, answerSdp);
         if (broken) {
           // A dropped MSRP connection: what was not sent fails and the session is released.
+          state.broken = true;
           await this.#release(state);
           return;
         }
@@ -825,7 +853,13 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     await this.#finishConference(state);
     if ((bye || force) && state.dialog !== undefined && state.dialog.state !== 'terminated') {
       try {
-        await this.#options.ua.bye(state.dialog);
+        const bye = this.#options.ua.bye(state.dialog);
+        if (state.broken === true) {
+          bye.catch(() => undefined);
+          const clock = state.lines.find((l) => l.session !== undefined)?.session?.clock ?? systemClock;
+          let cancel: (() => void) | undefined;
+          await Promise.race([bye, new Promise<void>((resolve) => { cancel = schedule(clock, BYE_WAIT_AFTER_FAILURE_MS, resolve); })]).finally(() => cancel?.());
+        } else await bye;
       } catch (error) {
         this.#options.log?.({ kind: 'sip', event: 'bye-failed', message: error instanceof Error ? error.message : String(error) });
       }
@@ -846,6 +880,20 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
       ...(this.#options.log === undefined ? {} : { log: this.#options.log }),
     });
     state.group.start();
+  }
+
+  /**
+   * The receiver released the session (RFC 3326 Reason says why, e.g. it could not connect to our
+   * MSRP path): files still open fail with that cause instead of waiting for a connection.
+   */
+  handlePeerBye(dialog: Dialog, request: SipRequest): void {
+    const state = this.#current;
+    if (state === undefined || state.dialog !== dialog) return;
+    const reason = describeReasons(parseReasons(request.headers.getAll('Reason')));
+    const warning = request.headers.get('Warning');
+    state.peerEnded = reason ?? (warning !== undefined ? warning : 'no reason given');
+    this.#options.log?.({ kind: 'sip', event: 'peer-bye', reason: state.peerEnded });
+    this.#closeLines(state);
   }
 
   /** Whether this transfer owns `dialog`; answers the request if so. */

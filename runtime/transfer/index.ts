@@ -28,6 +28,7 @@ export * from './group-invite-body.ts';
 export * from './send-file-over-msrp.ts';
 export * from './file-transfer-sender.ts';
 export * from './file-transfer-receiver.ts';
+export * from './session-lifetime.ts';
 export * from './resume-book.ts';
 export * from './resume-store.ts';
 export * from './resumable-partial.ts';

@@ -50,7 +50,8 @@ export interface IncomingTransferEvents {
   progress: { readonly transferId: string; readonly name: string; readonly received: number; readonly total: number | undefined };
   'file-received': { readonly transferId: string; readonly path: string; readonly size: number; readonly hash: string };
   'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
-  'session-end': { readonly from: string; readonly files: number };
+  /** `reason`: set when this side ended the session (what its BYE's Reason header said). */
+  'session-end': { readonly from: string; readonly files: number; readonly reason?: string };
 }
 
 /** One structured log line (protocol message, file outcome or executed rule). */
