@@ -11,6 +11,7 @@ import {
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
+import { MAX_CHUNK_SIZE } from './transfer-limits.ts';
 
 /**
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
@@ -158,7 +159,9 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     if (!parsed.ok) throw new CpmError('ERR_CLIENT_MSRP_RELAY', `bad MSRP relay URI ${JSON.stringify(uri)}: ${parsed.error.message}`, { cause: parsed.error });
     const log = options.log;
     relay = {
-      uri: parsed.value, credentials: { username, password }, ...(expires !== undefined ? { expires } : {}),
+      uri: parsed.value,
+      ...(username !== undefined ? { credentials: { username, password: password ?? '' } } : {}),
+      ...(expires !== undefined ? { expires } : {}),
       // A failed re-AUTH is not fatal at once (the grant runs until it expires) but worth telling.
       ...(log !== undefined ? { onRefreshFailed: (error: CpmError) => log({ kind: 'msrp', event: 'relay-refresh-failed', relay: uri, code: error.code, message: error.message }) } : {}),
     };
@@ -178,6 +181,10 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
   checkLimits(options.limits);
+  const chunk = options.chunkSize;
+  if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk > MAX_CHUNK_SIZE)) {
+    throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${MAX_CHUNK_SIZE} (4 MiB), got ${String(chunk)}`);
+  }
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;

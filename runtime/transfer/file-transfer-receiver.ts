@@ -19,6 +19,7 @@ import { dialogKey, type Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import { parseNameAddr } from '../sip/syntax/name-addr.ts';
 import { parseSipUri } from '../sip/syntax/sip-uri.ts';
+import { formatWarning } from '../sip/syntax/warning-header.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
@@ -127,6 +128,7 @@ interface IncomingLine {
 
 interface IncomingSession {
   readonly from: string;
+  readonly fromName: string | undefined;
   /** The INVITE dialog, once answered 2xx. */
   dialog: Dialog | undefined;
   /** Set-up and idle timers; ends the session on its own (session-lifetime.ts). */
@@ -145,7 +147,8 @@ interface IncomingSession {
 
 /** What one m-line of an offer became while building the answer. */
 type LinePlan =
-  | { kind: 'reject'; declined: boolean }
+  /** `warning`: why, for the sender (a Warning header on the final response). */
+  | { kind: 'reject'; declined: boolean; warning?: string }
   | { kind: 'keep'; line: IncomingLine }
   | { kind: 'new'; line: IncomingLine };
 
@@ -356,6 +359,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     return parsed.ok ? parsed.value : undefined;
   }
 
+  /** One Warning header per refused m-line that has a reason to give. */
+  #warnings(plans: readonly LinePlan[]): Array<{ name: string; value: string }> {
+    const host = this.options.endpoint.host;
+    const agent = host.includes(':') ? `[${host}]` : host;
+    return plans.flatMap((p) => (p.kind === 'reject' && p.warning !== undefined ? [{ name: 'Warning', value: formatWarning(agent, p.warning) }] : []));
+  }
+
   /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */
   async #answerInvite(incoming: IncomingInvite, peer: string): Promise<boolean> {
     const offer = this.#offerOf(incoming.request);
@@ -365,10 +375,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       return false;
     }
     const fromHeader = incoming.request.headers.get('From') ?? '';
-    const from = (() => { const r = parseNameAddr(fromHeader); return r.ok ? r.value.uri : fromHeader; })();
+    const fromAddr = parseNameAddr(fromHeader);
+    const from = fromAddr.ok ? fromAddr.value.uri : fromHeader;
+    const fromName = fromAddr.ok ? fromAddr.value.displayName : undefined;
     const holder: { session?: IncomingSession } = {};
     const session: IncomingSession = {
       from,
+      fromName,
       peer,
       dialog: undefined,
       lifetime: new SessionLifetime({
@@ -394,7 +407,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     if (!plans.some((p) => p.kind !== 'reject')) {
       // RFC 5547 §8.2: nothing acceptable. A user who declined gets 603 Decline (RFC 3261 §21.6.2);
       // an offer we cannot handle at all gets 488 Not Acceptable Here (§21.4.26).
-      incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488);
+      incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488, undefined, this.#warnings(plans));
       return false;
     }
     const answer = this.#buildAnswer(session, offer, plans);
@@ -403,7 +416,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       incoming.reject(488);
       return false;
     }
-    const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp', this.#warnings(plans));
     session.dialog = dialog;
     this.#sessions.set(dialogKey(dialog.id), session);
     // The idle watch runs from the answer on; the ACK (handleAck) starts the set-up wait.
@@ -476,6 +489,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const selector = attrs.value.fileSelector;
     const info: OfferedFileInfo = {
       from: session.from,
+      ...(session.fromName !== undefined ? { fromName: session.fromName } : {}),
       name: selector?.name ?? 'file',
       size: selector?.size,
       type: selector?.type,
@@ -492,7 +506,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     }
     this.emit('offer', { ...info, accepted });
     this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted });
-    if (!accepted) return { kind: 'reject', declined: true };
+    if (!accepted) {
+      // The size limit is ours, not the user's choice: the sender is told the limit, so it can say
+      // more than "rejected" (RFC 3261 §20.43 Warning, free text).
+      return !withinMax && max !== undefined
+        ? { kind: 'reject', declined: true, warning: `${info.name} is ${info.size} bytes; this receiver takes files up to ${max} bytes` }
+        : { kind: 'reject', declined: true };
+    }
     const identity: PartialIdentity | undefined = selector?.name !== undefined && selector.size !== undefined
       ? { name: selector.name, size: selector.size, hash: selector.hash }
       : undefined;

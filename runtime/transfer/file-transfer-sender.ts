@@ -20,6 +20,7 @@ import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import { describeReasons, parseReasons } from '../sip/syntax/reason-header.ts';
+import { parseWarningTexts } from '../sip/syntax/warning-header.ts';
 import type { SipRequest, SipResponse } from '../sip/syntax/sip-message.ts';
 import type { IncomingDialogRequest, PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { Destination } from './destination.ts';
@@ -124,6 +125,8 @@ interface SessionState {
   peerEnded?: string;
   /** An MSRP connection failed: the release does not wait long for the BYE's response. */
   broken?: boolean;
+  /** Warning texts of the answer (RFC 3261 §20.43): why the receiver refused m-lines. */
+  warnings?: readonly string[];
 }
 
 /**
@@ -142,6 +145,13 @@ interface Step4Outcome {
   reuse: boolean;
   closeUnused: boolean;
   released: boolean;
+}
+
+/** `: the receiver says "..."` for the Warning texts that name `name` (else all of them), or ''. */
+function warningFor(warnings: readonly string[] | undefined, name: string): string {
+  if (warnings === undefined || warnings.length === 0) return '';
+  const mine = warnings.filter((w) => w.includes(name));
+  return `: the receiver says ${(mine.length > 0 ? mine : warnings).map((w) => JSON.stringify(w)).join(', ')}`;
 }
 
 /** A SIP request that threw: Timer B/F expiring is a timeout (RFC 3261 §17.1.1.2: treated as 408). */
@@ -463,6 +473,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
         return;
       }
       state.dialog = result.dialog;
+      state.warnings = parseWarningTexts(result.response.headers.getAll('Warning'));
       // CPM 7.4.1.x sessions end at a focus: ask it for the members' state (RFC 4575).
       if (clause === '7.4.1.1' || clause === '7.4.1.2') this.#subscribeConference(state, result.dialog);
       const answer = this.#parseAnswer(result.response);
@@ -595,7 +606,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     const source = response.status === 408 ? 'timeout' : 'sip-response';
     for (const file of files) {
       const rangeStart = state.lines.find((l) => l.file === file)?.rangeStart;
-      let message = `${response.status} ${response.reason}`;
+      let message = `${response.status} ${response.reason}${warningFor(parseWarningTexts(response.headers.getAll('Warning')), file.name)}`;
       if (rangeStart !== undefined) {
         // RFC 5547 §8.2: the answerer could only decline our range; the next send is a full one.
         this.#resumeBook.forget(this.destination, file);
@@ -641,7 +652,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
           this.#failFile(file, { source: 'sip-response', message: `the receiver declined to resume ${file.name} from byte ${line.rangeStart} (m-line ${index}, port 0); send it again for a full transfer` });
           continue;
         }
-        this.#failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)` });
+        this.#failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)${warningFor(state.warnings, file.name)}` });
         continue;
       }
       // RFC 5547 §8.2: an answerer that takes part in a resume repeats a=file-range; one that does

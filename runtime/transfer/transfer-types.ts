@@ -38,6 +38,8 @@ export interface OutgoingTransferEvents {
 
 export interface OfferedFileInfo {
   readonly from: string;
+  /** The display name of the sender's From header, when it gave one (peer text: print it escaped). */
+  readonly fromName?: string;
   readonly name: string;
   readonly size: number | undefined;
   readonly type: string | undefined;

@@ -17,3 +17,4 @@ export * from './sip-stream-framer.ts';
 export * from './salvage-headers.ts';
 export * from './build-response.ts';
 export * from './reason-header.ts';
+export * from './warning-header.ts';
