@@ -143,12 +143,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await sleep(150);
     },
   ];
-  const weights = [4, 1, 3, 2];
-  const pick = (): (() => Promise<void>) => {
-    let r = Math.random() * weights.reduce((a, b) => a + b, 0);
-    for (const [i, w] of weights.entries()) { r -= w; if (r < 0) return actions[i] as () => Promise<void>; }
-    return actions[0] as () => Promise<void>;
-  };
+  // A fixed cycle (4 good sends, 3 dead INVITEs, 2 garbage bursts, 1 killed sender in every 10),
+  // so a short run meets every kind of fault too, and runs are comparable.
+  const cycle = [0, 2, 3, 0, 1, 2, 0, 3, 2, 0];
+  let turn = 0;
+  const pick = (): (() => Promise<void>) => actions[cycle[turn++ % cycle.length] as number] as () => Promise<void>;
   let lastReport = Date.now();
   const worker = async (): Promise<void> => {
     while (Date.now() < deadline) {
