@@ -5,13 +5,13 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, MsrpEndpoint,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
-  type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
+  type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
-import { MAX_CHUNK_SIZE } from './transfer-limits.ts';
+
 
 /**
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
@@ -42,6 +42,11 @@ export interface ClientExtraOptions {
    * sending it; 'chunk' treats it as a chunk bound, as some SBCs do, and caps the chunk size instead.
    */
   readonly peerMaxSizeScope?: 'message' | 'chunk';
+  /**
+   * The generated procedures to run (handlers and SDP attribute builders). Default: the ones
+   * generated from this package's spec/ (src/procedures.ts); tests pass those of a frozen spec.
+   */
+  readonly procedures?: FileTransferProcedures;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -136,14 +141,6 @@ function sipLogEvent(event: SipLogEvent): LogEvent {
 }
 
 /**
- * Default chunk size behind a relay. Kamailio 5.6's msrp module misframes larger chunks: from about
- * 12 KB it answers 501 to the middle of a chunk, and near 64 KiB it drops the connection with a TCP
- * "buffer overrun" (test/interop/kamailio-msrp-relay-transfer). 8 KiB passes; an explicit
- * `chunkSize` still wins.
- */
-const RELAY_CHUNK_SIZE = 8 * 1024;
-
-/**
  * The MSRP endpoint's options: TLS (msrps: listener, verified outgoing connections) and the RFC 4976
  * relay to authenticate to. Node verifies TLS peers unless the caller sets rejectUnauthorized: false.
  */
@@ -180,10 +177,11 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
+  const procedures = options.procedures ?? fileTransferProcedures;
   checkLimits(options.limits);
   const chunk = options.chunkSize;
-  if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk > MAX_CHUNK_SIZE)) {
-    throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${MAX_CHUNK_SIZE} (4 MiB), got ${String(chunk)}`);
+  if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk > transferDefaults.maxChunkSize)) {
+    throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${transferDefaults.maxChunkSize} (4 MiB), got ${String(chunk)}`);
   }
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
@@ -245,8 +243,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const sender = new FileTransferSender({
     ua,
     endpoint,
-    procedures: fileTransferProcedures,
-    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: RELAY_CHUNK_SIZE } : {}),
+    procedures,
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: transferDefaults.relayChunkSize } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
@@ -284,7 +282,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       const receiver = new FileTransferReceiver({
         endpoint,
         ua,
-        procedures: fileTransferProcedures,
+        procedures,
         dir: receive.dir,
         ...(receive.msrpSetupTimeoutMs !== undefined ? { msrpSetupTimeoutMs: receive.msrpSetupTimeoutMs } : {}),
         ...(receive.idleTimeoutMs !== undefined ? { idleTimeoutMs: receive.idleTimeoutMs } : {}),

@@ -2,7 +2,7 @@
 // from the token stream because `--then` is a separator, not an option with one value:
 // `a b --then c --then d e` is three batches [a b] [c] [d e].
 import { parseArgs } from 'node:util';
-import { fail, ok, type Result } from '../../runtime/index.ts';
+import { fail, ok, transferDefaults, type Result } from '../../runtime/index.ts';
 import type { Destination, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
@@ -11,7 +11,7 @@ import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
-import { MAX_CHUNK_SIZE } from '../transfer-limits.ts';
+
 
 export interface SendCommand {
   readonly from: string;
@@ -46,7 +46,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
-  --chunk-size BYTES  MSRP chunk size (default 64k, at most 4M)
+  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k, at most ${transferDefaults.maxChunkSize / (1024 * 1024)}M)
   --resume-state FILE where restart points of interrupted files are kept (default
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
   --no-resume         always send whole files; do not read or write the resume state
@@ -130,7 +130,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   if (values['chunk-size'] !== undefined) {
     const size = parseByteCount(values['chunk-size'], '--chunk-size');
     if (!size.ok) return size;
-    if (size.value > MAX_CHUNK_SIZE) return fail(`--chunk-size is at most 4M (${MAX_CHUNK_SIZE} bytes), got '${values['chunk-size']}'`);
+    if (size.value > transferDefaults.maxChunkSize) return fail(`--chunk-size is at most 4M (${transferDefaults.maxChunkSize} bytes), got '${values['chunk-size']}'`);
     chunkSize = size.value;
   }
   if (values['resume-state'] === '') return fail('--resume-state needs a FILE');
