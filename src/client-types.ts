@@ -26,9 +26,11 @@ export interface ClientOptions {
   readonly msrp?: { readonly host?: string; readonly port?: number };
   /**
    * An RFC 4976 relay to authenticate to and route MSRP through (msrp://HOST:PORT;tcp, or msrps:
-   * with TLS). `expires` asks for a lifetime in seconds; by default the relay picks it.
+   * with TLS). `expires` asks for a lifetime in seconds; by default the relay picks it. Username and
+   * password are needed only when the relay challenges (RFC 4976 §5.1 digest); without them such a
+   * relay fails createClient() with ERR_MSRP_RELAY_AUTH_REQUIRED.
    */
-  readonly msrpRelay?: { readonly uri: string; readonly username: string; readonly password: string; readonly expires?: number };
+  readonly msrpRelay?: { readonly uri: string; readonly username?: string; readonly password?: string; readonly expires?: number };
   /** MSRP chunk size in bytes (default 64 KiB). */
   readonly chunkSize?: number;
   /** Ask for success REPORTs (Success-Report: yes); step 4 then waits for the REPORT. */

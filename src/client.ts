@@ -12,6 +12,7 @@ import {
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 
+
 /**
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
  * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
@@ -51,6 +52,10 @@ export interface ClientExtraOptions {
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
 export interface ReceiveExtraOptions {
   readonly setup?: 'active' | 'passive' | 'none';
+  /** A session whose MSRP connection is not up this long after the ACK is ended (BYE; default 30 s). */
+  readonly msrpSetupTimeoutMs?: number;
+  /** A session without MSRP traffic this long is ended (BYE; default 60 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** What a client is made of; for tests and diagnostics (not part of the public API). */
@@ -151,7 +156,9 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     if (!parsed.ok) throw new CpmError('ERR_CLIENT_MSRP_RELAY', `bad MSRP relay URI ${JSON.stringify(uri)}: ${parsed.error.message}`, { cause: parsed.error });
     const log = options.log;
     relay = {
-      uri: parsed.value, credentials: { username, password }, ...(expires !== undefined ? { expires } : {}),
+      uri: parsed.value,
+      ...(username !== undefined ? { credentials: { username, password: password ?? '' } } : {}),
+      ...(expires !== undefined ? { expires } : {}),
       // A failed re-AUTH is not fatal at once (the grant runs until it expires) but worth telling.
       ...(log !== undefined ? { onRefreshFailed: (error: CpmError) => log({ kind: 'msrp', event: 'relay-refresh-failed', relay: uri, code: error.code, message: error.message }) } : {}),
     };
@@ -172,6 +179,10 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const log = options.log;
   const procedures = options.procedures ?? fileTransferProcedures;
   checkLimits(options.limits);
+  const chunk = options.chunkSize;
+  if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk > transferDefaults.maxChunkSize)) {
+    throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${transferDefaults.maxChunkSize} (4 MiB), got ${String(chunk)}`);
+  }
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
@@ -212,7 +223,11 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         if (receiver === undefined) incoming.reject(488);
         else receiver.handleReinvite(dialog, incoming);
       },
-      onBye: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+      onAck: (dialog) => { for (const r of receivers) r.handleAck(dialog); },
+      onBye: (dialog, request) => {
+        for (const r of receivers) r.handleBye(dialog);
+        sender.handlePeerBye(dialog, request);
+      },
       onDialogTerminated: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
       onDialogRequest: (dialog, incoming) => sender.handleDialogRequest(dialog, incoming),
     },
@@ -266,8 +281,11 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
         endpoint,
+        ua,
         procedures,
         dir: receive.dir,
+        ...(receive.msrpSetupTimeoutMs !== undefined ? { msrpSetupTimeoutMs: receive.msrpSetupTimeoutMs } : {}),
+        ...(receive.idleTimeoutMs !== undefined ? { idleTimeoutMs: receive.idleTimeoutMs } : {}),
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),
         ...(receive.setup !== undefined ? { setup: receive.setup } : {}),

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { CpmError } from '../errors.ts';
+import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
 import { MsrpParser, type ContinuationFlag, type MsrpParserLimits, type MsrpRequestHead, type MsrpResponseHead } from './syntax/msrp-parser.ts';
 import { parseMsrpPath } from './msrp-uri.ts';
 import { serializeResponse } from './syntax/msrp-serializer.ts';
@@ -16,6 +17,9 @@ export interface MsrpConnectionDelegate {
   closed(connection: MsrpConnection, error: CpmError): void;
 }
 
+/** How long close() lets queued bytes (an error response) flush before the socket is destroyed. */
+export const CLOSE_LINGER_MS = 1000;
+
 const DISCARD: MsrpBodyHandler = { data: () => {}, end: () => {} };
 
 /**
@@ -31,11 +35,13 @@ export class MsrpConnection {
   #pauses = 0;
   #closeError: CpmError | undefined;
   #drainWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
-  #lingerTimer: NodeJS.Timeout | undefined;
+  #cancelLinger: CancelTimer | undefined;
+  readonly #clock: Clock;
   #corked = false;
 
-  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}) {
+  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}, clock: Clock = systemClock) {
     this.socket = socket;
+    this.#clock = clock;
     this.#delegate = delegate;
     this.#parser = new MsrpParser({
       head: (head) => {
@@ -78,7 +84,8 @@ export class MsrpConnection {
     socket.on('close', () => {
       const err = this.#closeError ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed');
       this.#closeError = err;
-      if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
+      this.#cancelLinger?.();
+      this.#cancelLinger = undefined;
       for (const w of this.#drainWaiters) w.reject(err);
       this.#drainWaiters = [];
       this.#waiters.clear();
@@ -166,9 +173,8 @@ export class MsrpConnection {
     this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
     // end() lets a queued error response go out; the timer makes sure the socket really goes.
     this.socket.end();
-    if (!this.socket.destroyed && this.#lingerTimer === undefined) {
-      this.#lingerTimer = setTimeout(() => this.socket.destroy(), 1000);
-      this.#lingerTimer.unref();
+    if (!this.socket.destroyed && this.#cancelLinger === undefined) {
+      this.#cancelLinger = schedule(this.#clock, CLOSE_LINGER_MS, () => this.socket.destroy());
     }
   }
 

@@ -148,7 +148,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   }
 
   #adopt(socket: Socket): MsrpConnection {
-    const conn = new MsrpConnection(socket, this, this.#options.parserLimits);
+    const conn = new MsrpConnection(socket, this, this.#options.parserLimits, this.#clock);
     this.#connections.add(conn);
     return conn;
   }

@@ -2,6 +2,7 @@
 // (RFC 5547 §8.2-8.4), runs one MSRP session per accepted m-line and writes each file through
 // ReceivingWriter, which publishes it only once complete and verified.
 
+import type { Clock } from '../clock.ts';
 import { CpmError } from '../errors.ts';
 import { ReceivingWriter } from '../files/receiving-writer.ts';
 import { DEFAULT_STALE_PART_AGE_MS, sweepStaleParts, type SweepReport } from '../files/sweep-stale-parts.ts';
@@ -18,11 +19,13 @@ import { dialogKey, type Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import { parseNameAddr } from '../sip/syntax/name-addr.ts';
 import { parseSipUri } from '../sip/syntax/sip-uri.ts';
+import { formatWarning } from '../sip/syntax/warning-header.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
-import type { IncomingInvite } from '../sip/user-agent-types.ts';
+import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
 import { keepPartial, partialBytes, removePartial, seedFromPartial, type PartialIdentity } from './resumable-partial.ts';
 import type { IncomingTransferEvents, OfferedFileInfo, TransferLogger } from './transfer-types.ts';
+import { reasonHeaderFor, SessionLifetime, type SessionEnd } from './session-lifetime.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 export interface FileTransferReceiverOptions {
@@ -64,6 +67,18 @@ export interface FileTransferReceiverOptions {
    * flight; `false` turns the sweep off. Resume partials are never swept.
    */
   readonly staleTempPartAgeMs?: number | false;
+  /**
+   * Sends the BYE (with a Reason header, RFC 3326) when we end a session ourselves: its MSRP
+   * connection failed, never came up, or the session went idle. Without it such a session is still
+   * ended and its slot freed here, but the peer is not told.
+   */
+  readonly ua?: Pick<UserAgent, 'bye'>;
+  /** Clock of the session timers (set-up and idle); default the system clock. */
+  readonly clock?: Clock;
+  /** The MSRP connection must be established this long after the ACK (DEFAULT_MSRP_SETUP_TIMEOUT_MS, 30 s). */
+  readonly msrpSetupTimeoutMs?: number;
+  /** A session without MSRP traffic this long is ended (DEFAULT_SESSION_IDLE_TIMEOUT_MS, 60 s). */
+  readonly idleTimeoutMs?: number;
   readonly log?: TransferLogger;
 }
 
@@ -113,6 +128,11 @@ interface IncomingLine {
 
 interface IncomingSession {
   readonly from: string;
+  readonly fromName: string | undefined;
+  /** The INVITE dialog, once answered 2xx. */
+  dialog: Dialog | undefined;
+  /** Set-up and idle timers; ends the session on its own (session-lifetime.ts). */
+  readonly lifetime: SessionLifetime;
   /** The sessionPeerKey() this session counts against. */
   readonly peer: string;
   /** The peer's last offer, to classify m-lines of a re-offer (RFC 3264 §8). */
@@ -127,7 +147,8 @@ interface IncomingSession {
 
 /** What one m-line of an offer became while building the answer. */
 type LinePlan =
-  | { kind: 'reject'; declined: boolean }
+  /** `warning`: why, for the sender (a Warning header on the final response). */
+  | { kind: 'reject'; declined: boolean; warning?: string }
   | { kind: 'keep'; line: IncomingLine }
   | { kind: 'new'; line: IncomingLine };
 
@@ -272,6 +293,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const session = this.#sessions.get(key);
     if (session === undefined) return;
     this.#sessions.delete(key);
+    session.lifetime.dispose();
     void this.#endSession(session).then(() => {
       // The session's slot is free once its files are published or discarded.
       this.#leave(session.peer);
@@ -279,9 +301,45 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     });
   }
 
+  /** The ACK of our 2xx (to an INVITE or re-INVITE): MSRP must now come up within the set-up time. */
+  handleAck(dialog: Dialog): void {
+    const session = this.#sessions.get(dialogKey(dialog.id));
+    if (session === undefined) return;
+    if (session.lines.some((l) => l !== undefined && l.state === 'waiting' && l.session.connection === undefined)) session.lifetime.expectConnection();
+    else session.lifetime.activity();
+  }
+
+  /**
+   * We end the session (SessionLifetime decided, or its MSRP connection failed): BYE with the
+   * cause in a Reason header, unfinished files dropped, and the session's slot freed as soon as
+   * that is done, without waiting for the BYE's response.
+   */
+  #endedByUs(session: IncomingSession, end: SessionEnd): void {
+    session.lifetime.dispose();
+    const dialog = session.dialog;
+    const key = dialog === undefined ? undefined : dialogKey(dialog.id);
+    if (key === undefined || this.#sessions.get(key) !== session) return;
+    this.#sessions.delete(key);
+    this.options.log?.({ kind: 'file', event: 'session-ended', from: session.from, cause: end.cause, reason: end.text });
+    const ua = this.options.ua;
+    if (ua !== undefined && dialog !== undefined && dialog.state !== 'terminated') {
+      ua.bye(dialog, [reasonHeaderFor(end)]).catch((error: unknown) => {
+        this.options.log?.({ kind: 'sip', event: 'bye-failed', message: error instanceof Error ? error.message : String(error) });
+      });
+    }
+    void this.#endSession(session, end.text).then(() => {
+      this.#leave(session.peer);
+      this.emit('session-end', { from: session.from, files: session.received, reason: end.text });
+    });
+  }
+
+  /** Open sessions (answered, not yet ended), for diagnostics and the soak. */
+  get openSessions(): number { return this.#sessions.size; }
+
   async close(): Promise<void> {
     const all = [...this.#sessions.values()];
     this.#sessions.clear();
+    for (const s of all) s.lifetime.dispose();
     await Promise.all(all.map(async (s) => { await this.#endSession(s); this.#leave(s.peer); }));
   }
 
@@ -301,6 +359,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     return parsed.ok ? parsed.value : undefined;
   }
 
+  /** One Warning header per refused m-line that has a reason to give. */
+  #warnings(plans: readonly LinePlan[]): Array<{ name: string; value: string }> {
+    const host = this.options.endpoint.host;
+    const agent = host.includes(':') ? `[${host}]` : host;
+    return plans.flatMap((p) => (p.kind === 'reject' && p.warning !== undefined ? [{ name: 'Warning', value: formatWarning(agent, p.warning) }] : []));
+  }
+
   /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */
   async #answerInvite(incoming: IncomingInvite, peer: string): Promise<boolean> {
     const offer = this.#offerOf(incoming.request);
@@ -310,10 +375,22 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       return false;
     }
     const fromHeader = incoming.request.headers.get('From') ?? '';
-    const from = (() => { const r = parseNameAddr(fromHeader); return r.ok ? r.value.uri : fromHeader; })();
+    const fromAddr = parseNameAddr(fromHeader);
+    const from = fromAddr.ok ? fromAddr.value.uri : fromHeader;
+    const fromName = fromAddr.ok ? fromAddr.value.displayName : undefined;
+    const holder: { session?: IncomingSession } = {};
     const session: IncomingSession = {
       from,
+      fromName,
       peer,
+      dialog: undefined,
+      lifetime: new SessionLifetime({
+        ...(this.options.clock !== undefined ? { clock: this.options.clock } : {}),
+        ...(this.options.msrpSetupTimeoutMs !== undefined ? { setupTimeoutMs: this.options.msrpSetupTimeoutMs } : {}),
+        ...(this.options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.options.idleTimeoutMs } : {}),
+        busy: () => (holder.session?.lines ?? []).some((l) => l !== undefined && (l.state === 'waiting' || l.state === 'receiving' || l.state === 'finalizing')),
+        onEnd: (end) => { if (holder.session !== undefined) this.#endedByUs(holder.session, end); },
+      }),
       offer,
       lines: [],
       sessionVersion: 0n,
@@ -321,6 +398,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       received: 0,
       closing: new Set(),
     };
+    holder.session = session;
     const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
     if (incoming.cancelled) {
       await this.#discardPlans(plans);
@@ -329,7 +407,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     if (!plans.some((p) => p.kind !== 'reject')) {
       // RFC 5547 §8.2: nothing acceptable. A user who declined gets 603 Decline (RFC 3261 §21.6.2);
       // an offer we cannot handle at all gets 488 Not Acceptable Here (§21.4.26).
-      incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488);
+      incoming.reject(plans.some((p) => p.kind === 'reject' && p.declined) ? 603 : 488, undefined, this.#warnings(plans));
       return false;
     }
     const answer = this.#buildAnswer(session, offer, plans);
@@ -338,8 +416,11 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       incoming.reject(488);
       return false;
     }
-    const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    const dialog = incoming.accept(serializeSessionDescription(answer), 'application/sdp', this.#warnings(plans));
+    session.dialog = dialog;
     this.#sessions.set(dialogKey(dialog.id), session);
+    // The idle watch runs from the answer on; the ACK (handleAck) starts the set-up wait.
+    session.lifetime.activity();
     this.#startLines(session, offer, plans);
     return true;
   }
@@ -408,6 +489,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     const selector = attrs.value.fileSelector;
     const info: OfferedFileInfo = {
       from: session.from,
+      ...(session.fromName !== undefined ? { fromName: session.fromName } : {}),
       name: selector?.name ?? 'file',
       size: selector?.size,
       type: selector?.type,
@@ -424,7 +506,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     }
     this.emit('offer', { ...info, accepted });
     this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted });
-    if (!accepted) return { kind: 'reject', declined: true };
+    if (!accepted) {
+      // The size limit is ours, not the user's choice: the sender is told the limit, so it can say
+      // more than "rejected" (RFC 3261 §20.43 Warning, free text).
+      return !withinMax && max !== undefined
+        ? { kind: 'reject', declined: true, warning: `${info.name} is ${info.size} bytes; this receiver takes files up to ${max} bytes` }
+        : { kind: 'reject', declined: true };
+    }
     const identity: PartialIdentity | undefined = selector?.name !== undefined && selector.size !== undefined
       ? { name: selector.name, size: selector.size, hash: selector.hash }
       : undefined;
@@ -465,7 +553,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         },
         onClose: (error) => {
           const line = holder.line;
-          if (line !== undefined && line.state === 'waiting') this.#fail(line, `MSRP connection closed: ${error.message}`);
+          if (line === undefined) return;
+          const open = line.state === 'waiting' || line.state === 'receiving';
+          if (line.state === 'waiting') this.#fail(line, `MSRP connection closed: ${error.message}`);
+          // The file was not complete when its connection went: the session is over (the sender
+          // cannot go on without it), so it is ended here instead of waiting for a BYE that a dead
+          // sender never sends.
+          if (open) this.#endedByUs(session, { cause: 'msrp-connection-lost', text: `the MSRP connection closed before ${line.name} was complete (${error.message})` });
         },
       },
     });
@@ -566,11 +660,25 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       line.session.setRemotePath(path.value);
       // RFC 6135 §4: we answered a=setup; when that makes us active we open the connection now.
       if (connectingParty(getSetup(media, offer), line.setup) === 'answerer') {
-        line.session.connect().catch((error: unknown) => {
-          if (line.state === 'waiting') this.#fail(line, `cannot connect to the sender: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        line.session.connect().then(
+          () => this.#noteBound(session),
+          (error: unknown) => {
+            if (line.state !== 'waiting') return;
+            const text = `cannot connect to the sender's MSRP path: ${error instanceof Error ? error.message : String(error)}`;
+            this.#fail(line, text);
+            // We are the active side, so we know at once; the sender is told in the BYE's Reason.
+            this.#endedByUs(session, { cause: 'msrp-connect-failed', text });
+          },
+        );
+      } else {
+        line.session.waitBound().then(() => this.#noteBound(session), noop);
       }
     }
+  }
+
+  /** A line's MSRP connection is up; once every waiting line has one, the set-up wait is over. */
+  #noteBound(session: IncomingSession): void {
+    if (session.lines.every((l) => l === undefined || l.state !== 'waiting' || l.session.connection !== undefined)) session.lifetime.established();
   }
 
   async #discardPlans(plans: readonly LinePlan[]): Promise<void> {
@@ -604,12 +712,18 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         // RFC 4975 §7.2: a chunk we cannot store gets an error response, so the sender stops
         // instead of streaming the rest of the file into a full disk. 413 is the status that asks
         // the sender to stop sending this message (§10); the comment names the system error.
-        if (writeError !== undefined) throw new MessageRefusedError(413, `cannot store the file${errnoOf(writeError)}`, { cause: writeError });
+        if (writeError !== undefined) {
+          // The file is over: no part is kept (see #discard), and the connection closing after
+          // our refusal is then no reason to end the whole session.
+          this.#fail(line, `cannot store the file: ${describeError(writeError)}`, false);
+          throw new MessageRefusedError(413, `cannot store the file${errnoOf(writeError)}`, { cause: writeError });
+        }
         // After a failure nothing more goes to disk: the partial kept for a resume is what was
         // written up to then. The chunk must not be answered 200, or the sender would count
         // bytes as delivered that the partial does not hold and resume after a gap. RFC 4975
         // §10: 481 says the session (here: this file's transfer) no longer exists.
         if (line.state === 'failed') throw new MessageRefusedError(481, 'the file transfer was closed');
+        session.lifetime.activity();
         const written = line.writer.write(data, position + offset);
         line.lastWrite = written;
         written.catch((error: unknown) => { writeError ??= error; });
@@ -659,17 +773,28 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     this.emit('file-received', { transferId: line.transferId, path: result.value.path, size: result.value.size, hash: result.value.hash.digest });
   }
 
-  #fail(line: IncomingLine, reason: string): void {
+  /** `keep` false: no resume partial, even with keepPartials (the disk could not store the file). */
+  #fail(line: IncomingLine, reason: string, keep = true): void {
     if (line.state === 'failed' || line.state === 'done' || line.state === 'finalizing') return;
     line.state = 'failed';
-    line.discarded = this.#discard(line);
+    line.discarded = this.#discard(line, keep);
     this.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
     this.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
   }
 
-  /** Drops an unfinished file's temporary data, first keeping its gap-free prefix when resumable. */
-  async #discard(line: IncomingLine): Promise<void> {
-    if (this.options.keepPartials === true && line.identity !== undefined) {
+  /**
+   * Drops an unfinished file's temporary data, first keeping its gap-free prefix when resumable.
+   * A file refused for a storage error (ENOSPC, EIO ...) keeps no part: our 413 made the sender
+   * count the file as refused, not interrupted, so it records no restart point and would never
+   * resume it, and the part would only hold on to space the disk is short of. An older part of the
+   * same file goes too, so a resend starts cleanly from byte 1.
+   */
+  async #discard(line: IncomingLine, keep: boolean): Promise<void> {
+    if (this.options.keepPartials === true && line.identity !== undefined && !keep) {
+      await line.lastWrite.catch(noop);
+      await removePartial(this.options.dir, line.identity).catch(noop);
+      this.options.log?.({ kind: 'file', event: 'partial-dropped', name: line.name, reason: 'the file was refused for a storage error; a resend starts from byte 1' });
+    } else if (this.options.keepPartials === true && line.identity !== undefined) {
       await line.lastWrite.catch(noop);
       const first = line.writer.receivedRanges()[0];
       const prefix = first !== undefined && first.start === 1 ? first.end : 0;
@@ -691,9 +816,9 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     this.#byTransferId.delete(line.transferId);
   }
 
-  async #endSession(session: IncomingSession): Promise<void> {
+  async #endSession(session: IncomingSession, why = 'the session ended before the file was complete'): Promise<void> {
     await Promise.all(session.closing);
-    await Promise.all(session.lines.map((line) => (line === undefined ? undefined : this.#closeLine(line, 'the session ended before the file was complete'))));
+    await Promise.all(session.lines.map((line) => (line === undefined ? undefined : this.#closeLine(line, why))));
   }
 }
 

@@ -12,6 +12,9 @@ import type { DecidedModality } from '../procedure/decision.ts';
 import { decisionPoints, type DecisionPoint } from '../procedure/vocabulary.ts';
 import { cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
+import { describeReasons, parseReasons } from '../sip/syntax/reason-header.ts';
+import type { SipRequest } from '../sip/syntax/sip-message.ts';
+import { parseWarningTexts } from '../sip/syntax/warning-header.ts';
 import type { IncomingDialogRequest, UserAgent } from '../sip/user-agent-types.ts';
 import { ProhibitedActionError } from './action-executors.ts';
 import type { Destination } from './destination.ts';
@@ -130,6 +133,11 @@ export class FileTransferSender {
     await Promise.all([...this.#active].map((t) => t.abort()));
   }
 
+  /** A BYE from the peer in one of our dialogs: the transfer on it stops at once with its Reason. */
+  handlePeerBye(dialog: Dialog, request: SipRequest): void {
+    for (const transfer of this.#active) transfer.handlePeerBye(dialog, request);
+  }
+
   /** A NOTIFY in one of our dialogs (conference state of a group session), else 481. */
   handleDialogRequest(dialog: Dialog, incoming: IncomingDialogRequest): void {
     for (const transfer of this.#active) if (transfer.handleDialogRequest(dialog, incoming)) return;
@@ -190,6 +198,22 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     await this.done;
   }
 
+  /**
+   * The receiver released the session (RFC 3326 Reason says why, e.g. it could not connect to our
+   * MSRP path): files still open fail with that cause instead of waiting for a connection.
+   */
+  handlePeerBye(dialog: Dialog, request: SipRequest): void {
+    const state = this.#run.current;
+    if (state === undefined || state.dialog !== dialog) return;
+    const reason = describeReasons(parseReasons(request.headers.getAll('Reason')));
+    const warning = parseWarningTexts(request.headers.getAll('Warning'))[0];
+    state.peerEnded = reason ?? warning ?? 'no reason given';
+    this.#run.log({ kind: 'sip', event: 'peer-bye', reason: state.peerEnded });
+    // Lines still waiting for their MSRP connection stop now; a line with a connection fails by
+    // that connection's own end (the receiver closes it), so its failure names what happened to it.
+    for (const line of state.lines) if (line.session !== undefined && line.session.connection === undefined) line.session.close();
+  }
+
   /** Whether this transfer owns `dialog`; answers the request if so. */
   handleDialogRequest(dialog: Dialog, incoming: IncomingDialogRequest): boolean {
     return handleMemberDialogRequest(this.#run, dialog, incoming);
@@ -242,6 +266,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
         const broken = await transferBatch(run, state, next.active, next.negotiated.value, next.answerSdp);
         if (broken) {
           // A dropped MSRP connection: what was not sent has failed and the session is released.
+          state.broken = true;
           await releaseSession(run, state);
           return;
         }

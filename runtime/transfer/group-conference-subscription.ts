@@ -7,6 +7,7 @@ import {
   applyConferenceInfo, CONFERENCE_EVENT, CONFERENCE_INFO_CONTENT_TYPE, parseConferenceInfo,
   type ConferenceEndpoint, type ConferenceInfo,
 } from '../group/conference-info.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import type { IncomingDialogRequest, UserAgent } from '../sip/user-agent-types.ts';
 import type { MemberFileOutcome, MemberOutcome, MemberStatusEvent, MemberStatusKind } from './group-member-types.ts';
@@ -17,6 +18,8 @@ export interface GroupConferenceSubscriptionOptions {
   readonly dialog: Dialog;
   readonly onStatus: (event: MemberStatusEvent) => void;
   readonly log?: TransferLogger;
+  /** Timer of the bounded waits; default the UA's clock, else the system clock. */
+  readonly clock?: Clock;
 }
 
 /** How a member's endpoint reads to the user (see MemberStatusKind). */
@@ -144,13 +147,14 @@ export class GroupConferenceSubscription {
   #until(predicate: () => boolean, timeoutMs: number): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve) => {
+      const clock = this.#options.clock ?? this.#options.ua.options.clock ?? systemClock;
       const done = (): void => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         this.#waiters.delete(check);
         resolve();
       };
       const check = (): void => { if (predicate()) done(); };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = clock.setTimeout(done, timeoutMs);
       this.#waiters.add(check);
     });
   }

@@ -31,6 +31,7 @@ export * from './transfer-defaults.ts';
 export * from './clause-procedures.ts';
 export * from './action-executors.ts';
 export * from './file-transfer-receiver.ts';
+export * from './session-lifetime.ts';
 export * from './resume-book.ts';
 export * from './resume-store.ts';
 export * from './resumable-partial.ts';

@@ -14,7 +14,7 @@ import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts
 import type { PreparedFile } from './file-offer.ts';
 import type { RangeWatch } from './ranged-file-source.ts';
 import type { SenderRun } from './sender-run.ts';
-import type { Line, SessionState } from './sender-session-state.ts';
+import { warningFor, type Line, type SessionState } from './sender-session-state.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import { adaptiveReportGrace } from './transfer-defaults.ts';
 
@@ -47,7 +47,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
         run.failFile(file, { source: 'sip-response', message: `the receiver declined to resume ${file.name} from byte ${line.rangeStart} (m-line ${index}, port 0); send it again for a full transfer` });
         continue;
       }
-      run.failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)` });
+      run.failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)${warningFor(state.warnings, file.name)}` });
       continue;
     }
     // RFC 5547 §8.2: an answerer that takes part in a resume repeats a=file-range; one that does

@@ -1,7 +1,9 @@
 // Clause 7.6.2: the transfer-complete rules release the session. The BYE goes only when a rule
 // asks for it and no SHALL NOT rule of the situation forbids it.
 
+import { schedule, systemClock } from '../msrp/clock.ts';
 import { refuseIfProhibited } from './action-executors.ts';
+import { transferDefaults } from './transfer-defaults.ts';
 import type { SenderRun } from './sender-run.ts';
 import { finishConference } from './sender-group-members.ts';
 import { closeLines, type SessionState } from './sender-session-state.ts';
@@ -25,7 +27,14 @@ export async function releaseSession(run: SenderRun, state: SessionState): Promi
 export async function sendBye(run: SenderRun, state: SessionState): Promise<void> {
   if (state.dialog === undefined || state.dialog.state === 'terminated') return;
   try {
-    await run.settings.ua.bye(state.dialog);
+    const bye = run.settings.ua.bye(state.dialog);
+    if (state.broken === true) {
+      // The failure is already told; a dead peer must not hold the end for Timer F.
+      bye.catch(() => undefined);
+      const clock = state.lines.find((l) => l.session !== undefined)?.session?.clock ?? systemClock;
+      let cancel: (() => void) | undefined;
+      await Promise.race([bye, new Promise<void>((resolve) => { cancel = schedule(clock, transferDefaults.byeWaitAfterFailureMs, resolve); })]).finally(() => cancel?.());
+    } else await bye;
   } catch (error) {
     run.log({ kind: 'sip', event: 'bye-failed', message: error instanceof Error ? error.message : String(error) });
   }

@@ -137,7 +137,17 @@ export class SenderRun {
    * rules for it decide whether the user is told; other causes (connection, timeout, SIP) are
    * reported directly.
    */
-  failFile(file: FailedFile, failure: FileFailure, event?: ProcedureEvent): void {
+  failFile(file: FailedFile, cause: FileFailure, event?: ProcedureEvent): void {
+    // A connection that closed because the peer ended the session (its BYE): the BYE's Reason is
+    // the cause when we closed the MSRP session for it; a failure we saw ourselves keeps its own
+    // text, with the receiver's view added.
+    const peerEnded = this.current?.peerEnded;
+    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout';
+    const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
+      ? cause
+      : closedForBye
+        ? { source: 'peer-bye', message: `the receiver ended the session: ${peerEnded}` }
+        : { ...cause, message: `${cause.message}; the receiver ended the session: ${peerEnded}` };
     this.#settle(file);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };

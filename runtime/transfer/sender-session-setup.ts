@@ -17,7 +17,8 @@ import { subscribeConference } from './sender-group-members.ts';
 import type { SenderRun } from './sender-run.ts';
 import { fileMedia, newMsrpSession, resumeStart } from './sender-mlines.ts';
 import { releaseSession } from './sender-release.ts';
-import { closeLines, legacySetup, parseAnswer, sipErrorFailure, type Line, type QueuedItem, type SessionState } from './sender-session-state.ts';
+import { closeLines, legacySetup, parseAnswer, sipErrorFailure, warningFor, type Line, type QueuedItem, type SessionState } from './sender-session-state.ts';
+import { parseWarningTexts } from '../sip/syntax/warning-header.ts';
 
 /** A session that came up, with the negotiation of its first batch. */
 export interface EstablishedSession {
@@ -88,6 +89,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
       return undefined;
     }
     state.dialog = result.dialog;
+    state.warnings = parseWarningTexts(result.response.headers.getAll('Warning'));
     // CPM 7.4.1.x sessions end at a focus: ask it for the members' state (RFC 4575).
     if (procedure.atFocus) subscribeConference(run, state, result.dialog);
     const answer = parseAnswer(result.response);
@@ -112,7 +114,7 @@ function inviteRejected(run: SenderRun, state: SessionState, files: readonly Pre
   const source = response.status === 408 ? 'timeout' : 'sip-response';
   for (const file of files) {
     const rangeStart = state.lines.find((l) => l.file === file)?.rangeStart;
-    let message = `${response.status} ${response.reason}`;
+    let message = `${response.status} ${response.reason}${warningFor(parseWarningTexts(response.headers.getAll('Warning')), file.name)}`;
     if (rangeStart !== undefined) {
       // RFC 5547 §8.2: the answerer could only decline our range; the next send is a full one.
       run.resumeBook.forget(run.destination, file);

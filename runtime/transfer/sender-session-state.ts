@@ -46,6 +46,19 @@ export interface SessionState {
   group?: GroupConferenceSubscription | undefined;
   /** Every file offered in this session by its a=file-transfer-id, for the members' reports. */
   offeredFiles?: Map<string, PreparedFile>;
+  /** The peer ended the session with BYE: its Reason (RFC 3326), for the files that fail by it. */
+  peerEnded?: string;
+  /** An MSRP connection failed: the release does not wait long for the BYE's response. */
+  broken?: boolean;
+  /** Warning texts of the answer (RFC 3261 §20.43): why the receiver refused m-lines. */
+  warnings?: readonly string[];
+}
+
+/** `: the receiver says "..."` for the Warning texts that name `name` (else all of them), or ''. */
+export function warningFor(warnings: readonly string[] | undefined, name: string): string {
+  if (warnings === undefined || warnings.length === 0) return '';
+  const mine = warnings.filter((w) => w.includes(name));
+  return `: the receiver says ${(mine.length > 0 ? mine : warnings).map((w) => JSON.stringify(w)).join(', ')}`;
 }
 
 /** A batch waiting in the queue: paths not yet read, or files prepared and put back. */

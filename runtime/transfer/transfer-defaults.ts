@@ -6,6 +6,18 @@ export const transferDefaults = {
   /** MSRP chunk size: 64 KiB keeps a chunk in one socket read while the per-chunk cost stays low. */
   chunkSize: 64 * 1024,
   /**
+   * Largest chunk size accepted (library and CLI): 4 MiB. RFC 4975 sets no limit, but receivers in
+   * the wild refuse far smaller chunks, and every chunk in flight is a buffer on both ends; more
+   * only costs memory (a 1 GiB chunk would buffer a whole file).
+   */
+  maxChunkSize: 4 * 1024 * 1024,
+  /**
+   * After an MSRP connection failure the BYE is sent but its response waited for this long at
+   * most: the failure is known and told, and over UDP a dead peer would hold us for Timer F (32 s).
+   * RFC 3261 §15.1.1: the session ends when the BYE is sent, not when it is answered.
+   */
+  byeWaitAfterFailureMs: 1000,
+  /**
    * Behind an RFC 4976 relay. Kamailio 5.6's msrp module misframes larger chunks: from about 12 KB
    * it answers 501 to the middle of a chunk, and near 64 KiB it drops the connection with a TCP
    * "buffer overrun" (test/interop/kamailio-msrp-relay-transfer). 8 KiB passes; an explicit

@@ -46,6 +46,8 @@ export interface OutgoingTransferEvents {
 
 export interface OfferedFileInfo {
   readonly from: string;
+  /** The display name of the sender's From header, when it gave one (peer text: print it escaped). */
+  readonly fromName?: string;
   readonly name: string;
   readonly size: number | undefined;
   readonly type: string | undefined;
@@ -58,7 +60,8 @@ export interface IncomingTransferEvents {
   progress: { readonly transferId: string; readonly name: string; readonly received: number; readonly total: number | undefined };
   'file-received': { readonly transferId: string; readonly path: string; readonly size: number; readonly hash: string };
   'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
-  'session-end': { readonly from: string; readonly files: number };
+  /** `reason`: set when this side ended the session (what its BYE's Reason header said). */
+  'session-end': { readonly from: string; readonly files: number; readonly reason?: string };
 }
 
 /** One structured log line (protocol message, file outcome or executed rule). */

@@ -8,6 +8,8 @@ import { msrpRelayOptionSpecs, msrpRelayUsage, parseMsrpRelayArgs, type MsrpRela
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
+import { parseDuration } from './parse-duration.ts';
+import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
 
 export interface ReceiveCommand {
   readonly sip: HostPort;
@@ -28,6 +30,9 @@ export interface ReceiveCommand {
   readonly maxSessions?: number | undefined;
   /** --msrp-match-session-id: RFC 6714 style MSRP matching by session id only. */
   readonly msrpMatchSessionId?: boolean;
+  /** --msrp-setup-timeout / --idle-timeout in ms (session lifetime; undefined: the defaults). */
+  readonly msrpSetupTimeoutMs?: number | undefined;
+  readonly idleTimeoutMs?: number | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -46,6 +51,12 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --max-sessions-per-peer N
                       concurrent sessions from one sender (From address); more get 486 (default 16)
   --max-sessions N    concurrent sessions in total; more get 503 with Retry-After (default 128)
+  --msrp-setup-timeout DURATION
+                      end a session (BYE) whose MSRP connection is not up this long after
+                      the ACK (default 30s)
+  --idle-timeout DURATION
+                      end a session (BYE) without MSRP traffic for this long, e.g. a sender
+                      that stopped without BYE (default 60s)
   --msrp-match-session-id
                       match MSRP requests by session id only (RFC 6714), for SBCs rewriting a=path
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
@@ -63,6 +74,8 @@ const options = {
   'max-sessions-per-peer': { type: 'string' },
   'max-sessions': { type: 'string' },
   'msrp-match-session-id': { type: 'boolean' },
+  'msrp-setup-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -72,14 +85,14 @@ const options = {
 /** A count option: a positive decimal integer. */
 function parseCount(value: string | undefined, flag: string): Result<number | undefined, string> {
   if (value === undefined) return ok(undefined);
-  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) return fail(`${flag} needs a positive integer, got '${value}'`);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) return fail(`${flag} expects a count like 16 (a positive integer), got '${value}'`);
   return ok(Number(value));
 }
 
 export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand, string> {
   let values: { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
   try {
-    ({ values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true }));
+    ({ values } = parseArgs({ args: joinNegativeValues(args, valueOptionNames(options)), options, allowPositionals: false, strict: true }));
   } catch (error) {
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -116,8 +129,13 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   if (!maxSessionsPerPeer.ok) return maxSessionsPerPeer;
   const maxSessions = parseCount(values['max-sessions'], '--max-sessions');
   if (!maxSessions.ok) return maxSessions;
+  const setup = values['msrp-setup-timeout'] === undefined ? ok(undefined) : parseDuration(values['msrp-setup-timeout'], '--msrp-setup-timeout');
+  if (!setup.ok) return setup;
+  const idle = values['idle-timeout'] === undefined ? ok(undefined) : parseDuration(values['idle-timeout'], '--idle-timeout');
+  if (!idle.ok) return idle;
   return ok({
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
+    msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value,
   });
 }

@@ -10,6 +10,8 @@ import { msrpRelayOptionSpecs, msrpRelayUsage, parseMsrpRelayArgs, type MsrpRela
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
+import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
+
 
 export interface SendCommand {
   readonly from: string;
@@ -44,7 +46,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
-  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k)
+  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k, at most ${transferDefaults.maxChunkSize / (1024 * 1024)}M)
   --resume-state FILE where restart points of interrupted files are kept (default
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
   --no-resume         always send whole files; do not read or write the resume state
@@ -76,7 +78,7 @@ const options = {
 export function parseSendArgs(args: readonly string[]): Result<SendCommand, string> {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; tokens: true; strict: true }>>;
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, tokens: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(args, valueOptionNames(options)), options, allowPositionals: true, tokens: true, strict: true });
   } catch (error) {
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -128,6 +130,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   if (values['chunk-size'] !== undefined) {
     const size = parseByteCount(values['chunk-size'], '--chunk-size');
     if (!size.ok) return size;
+    if (size.value > transferDefaults.maxChunkSize) return fail(`--chunk-size is at most 4M (${transferDefaults.maxChunkSize} bytes), got '${values['chunk-size']}'`);
     chunkSize = size.value;
   }
   if (values['resume-state'] === '') return fail('--resume-state needs a FILE');

@@ -3,6 +3,7 @@
 // a certificate and key; --tls-ca adds the roots used to verify the peer (self-signed set-ups).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { SipTransportName } from '../client-types.ts';
 
@@ -51,7 +52,33 @@ export async function readTlsCredentials(paths: TlsPaths, cwd: string): Promise<
   if (!cert.ok) return cert;
   const key = await read(paths.key);
   if (!key.ok) return key;
+  const usable = checkKeyPair(paths, cert.value, key.value);
+  if (!usable.ok) return usable;
   if (paths.ca === undefined) return ok({ cert: cert.value, key: key.value });
   const ca = await read(paths.ca);
-  return ca.ok ? ok({ cert: cert.value, key: key.value, ca: ca.value }) : ca;
+  if (!ca.ok) return ca;
+  if (!ca.value.includes('-----BEGIN CERTIFICATE-----')) return fail(`'${paths.ca}' holds no PEM CA certificate (expected -----BEGIN CERTIFICATE-----)`);
+  return ok({ cert: cert.value, key: key.value, ca: ca.value });
+}
+
+/**
+ * Loads the pair once as TLS would, so a wrong file is named in words here rather than as OpenSSL's
+ * "error:05800074:x509 certificate routines::key values mismatch" when the first connection opens.
+ */
+function checkKeyPair(paths: TlsPaths, cert: Buffer, key: Buffer): Result<void, string> {
+  const loads = (options: { cert?: Buffer; key?: Buffer }): Error | undefined => {
+    try {
+      createSecureContext(options);
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  };
+  if (loads({ cert }) !== undefined) return fail(`'${paths.cert}' holds no usable PEM certificate (expected -----BEGIN CERTIFICATE-----)`);
+  if (loads({ key }) !== undefined) return fail(`'${paths.key}' holds no usable PEM private key (expected -----BEGIN ... PRIVATE KEY-----, unencrypted)`);
+  const both = loads({ cert, key });
+  if (both === undefined) return ok(undefined);
+  const text = `${(both as { code?: string }).code ?? ''} ${both.message}`;
+  if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) return fail(`the key in '${paths.key}' does not belong to the certificate in '${paths.cert}'`);
+  return fail(`cannot use '${paths.cert}' with '${paths.key}': ${both.message.replace(/^error:[0-9A-F]+:[^:]*::?/i, '')}`);
 }

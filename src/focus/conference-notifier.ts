@@ -7,7 +7,7 @@
 
 import {
   buildConferenceInfo, CONFERENCE_EVENT, CONFERENCE_INFO_CONTENT_TYPE, type ConferenceInfo, type Dialog,
-  type IncomingDialogRequest, type UserAgent,
+  type Clock, type IncomingDialogRequest, systemClock, type TimerHandle, type UserAgent,
 } from '../../runtime/index.ts';
 
 /** Longest subscription we grant; the session normally ends long before. */
@@ -15,16 +15,18 @@ const MAX_EXPIRES = 3600;
 
 export class ConferenceNotifier {
   readonly #ua: UserAgent;
+  readonly #clock: Clock;
   readonly #dialog: Dialog;
   readonly #snapshot: (active: boolean) => ConferenceInfo;
   #state: 'idle' | 'active' | 'terminated' = 'idle';
   #expiresAt = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
   #sending: Promise<void> = Promise.resolve();
   #dirty = false;
 
   constructor(ua: UserAgent, dialog: Dialog, snapshot: (active: boolean) => ConferenceInfo) {
     this.#ua = ua;
+    this.#clock = ua.options.clock ?? systemClock;
     this.#dialog = dialog;
     this.#snapshot = snapshot;
   }
@@ -56,9 +58,8 @@ export class ConferenceNotifier {
     }
     this.#state = 'active';
     this.#expiresAt = Date.now() + expires * 1000;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.terminate('timeout'), expires * 1000);
-    this.#timer.unref();
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = this.#clock.setTimeout(() => void this.terminate('timeout'), expires * 1000);
     this.changed();
   }
 
@@ -84,7 +85,7 @@ export class ConferenceNotifier {
     if (this.#state === 'terminated') return this.#sending;
     const wasSubscribed = this.#state !== 'idle' || reason === 'timeout';
     this.#state = 'terminated';
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!wasSubscribed) return this.#sending;
     this.#sending = this.#sending.then(() => this.#notify(`terminated;reason=${reason}`, reason === 'timeout'));
@@ -109,7 +110,7 @@ export class ConferenceNotifier {
 
   #stop(): void {
     this.#state = 'terminated';
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 

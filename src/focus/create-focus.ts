@@ -62,6 +62,8 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
         legAnswerTimeoutMs: options.legAnswerTimeoutMs ?? 30_000,
         relayHighWaterMark: options.relayHighWaterMark ?? 256 * 1024,
         msrpTransactionTimeoutMs: options.msrpTransactionTimeoutMs ?? 30_000,
+        ...(options.msrpSetupTimeoutMs !== undefined ? { msrpSetupTimeoutMs: options.msrpSetupTimeoutMs } : {}),
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
         emit,
         ended: (s) => sessions.delete(s),
       },
@@ -88,6 +90,7 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
     dialogMethods: ['SUBSCRIBE'],
     delegate: {
       onInvite,
+      onAck: (dialog) => bySenderDialog(dialog)?.ack(),
       onDialogRequest: (dialog, incoming) => {
         const session = bySenderDialog(dialog);
         if (session === undefined) incoming.respond(481, 'Subscription Does Not Exist');

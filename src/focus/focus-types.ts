@@ -20,6 +20,10 @@ export interface FocusOptions {
   readonly relayHighWaterMark?: number;
   /** MSRP transaction timeout on the legs. Default 30 s. */
   readonly msrpTransactionTimeoutMs?: number;
+  /** The sender's MSRP connection must be up this long after its ACK, else the session ends. Default 30 s. */
+  readonly msrpSetupTimeoutMs?: number;
+  /** A session without MSRP traffic from the sender this long is ended. Default 60 s. */
+  readonly idleTimeoutMs?: number;
   readonly onEvent?: (event: FocusEvent) => void;
   readonly sipLogger?: (event: SipLogEvent) => void;
 }

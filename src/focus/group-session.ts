@@ -9,7 +9,8 @@ import {
   incrementSessionVersion, isMsrpMedia, type MediaDecision, type MessageRejection, type MessageSink,
   type MsrpEndpoint, type MsrpSession, newTransactionId, parseMsrpPath, parseSessionDescription,
   removeAttributes, type ReofferSlot, type SdpMedia, type SdpOrigin, serializeReport,
-  serializeSessionDescription, type SessionDescription, setPath, setSetup, type UserAgent, validateAnswer,
+  serializeSessionDescription, type SessionDescription, type SessionEnd, SessionLifetime, reasonHeaderFor, setPath, setSetup,
+  systemClock, type UserAgent, validateAnswer,
 } from '../../runtime/index.ts';
 import type { FocusRequest } from './classify-focus-invite.ts';
 import { ConferenceNotifier } from './conference-notifier.ts';
@@ -25,6 +26,10 @@ export interface GroupSessionContext {
   readonly legAnswerTimeoutMs: number;
   readonly relayHighWaterMark: number;
   readonly msrpTransactionTimeoutMs: number;
+  /** The sender's MSRP connection must be up this long after its ACK (SessionLifetime). */
+  readonly msrpSetupTimeoutMs?: number;
+  /** A session without MSRP traffic from the sender this long is ended. */
+  readonly idleTimeoutMs?: number;
   readonly emit: (event: FocusEvent) => void;
   /** Called once the session is over, so the focus forgets it. */
   readonly ended: (session: GroupSession) => void;
@@ -65,6 +70,10 @@ export class GroupSession {
   readonly #conference: ConferenceState;
   #notifier: ConferenceNotifier | undefined;
   readonly #relays = new Set<{ drop(member: string, reason: string): void }>();
+  /** Ends the session when the sender's MSRP connection fails, never comes, or goes quiet. */
+  readonly #lifetime: SessionLifetime;
+  /** Files of the sender being relayed now (their MSRP connection may not close yet). */
+  #relaying = 0;
 
   constructor(ctx: GroupSessionContext, request: FocusRequest) {
     this.#ctx = ctx;
@@ -75,6 +84,19 @@ export class GroupSession {
     this.#legOrigin = { ...this.#origin, sessionId: `${sessionId}1` };
     this.#legs = request.members.map((member) => ({ member, dialog: undefined, offer: undefined, sessions: [], accepted: [], ended: false }));
     this.#conference = new ConferenceState(request.target, request.members);
+    this.#lifetime = new SessionLifetime({
+      clock: ctx.ua.options.clock ?? systemClock,
+      ...(ctx.msrpSetupTimeoutMs !== undefined ? { setupTimeoutMs: ctx.msrpSetupTimeoutMs } : {}),
+      ...(ctx.idleTimeoutMs !== undefined ? { idleTimeoutMs: ctx.idleTimeoutMs } : {}),
+      busy: () => this.#relaying > 0,
+      onEnd: (end) => void this.#finish(end.text, end),
+    });
+  }
+
+  /** The sender's ACK: its MSRP connections must now come up within the set-up time. */
+  ack(): void {
+    if (this.#inbound.some((s) => s !== undefined && s.connection === undefined)) this.#lifetime.expectConnection();
+    else this.#lifetime.activity();
   }
 
   /**
@@ -136,6 +158,7 @@ export class GroupSession {
       return;
     }
     this.#senderDialog = incoming.accept(serializeSessionDescription(answer), SDP);
+    this.#lifetime.activity();
     emit({ type: 'session-answered', session: this.id, status: 200, acceptedMedia });
     for (const i of acceptedMedia) this.#connectInbound(offer.media[i], i);
   }
@@ -156,8 +179,9 @@ export class GroupSession {
     let phrase: string;
     try {
       const pending = this.#ctx.ua.invite(leg.member, { body: serializeSessionDescription(legOffer), contentType: SDP, headers });
-      const timer = setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
-      const result = await pending.finally(() => clearTimeout(timer));
+      const clock = this.#ctx.ua.options.clock ?? systemClock;
+      const timer = clock.setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
+      const result = await pending.finally(() => clock.clearTimeout(timer));
       status = result.response.status;
       phrase = result.response.reason;
       if (result.kind === 'accepted') {
@@ -249,7 +273,13 @@ export class GroupSession {
   #openInbound(media: SdpMedia, index: number, accept: boolean): MediaDecision {
     if (!accept || !isMsrpMedia(media) || media.port === 0) return { kind: 'reject' };
     const session = this.#ctx.msrp.createSession({
-      delegate: { onMessageStart: (info) => this.#startRelay(index, info, session) },
+      delegate: {
+        onMessageStart: (info) => this.#startRelay(index, info, session),
+        // The sender's connection went while a file was being relayed: nothing more can come.
+        onClose: (error) => {
+          if (this.#inbound[index] === session && this.#relaying > 0) this.#lifetime.end({ cause: 'msrp-connection-lost', text: `the sender's MSRP connection closed during a file (${error.message})` });
+        },
+      },
       transactionTimeoutMs: this.#ctx.msrpTransactionTimeoutMs,
     });
     this.#inbound[index] = session;
@@ -266,10 +296,18 @@ export class GroupSession {
     // connect; for an active (or setup-less, RFC 4975 §5.4) offerer we wait for it.
     const offered = media.attributes.find((a) => a.name === 'setup')?.value ?? undefined;
     if (offered === 'actpass' || offered === 'passive') {
-      session.connect().catch((error: unknown) => {
+      session.connect().then(() => this.#noteInboundBound(), (error: unknown) => {
         this.#ctx.emit({ type: 'file-completed', session: this.id, media: index, delivered: [], failed: [`sender (MSRP connect failed: ${String(error)})`] });
+        // We are the active side towards the sender: it learns at once, from our BYE's Reason.
+        this.#lifetime.end({ cause: 'msrp-connect-failed', text: `cannot connect to the sender's MSRP path: ${error instanceof Error ? error.message : String(error)}` });
       });
+    } else {
+      session.waitBound().then(() => this.#noteInboundBound(), () => undefined);
     }
+  }
+
+  #noteInboundBound(): void {
+    if (this.#inbound.every((s) => s === undefined || s.connection !== undefined)) this.#lifetime.established();
   }
 
   #answer(offer: SessionDescription, decisions: readonly MediaDecision[]): SessionDescription | undefined {
@@ -312,8 +350,11 @@ export class GroupSession {
       },
     });
     this.#relays.add(relay);
+    this.#relaying += 1;
     void relay.outcomes.then((outcomes) => {
       this.#relays.delete(relay);
+      this.#relaying -= 1;
+      this.#lifetime.activity();
       this.#ctx.emit({
         type: 'file-completed', session: this.id, media: index,
         delivered: outcomes.filter((o) => o.delivered).map((o) => o.member),
@@ -321,7 +362,10 @@ export class GroupSession {
       });
     });
     return {
-      write: (position, data) => relay.write(position, data),
+      write: (position, data) => {
+        this.#lifetime.activity();
+        return relay.write(position, data);
+      },
       end: async (flag) => {
         try {
           await relay.end(flag);
@@ -464,13 +508,16 @@ export class GroupSession {
   }
 
   /** Ends the session both ways (BYE to whoever is still in a dialog) and releases everything. */
-  async #finish(reason: string): Promise<void> {
+  async #finish(reason: string, end?: SessionEnd): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
+    this.#lifetime.dispose();
+    // RFC 3326: when the focus itself ends the session, every BYE says why.
+    const headers = end === undefined ? undefined : [reasonHeaderFor(end)];
     const byes: Promise<unknown>[] = [];
     for (const leg of this.#legs) {
       const dialog = leg.dialog;
-      if (!leg.ended && dialog !== undefined && dialog.state !== 'terminated') byes.push(this.#ctx.ua.bye(dialog).catch(() => {}));
+      if (!leg.ended && dialog !== undefined && dialog.state !== 'terminated') byes.push(this.#ctx.ua.bye(dialog, headers).catch(() => {}));
       this.#closeLeg(leg, reason, false);
     }
     const sender = this.#senderDialog;
@@ -479,7 +526,7 @@ export class GroupSession {
     // state in a terminated NOTIFY before our BYE (after its own BYE the dialog is gone).
     if (sender !== undefined && sender.state !== 'terminated') await this.#notifier?.terminate('noresource');
     this.#notifier?.close();
-    if (sender !== undefined && sender.state !== 'terminated') byes.push(this.#ctx.ua.bye(sender).catch(() => {}));
+    if (sender !== undefined && sender.state !== 'terminated') byes.push(this.#ctx.ua.bye(sender, headers).catch(() => {}));
     for (const s of this.#inbound) s?.close();
     this.#inbound = [];
     await Promise.all(byes);

@@ -171,9 +171,9 @@ describe('value parsers', () => {
 });
 
 describe('node parseArgs messages are cut to one line', () => {
-  it('an option value starting with a dash', async () => {
+  it('a negative number after an option is its value, and its parser says what it expects', async () => {
     const io = memoryIo(dir);
     expect(await runReceive(['--sip', '127.0.0.1:0', '--dir', 'x', '--max-size', '-1'], io)).toBe(2);
-    expect(io.stderr.text.trimEnd().split('\n')).toEqual(["cpm-ft receive: Option '--max-size' argument is ambiguous.", "(try 'cpm-ft receive --help')"]);
+    expect(io.stderr.text.trimEnd().split('\n')).toEqual(["cpm-ft receive: --max-size expects a number of bytes (e.g. 65536, 64k, 8M), got '-1'", "(try 'cpm-ft receive --help')"]);
   });
 });

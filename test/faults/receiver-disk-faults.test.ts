@@ -79,6 +79,23 @@ describe('receiver disk faults', () => {
     countWhenPassed('faults', 1);
   }, 20_000);
 
+  it.runIf(canMount)('with keepPartials, a file refused for ENOSPC keeps no part: a resend starts from byte 1', async () => {
+    const inbox = await tinyTmpfs('1m');
+    pair = await startRuntimePair({ inbox: inbox as string, receiver: { keepPartials: true } });
+    const events: string[] = [];
+    pair.receiver.on('file-failed', (f) => events.push(f.reason));
+    const ended = new Promise<void>((resolve) => pair!.receiver.on('session-end', () => resolve()));
+    const { summary, told } = await sendOne(pair, 4 * MiB);
+    await ended;
+    expect(summary.ok).toBe(false);
+    expect(told).toEqual([{ source: 'msrp-response', status: 413, message: expect.stringMatching(/refused: 413/) }]);
+    // Neither a resume part on the receiver nor a restart point on the sender: nothing could resume.
+    await expectNothingPublished(pair.inbox);
+    expect(pair.sender.resumeBook.entries()).toEqual([]);
+    expect(events).toEqual([expect.stringMatching(/ENOSPC/)]);
+    countWhenPassed('faults', 1);
+  }, 20_000);
+
   it.runIf(canMount)('a read-only folder refuses the offer before any data is sent', async () => {
     const inbox = await tinyTmpfs('1m', true);
     pair = await startRuntimePair({ inbox: inbox as string });

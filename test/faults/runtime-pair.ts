@@ -14,6 +14,7 @@ import {
   createUdpTransport,
   createUserAgent,
   type FileTransferReceiverOptions,
+  type MsrpEndpointOptions,
   type FileTransferSenderOptions,
   type SipLogEvent,
   type SipTransport,
@@ -56,6 +57,9 @@ export interface RuntimePairOptions {
   /** Puts a relay in front of the receiver's SIP port; the receiver's Contact names the relay too,
    *  so in-dialog requests (ACK, BYE) cross it as well. */
   readonly relay?: (receiverSipPort: number) => Promise<LossyUdpRelay>;
+  /** MSRP endpoint options of each side (e.g. TLS: msrps paths, trust). */
+  readonly senderMsrp?: MsrpEndpointOptions;
+  readonly receiverMsrp?: MsrpEndpointOptions;
 }
 
 export async function startRuntimePair(options: RuntimePairOptions = {}): Promise<RuntimePair> {
@@ -70,9 +74,15 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
   const receiverTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const senderTransport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const relay = options.relay === undefined ? undefined : await options.relay(receiverTransport.local.port);
-  const receiverEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
-  const senderEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
-  const receiver = new FileTransferReceiver({ endpoint: receiverEndpoint, procedures: fileTransferProcedures, dir: inbox, ...options.receiver });
+  const receiverEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0, ...options.receiverMsrp });
+  const senderEndpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0, ...options.senderMsrp });
+  // The receiver sends its own BYE (with a Reason) when it ends a session; it needs the UA for that.
+  const holder: { ua?: UserAgent } = {};
+  const receiver = new FileTransferReceiver({
+    endpoint: receiverEndpoint, procedures: fileTransferProcedures, dir: inbox,
+    ua: { bye: (dialog, headers) => (holder.ua as UserAgent).bye(dialog, headers) },
+    ...options.receiver,
+  });
   const receiverUa = createUserAgent({
     transports: [receiverTransport],
     localUri: 'sip:bob@127.0.0.1',
@@ -83,12 +93,19 @@ export async function startRuntimePair(options: RuntimePairOptions = {}): Promis
     delegate: {
       onInvite: (incoming) => receiver.handleInvite(incoming),
       onReinvite: (dialog, incoming) => receiver.handleReinvite(dialog, incoming),
+      onAck: (dialog) => receiver.handleAck(dialog),
       onBye: (dialog) => receiver.handleBye(dialog),
       onDialogTerminated: (dialog) => receiver.handleBye(dialog),
     },
   });
-  const senderUa = createUserAgent({ transports: [senderTransport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), logger: logger('sender'), ...timers });
+  holder.ua = receiverUa;
+  const senderHolder: { sender?: FileTransferSender } = {};
+  const senderUa = createUserAgent({
+    transports: [senderTransport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), logger: logger('sender'), ...timers,
+    delegate: { onBye: (dialog, request) => senderHolder.sender?.handlePeerBye(dialog, request) },
+  });
   const sender = new FileTransferSender({ ua: senderUa, endpoint: senderEndpoint, procedures: fileTransferProcedures, ...options.sender });
+  senderHolder.sender = sender;
   const receiverSipPort = receiverTransport.local.port;
   return {
     sender,

@@ -36,7 +36,8 @@ describe('--msrp-relay parsing', () => {
   it('credentials: the option wins, then the environment; the password may contain colons', () => {
     expect(resolveMsrpRelay({ uri: RELAY, auth: 'u:p:q' }, { [MSRP_RELAY_AUTH_ENV]: 'x:y' })).toEqual({ ok: true, value: { uri: RELAY, username: 'u', password: 'p:q' } });
     expect(resolveMsrpRelay({ uri: RELAY, auth: undefined }, { [MSRP_RELAY_AUTH_ENV]: 'x:y' })).toEqual({ ok: true, value: { uri: RELAY, username: 'x', password: 'y' } });
-    expect(resolveMsrpRelay({ uri: RELAY, auth: undefined }, {})).toMatchObject({ ok: false, error: expect.stringContaining(MSRP_RELAY_AUTH_ENV) });
+    // None given: fine until the relay challenges (the client then fails with ERR_MSRP_RELAY_AUTH_REQUIRED).
+    expect(resolveMsrpRelay({ uri: RELAY, auth: undefined }, {})).toEqual({ ok: true, value: { uri: RELAY } });
     expect(resolveMsrpRelay({ uri: RELAY, auth: 'nocolon' }, {})).toMatchObject({ ok: false, error: '--msrp-relay-auth: expected USER:PASSWORD' });
   });
 });
@@ -49,11 +50,10 @@ describe('cpm-ft send --msrp-relay (fake client)', () => {
     expect(fake.log.options[0]?.msrpRelay).toEqual({ uri: RELAY, username: 'alice', password: 'pw' });
   });
 
-  it('exits 2 without credentials, before any client starts', async () => {
+  it('without credentials the relay is used as is (they are needed only if it challenges)', async () => {
     const io = { ...memoryIo(dir), env: {} };
     const fake = fakeClientFactory();
-    expect(await runSend([...base, '--msrp-relay', RELAY, 'a.txt'], io, { createClient: fake.createClient })).toBe(2);
-    expect(io.stderr.text).toContain(`$${MSRP_RELAY_AUTH_ENV}`);
-    expect(fake.log.options).toHaveLength(0);
+    expect(await runSend([...base, '--msrp-relay', RELAY, 'a.txt'], io, { createClient: fake.createClient })).toBe(0);
+    expect(fake.log.options[0]?.msrpRelay).toEqual({ uri: RELAY });
   });
 });

@@ -33,6 +33,8 @@ interface RelayScript {
   bounds?: [number, number];
   /** Never answer AUTH. */
   silent?: boolean;
+  /** Grants AUTH without a challenge (a relay that authorises by network). */
+  open?: boolean;
   /** WWW-Authenticate values of the 401, in order; default one MD5 challenge. */
   challenges?: string[];
 }
@@ -75,7 +77,7 @@ class FakeRelay {
     if (h.method !== 'AUTH') { reply(200); return; }
     if (this.script.silent) return;
     const auth = h.headers.authorization[0];
-    if (auth === undefined || !this.#digestOk(auth)) { reply(401, (this.script.challenges ?? [`Digest realm="${REALM}", nonce="${NONCE}"`]).map((c): [string, string] => ['WWW-Authenticate', c])); return; }
+    if (this.script.open !== true && (auth === undefined || !this.#digestOk(auth))) { reply(401, (this.script.challenges ?? [`Digest realm="${REALM}", nonce="${NONCE}"`]).map((c): [string, string] => ['WWW-Authenticate', c])); return; }
     const [min, max] = this.script.bounds ?? [0, Infinity];
     const asked = h.headers.expires;
     if (asked !== undefined && (asked < min || asked > max)) { reply(423, [['Min-Expires', String(min)], ['Max-Expires', String(max)]]); return; }
@@ -174,6 +176,18 @@ describe('MsrpEndpoint behind an RFC 4976 relay', () => {
     const ep = await endpointWith(both, 'pw');
     expect(ep.relay?.expires).toBe(300);
     expect(both.auths()[1]?.headers.authorization[0]).toContain('algorithm=MD5');
+  });
+
+  it('credentials are optional: a relay that grants at once needs none; one that challenges fails with ERR_MSRP_RELAY_AUTH_REQUIRED', async () => {
+    const open = await new FakeRelay({ password: 'unused', open: true }).listen();
+    const ep = await MsrpEndpoint.create({ relay: { uri: uri(open.uri) } });
+    cleanups.push(() => ep.close());
+    expect(ep.relay?.usePath).toEqual([open.usePath]);
+    expect(open.auths()).toHaveLength(1);
+    const strict = await new FakeRelay({ password: 'pw' }).listen();
+    const error = await MsrpEndpoint.create({ relay: { uri: uri(strict.uri) } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_MSRP_RELAY_AUTH_REQUIRED', message: expect.stringContaining(`127.0.0.1:${strict.port}`) });
+    expect(strict.auths()).toHaveLength(1);
   });
 
   it('wrong credentials: 401 twice gives ERR_MSRP_RELAY_AUTH naming the relay', async () => {

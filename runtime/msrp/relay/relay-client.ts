@@ -9,7 +9,11 @@ import { answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './
 export interface MsrpRelayOptions {
   /** The relay to authenticate to, e.g. msrp://relay.example:2855;tcp (RFC 4976 §5). */
   readonly uri: MsrpUri;
-  readonly credentials: DigestCredentials;
+  /**
+   * Answer to the relay's digest challenge. Optional: a relay that grants AUTH without a
+   * challenge needs none; one that challenges without them fails with ERR_MSRP_RELAY_AUTH_REQUIRED.
+   */
+  readonly credentials?: DigestCredentials;
   /**
    * Lifetime to ask for, in seconds. Default: none, the relay chooses (Kamailio's msrp module
    * answers any AUTH carrying Expires with a malformed 423, see test/interop/kamailio-msrp-relay).
@@ -154,6 +158,9 @@ async function authenticateOnce(connection: MsrpConnection, local: MsrpUri, opti
         if (outcome.usePath.length === 0) throw new CpmError('ERR_MSRP_RELAY_AUTH', `MSRP relay ${name}: 200 without a Use-Path`);
         return { usePath: outcome.usePath, expires: outcome.expires };
       case 'challenge':
+        if (options.credentials === undefined) {
+          throw new CpmError('ERR_MSRP_RELAY_AUTH_REQUIRED', `MSRP relay ${name} asks for credentials (401 with a digest challenge) and none were given`);
+        }
         if (authorization !== undefined) {
           throw new CpmError('ERR_MSRP_RELAY_AUTH', `MSRP relay ${name} refused the credentials of ${JSON.stringify(options.credentials.username)} (401 after the digest answer)`);
         }

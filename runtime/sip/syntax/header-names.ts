@@ -53,6 +53,7 @@ const table: readonly HeaderInfo[] = [
   { canonical: 'Error-Info', list: true },
   { canonical: 'In-Reply-To', list: true },
   { canonical: 'Warning', list: true },
+  { canonical: 'Reason', list: true },
   { canonical: 'Content-Disposition' },
   { canonical: 'Content-ID' },
   { canonical: 'Content-Language', list: true },

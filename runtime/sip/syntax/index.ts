@@ -16,3 +16,5 @@ export * from './multipart.ts';
 export * from './sip-stream-framer.ts';
 export * from './salvage-headers.ts';
 export * from './build-response.ts';
+export * from './reason-header.ts';
+export * from './warning-header.ts';

@@ -191,7 +191,13 @@ class StreamTransport implements SipTransport {
   #connectionTo(destination: PeerAddress): Promise<Connection> {
     const key = peerKey({ host: normaliseHost(destination.host), port: destination.port });
     const existing = this.#connections.get(key);
-    if (existing !== undefined && !existing.socket.destroyed) return Promise.resolve(existing);
+    // A connection the peer has closed (FIN seen, or no longer writable) is not reused: a request
+    // written into it would be lost and wait for Timer F; a fresh connect fails at once instead
+    // when the peer is gone (ECONNREFUSED), or reaches it when it restarted.
+    if (existing !== undefined && !existing.socket.destroyed && (existing.socket.readableEnded || !existing.socket.writable)) {
+      existing.socket.destroy();
+      this.#connections.delete(key);
+    } else if (existing !== undefined && !existing.socket.destroyed) return Promise.resolve(existing);
     const pending = this.#connecting.get(key);
     if (pending !== undefined) return pending;
     const attempt = new Promise<Connection>((resolve, reject) => {
@@ -199,9 +205,10 @@ class StreamTransport implements SipTransport {
         this.protocol === 'TLS'
           ? tls.connect({ ...(this.options as TlsTransportOptions).tls, host: destination.host, port: destination.port })
           : createConnection({ host: destination.host, port: destination.port });
-      const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), this.options.connectTimeout ?? 10_000);
+      const clock = this.options.clock ?? systemClock;
+      const timer = clock.setTimeout(() => socket.destroy(new Error('connect timeout')), this.options.connectTimeout ?? 10_000);
       const settle = (): void => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         this.#pendingSockets.delete(socket);
         socket.off('error', onError);
       };

@@ -18,6 +18,9 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --rate-transport T      SIP transport of the rate test (default udp)
   --chunk-size BYTES      MSRP chunk size of the client (default: the client's default)
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
+  --soak [--soak-seconds N]
+                          instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
+                          one receiver for N seconds (default 600); exit 1 on a leak or failure
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -28,6 +31,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
         'rate-transport': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -43,6 +47,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`cpm-ft bench: ${message}\n${usage}`);
     return 2;
   };
+  if (values['soak'] === true) {
+    const text = typeof values['soak-seconds'] === 'string' ? values['soak-seconds'] : '600';
+    if (!/^\d+$/.test(text) || Number(text) === 0) return usageError(`--soak-seconds expects a positive number of seconds, got '${text}'`);
+    const { formatSoak, runSoak } = await import('../../../bench/soak-bench.ts');
+    const result = await runSoak({ seconds: Number(text), onStage: (line) => io.stderr.write(`${line}\n`) });
+    io.stdout.write(values['json'] === true ? `${JSON.stringify(result)}\n` : formatSoak(result));
+    return result.leaked || Object.keys(result.failures).length > 0 ? 1 : 0;
+  }
   const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { root: io.cwd, quick: values['quick'] === true };
   if (typeof values['size'] === 'string') {
     const size = parseByteCount(values['size'], '--size');

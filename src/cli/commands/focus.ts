@@ -10,6 +10,7 @@ import { parseHostPort } from '../parse-host-port.ts';
 import { parseSipUri } from '../parse-sip-uri.ts';
 import { parseTransport } from '../parse-transport.ts';
 import type { CliIo } from '../main.ts';
+import { safeText } from '../../safe-text.ts';
 
 export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [options]
 
@@ -108,7 +109,7 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
       groups: groups.value,
       maxMembers,
       ...(values.factory === undefined ? {} : { factoryUri: values.factory }),
-      onEvent: (event) => io.stdout.write(json ? `${JSON.stringify(event)}\n` : `${describeFocusEvent(event)}\n`),
+      onEvent: (event) => io.stdout.write(json ? `${JSON.stringify(event)}\n` : `${safeText(describeFocusEvent(event))}\n`),
     });
   } catch (error) {
     io.stderr.write(`cpm-ft focus: cannot start: ${(error as Error).message}\n`);

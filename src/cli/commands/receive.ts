@@ -9,7 +9,8 @@ import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import type { CliIo } from '../main.ts';
-import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
+import { safeText } from '../../safe-text.ts';
+import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 
 export type { SignalName };
 
@@ -43,7 +44,9 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     io.stdout.write(receiveUsage);
     return 0;
   }
-  const human = command.logJson ? io.stderr : io.stdout;
+  const humanStream = command.logJson ? io.stderr : io.stdout;
+  // Every human line may carry the peer's text (names, URIs, reasons): controls and bidi escaped.
+  const human = { write: (text: string): void => { humanStream.write(safeText(text.replace(/\n$/, '')) + '\n'); } };
   const dir = resolve(io.cwd, command.dir);
   try {
     await mkdir(dir, { recursive: true });
@@ -86,11 +89,12 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
       ...(command.msrpMatchSessionId === true ? { msrpMatchSessionIdOnly: true } : {}),
     });
   } catch (error) {
-    io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
+    io.stderr.write(`cpm-ft receive: cannot listen on ${command.sip.host}:${command.sip.port}: ${clientStartError(error)}\n`);
     return 1;
   }
 
   const names = new Map<string, string>();
+  const sender = (offer: { from: string; fromName?: string }): string => (offer.fromName === undefined ? offer.from : `"${offer.fromName}" <${offer.from}>`);
   let failed = 0;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolvePromise) => {
@@ -99,7 +103,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
 
   client.on('offer', (offer) => {
     names.set(offer.transferId, offer.name);
-    if (!offer.accepted) human.write(`declined ${offer.name} (${offer.size ?? '?'} bytes) from ${offer.from}\n`);
+    if (!offer.accepted) human.write(`declined ${offer.name} (${offer.size ?? '?'} bytes) from ${sender(offer)}\n`);
     // With --reject every file of an INVITE is declined, so the INVITE itself is refused (RFC 5547 §8.2,
     // 603) and no session ever starts: the library then reports no session-end. For --once that
     // refusal is the end of the first session; the short delay lets the INVITE's other offers print.
@@ -114,7 +118,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     human.write(`failed ${file.name}: ${file.reason}\n`);
   });
   client.on('session-end', (session) => {
-    human.write(`session from ${session.from} ended (${session.files} file${session.files === 1 ? '' : 's'})\n`);
+    human.write(`session from ${session.from} ended (${session.files} file${session.files === 1 ? '' : 's'})${session.reason === undefined ? '' : `: ${session.reason}`}\n`);
     if (command.once) finish(failed > 0 ? 1 : 0);
   });
 
@@ -135,6 +139,8 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     ...(command.maxSize === undefined ? {} : { maxSize: command.maxSize }),
     ...(command.reject ? { accept: () => false } : {}),
     ...(command.keepPartials ? { keepPartials: true } : {}),
+    ...(command.msrpSetupTimeoutMs === undefined ? {} : { msrpSetupTimeoutMs: command.msrpSetupTimeoutMs }),
+    ...(command.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: command.idleTimeoutMs }),
   });
   human.write(`listening on ${formatListenUri(client.sipAddress)} (files go to ${dir})\n`);
 

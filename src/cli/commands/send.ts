@@ -6,10 +6,11 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { ClientOptions, CpmClient, FileFailure, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
+import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
-import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
+import { MSRP_RELAY_AUTH_ENV, resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
@@ -114,7 +115,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
     });
   } catch (error) {
-    io.stderr.write(`file transfer failed: cannot start the SIP client: ${(error as Error).message}\n`);
+    io.stderr.write(`file transfer failed: cannot start the SIP client: ${safeText(clientStartError(error))}\n`);
     return 1;
   }
 
@@ -158,7 +159,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       startOnce(result.name, result.size);
       // A declined resume is retried whole below; that retry's outcome is the one to show.
       if (declinedResume(result.failure)) return;
-      view.failed(result.name, describeFailure(result.failure));
+      view.failed(result.name, safeText(describeFailure(result.failure)));
     });
     return Promise.race([transfer.done, interrupted]);
   };
@@ -190,7 +191,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     view.finish();
     await client.close().catch(() => undefined);
     unsubscribe();
-    io.stderr.write(`file transfer failed: ${(error as Error).message}\n`);
+    io.stderr.write(`file transfer failed: ${safeText((error as Error).message)}\n`);
     return 1;
   }
   view.finish();
@@ -198,13 +199,13 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   unsubscribe();
 
   const failures = missingFiles([...command.batches.flat()].map((file) => resolve(io.cwd, file)), summary);
-  for (const line of failures) io.stderr.write(`file transfer failed: ${line}\n`);
+  for (const line of failures) io.stderr.write(`file transfer failed: ${safeText(line)}\n`);
   // Group sends: one line per member as the focus reported it; every member must have every file.
   const members = summary.members ?? [];
-  for (const member of members) human.write(`member ${member.member} ${describeMember(member)}\n`);
+  for (const member of members) human.write(`member ${safeText(`${member.member} ${describeMember(member)}`)}\n`);
   const memberFailures = members.filter((m) => m.status !== 'received');
   if (memberFailures.length > 0) {
-    io.stderr.write(`file transfer failed: ${memberFailures.map((m) => `${m.member} ${describeMember(m)}`).join('; ')}\n`);
+    io.stderr.write(`file transfer failed: ${safeText(memberFailures.map((m) => `${m.member} ${describeMember(m)}`).join('; '))}\n`);
   }
   return failures.length === 0 && memberFailures.length === 0 ? 0 : 1;
 }
@@ -280,4 +281,12 @@ export function missingFiles(requested: readonly string[], summary: TransferSumm
   }
   if (lines.length === 0 && !summary.ok) lines.push('the session reported a failure');
   return lines;
+}
+
+/** Why the client could not start, with the CLI's hint where the library's error has one to give. */
+export function clientStartError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ERR_MSRP_RELAY_AUTH_REQUIRED') return `${message}: give --msrp-relay-auth USER:PASSWORD or set $${MSRP_RELAY_AUTH_ENV}`;
+  return message;
 }

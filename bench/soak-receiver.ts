@@ -1,0 +1,33 @@
+// The soak's receiver: one cpm-ft client receiving with small limits and short session timers, in
+// its own process so its RSS is its own. Each "status" line on stdin is answered with one JSON line
+// on stdout: RSS, sessions open and slots held, the MSRP port (for the garbage).
+import { mkdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { createClient, inspectClient, type ReceiveExtraOptions } from '../src/client.ts';
+import type { ReceiveOptions } from '../src/client-types.ts';
+
+const [dir = '.', setupMs = '2000', idleMs = '2000', maxSessions = '64'] = process.argv.slice(2);
+await mkdir(dir, { recursive: true });
+const client = await createClient({
+  localUri: 'sip:soak@127.0.0.1',
+  sip: { host: '127.0.0.1', port: 0, transport: 'udp' },
+  limits: { maxSessions: Number(maxSessions), maxSessionsPerPeer: Number(maxSessions) },
+});
+const receive: ReceiveOptions & ReceiveExtraOptions = { dir, msrpSetupTimeoutMs: Number(setupMs), idleTimeoutMs: Number(idleMs) };
+client.receive(receive);
+const inner = inspectClient(client);
+const status = (): string => JSON.stringify({
+  rssBytes: process.memoryUsage().rss,
+  openSessions: inner?.receivers[0]?.openSessions ?? -1,
+  heldSessions: inner?.receivers[0]?.heldSessions.total ?? -1,
+  sipPort: client.sipAddress.port,
+  msrpPort: inner?.endpoint.port ?? 0,
+});
+process.stdout.write(`${status()}\n`);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'status') {
+    // A collection first, so the RSS compared is live memory rather than garbage not yet reclaimed.
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stdout.write(`${status()}\n`);
+  }
+}).on('close', () => { void client.close().then(() => process.exit(0)); });
