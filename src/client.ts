@@ -5,12 +5,13 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, isPullOffer, pullFile, FileTransferSender, formatMsrpUri, MsrpEndpoint,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
+import { OfferedIconRelay } from './offered-icon-relay.ts';
 
 /**
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
@@ -188,6 +189,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   const receivers: FileTransferReceiver[] = [];
+  // RFC 5547 pull: at most one server answers the recvonly offers; push offers go to the receiver.
+  let server: FileServer | undefined;
   const latest = (): FileTransferReceiver | undefined => receivers[receivers.length - 1];
 
   const ua = createUserAgent({
@@ -205,17 +208,21 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     delegate: {
       // RFC 3261 §21.4.18: nobody receiving files here yet, so the callee is unavailable.
       onInvite: (incoming) => {
+        if (server !== undefined && isPullOffer(incoming.request)) { server.handleInvite(incoming); return; }
         const receiver = latest();
-        if (receiver === undefined) incoming.reject(480);
-        else receiver.handleInvite(incoming);
+        if (receiver === undefined) { incoming.reject(480); return; }
+        icons.noteRequest(incoming.request);
+        receiver.handleInvite(incoming);
       },
       onReinvite: (dialog, incoming) => {
+        if (server?.handles(dialog) === true) { server.handleReinvite(dialog, incoming); return; }
         const receiver = latest();
-        if (receiver === undefined) incoming.reject(488);
-        else receiver.handleReinvite(dialog, incoming);
+        if (receiver === undefined) { incoming.reject(488); return; }
+        icons.noteRequest(incoming.request);
+        receiver.handleReinvite(dialog, incoming);
       },
-      onBye: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
-      onDialogTerminated: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+      onBye: (dialog) => { server?.handleBye(dialog); for (const r of receivers) r.handleBye(dialog); },
+      onDialogTerminated: (dialog) => { server?.handleBye(dialog); for (const r of receivers) r.handleBye(dialog); },
       onDialogRequest: (dialog, incoming) => sender.handleDialogRequest(dialog, incoming),
     },
   });
@@ -253,6 +260,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     });
 
   const events = new TypedEmitter<IncomingTransferEvents>();
+  let maxIconBytes: number | undefined;
+  // RFC 5547 §6: icons of accepted offers become 'icon' events (checked, bounded; see the relay).
+  const icons = new OfferedIconRelay({
+    procedures: fileTransferProcedures,
+    maxBytes: () => maxIconBytes,
+    emit: (payload) => events.emit('icon', payload),
+    ...(log !== undefined ? { log } : {}),
+  });
   let closed: Promise<void> | undefined;
   const sipAddress: { host: string; port: number; transport: SipTransportName } = {
     host: transport.local.host,
@@ -279,7 +294,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });
-      receiver.on('offer', (e) => events.emit('offer', e));
+      if (receive.maxIconBytes !== undefined) maxIconBytes = receive.maxIconBytes;
+      receiver.on('offer', (e) => { icons.onOffer(e); events.emit('offer', e); });
       receiver.on('progress', (e) => events.emit('progress', e));
       receiver.on('file-received', (e) => events.emit('file-received', e));
       receiver.on('file-failed', (e) => events.emit('file-failed', e));
@@ -290,12 +306,38 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       events.on(event, listener);
       return client;
     },
+    serve(serve) {
+      if (server !== undefined) throw new CpmError('ERR_CLIENT_SERVE', 'this client already serves a folder');
+      server = new FileServer({
+        endpoint,
+        ua,
+        dir: serve.dir,
+        ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+      if (serve.onRequest !== undefined) server.on('request', serve.onRequest);
+      if (serve.onServed !== undefined) server.on('file-served', serve.onServed);
+    },
+    pull(request) {
+      return pullFile({
+        ua,
+        endpoint,
+        target: request.from,
+        selector: request.selector,
+        dir: request.dir,
+        ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+    },
     close(): Promise<void> {
       closed ??= (async () => {
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();
         await Promise.all(receivers.map((r) => r.close()));
+        await server?.close();
         ua.close();
         await endpoint.close();
         await transport.close();

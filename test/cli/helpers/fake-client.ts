@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
-  OutgoingTransferEvents, ReceiveOptions, TransferSummary,
+  OutgoingTransferEvents, PullRequest, PullResult, ReceiveOptions, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
 
 export interface FakeClientLog {
@@ -86,6 +86,15 @@ export class FakeClient implements CpmClient {
 
   receive(options: ReceiveOptions): void {
     this.#log.receives.push(options);
+  }
+
+  // RFC 5547 pull is exercised against real clients (test/e2e/pull-*), not this fake.
+  serve(_options: ServeOptions): void {
+    throw new Error('the fake client does not serve files');
+  }
+
+  pull(_request: PullRequest): Promise<PullResult> {
+    return Promise.resolve({ ok: false, reason: 'failed', message: 'the fake client does not pull files' });
   }
 
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {
