@@ -55,3 +55,8 @@ export function buildFileInviteBody(input: FileInviteBodyInput): FileInviteBody 
   const built = buildMultipart(parts);
   return { body: built.body, contentType: built.contentType };
 }
+
+/** The icon parts for the files of one offer, in m-line order (files without an icon have none). */
+export function iconPartsOf(files: ReadonlyArray<{ readonly icon?: IconBodyPart | undefined }>): IconBodyPart[] {
+  return files.flatMap((f) => (f.icon === undefined ? [] : [f.icon]));
+}

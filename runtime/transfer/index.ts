@@ -28,6 +28,7 @@ export * from './group-invite-body.ts';
 export * from './file-icon.ts';
 export * from './file-invite-body.ts';
 export * from './offered-icons.ts';
+export * from './save-icon.ts';
 export * from './pull-selector.ts';
 export * from './file-puller.ts';
 export * from './file-server.ts';

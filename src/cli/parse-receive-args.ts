@@ -28,6 +28,8 @@ export interface ReceiveCommand {
   readonly maxSessions?: number | undefined;
   /** --msrp-match-session-id: RFC 6714 style MSRP matching by session id only. */
   readonly msrpMatchSessionId?: boolean;
+  /** --icons DIR: RFC 5547 file icons of accepted offers are saved there. */
+  readonly iconsDir?: string | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -48,6 +50,8 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --max-sessions N    concurrent sessions in total; more get 503 with Retry-After (default 128)
   --msrp-match-session-id
                       match MSRP requests by session id only (RFC 6714), for SBCs rewriting a=path
+  --icons DIR         save the RFC 5547 file icon of each accepted file into DIR (PNG, JPEG,
+                      GIF or WebP by their bytes, at most 32 KiB; anything else is refused)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
 
@@ -63,6 +67,7 @@ const options = {
   'max-sessions-per-peer': { type: 'string' },
   'max-sessions': { type: 'string' },
   'msrp-match-session-id': { type: 'boolean' },
+  icons: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -94,6 +99,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   const sip = parseHostPort(values.sip, '--sip');
   if (!sip.ok) return sip;
   if (values.dir === undefined || values.dir === '') return fail('missing --dir DIR (where received files go)');
+  if (values.icons === '') return fail('--icons needs a folder');
   const transport = parseTransport(values.transport);
   if (!transport.ok) return transport;
   const tls = parseTlsPaths(values, transport.value);
@@ -119,5 +125,6 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   return ok({
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
+    ...(values.icons !== undefined ? { iconsDir: values.icons } : {}),
   });
 }
