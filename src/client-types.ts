@@ -8,13 +8,14 @@ import type {
   MemberStatusEvent,
   OfferedFileInfo as OfferedFile,
   OutgoingTransferEvents as RuntimeOutgoingTransferEvents,
+  FileIcon,
   PullResult,
   PullSelector,
   FileServerEvents,
   TransferSummary as RuntimeTransferSummary,
 } from '../runtime/index.ts';
 
-export type { Destination, PullResult, PullSelector };
+export type { Destination, FileIcon, PullResult, PullSelector };
 export type ServeRequestEvent = FileServerEvents['request'];
 export type FileServedEvent = FileServerEvents['file-served'];
 
@@ -146,9 +147,18 @@ export interface OutgoingTransferEvents extends Omit<RuntimeOutgoingTransferEven
   end: TransferSummary;
 }
 
+/**
+ * A file to send with options of its own. `icon` is its RFC 5547 file-icon: a path to a PNG, JPEG,
+ * GIF or WebP image of at most 32 KiB, or such bytes; a bad icon fails that file (ERR_FILE_ICON).
+ */
+export interface FileToSend {
+  readonly path: string;
+  readonly icon?: string | FileIcon;
+}
+
 export interface OutgoingTransfer {
   /** Queue another batch for the same destination (7.6.1 step 4.a finds it). */
-  queue(files: readonly string[]): void;
+  queue(files: readonly (string | FileToSend)[]): void;
   on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
   /** Resolves when the session is released; never rejects (failures are in the summary). */
   readonly done: Promise<TransferSummary>;
@@ -186,7 +196,7 @@ export interface PullRequest {
 export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
-  send(destination: Destination, files: readonly string[]): OutgoingTransfer;
+  send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer;
   /** Start accepting incoming file transfers. */
   receive(options: ReceiveOptions): void;
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;

@@ -9,7 +9,7 @@ import {
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 
@@ -227,6 +227,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     },
   });
 
+  // RFC 5547 §6: the icon chosen for each path to send, read when the sender prepares the file.
+  const chosenIcons = new Map<string, string | FileIcon>();
+  const noteIcon = (file: string | FileToSend): string => {
+    if (typeof file === 'string') return file;
+    if (file.icon === undefined) chosenIcons.delete(file.path);
+    else chosenIcons.set(file.path, file.icon);
+    return file.path;
+  };
   const notice = options.onNotice;
   // The sender's log also feeds onNotice with its resume events, so a caller can say "resuming"
   // without subscribing to every protocol message.
@@ -277,8 +285,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 
   const client: CpmClient = {
     sipAddress,
-    send(destination: Destination, files: readonly string[]): OutgoingTransfer {
-      return sender.send(destination, files);
+    send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
+      const transfer = sender.send(destination, files.map(noteIcon));
+      const outgoing: OutgoingTransfer = {
+        queue(more) { transfer.queue(more.map(noteIcon)); },
+        on(event, listener) { transfer.on(event, listener); return outgoing; },
+        done: transfer.done,
+      };
+      return outgoing;
     },
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({

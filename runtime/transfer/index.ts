@@ -29,6 +29,7 @@ export * from './file-icon.ts';
 export * from './file-invite-body.ts';
 export * from './offered-icons.ts';
 export * from './save-icon.ts';
+export * from './prepare-file-icon.ts';
 export * from './pull-selector.ts';
 export * from './file-puller.ts';
 export * from './file-server.ts';
