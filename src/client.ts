@@ -252,6 +252,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
+    iconFor: (path) => chosenIcons.get(path),
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
