@@ -1,5 +1,5 @@
 // The body of a file-transfer INVITE. Plain SDP when there is nothing else to carry; otherwise one
-// multipart/mixed body (RFC 2046 §5.1.3, the form RFC 5547 §9's icon example and RFC 5366 §4 use)
+// multipart/mixed body (RFC 2046 §5.1.3; RFC 5366 §4 uses it for the list, INTEROP.md §8 for icons)
 // holding the SDP first, the RFC 4826 recipient list of an ad-hoc group (CPM 7.4.1.1), and one
 // part per file icon (RFC 5547 §6 file-icon), each named by the Content-ID its m-line's
 // a=file-icon:cid:… points at and marked Content-Disposition: icon.
