@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
 import { createClient } from '../../src/client.ts';
-import type { CpmClient, SipTransportName } from '../../src/client-types.ts';
+import type { CpmClient } from '../../src/client-types.ts';
 import { sha1Of, tempDir, writeTestFile } from '../e2e/transfer-harness.ts';
 import { killTrackedChildren } from '../helpers/child-process-registry.ts';
 import { startMsrpSink } from '../helpers/msrp-sink.ts';
@@ -21,7 +21,7 @@ afterEach(async () => {
   await killTrackedChildren();
 });
 
-describe.each(['udp', 'tcp'] as const)('cpm-ft sends a file icon to a sipp UAS over %s', (transport: SipTransportName) => {
+describe.each(['udp', 'tcp'] as const)('cpm-ft sends a file icon to a sipp UAS over %s', (transport) => {
   it('sipp accepts the multipart INVITE; cid and Content-ID match; the file arrives', async () => {
     const dir = await tempDir('sipp-icon');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
