@@ -8,10 +8,16 @@ import type {
   MemberStatusEvent,
   OfferedFileInfo as OfferedFile,
   OutgoingTransferEvents as RuntimeOutgoingTransferEvents,
+  FileIcon,
+  PullResult,
+  PullSelector,
+  FileServerEvents,
   TransferSummary as RuntimeTransferSummary,
 } from '../runtime/index.ts';
 
-export type { Destination };
+export type { Destination, FileIcon, PullResult, PullSelector };
+export type ServeRequestEvent = FileServerEvents['request'];
+export type FileServedEvent = FileServerEvents['file-served'];
 
 export type SipTransportName = 'udp' | 'tcp' | 'tls';
 
@@ -106,6 +112,11 @@ export interface ReceiveOptions {
    * `.cpm-resume-<key>.part` in `dir`, so a resend of the same file continues it. Default false.
    */
   readonly keepPartials?: boolean;
+  /**
+   * RFC 5547 file-icon: largest icon (bytes) handed to the 'icon' event, default 32 KiB. Only PNG,
+   * JPEG, GIF and WebP icons (recognised by their bytes) of accepted offers are passed on.
+   */
+  readonly maxIconBytes?: number;
 }
 
 /**
@@ -138,9 +149,18 @@ export interface OutgoingTransferEvents extends Omit<RuntimeOutgoingTransferEven
   end: TransferSummary;
 }
 
+/**
+ * A file to send with options of its own. `icon` is its RFC 5547 file-icon: a path to a PNG, JPEG,
+ * GIF or WebP image of at most 32 KiB, or such bytes; a bad icon fails that file (ERR_FILE_ICON).
+ */
+export interface FileToSend {
+  readonly path: string;
+  readonly icon?: string | FileIcon;
+}
+
 export interface OutgoingTransfer {
   /** Queue another batch for the same destination (7.6.1 step 4.a finds it). */
-  queue(files: readonly string[]): void;
+  queue(files: readonly (string | FileToSend)[]): void;
   on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
   /** Resolves when the session is released; never rejects (failures are in the summary). */
   readonly done: Promise<TransferSummary>;
@@ -153,12 +173,38 @@ export interface LogEvent {
   readonly [key: string]: unknown;
 }
 
+/** RFC 5547 pull, answering side: what `client.serve()` takes. */
+export interface ServeOptions {
+  /** The only folder files are served from: regular files directly in it, never through a symlink. */
+  readonly dir: string;
+  /** Each pulled m-line: served (with the path) or rejected with port 0 (with the reason). */
+  readonly onRequest?: (request: ServeRequestEvent) => void;
+  /** A served file was sent and every chunk acknowledged, or its sending failed. */
+  readonly onServed?: (served: FileServedEvent) => void;
+}
+
+/** RFC 5547 pull, offering side: the file wanted from `from`, by its file-selector parts. */
+export interface PullRequest {
+  /** SIP URI of the party that has the file. */
+  readonly from: string;
+  readonly selector: PullSelector;
+  /** Folder the file is published into (created if missing is the caller's job); nothing is written outside it. */
+  readonly dir: string;
+  readonly maxSize?: number;
+  /** Bound on waiting for the file (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
 export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
-  send(destination: Destination, files: readonly string[]): OutgoingTransfer;
+  send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer;
   /** Start accepting incoming file transfers. */
   receive(options: ReceiveOptions): void;
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;
+  /** RFC 5547 pull: answer INVITEs whose file m-lines are all recvonly from files in `dir`. */
+  serve(options: ServeOptions): void;
+  /** RFC 5547 pull: ask `from` for one file by its selector; never rejects (failures are in the result). */
+  pull(request: PullRequest): Promise<PullResult>;
   close(): Promise<void>;
 }

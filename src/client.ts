@@ -5,12 +5,13 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, isPullOffer, MsrpEndpoint, pullFile,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
+import { OfferedIconRelay } from './offered-icon-relay.ts';
 
 
 /**
@@ -197,6 +198,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   const receivers: FileTransferReceiver[] = [];
+  // RFC 5547 pull: at most one server answers the recvonly offers; push offers go to the receiver.
+  let server: FileServer | undefined;
   const latest = (): FileTransferReceiver | undefined => receivers[receivers.length - 1];
 
   const ua = createUserAgent({
@@ -214,25 +217,38 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     delegate: {
       // RFC 3261 §21.4.18: nobody receiving files here yet, so the callee is unavailable.
       onInvite: (incoming) => {
+        if (server !== undefined && isPullOffer(incoming.request)) { server.handleInvite(incoming); return; }
         const receiver = latest();
-        if (receiver === undefined) incoming.reject(480);
-        else receiver.handleInvite(incoming);
+        if (receiver === undefined) { incoming.reject(480); return; }
+        icons.noteRequest(incoming.request);
+        receiver.handleInvite(incoming);
       },
       onReinvite: (dialog, incoming) => {
+        if (server?.handles(dialog) === true) { server.handleReinvite(dialog, incoming); return; }
         const receiver = latest();
-        if (receiver === undefined) incoming.reject(488);
-        else receiver.handleReinvite(dialog, incoming);
+        if (receiver === undefined) { incoming.reject(488); return; }
+        icons.noteRequest(incoming.request);
+        receiver.handleReinvite(dialog, incoming);
       },
       onAck: (dialog) => { for (const r of receivers) r.handleAck(dialog); },
       onBye: (dialog, request) => {
+        server?.handleBye(dialog);
         for (const r of receivers) r.handleBye(dialog);
         sender.handlePeerBye(dialog, request);
       },
-      onDialogTerminated: (dialog) => { for (const r of receivers) r.handleBye(dialog); },
+      onDialogTerminated: (dialog) => { server?.handleBye(dialog); for (const r of receivers) r.handleBye(dialog); },
       onDialogRequest: (dialog, incoming) => sender.handleDialogRequest(dialog, incoming),
     },
   });
 
+  // RFC 5547 §6: the icon chosen for each path to send, read when the sender prepares the file.
+  const chosenIcons = new Map<string, string | FileIcon>();
+  const noteIcon = (file: string | FileToSend): string => {
+    if (typeof file === 'string') return file;
+    if (file.icon === undefined) chosenIcons.delete(file.path);
+    else chosenIcons.set(file.path, file.icon);
+    return file.path;
+  };
   const notice = options.onNotice;
   // The sender's log also feeds onNotice with its resume events, so a caller can say "resuming"
   // without subscribing to every protocol message.
@@ -252,6 +268,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
+    iconFor: (path) => chosenIcons.get(path),
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
@@ -266,6 +283,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     });
 
   const events = new TypedEmitter<IncomingTransferEvents>();
+  let maxIconBytes: number | undefined;
+  // RFC 5547 §6: icons of accepted offers become 'icon' events (checked, bounded; see the relay).
+  const icons = new OfferedIconRelay({
+    procedures,
+    maxBytes: () => maxIconBytes,
+    emit: (payload) => events.emit('icon', payload),
+    ...(log !== undefined ? { log } : {}),
+  });
   let closed: Promise<void> | undefined;
   const sipAddress: { host: string; port: number; transport: SipTransportName } = {
     host: transport.local.host,
@@ -275,8 +300,14 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 
   const client: CpmClient = {
     sipAddress,
-    send(destination: Destination, files: readonly string[]): OutgoingTransfer {
-      return sender.send(destination, files);
+    send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
+      const transfer = sender.send(destination, files.map(noteIcon));
+      const outgoing: OutgoingTransfer = {
+        queue(more) { transfer.queue(more.map(noteIcon)); },
+        on(event, listener) { transfer.on(event, listener); return outgoing; },
+        done: transfer.done,
+      };
+      return outgoing;
     },
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
@@ -295,7 +326,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });
-      receiver.on('offer', (e) => events.emit('offer', e));
+      if (receive.maxIconBytes !== undefined) maxIconBytes = receive.maxIconBytes;
+      receiver.on('offer', (e) => { icons.onOffer(e); events.emit('offer', e); });
       receiver.on('progress', (e) => events.emit('progress', e));
       receiver.on('file-received', (e) => events.emit('file-received', e));
       receiver.on('file-failed', (e) => events.emit('file-failed', e));
@@ -306,12 +338,38 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       events.on(event, listener);
       return client;
     },
+    serve(serve) {
+      if (server !== undefined) throw new CpmError('ERR_CLIENT_SERVE', 'this client already serves a folder');
+      server = new FileServer({
+        endpoint,
+        ua,
+        dir: serve.dir,
+        ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+      if (serve.onRequest !== undefined) server.on('request', serve.onRequest);
+      if (serve.onServed !== undefined) server.on('file-served', serve.onServed);
+    },
+    pull(request) {
+      return pullFile({
+        ua,
+        endpoint,
+        target: request.from,
+        selector: request.selector,
+        dir: request.dir,
+        ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+    },
     close(): Promise<void> {
       closed ??= (async () => {
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();
         await Promise.all(receivers.map((r) => r.close()));
+        await server?.close();
         ua.close();
         await endpoint.close();
         await transport.close();

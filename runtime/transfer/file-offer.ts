@@ -7,6 +7,7 @@ import { readFileMetadata } from '../files/read-file-metadata.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { msrpProtos, setAcceptTypes, setPath, setSetup } from '../sdp/msrp-attributes.ts';
 import { createMedia, createSessionDescription, type SdpMedia, type SessionDescription } from '../sdp/session-description.ts';
+import type { FileIcon } from './file-icon.ts';
 import type { FileAttributesValue, FileTransferProcedures } from './file-transfer-procedures.ts';
 
 /** A local file ready to be offered: metadata read and the SHA-1 computed by streaming it. */
@@ -17,6 +18,8 @@ export interface PreparedFile {
   readonly type: string;
   readonly hash: FileHash;
   readonly modified: Date;
+  /** RFC 5547 §6 file-icon: the picture sent in the INVITE body and the Content-ID naming it. */
+  readonly icon?: { readonly contentId: string; readonly icon: FileIcon };
 }
 
 export async function prepareFile(path: string): Promise<PreparedFile> {
@@ -44,6 +47,8 @@ export function fileAttributesOf(file: PreparedFile, transferId: string): FileAt
     fileSelector: { name: file.name, type: file.type, size: file.size, hash: file.hash },
     fileTransferId: transferId,
     fileDate: { modification: file.modified },
+    // RFC 5547 §6 / RFC 2392: the m-line points at its icon's body part by Content-ID.
+    ...(file.icon !== undefined ? { fileIcon: `cid:${file.icon.contentId}` } : {}),
     // RFC 5547 §8: pushing a file is offered send-only.
     direction: 'sendonly',
   };

@@ -25,6 +25,7 @@ import { afterLastSend, type NextBatch } from './sender-after-last-send.ts';
 import { transferBatch } from './sender-batch-transfer.ts';
 import { handleMemberDialogRequest } from './sender-group-members.ts';
 import { releaseSession, sendBye } from './sender-release.ts';
+import type { IconLookup } from './prepare-file-icon.ts';
 import { SenderRun, type SenderSettings } from './sender-run.ts';
 import { setUpSession } from './sender-session-setup.ts';
 import { closeLines, type QueuedItem } from './sender-session-state.ts';
@@ -74,6 +75,8 @@ export interface FileTransferSenderOptions {
    * chunk only; the file is sent in chunks no larger than it.
    */
   readonly peerMaxSizeScope?: 'message' | 'chunk';
+  /** RFC 5547 §6: the icon to offer with a file (by its path), if any. */
+  readonly iconFor?: IconLookup;
   readonly log?: TransferLogger;
 }
 
@@ -105,6 +108,7 @@ function settingsOf(options: FileTransferSenderOptions): SenderSettings {
     reportGraceMs: options.reportGraceMs,
     resume: options.resume ?? transferDefaults.resume,
     peerMaxSizeScope: options.peerMaxSizeScope ?? transferDefaults.peerMaxSizeScope,
+    iconFor: options.iconFor,
     log: options.log,
   };
 }

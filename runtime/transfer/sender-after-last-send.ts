@@ -3,6 +3,7 @@
 // carrying the next batch (4.a, 4.b, 4.b.i, 4.b.ii) or release it (4.c via 7.6.2). Nothing else
 // happens: a situation no rule covers is a typed error naming it, not a runtime default.
 
+import { buildFileInviteBody, iconPartsOf } from './file-invite-body.ts';
 import { CpmError } from '../errors.ts';
 import { sessionOutcomeEvents, type ProcedureEvent, type ProcedureGuard } from '../procedure/vocabulary.ts';
 import { buildReoffer, validateAnswer, type NegotiatedMedia, type ReofferSlot } from '../sdp/offer-answer.ts';
@@ -123,7 +124,10 @@ async function reinvite(run: SenderRun, state: SessionState, plan: AfterLastSend
   state.offer = reoffer.value;
   let response: SipResponse;
   try {
-    ({ response } = await run.settings.ua.reinvite(dialog, serializeSessionDescription(reoffer.value), 'application/sdp'));
+    // RFC 5547 §6: icons of the files this re-offer brings, for the m-lines that point at them.
+    const sdp = serializeSessionDescription(reoffer.value);
+    const { body, contentType } = buildFileInviteBody({ sdp, icons: iconPartsOf(files).filter((i) => sdp.includes(`a=file-icon:cid:${i.contentId}`)) });
+    ({ response } = await run.settings.ua.reinvite(dialog, body, contentType));
   } catch (error) {
     state.offer = previousOffer;
     for (const f of files) run.failFile(f, sipErrorFailure(error, 're-INVITE: '));

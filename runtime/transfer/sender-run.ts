@@ -8,7 +8,8 @@ import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts'
 import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import { executeDecisions, emptyPlan, phaseOfEvent, refuseIfProhibited, type Phase, type Plans } from './action-executors.ts';
 import type { Destination } from './destination.ts';
-import { prepareFile, type PreparedFile } from './file-offer.ts';
+import type { PreparedFile } from './file-offer.ts';
+import { prepareFileWithIcon, type IconLookup } from './prepare-file-icon.ts';
 import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
 import { factsOf, runProcedure, type DecisionPolicy } from './procedure-runner.ts';
 import type { ResumeBook } from './resume-book.ts';
@@ -30,6 +31,8 @@ export interface SenderSettings {
   readonly reportGraceMs: number | undefined;
   readonly resume: boolean;
   readonly peerMaxSizeScope: 'message' | 'chunk';
+  /** RFC 5547 §6 file-icon per path (prepare-file-icon.ts). */
+  readonly iconFor: IconLookup | undefined;
   readonly log: TransferLogger | undefined;
 }
 
@@ -176,7 +179,7 @@ export class SenderRun {
     for (const item of items) {
       if (typeof item !== 'string') { prepared.push(item); continue; }
       try {
-        const file = await prepareFile(item);
+        const file = await prepareFileWithIcon(item, this.settings.iconFor, this.settings.endpoint.host);
         this.unsettled.add(file);
         prepared.push(file);
       } catch (error) {

@@ -11,7 +11,7 @@ import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
 import { refuseIfProhibited } from './action-executors.ts';
 import { buildSessionOffer, newFileTransferId, type PreparedFile } from './file-offer.ts';
-import { buildGroupInviteBody } from './group-invite-body.ts';
+import { buildFileInviteBody, iconPartsOf } from './file-invite-body.ts';
 import type { NextBatch } from './sender-after-last-send.ts';
 import { subscribeConference } from './sender-group-members.ts';
 import type { SenderRun } from './sender-run.ts';
@@ -63,15 +63,11 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
 
   const sdp = serializeSessionDescription(state.offer);
   const { headers } = cpmInviteHeaders({ conversationId: run.conversationId, icsi: cpmIcsi.fileTransfer });
-  let body: string | Buffer = sdp;
-  let contentType = 'application/sdp';
-  if (invite.value.recipients !== undefined) {
-    const built = buildGroupInviteBody(sdp, invite.value.recipients);
-    body = built.body;
-    contentType = built.contentType;
-    // RFC 5366 §4: the factory must understand the list, or refuse the INVITE.
-    headers.push({ name: 'Require', value: 'recipient-list-invite' });
-  }
+  // RFC 5366 §4 recipient list and RFC 5547 §6 icons share one multipart/mixed body with the SDP.
+  const recipients = invite.value.recipients;
+  const { body, contentType } = buildFileInviteBody({ sdp, ...(recipients !== undefined ? { recipients } : {}), icons: iconPartsOf(offered) });
+  // RFC 5366 §4: the factory must understand the list, or refuse the INVITE.
+  if (recipients !== undefined) headers.push({ name: 'Require', value: 'recipient-list-invite' });
 
   let answerSdp: SessionDescription;
   try {

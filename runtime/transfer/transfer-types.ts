@@ -1,6 +1,8 @@
 // Outcomes and events of the transfer layer. src/client-types.ts exposes the same shapes publicly;
 // they are declared here too because the runtime may not import src/.
 
+import type { IconType } from './file-icon.ts';
+
 export interface FileFailure {
   readonly status?: number;
   /** 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' */
@@ -62,6 +64,8 @@ export interface IncomingTransferEvents {
   'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
   /** `reason`: set when this side ended the session (what its BYE's Reason header said). */
   'session-end': { readonly from: string; readonly files: number; readonly reason?: string };
+  /** RFC 5547 §6 file-icon of an accepted offer, checked (type by magic bytes, size cap). */
+  icon: { readonly transferId: string; readonly name: string; readonly from: string; readonly type: IconType; readonly bytes: Buffer; readonly contentId: string };
 }
 
 /** One structured log line (protocol message, file outcome or executed rule). */

@@ -33,6 +33,8 @@ export interface ReceiveCommand {
   /** --msrp-setup-timeout / --idle-timeout in ms (session lifetime; undefined: the defaults). */
   readonly msrpSetupTimeoutMs?: number | undefined;
   readonly idleTimeoutMs?: number | undefined;
+  /** --icons DIR: RFC 5547 file icons of accepted offers are saved there. */
+  readonly iconsDir?: string | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -59,6 +61,8 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
                       that stopped without BYE (default 60s)
   --msrp-match-session-id
                       match MSRP requests by session id only (RFC 6714), for SBCs rewriting a=path
+  --icons DIR         save the RFC 5547 file icon of each accepted file into DIR (PNG, JPEG,
+                      GIF or WebP by their bytes, at most 32 KiB; anything else is refused)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
 
@@ -76,6 +80,7 @@ const options = {
   'msrp-match-session-id': { type: 'boolean' },
   'msrp-setup-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
+  icons: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -107,6 +112,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   const sip = parseHostPort(values.sip, '--sip');
   if (!sip.ok) return sip;
   if (values.dir === undefined || values.dir === '') return fail('missing --dir DIR (where received files go)');
+  if (values.icons === '') return fail('--icons needs a folder');
   const transport = parseTransport(values.transport);
   if (!transport.ok) return transport;
   const tls = parseTlsPaths(values, transport.value);
@@ -137,5 +143,6 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
     msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value,
+    ...(values.icons !== undefined ? { iconsDir: values.icons } : {}),
   });
 }

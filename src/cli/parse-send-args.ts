@@ -18,6 +18,8 @@ export interface SendCommand {
   readonly destination: Destination;
   /** The first batch, then each `--then` batch, in order; every batch is non-empty. */
   readonly batches: readonly (readonly string[])[];
+  /** --icon ICON before a FILE: that file's RFC 5547 file-icon, keyed by the FILE as given. */
+  readonly icons: ReadonlyMap<string, string>;
   readonly proxy: string | undefined;
   readonly transport: SipTransportName;
   readonly tls: TlsPaths | undefined;
@@ -51,6 +53,8 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
   --no-resume         always send whole files; do not read or write the resume state
   --then FILE...      a further batch to the same destination (repeatable)
+  --icon ICON         RFC 5547 file icon for the FILE right after it (PNG, JPEG, GIF or WebP,
+                      at most 32 KiB), sent in the INVITE as a Content-Disposition: icon part
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
 
@@ -68,6 +72,7 @@ const options = {
   'resume-state': { type: 'string' },
   'no-resume': { type: 'boolean' },
   then: { type: 'boolean', multiple: true },
+  icon: { type: 'string', multiple: true },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -86,12 +91,25 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   const { values, tokens } = parsed;
   const help = values.help === true;
   const batches: string[][] = [[]];
+  const icons = new Map<string, string>();
+  // An --icon belongs to the FILE right after it, so `--icon a.png a.jpg b.bin` gives a.jpg an icon.
+  let pendingIcon: string | undefined;
   for (const token of tokens) {
     if (token.kind === 'option' && token.name === 'then') batches.push([]);
-    else if (token.kind === 'positional') batches[batches.length - 1]?.push(token.value);
+    else if (token.kind === 'option' && token.name === 'icon') {
+      if (pendingIcon !== undefined) return fail(`--icon ${pendingIcon} is not followed by a FILE`);
+      pendingIcon = token.value ?? '';
+    } else if (token.kind === 'positional') {
+      batches[batches.length - 1]?.push(token.value);
+      if (pendingIcon !== undefined) icons.set(token.value, pendingIcon);
+      pendingIcon = undefined;
+    }
   }
+  if (pendingIcon !== undefined && values.help !== true) return fail(`--icon ${pendingIcon} is not followed by a FILE`);
+  if ([...icons.values()].some((i) => i === '')) return fail('--icon needs an image file');
   const base = {
     help,
+    icons,
     successReport: values['success-report'] === true,
     reuseMlines: values['no-reuse'] !== true,
     resume: values['no-resume'] !== true,

@@ -23,7 +23,8 @@ function linkedFactory(corrupt = false): { createClient: (options: ClientOptions
           void transfer.done.then(() => {
             const dir = fake.log.receives[0]?.dir ?? '';
             dirs.push(dir);
-            for (const file of files) {
+            for (const item of files) {
+              const file = typeof item === 'string' ? item : item.path;
               const target = join(dir, basename(file));
               copyFileSync(corrupt ? import.meta.filename : file, target);
               receiver.emit('file-received', { transferId: 't', path: target, size: 0, hash: '' });

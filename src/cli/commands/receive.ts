@@ -3,6 +3,7 @@
 // session ends with --once (exit 1 then if any of its files failed).
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { saveIcon } from '../../../runtime/index.ts';
 import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
@@ -53,6 +54,16 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   } catch (error) {
     io.stderr.write(`cpm-ft receive: cannot create ${dir}: ${(error as Error).message}\n`);
     return 1;
+  }
+
+  const iconsDir = command.iconsDir === undefined ? undefined : resolve(io.cwd, command.iconsDir);
+  if (iconsDir !== undefined) {
+    try {
+      await mkdir(iconsDir, { recursive: true });
+    } catch (error) {
+      io.stderr.write(`cpm-ft receive: cannot create ${iconsDir}: ${(error as Error).message}\n`);
+      return 1;
+    }
   }
 
   let tls: TlsCredentials | undefined;
@@ -109,6 +120,15 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     // refusal is the end of the first session; the short delay lets the INVITE's other offers print.
     if (command.once && command.reject) setTimeout(() => finish(0), 20);
   });
+  // RFC 5547 §6: the icon of an accepted file (already checked by the library) goes to --icons DIR.
+  if (iconsDir !== undefined) {
+    client.on('icon', (icon) => {
+      saveIcon(iconsDir, icon.name, icon).then(
+        (path) => human.write(`icon ${icon.type} ${icon.bytes.length} bytes for ${JSON.stringify(icon.name)} -> ${path}\n`),
+        (error: unknown) => io.stderr.write(`cpm-ft receive: icon for ${JSON.stringify(icon.name)} not saved: ${(error as Error).message}\n`),
+      );
+    });
+  }
   client.on('file-received', (file) => {
     const name = names.get(file.transferId) ?? file.path;
     human.write(`received ${name} ${file.size} bytes sha-1 ${file.hash} -> ${file.path}\n`);

@@ -5,7 +5,8 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { ClientOptions, CpmClient, FileFailure, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
+import { readIconFile } from '../../../runtime/index.ts';
+import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
 import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
@@ -71,6 +72,21 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     }
     sizes.set(path, (await stat(path)).size);
   }
+  // RFC 5547 §6 icons are checked up front too (readable, an accepted image, within the size cap).
+  const icons = new Map<string, FileIcon>();
+  for (const [file, icon] of command.icons) {
+    try {
+      icons.set(resolve(io.cwd, file), await readIconFile(resolve(io.cwd, icon)));
+    } catch (error) {
+      io.stderr.write(`cpm-ft send: bad --icon for '${file}': ${(error as Error).message}\n(try 'cpm-ft send --help')\n`);
+      return 2;
+    }
+  }
+  const toSend = (file: string): string | FileToSend => {
+    const path = resolve(io.cwd, file);
+    const icon = icons.get(path);
+    return icon === undefined ? path : { path, icon };
+  };
 
   let tls: TlsCredentials | undefined;
   if (command.tls !== undefined) {
@@ -142,8 +158,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
 
   const sendBatches = (batches: readonly (readonly string[])[]): Promise<TransferSummary | SignalName> => {
     const [first = [], ...later] = batches;
-    const transfer = client.send(command.destination, first.map((file) => resolve(io.cwd, file)));
-    for (const batch of later) transfer.queue(batch.map((file) => resolve(io.cwd, file)));
+    const transfer = client.send(command.destination, first.map(toSend));
+    for (const batch of later) transfer.queue(batch.map(toSend));
     transfer.on('progress', ({ file, sent, total }) => {
       const name = nameOf(file);
       startOnce(name, total);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
-  OutgoingTransferEvents, ReceiveOptions, TransferSummary,
+  OutgoingTransferEvents, FileToSend, PullRequest, PullResult, ReceiveOptions, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
 
 export interface FakeClientLog {
@@ -18,6 +18,8 @@ export interface FakeClientLog {
 }
 
 type Listener = (payload: never) => void;
+
+const pathOf = (file: string | FileToSend): string => (typeof file === 'string' ? file : file.path);
 
 function hashOf(data: Buffer): string {
   return [...createHash('sha1').update(data).digest()].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
@@ -38,7 +40,8 @@ export class FakeClient implements CpmClient {
     this.sipAddress = { host: options.sip.host, port: options.sip.port === 0 ? 45678 : options.sip.port, transport: options.sip.transport };
   }
 
-  send(destination: Destination, files: readonly string[]): OutgoingTransfer {
+  send(destination: Destination, items: readonly (string | FileToSend)[]): OutgoingTransfer {
+    const files = items.map(pathOf);
     this.#log.sends.push({ destination, files });
     const listeners = new Map<string, Listener[]>();
     const emit = <E extends keyof OutgoingTransferEvents>(event: E, payload: OutgoingTransferEvents[E]): void => {
@@ -47,7 +50,8 @@ export class FakeClient implements CpmClient {
     const pending: string[] = [...files];
     const log = this.#log;
     const transfer: OutgoingTransfer = {
-      queue(more) {
+      queue(items) {
+        const more = items.map(pathOf);
         log.queued.push(more);
         pending.push(...more);
       },
@@ -86,6 +90,15 @@ export class FakeClient implements CpmClient {
 
   receive(options: ReceiveOptions): void {
     this.#log.receives.push(options);
+  }
+
+  // RFC 5547 pull is exercised against real clients (test/e2e/pull-*), not this fake.
+  serve(_options: ServeOptions): void {
+    throw new Error('the fake client does not serve files');
+  }
+
+  pull(_request: PullRequest): Promise<PullResult> {
+    return Promise.resolve({ ok: false, reason: 'failed', message: 'the fake client does not pull files' });
   }
 
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {

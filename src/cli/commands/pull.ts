@@ -1,0 +1,69 @@
+// `cpm-ft pull`: asks one peer for one file by its RFC 5547 file-selector and writes it into --dir.
+// Exit 0 when the file arrived and matched the selector, 1 when the peer has no such file ("not
+// found", its m-line answered with port 0) or the pull failed, 2 on usage errors.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { formatPullSelector } from '../../../runtime/index.ts';
+import type { CpmClient } from '../../client-types.ts';
+import { createJsonLog } from '../json-log.ts';
+import type { CliIo } from '../main.ts';
+import { parsePullArgs, pullUsage } from '../parse-pull-args.ts';
+import { loadClientFactory, type ClientFactory } from './send.ts';
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runPull(args, io);
+}
+
+export async function runPull(args: readonly string[], io: CliIo, deps: { readonly createClient?: ClientFactory } = {}): Promise<number> {
+  const parsed = parsePullArgs(args);
+  if (!parsed.ok) {
+    io.stderr.write(`cpm-ft pull: ${parsed.error}\n(try 'cpm-ft pull --help')\n`);
+    return 2;
+  }
+  const command = parsed.value;
+  if (command.help) {
+    io.stdout.write(pullUsage);
+    return 0;
+  }
+  const human = command.logJson ? io.stderr : io.stdout;
+  const dir = resolve(io.cwd, command.dir);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    io.stderr.write(`cpm-ft pull: cannot create ${dir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  let client: CpmClient;
+  try {
+    const createClient = deps.createClient ?? (await loadClientFactory());
+    const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
+    client = await createClient({
+      localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
+      sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
+      ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+    });
+  } catch (error) {
+    io.stderr.write(`cpm-ft pull: cannot bind ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const result = await client.pull({
+      from: command.from,
+      selector: command.selector,
+      dir,
+      ...(command.maxSize !== undefined ? { maxSize: command.maxSize } : {}),
+      ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
+    });
+    if (result.ok) {
+      human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
+      return 0;
+    }
+    // The message may quote the peer's selector text: JSON quoting keeps control characters visible.
+    io.stderr.write(result.reason === 'not-found'
+      ? `cpm-ft pull: not found: ${command.from} has no file matching ${JSON.stringify(formatPullSelector(command.selector))}\n`
+      : `cpm-ft pull: ${result.message}\n`);
+    return 1;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
