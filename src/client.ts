@@ -7,7 +7,7 @@ import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
   DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
-  type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
+  type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
@@ -131,14 +131,6 @@ function sipLogEvent(event: SipLogEvent): LogEvent {
 }
 
 /**
- * Default chunk size behind a relay. Kamailio 5.6's msrp module misframes larger chunks: from about
- * 12 KB it answers 501 to the middle of a chunk, and near 64 KiB it drops the connection with a TCP
- * "buffer overrun" (test/interop/kamailio-msrp-relay-transfer). 8 KiB passes; an explicit
- * `chunkSize` still wins.
- */
-const RELAY_CHUNK_SIZE = 8 * 1024;
-
-/**
  * The MSRP endpoint's options: TLS (msrps: listener, verified outgoing connections) and the RFC 4976
  * relay to authenticate to. Node verifies TLS peers unless the caller sets rejectUnauthorized: false.
  */
@@ -231,7 +223,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ua,
     endpoint,
     procedures: fileTransferProcedures,
-    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: RELAY_CHUNK_SIZE } : {}),
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: transferDefaults.relayChunkSize } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
