@@ -41,7 +41,12 @@ export function figuresOf(report: unknown): Figure[] {
   add('(c) peak RSS receiver', num(get(report, 'transfer', 'receiverPeakRssBytes')) === undefined ? undefined : (get(report, 'transfer', 'receiverPeakRssBytes') as number) / 1e6, 'MB', false);
   const rates = get(report, 'sessionRate');
   if (Array.isArray(rates)) {
-    for (const r of rates) add(`(d) sessions/s at ${String(get(r, 'concurrency'))} (${String(get(r, 'transport'))})`, get(r, 'sessionsPerSecond'), '/s', true);
+    for (const r of rates) {
+      const at = `at ${String(get(r, 'concurrency'))} (${String(get(r, 'transport'))})`;
+      add(`(d) sessions/s ${at}`, get(r, 'sessionsPerSecond'), '/s', true);
+      add(`(d) sender CPU per session ${at}`, get(r, 'senderCpuMsPerSession'), 'ms', false);
+      add(`(d) receiver CPU per session ${at}`, get(r, 'receiverCpuMsPerSession'), 'ms', false);
+    }
   }
   add('(e) MSRP parser', get(report, 'msrpParser', 'megabytesPerSecond'), 'MB/s', true);
   add('(e) SIP parser', get(report, 'sipParser', 'messagesPerSecond'), 'msg/s', true);

@@ -49,7 +49,7 @@ export function formatBenchReport(report: BenchReport): string {
   const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
     rows.push([`(d) ${r.sessions} x 10 KiB, ${r.concurrency} concurrent`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
-      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
+      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
       + (r.firstFailures.length > 0 ? `; first failure: ${r.firstFailures[0]}` : '')]);
   }
   const m = report.msrpParser;
