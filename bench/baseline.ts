@@ -28,6 +28,8 @@ export interface BaselineResult {
   readonly rssBeforeBytes: number;
   readonly peakRssBytes: number;
   readonly rssSamples: number;
+  /** CPU (user + system, every thread) of the copy, both ends together: the floor per GiB. */
+  readonly cpuMs: number;
 }
 
 /** Writes `size` random bytes in 1 MiB blocks and returns their SHA-1 (lowercase hex). */
@@ -70,12 +72,14 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
     const rssBefore = process.memoryUsage.rss();
     sample();
     sampler = setInterval(sample, options.sampleIntervalMs ?? 10);
+    const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
     const sent = pipeline(createReadStream(source, { highWaterMark: options.chunkBytes ?? 64 * 1024 }), socket);
     await Promise.all([sent, received]);
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     sampler = undefined;
     sample();
@@ -88,6 +92,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
       rssBeforeBytes: rssBefore,
       peakRssBytes: peak,
       rssSamples: samples,
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {
     if (sampler !== undefined) clearInterval(sampler);

@@ -6,6 +6,7 @@ import { createClient } from '../src/client.ts';
 import type { CpmClient, LogEvent } from '../src/client-types.ts';
 import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
 import { readPeakRss } from './peak-rss.ts';
+import { readThreadCpu } from './thread-cpu.ts';
 
 let client: CpmClient | undefined;
 let received = 0;
@@ -20,12 +21,6 @@ const onLog = (event: LogEvent): void => {
   else if (event['event'] === 'message-acknowledged') lastAcknowledged = performance.now() - sendStarted;
 };
 let failed = 0;
-
-/** User + system CPU time of this process so far, in ms. */
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 const reply = (event: ChildEvent): void => {
   process.send?.(event);
@@ -69,6 +64,7 @@ async function handle(command: ChildCommand): Promise<void> {
       client = await createClient({
         localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: command.transport },
         limits: { maxSessionsPerPeer: 1000, maxSessions: 1000 },
+        ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });
       client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });
       client.on('file-failed', (file) => { failed++; reply({ event: 'file-failed', reason: file.reason }); });
@@ -82,6 +78,7 @@ async function handle(command: ChildCommand): Promise<void> {
         sip: { host: '127.0.0.1', port: 0, transport: command.transport },
         ...(command.chunkSize !== undefined ? { chunkSize: command.chunkSize } : {}),
         ...(command.phases === true ? { log: onLog } : {}),
+        ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;
@@ -89,9 +86,11 @@ async function handle(command: ChildCommand): Promise<void> {
     case 'send':
       reply(await sendAll(command.to, command.files, command.concurrency));
       return;
-    case 'stats':
-      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), cpuMs: cpuMs() });
+    case 'stats': {
+      const cpu = readThreadCpu();
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), cpuMs: cpu.totalMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
       return;
+    }
     case 'stop':
       await client?.close();
       process.disconnect?.();

@@ -1,6 +1,7 @@
 // The human-readable table of a BenchReport: one row per figure, with its ratio to the same-run
 // baseline where the two measure the same kind of thing (bytes per second, memory).
 
+import { perGiB, type Spread } from './bench-summary.ts';
 import type { BenchReport } from './run-bench.ts';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -10,36 +11,74 @@ const ms = (n: number | undefined): string => (n === undefined ? '?' : `${Math.m
 const ratio = (r: number): string => `${r.toFixed(2)}x`;
 const size = (bytes: number): string =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 2)} GiB` : `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 === 0 ? 0 : 2)} MiB`;
+const spread = (s: Spread, format: (n: number) => string): string => `median ${format(s.median)}, min ${format(s.min)}, max ${format(s.max)}`;
+const cpu = (total: number, main: number | undefined, bytes: number): string =>
+  `${perGiB(total, bytes).toFixed(0)}${main === undefined ? '' : ` (main thread ${perGiB(main, bytes).toFixed(0)})`}`;
 
-export function formatBenchReport(report: BenchReport): string {
+type Row = [string, string, string, string];
+
+function transferRows(report: BenchReport): Row[] {
   const b = report.baseline;
   const t = report.transfer;
-  const rows: [string, string, string, string][] = [
-    ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing`],
+  const sum = report.summary;
+  if (b === undefined || t === undefined || sum === undefined) return [];
+  const of = sum.runs > 1 ? ` (median of ${sum.runs} runs)` : '';
+  const rows: Row[] = [
+    ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing; CPU ${perGiB(b.cpuMs, b.sizeBytes).toFixed(0)} ms/GiB${of}`],
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
       `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
-      + `sender done at ${ms(t.senderDoneMs)} (REPORT grace); CPU ${t.senderCpuMs.toFixed(0)}/${t.receiverCpuMs.toFixed(0)} ms; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      + `sender done at ${ms(t.senderDoneMs)} (REPORT grace); ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+    ['    CPU per GiB, sender / receiver', `${perGiB(t.senderCpuMs, t.sizeBytes).toFixed(0)} / ${perGiB(t.receiverCpuMs, t.sizeBytes).toFixed(0)} ms`, '-',
+      `sender ${cpu(t.senderCpuMs, t.senderMainThreadCpuMs, t.sizeBytes)}, receiver ${cpu(t.receiverCpuMs, t.receiverMainThreadCpuMs, t.sizeBytes)} ms; all threads (main thread)`],
+  ];
+  if (sum.runs > 1) {
+    rows.push(['    (b) over the runs', rate(sum.megabytesPerSecond.median, 'MB/s'), ratio(sum.ratioToBaseline.median),
+      `ratio ${spread(sum.ratioToBaseline, ratio)}; (a) ${spread(sum.baselineMegabytesPerSecond, (n) => n.toFixed(0))} MB/s; (b) ${spread(sum.megabytesPerSecond, (n) => n.toFixed(0))} MB/s`]);
+    rows.push(['    CPU per GiB over the runs', `${sum.senderCpuMsPerGiB.median.toFixed(0)} / ${sum.receiverCpuMsPerGiB.median.toFixed(0)} ms`, '-',
+      `sender ${spread(sum.senderCpuMsPerGiB, (n) => n.toFixed(0))}; receiver ${spread(sum.receiverCpuMsPerGiB, (n) => n.toFixed(0))}; (a) ${spread(sum.baselineCpuMsPerGiB, (n) => n.toFixed(0))}`]);
+  }
+  rows.push(
     ['(c) peak RSS sender', mb(t.senderPeakRssBytes), ratio(t.senderPeakRssBytes / b.peakRssBytes), 'VmHWM of the sender process (baseline: both ends in one)'],
     ['(c) peak RSS receiver', mb(t.receiverPeakRssBytes), ratio(t.receiverPeakRssBytes / b.peakRssBytes), 'VmHWM of the receiver process'],
     ['    baseline peak RSS', mb(b.peakRssBytes), '1.00x', 'sampled every 10 ms'],
-  ];
+  );
+  return rows;
+}
+
+export function formatBenchReport(report: BenchReport): string {
+  const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
     rows.push([`(d) ${r.sessions} x 10 KiB, ${r.concurrency} concurrent`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
-      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
+      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
       + (r.firstFailures.length > 0 ? `; first failure: ${r.firstFailures[0]}` : '')]);
   }
   const m = report.msrpParser;
-  rows.push(['(e) MSRP parser, chunk bodies', rate(m.megabytesPerSecond, 'MB/s'), ratio(m.ratioToBaseline), `${m.chunkBytes / 1024} KiB chunks fed in 64 KiB reads, ${size(m.bodyBytes)}`]);
+  if (m !== undefined) {
+    rows.push(['(e) MSRP parser, chunk bodies', rate(m.megabytesPerSecond, 'MB/s'), m.ratioToBaseline === undefined ? '-' : ratio(m.ratioToBaseline), `${m.chunkBytes / 1024} KiB chunks fed in 64 KiB reads, ${size(m.bodyBytes)}`]);
+  }
   const s = report.sipParser;
-  rows.push(['(e) SIP parser, INVITE with SDP', rate(s.messagesPerSecond, 'msg/s'), '-', `${s.messageBytes}-byte CPM FT INVITE, ${s.messages} parses`]);
+  if (s !== undefined) rows.push(['(e) SIP parser, INVITE with SDP', rate(s.messagesPerSecond, 'msg/s'), '-', `${s.messageBytes}-byte CPM FT INVITE, ${s.messages} parses`]);
   const g = report.spec;
-  rows.push(['(f) spec load + generate', `${(g.loadMs + g.generateMs).toFixed(0)} ms`, '-',
-    `load ${g.loadMs.toFixed(0)} ms + generate ${g.generateMs.toFixed(0)} ms (${g.files} files), warm ${g.warmMs.toFixed(0)} ms`]);
+  if (g !== undefined) {
+    rows.push(['(f) spec load + generate', `${(g.loadMs + g.generateMs).toFixed(0)} ms`, '-',
+      `load ${g.loadMs.toFixed(0)} ms + generate ${g.generateMs.toFixed(0)} ms (${g.files} files), warm ${g.warmMs.toFixed(0)} ms`]);
+  }
+  const relay = report.relay;
+  if (relay !== undefined) {
+    if ('skipped' in relay) rows.push(['(h) kamailio MSRP relay vs direct', 'skipped', '-', relay.skipped]);
+    else {
+      rows.push(['(h) kamailio MSRP relay vs direct', rate(relay.relayed.megabytesPerSecond, 'MB/s'), ratio(relay.ratio),
+        `${size(relay.sizeBytes)}, ${relay.chunkBytes / 1024} KiB chunks both ways: direct ${rate(relay.direct.megabytesPerSecond, 'MB/s')}; ${relay.kamailioVersion}; `
+        + (relay.direct.ok && relay.relayed.ok ? 'SHA-1 match' : `FAILED: ${relay.relayed.failure ?? relay.direct.failure ?? ''}`)]);
+    }
+  }
   const u = report.startup;
-  const vsNode = `of node -e 0 (${u.nodeMs.toFixed(0)} ms), median of ${u.runs}, ${u.entry === 'dist' ? 'built CLI, plain node' : 'sources through tsx'}`;
-  rows.push(['(g) start-up: cpm-ft --version', `${u.versionMs.toFixed(0)} ms`, '-', `${ratio(u.versionRatio)} ${vsNode}`]);
-  rows.push(['(g) start-up: 1-byte send', `${u.sendMs.toFixed(0)} ms`, '-', `${ratio(u.sendRatio)} ${vsNode}; process start to exit${u.ok ? '' : `; FAILED: ${u.failure ?? ''}`}`]);
-  rows.push(['(g) client idle RSS', mb(u.clientIdleRssBytes), '-', 'VmHWM of a process that only created its client']);
+  if (u !== undefined) {
+    const vsNode = `of node -e 0 (${u.nodeMs.toFixed(0)} ms), median of ${u.runs}, ${u.entry === 'dist' ? 'built CLI, plain node' : 'sources through tsx'}`;
+    rows.push(['(g) start-up: cpm-ft --version', `${u.versionMs.toFixed(0)} ms`, '-', `${ratio(u.versionRatio)} ${vsNode}`]);
+    rows.push(['(g) start-up: 1-byte send', `${u.sendMs.toFixed(0)} ms`, '-', `${ratio(u.sendRatio)} ${vsNode}; process start to exit${u.ok ? '' : `; FAILED: ${u.failure ?? ''}`}`]);
+    rows.push(['(g) client idle RSS', mb(u.clientIdleRssBytes), '-', 'VmHWM of a process that only created its client']);
+  }
 
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), ['figure', 'value', 'vs (a)'][i]!.length));
   const line = (cells: readonly string[]): string =>

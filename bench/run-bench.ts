@@ -8,8 +8,10 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SipTransportName } from '../src/client-types.ts';
 import { runBaseline, writeRandomFile, type BaselineResult } from './baseline.ts';
+import { medianRun, summarizeTransferRuns, type TransferRun, type TransferSummary } from './bench-summary.ts';
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
 import { runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
+import { runRelayBench, type RelayBenchResult } from './relay-bench.ts';
 import { runSpecBench, type SpecBenchResult } from './spec-bench.ts';
 import { runStartupBench, type StartupBenchResult } from './startup-bench.ts';
 import { runTransferBench, type TransferBenchResult } from './transfer-bench.ts';
@@ -27,24 +29,40 @@ export interface BenchOptions {
   readonly chunkSize?: number;
   /** Write V8 CPU profiles of every child process here. */
   readonly profileDir?: string;
+  /** Run (a) and (b) this many times, alternating; figures are the median with min/max. Default 1. */
+  readonly repeat?: number;
+  /** Run only these stages (default: all). */
+  readonly only?: readonly BenchStage[];
   /** The repository root (spec/ lives there). */
   readonly root: string;
   /** Called before each stage, for a progress line. */
   readonly onStage?: (stage: string) => void;
 }
 
+/** Stages that --only can pick. (a) and (b) form one stage: (b) is read against (a). */
+export const benchStages = ['transfer', 'rate', 'parsers', 'spec', 'startup', 'relay'] as const;
+export type BenchStage = typeof benchStages[number];
+
 export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly platform: string };
   readonly quick: boolean;
   readonly sizeBytes: number;
-  readonly baseline: BaselineResult;
-  readonly transfer: TransferBenchResult & { readonly ratioToBaseline: number };
+  /** The stages that ran. */
+  readonly stages: readonly BenchStage[];
+  /** (a) and (b) of the median run (by ratio); every run is in `runs`, their spread in `summary`. */
+  readonly baseline?: BaselineResult;
+  readonly transfer?: TransferBenchResult & { readonly ratioToBaseline: number };
+  readonly runs?: readonly TransferRun[];
+  readonly summary?: TransferSummary;
   readonly sessionRate: readonly SessionRateResult[];
-  readonly msrpParser: MsrpParserBenchResult & { readonly ratioToBaseline: number };
-  readonly sipParser: SipParserBenchResult;
-  readonly spec: SpecBenchResult;
+  /** The MSRP parser's ratio is to the median baseline, or absent without the transfer stage. */
+  readonly msrpParser?: MsrpParserBenchResult & { readonly ratioToBaseline?: number };
+  readonly sipParser?: SipParserBenchResult;
+  readonly spec?: SpecBenchResult;
+  /** Kamailio as an MSRP relay in the path, or why that was skipped. */
+  readonly relay?: RelayBenchResult;
   /** (g) start-up of the CLI and idle RSS of a client, against `node -e 0`. */
-  readonly startup: StartupBenchResult;
+  readonly startup?: StartupBenchResult;
   /** Every transfer arrived intact and no session failed. */
   readonly ok: boolean;
 }
@@ -58,61 +76,92 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const sizeBytes = options.sizeBytes ?? (quick ? quickSizeBytes : defaultSizeBytes);
   const sessions = options.sessions ?? (quick ? 60 : 1000);
   const levels = quick ? [10, 60] : [50, 500];
+  const repeat = Math.max(1, options.repeat ?? 1);
+  const stages = options.only ?? benchStages;
+  const runs = (name: BenchStage): boolean => stages.includes(name);
   const stage = options.onStage ?? (() => {});
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-bench-'));
   if (options.profileDir !== undefined) await mkdir(options.profileDir, { recursive: true });
   const profile = options.profileDir !== undefined ? { profileDir: options.profileDir } : {};
   try {
-    stage(`writing a ${sizeBytes}-byte source file`);
-    const sourcePath = join(dir, 'source.bin');
-    const sourceSha1 = await writeRandomFile(sourcePath, sizeBytes);
+    const transferRuns: TransferRun[] = [];
+    if (runs('transfer')) {
+      stage(`writing a ${sizeBytes}-byte source file`);
+      const sourcePath = join(dir, 'source.bin');
+      const sourceSha1 = await writeRandomFile(sourcePath, sizeBytes);
+      for (let i = 1; i <= repeat; i++) {
+        const of = repeat > 1 ? ` (run ${i} of ${repeat})` : '';
+        stage(`(a) baseline: file -> TCP -> file${of}`);
+        const baseline = await runBaseline({ sizeBytes, sourcePath });
+        stage(`(b, c) cpm-ft transfer, sender and receiver processes${of}`);
+        const inbox = join(dir, 'inbox');
+        await mkdir(inbox);
+        const transfer = await runTransferBench({
+          sourcePath, sourceSha1, sizeBytes, inbox, ...profile,
+          ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        });
+        await rm(inbox, { recursive: true, force: true });
+        transferRuns.push({ baseline, transfer: { ...transfer, ratioToBaseline: transfer.megabytesPerSecond / baseline.megabytesPerSecond } });
+      }
+      await rm(sourcePath, { force: true });
+    }
+    const median = transferRuns.length > 0 ? medianRun(transferRuns) : undefined;
 
-    stage('(a) baseline: file -> TCP -> file');
-    const baseline = await runBaseline({ sizeBytes, sourcePath });
-
-    stage('(b, c) cpm-ft transfer, sender and receiver processes');
-    const inbox = join(dir, 'inbox');
-    await mkdir(inbox);
-    const transfer = await runTransferBench({
-      sourcePath, sourceSha1, sizeBytes, inbox, ...profile,
-      ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
-    });
-    await rm(inbox, { recursive: true, force: true });
-    await rm(sourcePath, { force: true });
-
-    const files = await writeSmallFiles(join(dir, 'small'), sessions, smallFileBytes);
     const sessionRate: SessionRateResult[] = [];
-    for (const concurrency of levels) {
-      stage(`(d) ${sessions} sessions of ${smallFileBytes / 1024} KiB, ${concurrency} concurrent`);
-      sessionRate.push(await runSessionRateBench({
-        root: dir, sessions, concurrency, fileBytes: smallFileBytes, ...profile,
-        ...(options.rateTransport !== undefined ? { transport: options.rateTransport } : {}),
-      }, files));
+    if (runs('rate')) {
+      const files = await writeSmallFiles(join(dir, 'small'), sessions, smallFileBytes);
+      for (const concurrency of levels) {
+        stage(`(d) ${sessions} sessions of ${smallFileBytes / 1024} KiB, ${concurrency} concurrent`);
+        sessionRate.push(await runSessionRateBench({
+          root: dir, sessions, concurrency, fileBytes: smallFileBytes, ...profile,
+          ...(options.rateTransport !== undefined ? { transport: options.rateTransport } : {}),
+        }, files));
+      }
     }
 
-    stage('(e) parsers');
-    const msrp = runMsrpParserBench({ totalBytes: quick ? 16 * 1024 * 1024 : 512 * 1024 * 1024 });
-    const sipParser = runSipParserBench({ messages: quick ? 5_000 : 100_000 });
+    let msrp: (MsrpParserBenchResult & { ratioToBaseline?: number }) | undefined;
+    let sipParser: SipParserBenchResult | undefined;
+    if (runs('parsers')) {
+      stage('(e) parsers');
+      const m = runMsrpParserBench({ totalBytes: quick ? 16 * 1024 * 1024 : 512 * 1024 * 1024 });
+      msrp = median === undefined ? m : { ...m, ratioToBaseline: m.megabytesPerSecond / median.baseline.megabytesPerSecond };
+      sipParser = runSipParserBench({ messages: quick ? 5_000 : 100_000 });
+    }
 
-    stage('(f) spec load + generate');
-    const spec = await runSpecBench(options.root);
+    let spec: SpecBenchResult | undefined;
+    if (runs('spec')) {
+      stage('(f) spec load + generate');
+      spec = await runSpecBench(options.root);
+    }
 
-    stage('(g) start-up and idle memory');
-    await mkdir(join(dir, 'startup'));
-    const startup = await runStartupBench({ dir: join(dir, 'startup'), runs: quick ? 1 : 9, warmUp: !quick });
+    let startup: StartupBenchResult | undefined;
+    if (runs('startup')) {
+      stage('(g) start-up and idle memory');
+      await mkdir(join(dir, 'startup'));
+      startup = await runStartupBench({ dir: join(dir, 'startup'), runs: quick ? 1 : 9, warmUp: !quick });
+    }
 
-    const ok = transfer.ok && startup.ok && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
+    let relay: RelayBenchResult | undefined;
+    if (runs('relay')) {
+      stage('(h) kamailio MSRP relay in the path vs direct, 8 KiB chunks');
+      relay = await runRelayBench({ sizeBytes: quick ? 2 * 1024 * 1024 : sizeBytes, dir });
+    }
+
+    const relayOk = relay === undefined || 'skipped' in relay || (relay.direct.ok && relay.relayed.ok);
+    const ok = transferRuns.every((r) => r.transfer.ok) && relayOk && (startup === undefined || startup.ok)
+      && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
     return {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
       quick,
       sizeBytes,
-      baseline,
-      transfer: { ...transfer, ratioToBaseline: transfer.megabytesPerSecond / baseline.megabytesPerSecond },
+      stages: [...stages],
+      ...(median !== undefined ? { baseline: median.baseline, transfer: median.transfer, runs: transferRuns, summary: summarizeTransferRuns(transferRuns) } : {}),
       sessionRate,
-      msrpParser: { ...msrp, ratioToBaseline: msrp.megabytesPerSecond / baseline.megabytesPerSecond },
-      sipParser,
-      spec,
-      startup,
+      ...(msrp !== undefined ? { msrpParser: msrp } : {}),
+      ...(sipParser !== undefined ? { sipParser } : {}),
+      ...(spec !== undefined ? { spec } : {}),
+      ...(relay !== undefined ? { relay } : {}),
+      ...(startup !== undefined ? { startup } : {}),
       ok,
     };
   } finally {

@@ -31,6 +31,9 @@ export interface SessionRateResult {
   readonly firstFailures: readonly string[];
   readonly senderPeakRssBytes: number;
   readonly receiverPeakRssBytes: number;
+  /** CPU (all threads) each side spent per session: the fixed cost, much steadier than the rate on a loaded machine. */
+  readonly senderCpuMsPerSession: number;
+  readonly receiverCpuMsPerSession: number;
 }
 
 /** Writes `count` files of `bytes` each into `dir` (distinct names, so the inbox never renames). */
@@ -57,6 +60,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       sender.request({ cmd: 'start-sender', transport }, 'ready'),
     ]);
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
+    const [senderBefore, receiverBefore] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
     const sent = await sender.request({ cmd: 'send', to, files: files.slice(0, options.sessions), concurrency: options.concurrency }, 'sent');
     // The receiver publishes a file after its last 200, so the final few may still be in hand.
     let receiverStats = await receiver.request({ cmd: 'stats' }, 'stats');
@@ -76,6 +80,8 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       firstFailures: sent.failures,
       senderPeakRssBytes: senderStats.peakRssBytes,
       receiverPeakRssBytes: receiverStats.peakRssBytes,
+      senderCpuMsPerSession: (senderStats.cpuMs - senderBefore.cpuMs) / options.sessions,
+      receiverCpuMsPerSession: (receiverStats.cpuMs - receiverBefore.cpuMs) / options.sessions,
     };
   } finally {
     await Promise.all([sender.stop(), receiver.stop()]);

@@ -5,7 +5,7 @@
 
 import type { SipTransportName } from '../src/client-types.ts';
 import { BenchProcess } from './bench-process.ts';
-import type { ChildEvent } from './bench-protocol.ts';
+import type { BenchRelay, ChildEvent } from './bench-protocol.ts';
 
 export interface TransferBenchOptions {
   /** The file to send (already written) and its SHA-1 in lowercase hex. */
@@ -18,6 +18,8 @@ export interface TransferBenchOptions {
   readonly chunkSize?: number;
   /** Write CPU profiles of both children into this folder. */
   readonly profileDir?: string;
+  /** Both ends send their MSRP through this RFC 4976 relay. */
+  readonly relay?: (username: string) => BenchRelay;
 }
 
 export interface TransferBenchResult {
@@ -45,7 +47,16 @@ export interface TransferBenchResult {
   /** CPU time (user + system) each process spent during the transfer: shows whether it was CPU-bound. */
   readonly senderCpuMs: number;
   readonly receiverCpuMs: number;
+  /** The main (JavaScript) thread's share of the above, where the platform tells (Linux). */
+  readonly senderMainThreadCpuMs?: number;
+  readonly receiverMainThreadCpuMs?: number;
 }
+
+const mainDelta = (before: { mainThreadCpuMs?: number }, after: { mainThreadCpuMs?: number }): number | undefined =>
+  before.mainThreadCpuMs === undefined || after.mainThreadCpuMs === undefined ? undefined : after.mainThreadCpuMs - before.mainThreadCpuMs;
+
+const optional = <K extends string>(key: K, value: number | undefined): { [P in K]?: number } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 
 const hexOfPairs = (pairs: string): string => pairs.replaceAll(':', '').toLowerCase();
 
@@ -55,8 +66,12 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
   const sender = new BenchProcess('sender', options.profileDir);
   try {
     const [{ sipPort }] = await Promise.all([
-      receiver.request({ cmd: 'start-receiver', dir: options.inbox, transport }, 'ready'),
-      sender.request({ cmd: 'start-sender', transport, phases: true, ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}) }, 'ready'),
+      receiver.request({ cmd: 'start-receiver', dir: options.inbox, transport, ...(options.relay !== undefined ? { relay: options.relay('bob') } : {}) }, 'ready'),
+      sender.request({
+        cmd: 'start-sender', transport, phases: true,
+        ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.relay !== undefined ? { relay: options.relay('alice') } : {}),
+      }, 'ready'),
     ]);
     const arrived = new Promise<ChildEvent>((resolve) => {
       const off = receiver.on((event) => {
@@ -90,6 +105,8 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       afterDataMs: sent.phases.lastAcknowledgedMs === undefined ? undefined : elapsedMs - sent.phases.lastAcknowledgedMs,
       senderCpuMs: senderStats.cpuMs - senderBefore.cpuMs,
       receiverCpuMs: receiverStats.cpuMs - receiverBefore.cpuMs,
+      ...optional('senderMainThreadCpuMs', mainDelta(senderBefore, senderStats)),
+      ...optional('receiverMainThreadCpuMs', mainDelta(receiverBefore, receiverStats)),
     };
   } finally {
     await Promise.all([sender.stop(), receiver.stop()]);

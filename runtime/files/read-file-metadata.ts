@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { CpmError } from '../errors.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { guessMimeType } from './guess-mime-type.ts';
+import { cachedFileHash, rememberFileHash } from './file-hash-cache.ts';
 import { hashFile } from './sha1-hasher.ts';
 
 export interface FileMetadata {
@@ -22,19 +23,29 @@ export interface FileMetadata {
 export async function readFileMetadata(path: string, options: { hash?: boolean } = {}): Promise<FileMetadata> {
   let info;
   try {
-    info = await stat(path);
+    info = await stat(path, { bigint: true });
   } catch (cause) {
     throw new CpmError('ERR_FILE_READ', `cannot stat ${path}`, { cause, location: { source: path } });
   }
   if (!info.isFile()) throw new CpmError('ERR_FILE_NOT_REGULAR', `${path} is not a regular file`, { location: { source: path } });
   const name = basename(path);
+  const size = Number(info.size);
+  let hash: FileHash | undefined;
+  if (options.hash === true) {
+    hash = cachedFileHash(info, 'sha-1');
+    if (hash === undefined) {
+      const startedAt = Date.now();
+      hash = await hashFile(path, 'sha-1', size);
+      rememberFileHash(info, 'sha-1', hash, startedAt);
+    }
+  }
   return {
     path,
     name,
-    size: info.size,
+    size,
     mimeType: guessMimeType(name),
     modified: info.mtime,
-    created: info.birthtimeMs > 0 ? info.birthtime : undefined,
-    hash: options.hash ? await hashFile(path) : undefined,
+    created: info.birthtimeMs > 0n ? info.birthtime : undefined,
+    hash,
   };
 }

@@ -1,6 +1,9 @@
 // Smoke run of `cpm-ft bench --quick --json`: the real CLI in a child process. Only the shape of
 // the figures and the success of every transfer are checked, never a time.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -23,7 +26,7 @@ const positive = (value: unknown): void => {
 
 describe('cpm-ft bench', () => {
   it('--quick --json prints one JSON object with every figure and all transfers intact', async () => {
-    const { code, stdout, stderr } = await runCli(['bench', '--quick', '--json', '--size', '2M', '--sessions', '20']);
+    const { code, stdout, stderr } = await runCli(['bench', '--quick', '--json', '--size', '2M', '--sessions', '20', '--repeat', '2']);
     expect(stderr).toContain('bench: (a) baseline');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Record<string, any>;
@@ -63,7 +66,48 @@ describe('cpm-ft bench', () => {
     expect(startup.ok).toBe(true);
     expect(startup.entry).toBe('sources'); // the test runs the sources; `npm run bench` runs dist/
     for (const figure of ['nodeMs', 'versionMs', 'sendMs', 'versionRatio', 'sendRatio', 'clientIdleRssBytes']) positive(startup[figure]);
-  }, 120_000); // generous: under a loaded machine every tsx start of a child costs seconds
+    // --repeat 2: both (a)/(b) pairs are kept, the spread is over both, CPU per GiB for each side.
+    expect(report['runs']).toHaveLength(2);
+    for (const run of report['runs']) expect(run.transfer.ok).toBe(true);
+    const summary = report['summary'];
+    expect(summary.runs).toBe(2);
+    for (const key of ['megabytesPerSecond', 'ratioToBaseline', 'senderCpuMsPerGiB', 'receiverCpuMsPerGiB', 'baselineCpuMsPerGiB']) {
+      positive(summary[key].median);
+      expect(summary[key].min).toBeLessThanOrEqual(summary[key].median);
+      expect(summary[key].max).toBeGreaterThanOrEqual(summary[key].median);
+    }
+    // The kamailio relay stage either ran with both transfers intact or says why it did not.
+    const relay = report['relay'];
+    if (typeof relay.skipped === 'string') expect(relay.skipped.length).toBeGreaterThan(0);
+    else {
+      expect(relay.direct.ok && relay.relayed.ok).toBe(true);
+      positive(relay.ratio);
+    }
+  }, 120_000);
+
+  it('--only runs the named stages and --compare prints changes against an earlier --json run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-bench-compare-'));
+    try {
+      const first = await runCli(['bench', '--quick', '--json', '--only', 'parsers']);
+      expect(first.code).toBe(0);
+      const report = JSON.parse(first.stdout) as Record<string, any>;
+      expect(report['stages']).toEqual(['parsers']);
+      expect(report['transfer']).toBeUndefined();
+      expect(report['sessionRate']).toEqual([]);
+      positive(report['sipParser'].messagesPerSecond);
+      await writeFile(join(dir, 'last.json'), first.stdout);
+      const second = await runCli(['bench', '--quick', '--only', 'parsers', '--compare', join(dir, 'last.json')]);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain('(e) SIP parser, INVITE with SDP');
+      expect(second.stdout).toMatch(/compared with .*last\.json/);
+      expect(second.stdout).toMatch(/\(e\) SIP parser +\d+ msg\/s +\d+ msg\/s +[+-]\d+\.\d%/);
+      const bad = await runCli(['bench', '--only', 'nothing']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--only takes stages from');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('--help prints the usage and a bad option is a usage error', async () => {
     const help = await runCli(['bench', '--help']);

@@ -89,14 +89,35 @@ for (const info of table) {
   if (info.compact !== undefined) byKey.set(info.compact, info);
 }
 
+// Every header lookup and every parsed field maps a name to its key and canonical spelling; the
+// same few dozen spellings recur in every message, so both answers are remembered (the SIP parser
+// bench spent a fifth of its time in these two functions). Bounded: a peer inventing names cannot
+// grow the caches past MEMO_LIMIT entries; past it they are cleared and refilled.
+const MEMO_LIMIT = 512;
+const keyMemo = new Map<string, string>();
+const canonicalMemo = new Map<string, string>();
+const remember = (memo: Map<string, string>, name: string, value: string): string => {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(name, value);
+  return value;
+};
+
 /** Lower-case lookup key for a header name, with compact forms expanded (`v` and `Via` -> `via`). */
 export function headerKey(name: string): string {
+  const known = keyMemo.get(name);
+  if (known !== undefined) return known;
   const lower = name.trim().toLowerCase();
-  return byKey.get(lower)?.canonical.toLowerCase() ?? lower;
+  return remember(keyMemo, name, byKey.get(lower)?.canonical.toLowerCase() ?? lower);
 }
 
 /** Canonical (full, conventionally capitalised) spelling of a header name. */
 export function canonicalHeaderName(name: string): string {
+  const known = canonicalMemo.get(name);
+  if (known !== undefined) return known;
+  return remember(canonicalMemo, name, spellCanonical(name));
+}
+
+function spellCanonical(name: string): string {
   const trimmed = name.trim();
   const info = byKey.get(trimmed.toLowerCase());
   if (info !== undefined) return info.canonical;

@@ -1,5 +1,5 @@
 import { CpmError, fail, ok, type Result } from '../../errors.ts';
-import { isListHeader } from './header-names.ts';
+import { headerKey, isListHeader } from './header-names.ts';
 import { SipHeaders, type SipHeaderField } from './sip-headers.ts';
 import { SIP_VERSION, type SipMessage } from './sip-message.ts';
 import { splitHeaderValues } from './split-header-values.ts';
@@ -41,8 +41,7 @@ const perr = (code: string, message: string, line?: number, column?: number, off
 export function findHeaderEnd(buf: Buffer, from = 0): { headerEnd: number; bodyStart: number } | undefined {
   // RFC 3261 §7: the header section ends with an empty line (CRLF CRLF). Bare LF line ends are
   // accepted too, as several deployed stacks and hand-written test tools emit them.
-  for (let i = from; i < buf.length; i++) {
-    if (buf[i] !== 0x0a) continue;
+  for (let i = buf.indexOf(0x0a, from); i >= 0; i = buf.indexOf(0x0a, i + 1)) {
     if (buf[i + 1] === 0x0a) return { headerEnd: i, bodyStart: i + 2 };
     if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return { headerEnd: i, bodyStart: i + 3 };
   }
@@ -95,6 +94,7 @@ function unfold(head: string, maxLine: number): Result<RawLine[]> {
 }
 
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * RFC 3261 §7 generic-message: start-line *message-header CRLF [message-body]. Parses one complete
@@ -125,7 +125,8 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
   if (!lines.ok) return lines;
   const [first, ...rest] = lines.value;
   if (first === undefined) return fail(perr('ERR_SIP_PARSE', 'empty message', 1, 1, start));
-  const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+  // Pure ASCII (nearly every header) decodes to itself: no round trip through a Buffer.
+  const utf8 = (s: string): string => (NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
 
   const fields: SipHeaderField[] = [];
   for (const line of rest) {
@@ -135,9 +136,10 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
     const name = trimLws(line.text.slice(0, colon));
     if (!TOKEN.test(name)) return fail(perr('ERR_SIP_PARSE', `invalid header name ${JSON.stringify(name)}`, line.line, 1, start + line.offset));
     const value = utf8(trimLws(line.text.slice(colon + 1)));
-    const values = isListHeader(name) && !(name.toLowerCase() === 'contact' || name === 'm') ? splitHeaderValues(value) : [value];
+    const key = headerKey(name);
     // Contact: `*` is a single value; otherwise it is a list like the others.
-    if (name.toLowerCase() === 'contact' || name === 'm') values.splice(0, values.length, ...(value.trim() === '*' ? ['*'] : splitHeaderValues(value)));
+    const values = key === 'contact' ? (value.trim() === '*' ? ['*'] : splitHeaderValues(value))
+      : isListHeader(name) ? splitHeaderValues(value) : [value];
     for (const v of values.length === 0 ? [''] : values) fields.push({ name, value: v });
     if (fields.length > limits.maxHeaderCount) return fail(perr('ERR_SIP_TOO_MANY_HEADERS', `more than ${limits.maxHeaderCount} header fields`, line.line, 1, start + line.offset));
   }

@@ -13,21 +13,34 @@ export interface SipHeaderField {
  */
 export class SipHeaders {
   #fields: SipHeaderField[];
+  // headerKey() of each field, kept beside it: lookups compare keys instead of re-deriving them.
+  #keys: string[];
 
   constructor(fields: Iterable<SipHeaderField> = []) {
-    this.#fields = [...fields].map((f) => ({ name: canonicalHeaderName(f.name), value: f.value }));
+    this.#fields = [];
+    this.#keys = [];
+    for (const f of fields) {
+      this.#fields.push({ name: canonicalHeaderName(f.name), value: f.value });
+      this.#keys.push(headerKey(f.name));
+    }
+  }
+
+  #indexOf(key: string): number {
+    return this.#keys.indexOf(key);
   }
 
   /** The first value of a header, or undefined. */
   get(name: string): string | undefined {
-    const key = headerKey(name);
-    return this.#fields.find((f) => headerKey(f.name) === key)?.value;
+    const at = this.#indexOf(headerKey(name));
+    return at < 0 ? undefined : this.#fields[at]!.value;
   }
 
   /** Every value of a header, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
-    return this.#fields.filter((f) => headerKey(f.name) === key).map((f) => f.value);
+    const out: string[] = [];
+    for (let i = 0; i < this.#keys.length; i++) if (this.#keys[i] === key) out.push(this.#fields[i]!.value);
+    return out;
   }
 
   has(name: string): boolean {
@@ -37,50 +50,59 @@ export class SipHeaders {
   /** Appends a value after the existing ones. */
   append(name: string, value: string): this {
     this.#fields.push({ name: canonicalHeaderName(name), value });
+    this.#keys.push(headerKey(name));
     return this;
+  }
+
+  #insert(at: number, name: string, value: string): void {
+    this.#fields.splice(at, 0, { name: canonicalHeaderName(name), value });
+    this.#keys.splice(at, 0, headerKey(name));
   }
 
   /** Inserts a value before the existing ones of that header (a new top Via or Route). */
   prepend(name: string, value: string): this {
-    const key = headerKey(name);
-    const at = this.#fields.findIndex((f) => headerKey(f.name) === key);
-    const field = { name: canonicalHeaderName(name), value };
-    if (at < 0) this.#fields.push(field);
-    else this.#fields.splice(at, 0, field);
+    const at = this.#indexOf(headerKey(name));
+    if (at < 0) this.append(name, value);
+    else this.#insert(at, name, value);
     return this;
   }
 
   /** Replaces every value of a header by one value, keeping the position of the first. */
   set(name: string, value: string): this {
-    const key = headerKey(name);
-    const at = this.#fields.findIndex((f) => headerKey(f.name) === key);
-    const field = { name: canonicalHeaderName(name), value };
+    const at = this.#indexOf(headerKey(name));
     this.delete(name);
-    if (at < 0) this.#fields.push(field);
-    else this.#fields.splice(at, 0, field);
+    if (at < 0) this.append(name, value);
+    else this.#insert(at, name, value);
     return this;
   }
 
   /** Replaces the first value of a header only (for rewriting the top Via). */
   setFirst(name: string, value: string): this {
     const key = headerKey(name);
-    const at = this.#fields.findIndex((f) => headerKey(f.name) === key);
+    const at = this.#indexOf(key);
     if (at < 0) this.append(name, value);
-    else this.#fields[at] = { name: canonicalHeaderName(name), value };
+    else { this.#fields[at] = { name: canonicalHeaderName(name), value }; this.#keys[at] = key; }
     return this;
   }
 
   delete(name: string): this {
     const key = headerKey(name);
-    this.#fields = this.#fields.filter((f) => headerKey(f.name) !== key);
+    const fields: SipHeaderField[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < this.#keys.length; i++) {
+      if (this.#keys[i] === key) continue;
+      fields.push(this.#fields[i]!);
+      keys.push(this.#keys[i]!);
+    }
+    this.#fields = fields;
+    this.#keys = keys;
     return this;
   }
 
   /** Removes the first value of a header only. */
   deleteFirst(name: string): this {
-    const key = headerKey(name);
-    const at = this.#fields.findIndex((f) => headerKey(f.name) === key);
-    if (at >= 0) this.#fields.splice(at, 1);
+    const at = this.#indexOf(headerKey(name));
+    if (at >= 0) { this.#fields.splice(at, 1); this.#keys.splice(at, 1); }
     return this;
   }
 

@@ -5,6 +5,11 @@ import { splitOutsideQuotes } from './parse-params.ts';
 
 /** Splits a header value at top-level commas; values are trimmed and empty ones dropped. */
 export function splitHeaderValues(value: string): string[] {
+  // Most lines hold one value: no comma, nothing to scan.
+  if (!value.includes(',')) {
+    const one = value.trim();
+    return one.length > 0 ? [one] : [];
+  }
   return splitOutsideQuotes(value, ',')
     .map((v) => v.trim())
     .filter((v) => v.length > 0);

@@ -2,14 +2,17 @@
 // prints a table (or one JSON object). The figures come from bench/run-bench.ts; this file only
 // parses options and prints. Exit codes: 0 figures printed and every transfer succeeded, 1 a
 // transfer failed or the bench could not run, 2 usage error.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatComparison } from '../../../bench/compare-bench-reports.ts';
 import { formatBenchReport } from '../../../bench/format-bench-report.ts';
-import { runBench, type BenchOptions } from '../../../bench/run-bench.ts';
+import { benchStages, runBench, type BenchOptions, type BenchStage } from '../../../bench/run-bench.ts';
 import type { CliIo } from '../main.ts';
 import { parseByteCount } from '../parse-byte-count.ts';
 
 const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions N] [--rate-transport udp|tcp]
-                    [--chunk-size BYTES] [--profile DIR]
+                    [--chunk-size BYTES] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
 
   --size BYTES            file size for the throughput figures (default 1GiB; accepts 64M, 1G ...)
   --quick                 small sizes and counts: a smoke run of a few seconds
@@ -21,6 +24,9 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --soak [--soak-seconds N]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
                           one receiver for N seconds (default 600); exit 1 on a leak or failure
+  --repeat N              run (a) and (b) N times; the table shows the median run and the spread
+  --only STAGES           comma-separated subset of ${benchStages.join(',')}
+  --compare FILE          also print each figure's change against an earlier --json output
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -31,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
         'rate-transport': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -77,6 +83,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     options.rateTransport = transport;
   }
   if (typeof values['profile'] === 'string') options.profileDir = values['profile'];
+  if (typeof values['repeat'] === 'string') {
+    const repeat = Number(values['repeat']);
+    if (!Number.isSafeInteger(repeat) || repeat <= 0 || repeat > 100) return usageError(`--repeat expects an integer from 1 to 100, got '${values['repeat']}'`);
+    options.repeat = repeat;
+  }
+  if (typeof values['only'] === 'string') {
+    const names = values['only'].split(',').map((n) => n.trim()).filter((n) => n !== '');
+    const unknown = names.filter((n) => !(benchStages as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0) return usageError(`--only takes stages from ${benchStages.join(',')}, got '${values['only']}'`);
+    options.only = names as BenchStage[];
+  }
+  let previous: { label: string; report: unknown } | undefined;
+  if (typeof values['compare'] === 'string') {
+    const path = resolve(io.cwd, values['compare']);
+    try {
+      previous = { label: values['compare'], report: JSON.parse(await readFile(path, 'utf8')) as unknown };
+    } catch (error) {
+      return usageError(`--compare cannot read ${values['compare']} as a --json report: ${(error as Error).message}`);
+    }
+  }
   const json = values['json'] === true;
   // Progress goes to stderr so that --json output stays one clean object on stdout.
   options.onStage = (stage) => io.stderr.write(`bench: ${stage}\n`);
@@ -88,5 +114,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatBenchReport(report));
+  // With --json the comparison goes to stderr, so stdout stays one object another run can compare with.
+  if (previous !== undefined) (json ? io.stderr : io.stdout).write(formatComparison(previous.report, report, previous.label));
   return report.ok ? 0 : 1;
 }

@@ -116,3 +116,52 @@ describe('metadata', () => {
     expect(guessMimeType('weird.xyz123')).toBe('application/octet-stream');
   });
 });
+
+describe('hashFile and the file hash cache of readFileMetadata', () => {
+  const sha1 = (data: Uint8Array): string => formatHashDigest(createHash('sha1').update(data).digest());
+
+  it('a size hint smaller, equal or larger than the file still hashes all of it', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    const path = join(folder, 'hinted.bin');
+    writeFileSync(path, data);
+    for (const hint of [0, 100, data.length, data.length + 5, undefined]) {
+      expect((await hashFile(path, 'sha-1', hint)).digest, `hint ${hint}`).toBe(sha1(data));
+    }
+  });
+
+  it('an unchanged old file is hashed once; a new size or mtime hashes again', async () => {
+    const path = join(folder, 'resent.bin');
+    const first = randomBytes(50_000);
+    writeFileSync(path, first);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(path, old, old);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(first));
+    // Same size and mtime restored: the cached hash is what comes back (the documented trade-off).
+    const same = randomBytes(50_000);
+    writeFileSync(path, same);
+    utimesSync(path, old, old);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(first));
+    // Another mtime: hashed again.
+    const older = new Date(Date.now() - 120_000);
+    utimesSync(path, older, older);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(same));
+    // Another size: hashed again.
+    const longer = randomBytes(50_001);
+    writeFileSync(path, longer);
+    utimesSync(path, older, older);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(longer));
+  });
+
+  it('a file modified just now is not remembered: rewriting it in the same second is seen', async () => {
+    const path = join(folder, 'fresh.bin');
+    const a = randomBytes(4096);
+    writeFileSync(path, a);
+    const now = new Date();
+    utimesSync(path, now, now);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(a));
+    const b = randomBytes(4096);
+    writeFileSync(path, b);
+    utimesSync(path, now, now);
+    expect((await readFileMetadata(path, { hash: true })).hash?.digest).toBe(sha1(b));
+  });
+});

@@ -175,3 +175,69 @@ describe('ReceivingWriter', () => {
     expect(tempFiles()).toEqual([]);
   });
 });
+
+// workerHashMinBytes: 0 puts every file's SHA-1 on the worker thread (by default only files of
+// 8 MiB and more), so these run the shared-block path on small inputs.
+describe('ReceivingWriter with SHA-1 on the worker thread', () => {
+  const onWorker = { workerHashMinBytes: 0 };
+
+  it('hashes the blocks it writes, across 1 MiB block seams, and publishes the file', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 12_345);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'big.bin', expectedSize: data.length, ...onWorker });
+    for (let i = 0; i < data.length; i += 65_536) {
+      // The caller reuses its buffer at once: the writer's own blocks are what gets hashed.
+      const piece = Buffer.from(data.subarray(i, i + 65_536));
+      void writer.write(piece);
+      piece.fill(0);
+      if (writer.needsDrain) await writer.drained();
+    }
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok, result.ok ? '' : result.error.message).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.hash).toEqual(sha1(data));
+    expect(readFileSync(result.value.path).equals(data)).toBe(true);
+    expect(writer.pendingBytes).toBe(0);
+  });
+
+  it('a wrong offered hash is still caught', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'bad.bin', expectedSize: data.length, ...onWorker });
+    await writer.write(data);
+    const result = await writer.finalize({ size: data.length, hash: sha1(Buffer.from('other bytes')) });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('ERR_FILE_HASH_MISMATCH');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('chunks out of order end the worker stream; the file is hashed from disk instead', async () => {
+    const data = randomBytes(1024 * 1024 + 5000);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'shuffled.bin', expectedSize: data.length, ...onWorker });
+    await writer.write(data.subarray(600_000), 600_001);
+    await writer.write(data.subarray(0, 600_000), 1);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok, result.ok ? '' : result.error.message).toBe(true);
+    expect(readFileSync(join(folder, 'shuffled.bin')).equals(data)).toBe(true);
+  });
+
+  it('several writers at once each get their own hash', async () => {
+    const files = [randomBytes(1_500_000), randomBytes(700_000), randomBytes(2_100_000)];
+    const results = await Promise.all(files.map(async (data, n) => {
+      const writer = await ReceivingWriter.create({ folder, offeredName: `f${n}.bin`, expectedSize: data.length, ...onWorker });
+      for (let i = 0; i < data.length; i += 100_000) await writer.write(data.subarray(i, i + 100_000));
+      return writer.finalize({ size: data.length, hash: sha1(data) });
+    }));
+    for (const [n, result] of results.entries()) {
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.value.hash).toEqual(sha1(files[n]!));
+    }
+  });
+
+  it('abort while blocks are being hashed removes the temporary file', async () => {
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'gone.bin', expectedSize: 4 * 1024 * 1024, ...onWorker });
+    const last = writer.write(randomBytes(3 * 1024 * 1024));
+    await writer.abort();
+    await last.catch(() => undefined);
+    expect(readdirSync(folder)).toEqual([]);
+    await expect(writer.write(Buffer.alloc(1))).rejects.toMatchObject({ code: 'ERR_FILE_WRITE' });
+  });
+});
