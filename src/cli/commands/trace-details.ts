@@ -5,11 +5,32 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TraceRuleDetails } from '../../../generator/trace/build-trace.ts';
 import type { CliIo } from '../main.ts';
 
-export async function traceDetails(io: CliIo, textOption: string | undefined): Promise<Map<string, TraceRuleDetails>> {
-  const { loadSpec } = await import('../../../generator/load-spec.ts');
-  const { extractStatements } = await import('../../../generator/coverage/extract-statements.ts');
-  const { scanActionExecutors } = await import('../../../generator/trace/scan-action-executors.ts');
-  const { ruleDetails } = await import('../../../generator/trace/rule-details.ts');
+/** The spec compiler behind the details; it needs the toolchain peers (ajv), absent from a client install. */
+async function loadDetailModules() {
+  const [{ loadSpec }, { extractStatements }, { scanActionExecutors }, { ruleDetails }] = await Promise.all([
+    import('../../../generator/load-spec.ts'),
+    import('../../../generator/coverage/extract-statements.ts'),
+    import('../../../generator/trace/scan-action-executors.ts'),
+    import('../../../generator/trace/rule-details.ts'),
+  ]);
+  return { loadSpec, extractStatements, scanActionExecutors, ruleDetails };
+}
+export type DetailModules = Awaited<ReturnType<typeof loadDetailModules>>;
+
+/**
+ * The details are an addition to the trace, not its substance: without the toolchain (a client
+ * install) the trace is still written from generated/trace.json and the test results, with a note.
+ */
+export async function traceDetails(io: CliIo, textOption: string | undefined, load: () => Promise<DetailModules> = loadDetailModules): Promise<Map<string, TraceRuleDetails>> {
+  let modules: DetailModules;
+  try {
+    modules = await load();
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    io.stderr.write(`cpm-ft trace: rule details (CR statements, executors) need the spec toolchain, which is not installed (${(error as Error).message}); left out\n`);
+    return new Map();
+  }
+  const { loadSpec, extractStatements, scanActionExecutors, ruleDetails } = modules;
   let ir;
   try {
     ir = (await loadSpec(io.cwd)).ir;
