@@ -228,7 +228,7 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     const run = this.#run;
     const summary: GroupTransferSummary = {
       ok: this.#error === undefined && run.results.length > 0 && run.results.every((r) => r.ok),
-      files: [...run.results],
+      files: run.orderedResults(),
       decisions: [...run.decisions],
       ...(this.#error === undefined ? {} : { error: this.#error }),
       ...(run.members === undefined ? {} : { members: run.members }),

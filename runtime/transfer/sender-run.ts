@@ -48,6 +48,14 @@ export class SenderRun {
   readonly emit: Emit;
   readonly queue: QueuedItem[][] = [];
   readonly results: FileResult[] = [];
+  /**
+   * Each file's place in the order the user gave the files (batch by batch), so the summary lists
+   * them in that order: files of one session settle in whatever order their last 200 and the
+   * late-REPORT grace end, which is not an order a user can rely on.
+   */
+  readonly #position = new WeakMap<object, number>();
+  readonly #resultPosition = new Map<FileResult, number>();
+  #nextPosition = 0;
   readonly decisions: ExecutedDecision[] = [];
   /** CPM: one Conversation-ID for every session this transfer opens. */
   readonly conversationId: string;
@@ -130,7 +138,7 @@ export class SenderRun {
   succeed(file: PreparedFile): void {
     this.#settle(file);
     const result: FileResult = { path: file.path, name: file.name, size: file.size, hash: file.hash.digest, ok: true };
-    this.results.push(result);
+    this.#record(file, result);
     this.log({ kind: 'file', event: 'complete', name: file.name, size: file.size });
     this.emit('file-complete', result);
   }
@@ -154,7 +162,7 @@ export class SenderRun {
     this.#settle(file);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
-    this.results.push(result);
+    this.#record(file, result);
     this.log({ kind: 'file', event: 'failed', name: file.name, ...failure });
     if (event === undefined) {
       this.emit('file-failed', result);
@@ -164,6 +172,22 @@ export class SenderRun {
     if (plan.indicate === undefined) return;
     refuseIfProhibited(plan, 'indicate-transfer-failed');
     this.emit('file-failed', result);
+  }
+
+  #placeInOrder(file: object): void {
+    if (!this.#position.has(file)) this.#position.set(file, this.#nextPosition++);
+  }
+
+  #record(file: object, result: FileResult): void {
+    this.#placeInOrder(file);
+    this.results.push(result);
+    this.#resultPosition.set(result, this.#position.get(file) ?? Number.MAX_SAFE_INTEGER);
+  }
+
+  /** The results in the order the files were given (a stable sort: a file's retries keep their order). */
+  orderedResults(): FileResult[] {
+    const at = (result: FileResult): number => this.#resultPosition.get(result) ?? Number.MAX_SAFE_INTEGER;
+    return [...this.results].sort((a, b) => at(a) - at(b));
   }
 
   failUnprepared(items: readonly QueuedItem[], failure: FileFailure): void {
@@ -177,9 +201,10 @@ export class SenderRun {
   async prepare(items: readonly QueuedItem[]): Promise<PreparedFile[]> {
     const prepared: PreparedFile[] = [];
     for (const item of items) {
-      if (typeof item !== 'string') { prepared.push(item); continue; }
+      if (typeof item !== 'string') { this.#placeInOrder(item); prepared.push(item); continue; }
       try {
         const file = await prepareFileWithIcon(item, this.settings.iconFor, this.settings.endpoint.host);
+        this.#placeInOrder(file);
         this.unsettled.add(file);
         prepared.push(file);
       } catch (error) {
