@@ -12,6 +12,7 @@ import { evaluateEvent } from '../../generator/emit/rule-semantics.ts';
 import type { SpecIR } from '../../generator/ir/types.ts';
 import { loadSpec } from '../../generator/load-spec.ts';
 import { decisionPoints, type DecisionPoint } from '../../runtime/index.ts';
+import { fileTransferProcedures } from '../../src/procedures.ts';
 import { listDir, markHandles, startPair, writeTestFile, type Pair } from './transfer-harness.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,7 +60,10 @@ describe('7.6.1 step 4 on the wire follows the spec of this tree', () => {
   for (const c of cases) {
     it(`two batches, ${c.title}`, async () => {
       const reinvite = specReinvites(c.checkPendingFiles);
-      pair = await startPair('tcp', { sender: c.checkPendingFiles === undefined ? {} : { checkPendingFiles: c.checkPendingFiles } });
+      // The sender runs this tree's own generated procedures (the harness defaults to the frozen seed's),
+      // since the expectation above is computed from this tree's spec.
+      const procedures = fileTransferProcedures;
+      pair = await startPair('tcp', { sender: c.checkPendingFiles === undefined ? { procedures } : { procedures, checkPendingFiles: c.checkPendingFiles } });
       const first = join(pair.outbox, 'first.bin');
       const second = join(pair.outbox, 'second.bin');
       await writeTestFile(first, 3000);
