@@ -13,6 +13,7 @@ import type { CliIo } from '../main.ts';
 const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec diff [--format text|json] [--cr FILE]...
        cpm-ft spec fmt [--check] [FILES...]
+       cpm-ft spec lsp
        cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
@@ -23,6 +24,8 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
           that cover it (\`covers STEP "quote"\` in a rule) and its status; exit 1 when a statement has no
           rule, a rule's modality differs from the text's or a quote is no longer in the text.
           \`spec check\` runs it too for each CR that names its text (\`text "path"\`, relative to the CR file)
+  lsp     a Language Server Protocol server on stdin/stdout (diagnostics as \`spec check\`, hover,
+          go to definition, completion of the vocabulary, formatting as \`spec fmt\`); see editor/vscode/
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
 
@@ -141,6 +144,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
       const { specCoverage } = await import('./spec-coverage.ts');
       return specCoverage(io, files[0]!, extraCrs, values.format ?? 'text');
+    }
+    case 'lsp': {
+      if (files.length > 0) return usageError(io, '`spec lsp` takes no arguments (it speaks LSP on stdin/stdout)');
+      const { runStdioServer } = await import('../../../generator/lsp/server.ts');
+      await runStdioServer();
+      return 0;
     }
     case 'fmt': {
       if (values.format !== 'text') return usageError(io, '--format does not apply to `spec fmt`');
