@@ -12,12 +12,15 @@ import type { CliIo } from '../main.ts';
 
 const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec diff [--format text|json] [--cr FILE]...
+       cpm-ft spec diff --from REV [--to REV] [--format text|json]
        cpm-ft spec fmt [--check] [FILES...]
        cpm-ft spec lsp
        cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
-  diff    per CR applied, the rules it added, modified (with the fields changed) and removed
+  diff    per CR applied, the rules it added, modified (with the fields changed) and removed;
+          with --from REV: the rule sets of git revision REV and --to REV (default: the work tree)
+          compared, each changed field old → new, the generated files that change, and the CR history
   fmt     rewrite .rules/.cr files in the canonical layout, comments kept (default: every file under spec/);
           --check writes nothing, names the files that differ and exits 1 if any do
   coverage  every SHALL / SHALL NOT / SHOULD / SHOULD NOT / MAY statement of the CR text TEXT, the rules
@@ -117,6 +120,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         format: { type: 'string', default: 'text' },
         cr: { type: 'string', multiple: true, default: [] },
         check: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -138,6 +143,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     case 'diff':
       if (files.length > 0) return usageError(io, '`spec diff` takes no file arguments');
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
+      if (values.from !== undefined) {
+        if (extraCrs.length > 0) return usageError(io, '--cr does not combine with --from (commit the CR, or compare against the work tree)');
+        const { specDiffRevisions } = await import('./spec-diff-revisions.ts');
+        return specDiffRevisions(io, values.from, values.to, values.format ?? 'text');
+      }
+      if (values.to !== undefined) return usageError(io, '--to needs --from');
       return diff(io, extraCrs, values.format ?? 'text');
     case 'coverage': {
       if (files.length !== 1) return usageError(io, '`spec coverage` takes one TEXT file (the CR as plain text)');
