@@ -4,6 +4,7 @@
 
 import { randomFillSync } from 'node:crypto';
 import { MsrpParser } from '../runtime/msrp/syntax/msrp-parser.ts';
+import { transferDefaults } from '../runtime/transfer/transfer-defaults.ts';
 import { parseMsrpUri } from '../runtime/msrp/msrp-uri.ts';
 import { serializeRequest } from '../runtime/msrp/syntax/msrp-serializer.ts';
 import { parseSipMessage } from '../runtime/sip/syntax/parse-message.ts';
@@ -47,7 +48,8 @@ function msrpStream(chunkBytes: number, chunks: number): Buffer {
  * bytes the sink saw. The first pass warms the JIT and is not timed.
  */
 export function runMsrpParserBench(options: { chunkBytes?: number; totalBytes?: number } = {}): MsrpParserBenchResult {
-  const chunkBytes = options.chunkBytes ?? 64 * 1024;
+  // The chunks the sender really writes.
+  const chunkBytes = options.chunkBytes ?? transferDefaults.chunkSize;
   const chunks = Math.max(1, Math.floor(Math.min(options.totalBytes ?? 64 * 1024 * 1024, 64 * 1024 * 1024) / chunkBytes));
   const wire = msrpStream(chunkBytes, chunks);
   const passes = Math.max(1, Math.ceil((options.totalBytes ?? 256 * 1024 * 1024) / (chunkBytes * chunks)));

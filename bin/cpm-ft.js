@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the cpm-ft CLI. The sources are TypeScript run through tsx's ESM loader, so a clone
-// works after `npm ci` without a build step.
+// Development entry of the cpm-ft CLI: runs the TypeScript sources through tsx's ESM loader, so a
+// clone's scripts and tests always run what is checked out, never a stale dist/. It is not shipped:
+// the package's `cpm-ft` bin is the built dist/src/cli/bin.js, run by plain node.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await import('../src/cli/bin.ts');

@@ -14,6 +14,8 @@ import { reportAttributeDefinitions } from './passes/report-attribute-definition
 import { reportDecisionPoints } from './passes/report-decision-points.ts';
 import { reportEmptyClauses } from './passes/report-empty-clauses.ts';
 import { reportMissingFields } from './passes/report-missing-fields.ts';
+import { reportModalityConflicts } from './passes/report-modality-conflicts.ts';
+import { reportSessionOutcomes } from './passes/report-session-outcomes.ts';
 import { reportRuleReferences } from './passes/report-rule-references.ts';
 import { reportUnknownNames } from './passes/report-unknown-names.ts';
 import { reportUnknownReferences } from './passes/report-unknown-references.ts';
@@ -46,6 +48,9 @@ const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
   reportAttributeDefinitions,
 ];
 
+/** Checks of what the rules mean together, run on the lowered IR with the rule semantics. */
+const semanticPasses: readonly ((ir: SpecIR, session: Session) => void)[] = [reportModalityConflicts, reportSessionOutcomes];
+
 /**
  * Compiles spec files into the IR. Files are read in the order given: declarations first is not
  * required, but CRs are applied in the order their files appear (that order is the spec history).
@@ -74,7 +79,9 @@ export function compileSpec(inputs: readonly SpecInput[]): CompileResult {
   const lowered = session.stage('lower', () => {
     const ir = lowerToIr(model);
     session.diagnostics.push(...validateIr(ir));
+    // What the rules mean together is checked only on an IR the schema accepted.
+    if (!hasErrors(session.diagnostics)) for (const pass of semanticPasses) pass(ir, session);
     return ir;
   });
-  return finish(lowered.ok ? lowered.value : null);
+  return finish(lowered.ok && !hasErrors(session.diagnostics) ? lowered.value : null);
 }

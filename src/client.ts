@@ -5,9 +5,9 @@
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, FileTransferSender, formatMsrpUri, MsrpEndpoint,
+  DEFAULT_PARSER_LIMITS, type Destination, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, MsrpEndpoint,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
-  type SipParseLimits, type SipTransport, TypedEmitter, type UserAgent,
+  type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
@@ -41,6 +41,11 @@ export interface ClientExtraOptions {
    * sending it; 'chunk' treats it as a chunk bound, as some SBCs do, and caps the chunk size instead.
    */
   readonly peerMaxSizeScope?: 'message' | 'chunk';
+  /**
+   * The generated procedures to run (handlers and SDP attribute builders). Default: the ones
+   * generated from this package's spec/ (src/procedures.ts); tests pass those of a frozen spec.
+   */
+  readonly procedures?: FileTransferProcedures;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -131,14 +136,6 @@ function sipLogEvent(event: SipLogEvent): LogEvent {
 }
 
 /**
- * Default chunk size behind a relay. Kamailio 5.6's msrp module misframes larger chunks: from about
- * 12 KB it answers 501 to the middle of a chunk, and near 64 KiB it drops the connection with a TCP
- * "buffer overrun" (test/interop/kamailio-msrp-relay-transfer). 8 KiB passes; an explicit
- * `chunkSize` still wins.
- */
-const RELAY_CHUNK_SIZE = 8 * 1024;
-
-/**
  * The MSRP endpoint's options: TLS (msrps: listener, verified outgoing connections) and the RFC 4976
  * relay to authenticate to. Node verifies TLS peers unless the caller sets rejectUnauthorized: false.
  */
@@ -173,6 +170,7 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
   const log = options.log;
+  const procedures = options.procedures ?? fileTransferProcedures;
   checkLimits(options.limits);
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
@@ -230,8 +228,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const sender = new FileTransferSender({
     ua,
     endpoint,
-    procedures: fileTransferProcedures,
-    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: RELAY_CHUNK_SIZE } : {}),
+    procedures,
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: transferDefaults.relayChunkSize } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
@@ -268,7 +266,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
       const receiver = new FileTransferReceiver({
         endpoint,
-        procedures: fileTransferProcedures,
+        procedures,
         dir: receive.dir,
         ...(receive.maxSize !== undefined ? { maxSize: receive.maxSize } : {}),
         ...(receive.accept !== undefined ? { accept: receive.accept } : {}),

@@ -111,7 +111,7 @@ export function onLastSendAcknowledged(ctx: ProcedureContext): Decision[] {
   // @amended-by CPM-CR-FT-RELEASE R01
   if (!ctx.facts['success-report-requested']) {
     matched.add('7.6.1-4.a');
-    if (ctx.decide('check-pending-files', '7.6.1-4.a')) {
+    if (ctx.decide('check-pending-files', '7.6.1-4.a', 'MAY')) {
       fired.add('7.6.1-4.a');
       decisions.push({ rule: '7.6.1-4.a', modality: 'MAY', action: 'check-pending-files', args: [] });
     }
@@ -195,7 +195,7 @@ export function onSuccessReportReceived(ctx: ProcedureContext): Decision[] {
   // @amended-by CPM-CR-FT-RELEASE R01
   if (ctx.facts['success-report-requested']) {
     matched.add('7.6.1-4.a');
-    if (ctx.decide('check-pending-files', '7.6.1-4.a')) {
+    if (ctx.decide('check-pending-files', '7.6.1-4.a', 'MAY')) {
       fired.add('7.6.1-4.a');
       decisions.push({ rule: '7.6.1-4.a', modality: 'MAY', action: 'check-pending-files', args: [] });
     }

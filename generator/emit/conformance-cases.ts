@@ -25,9 +25,26 @@ export function expectedDecisions(run: EventRun, rule: RuleIR): ConformanceCase[
   return run.decisions.filter((d) => d.rule === rule.id).map((d) => ({ action: d.action, args: d.args, modality: d.modality }));
 }
 
+/** How a branch of a decided rule is named: SHOULD / SHOULD NOT name their default branch. */
+export function branchName(rule: RuleIR, branch: Exclude<Branch, 'only'>): string {
+  if (rule.modality === 'SHOULD') return branch === 'yes' ? 'default: yes' : 'declined';
+  if (rule.modality === 'SHOULD NOT') return branch === 'no' ? 'default: no' : 'opted in';
+  return `decided ${branch}`;
+}
+
+/** The branch a SHOULD / SHOULD NOT rule takes when the application does not answer. */
+export function isDefaultBranch(rule: RuleIR, branch: Branch): boolean {
+  return (rule.modality === 'SHOULD' && branch === 'yes') || (rule.modality === 'SHOULD NOT' && branch === 'no');
+}
+
+/** The rule took effect in `run`: it fired, or (SHALL NOT) it put its prohibitions in place. */
+export function tookEffect(run: EventRun, rule: RuleIR): boolean {
+  return run.fired.has(rule.id) || run.decisions.some((d) => d.rule === rule.id);
+}
+
 /** The start of every conformance test title: the rule id first, so a failure names its rule. */
 export function caseTitlePrefix(rule: RuleIR, branch: Branch, level: 'handler' | 'wire', event: string, facts: readonly string[]): string {
-  const branchLabel = branch === 'only' ? '' : ` [decided ${branch}]`;
+  const branchLabel = branch === 'only' ? '' : ` [${branchName(rule, branch)}]`;
   const when = facts.length === 0 ? '' : ` when ${facts.join(', ')}`;
   return `${rule.id}${branchLabel} ${level}: on ${event}${when}`;
 }
@@ -50,7 +67,7 @@ export function casesPerBranch<T>(rules: readonly RuleIR[], events: readonly str
 
 function findCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch): ConformanceCase | null {
   const reached = (run: EventRun, yes: readonly string[]): boolean =>
-    branch === 'no' ? run.consulted.includes(rule.id) && !yes.includes(rule.id) : run.fired.has(rule.id);
+    branch === 'no' ? run.consulted.includes(rule.id) && !yes.includes(rule.id) : tookEffect(run, rule);
   const situation = searchSituation(rules, event, reached);
   if (situation === null) return null;
   const { facts, yes, run } = situation;

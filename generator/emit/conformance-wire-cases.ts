@@ -6,8 +6,8 @@
 // (or, decided no, must not happen, nor those of the rules depending on it), an otherwise-rule's
 // target actions must not happen, and what fires instead of a declined rule must happen.
 import type { RuleIR } from '../ir/types.ts';
-import { caseTitlePrefix, casesPerBranch, expectedDecisions, type Branch, type ConformanceCase } from './conformance-cases.ts';
-import { rulesForEvent, type EventRun } from './rule-semantics.ts';
+import { caseTitlePrefix, casesPerBranch, expectedDecisions, isDefaultBranch, tookEffect, type Branch, type ConformanceCase } from './conformance-cases.ts';
+import { prohibits, rulesForEvent, type EventRun } from './rule-semantics.ts';
 import { evaluateSituation, searchSituation, type Situation } from './search-situation.ts';
 
 export interface WireExpectation {
@@ -93,10 +93,11 @@ function describe(e: WireExpectation): string {
 function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch): WireCase | null {
   const involved = rulesForEvent(rules, event);
   const dependents = dependentsOf(involved, rule, event);
-  const fires = (run: EventRun): boolean => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id));
+  const fires = (run: EventRun): boolean => tookEffect(run, rule) && dependents.every((d) => run.fired.has(d.id));
   // The observable situation: the rule and its direct dependents fire; failing that, the rule alone.
-  const positive = searchSituation(rules, event, fires) ?? searchSituation(rules, event, (run) => run.fired.has(rule.id));
+  const positive = searchSituation(rules, event, fires) ?? searchSituation(rules, event, (run) => tookEffect(run, rule));
   let situation: Situation | null = positive;
+  if (prohibits(rule)) return prohibitionCase(rules, rule, event, involved, dependents);
   if (branch === 'no') {
     if (positive === null) return null;
     const yes = positive.yes.filter((id) => id !== rule.id);
@@ -113,14 +114,39 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
     const before = positive?.run.fired ?? new Set<string>();
     for (const d of run.decisions) if (!before.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: true, rule: d.rule });
   } else {
-    for (const d of run.decisions) if (d.rule === rule.id) expectations.push({ action: d.action, args: [...d.args], present: true, rule: d.rule });
+    // SHALL NOT: the prohibited actions must never show on the wire.
+    for (const d of run.decisions) if (d.rule === rule.id) expectations.push({ action: d.action, args: [...d.args], present: !prohibits(rule), rule: d.rule });
     const target = rule.otherwiseOf === null ? undefined : rules.find((r) => r.id === rule.otherwiseOf);
     if (target !== undefined) expectations.push(...actionsOf(target, false));
   }
   const unique = dedupe(expectations);
   const expected = expectedDecisions(run, rule);
   const title = `${caseTitlePrefix(rule, branch, 'wire', event, facts)} shows ${unique.map(describe).join(', ')}`;
-  return { kind: 'wire', rule, event, branch, facts, yes, expected, decide: decideMap(rules, run, yes), expectations: unique, title };
+  const decide = decideMap(rules, run, yes);
+  // The default branch of a SHOULD / SHOULD NOT rule leaves its point unanswered: the runtime's default is under test.
+  if (rule.decision !== null && isDefaultBranch(rule, branch)) delete decide[rule.decision];
+  return { kind: 'wire', rule, event, branch, facts, yes, expected, decide, expectations: unique, title };
+}
+
+/**
+ * SHALL NOT: the situation is the one where the action would be seen if the rule were a SHALL
+ * (with the rules depending on it firing too, e.g. pending files queued for a re-INVITE), so the
+ * test fails if the runtime performs it anyway. Expected: the prohibited actions and those of the
+ * rules depending on the rule never show; what fires instead does.
+ */
+function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[], dependents: readonly RuleIR[]): WireCase | null {
+  const asShall = rules.map((r) => (r === rule ? { ...r, modality: 'SHALL' as const } : r));
+  const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id)))
+    ?? searchSituation(asShall, event, (run) => run.fired.has(rule.id));
+  if (would === null) return null;
+  const run = evaluateSituation(rules, event, would.facts, would.yes);
+  if (!tookEffect(run, rule)) return null;
+  const expectations: WireExpectation[] = [...actionsOf(rule, false)];
+  for (const d of dependentsClosure(involved, rule, event)) expectations.push(...actionsOf(d, false));
+  for (const d of run.decisions) if (d.rule !== rule.id && !would.run.fired.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: d.modality !== 'SHALL NOT', rule: d.rule });
+  const unique = dedupe(expectations);
+  const title = `${caseTitlePrefix(rule, 'only', 'wire', event, would.facts)} shows ${unique.map(describe).join(', ')}`;
+  return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title };
 }
 
 /** Every reachable wire case of every rule, in rule order then event order. */

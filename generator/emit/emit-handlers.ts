@@ -6,7 +6,7 @@ import { distinctSources, generatedHeader } from './generated-header.ts';
 import { commentText, handlerName, literal } from './names.ts';
 import { ruleTagLines, ruleTags } from './provenance.ts';
 import { formatSourceFile } from './format-source.ts';
-import { rulesForEvent } from './rule-semantics.ts';
+import { prohibits, rulesForEvent } from './rule-semantics.ts';
 
 export interface HandlerUnit {
   unit: string;
@@ -68,8 +68,10 @@ function ruleBlock(rule: RuleIR, event: string): string {
   const fire: string[] = [];
   const conditions: string[] = [];
   if (rule.guard !== null) conditions.push(rule.decision === null ? guardExpression(rule.guard) : wrap(guardExpression(rule.guard), rule.guard));
-  if (rule.decision !== null) conditions.push(`ctx.decide(${literal(rule.decision)}, ${id})`);
-  fire.push(`fired.add(${id});`);
+  if (rule.decision !== null) conditions.push(`ctx.decide(${literal(rule.decision)}, ${id}, ${literal(rule.modality)})`);
+  // A SHALL NOT rule forbids its actions here; it does not fire, so `fired(...)` and `otherwise` see it as not done.
+  if (prohibits(rule)) fire.push('// Prohibitions: the runtime refuses these actions in this situation.');
+  else fire.push(`fired.add(${id});`);
   for (const action of rule.actions) {
     const args = `[${action.args.map(literal).join(', ')}]`;
     fire.push(`decisions.push({ rule: ${id}, modality: ${literal(rule.modality)}, action: ${literal(action.name)}, args: ${args} });`);

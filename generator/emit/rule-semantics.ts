@@ -16,6 +16,17 @@ export interface EvaluationInput {
   decide: (point: string, rule: string) => boolean;
 }
 
+/**
+ * What each modality means, defined once here and emitted into the handlers:
+ * - SHALL: whenever the rule's situation holds, it fires and its actions are decisions.
+ * - SHALL NOT: whenever the situation holds, its actions are prohibitions (decisions with modality
+ *   SHALL NOT, which the runtime records and refuses to perform); the rule never counts as fired.
+ * - SHOULD / SHOULD NOT / MAY: the rule fires when the situation holds and the application answers
+ *   yes at its decision point; unanswered, SHOULD means yes, SHOULD NOT no, MAY the vocabulary's
+ *   default for the point (the runtime applies these defaults, the handler passes the modality).
+ */
+export const prohibits = (rule: Pick<RuleIR, 'modality'>): boolean => rule.modality === 'SHALL NOT';
+
 /** Rules that take part in the handler of `event`, in spec order. */
 export function rulesForEvent(rules: readonly RuleIR[], event: string): RuleIR[] {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
@@ -104,7 +115,7 @@ export function evaluateEvent(rules: readonly RuleIR[], event: string, input: Ev
       run.consulted.push(rule.id);
       if (!input.decide(rule.decision, rule.id)) continue;
     }
-    run.fired.add(rule.id);
+    if (!prohibits(rule)) run.fired.add(rule.id);
     for (const action of rule.actions) run.decisions.push({ rule: rule.id, modality: rule.modality, action: action.name, args: [...action.args] });
   }
   return run;

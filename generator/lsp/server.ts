@@ -30,7 +30,7 @@ function vocabulary(): CompletionItem[] {
   for (const [name, doc] of Object.entries(procedureEvents)) items.push({ label: name, kind: CompletionItemKind.Event, detail: 'event', documentation: doc });
   for (const [name, doc] of Object.entries(procedureGuards)) items.push({ label: name, kind: CompletionItemKind.Variable, detail: 'guard', documentation: doc });
   for (const [name, action] of Object.entries(procedureActions)) items.push({ label: name, kind: CompletionItemKind.Function, detail: 'action', documentation: action.summary });
-  for (const [name, doc] of Object.entries(decisionPoints)) items.push({ label: name, kind: CompletionItemKind.EnumMember, detail: 'decision point', documentation: doc });
+  for (const [name, point] of Object.entries(decisionPoints)) items.push({ label: name, kind: CompletionItemKind.EnumMember, detail: 'decision point', documentation: point.summary });
   for (const name of runtimeCodecs) items.push({ label: name, kind: CompletionItemKind.TypeParameter, detail: 'attribute codec' });
   for (const name of keywords) items.push({ label: name, kind: CompletionItemKind.Keyword, detail: 'keyword' });
   return items;
@@ -39,11 +39,11 @@ function vocabulary(): CompletionItem[] {
 function vocabularyDoc(name: string): string | null {
   const events: Record<string, string> = procedureEvents;
   const guards: Record<string, string> = procedureGuards;
-  const points: Record<string, string> = decisionPoints;
+  const points: Record<string, { summary: string }> = decisionPoints;
   const actions: Record<string, { summary: string }> = procedureActions;
   if (events[name] !== undefined) return `**event** \`${name}\`: ${events[name]}`;
   if (guards[name] !== undefined) return `**guard** \`${name}\`: ${guards[name]}`;
-  if (points[name] !== undefined) return `**decision point** \`${name}\`: ${points[name]}`;
+  if (points[name] !== undefined) return `**decision point** \`${name}\`: ${points[name].summary}`;
   if (actions[name] !== undefined) return `**action** \`${name}\`: ${actions[name].summary}`;
   return null;
 }

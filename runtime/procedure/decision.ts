@@ -1,5 +1,8 @@
 import type { DecisionPoint, Modality, ProcedureAction, ProcedureEvent, ProcedureGuard } from './vocabulary.ts';
 
+/** The modalities that leave the choice to the application. */
+export type DecidedModality = Exclude<Modality, 'SHALL' | 'SHALL NOT'>;
+
 /**
  * What a generated handler returns: the actions the spec requires, in rule order, each naming the
  * rule that asked for it, so tests and logs can say which clause step caused which message.
@@ -15,8 +18,12 @@ export interface Decision {
 export interface ProcedureContext {
   /** Boolean facts about the session, computed by the client before the handler runs. */
   readonly facts: Readonly<Record<ProcedureGuard, boolean>>;
-  /** The client's choice at a MAY/SHOULD decision point; called only when the rule's guard holds. */
-  decide(point: DecisionPoint, rule: string): boolean;
+  /**
+   * The client's choice at the decision point of a MAY / SHOULD / SHOULD NOT rule; called only when
+   * the rule's guard holds. Unanswered by the application, SHOULD is yes, SHOULD NOT no, and MAY the
+   * vocabulary's default for the point.
+   */
+  decide(point: DecisionPoint, rule: string, modality: DecidedModality): boolean;
 }
 
 /**

@@ -31,7 +31,11 @@ export type ProcedureGuard = keyof typeof procedureGuards;
 
 /** Where the client makes a choice the spec leaves open (MAY / SHOULD rules). */
 export const decisionPoints = {
-  'check-pending-files': 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+  'check-pending-files': {
+    summary: 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
+    /** The answer at a MAY rule when the application gives none: the library takes queued files along. */
+    mayDefault: true,
+  },
 } as const;
 export type DecisionPoint = keyof typeof decisionPoints;
 
@@ -49,6 +53,31 @@ export const procedureActions = {
   'indicate-transfer-failed': { args: 'none', summary: 'Tell the user that the file transfer failed, with the cause.' },
 } as const;
 export type ProcedureAction = keyof typeof procedureActions;
+
+/**
+ * The clauses `follow-clause` may name, and what part of the procedure each one is: the runtime
+ * implements each (runtime/transfer/clause-procedures.ts, typed over this table) and `spec check`
+ * rejects a rule that follows any other clause.
+ */
+export const followableClauses = {
+  '7.3.1': { role: 'session-set-up', summary: 'Set up a CPM 1-1 session: the INVITE goes to the one recipient.' },
+  '7.4.1.1': { role: 'session-set-up', summary: 'Set up an ad-hoc CPM group session: the INVITE goes to the conference factory with the recipient list.' },
+  '7.4.1.2': { role: 'session-set-up', summary: 'Set up a pre-defined CPM group session: the INVITE goes to the group URI.' },
+  '7.6.2': { role: 'session-release', summary: 'Release the file transfer session (the rules of the transfer-complete event).' },
+} as const;
+export type FollowableClause = keyof typeof followableClauses;
+export type ClauseRole = (typeof followableClauses)[FollowableClause]['role'];
+
+/**
+ * After the last SEND of a batch the runtime raises these events in this order (the second only
+ * when the fact `raisedWhen` holds), runs their rules into one plan, and then either releases the
+ * session (a follow-clause to a session-release clause) or continues it (send-reinvite with
+ * check-pending-files, files pending). `spec check` proves every situation ends in exactly one.
+ */
+export const sessionOutcomeEvents = [
+  { event: 'last-send-acknowledged', raisedWhen: null },
+  { event: 'success-report-received', raisedWhen: 'success-report-requested' },
+] as const satisfies readonly { event: ProcedureEvent; raisedWhen: ProcedureGuard | null }[];
 
 export const modalities = ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'] as const;
 export type Modality = (typeof modalities)[number];

@@ -1,17 +1,17 @@
 // Runs one generated handler for one event and records what it decided. The runner owns no
 // procedure logic: which actions follow from which facts is entirely the generated handlers'.
 
-import type { Decision, ProcedureContext, ProcedureHandlers } from '../procedure/decision.ts';
+import type { DecidedModality, Decision, ProcedureContext, ProcedureHandlers } from '../procedure/decision.ts';
 import type { DecisionPoint, ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
 import { procedureGuards } from '../procedure/vocabulary.ts';
 
-/** The client's answers at MAY/SHOULD decision points. */
-export type DecisionPolicy = (point: DecisionPoint, rule: string) => boolean;
+/** The client's answers at MAY / SHOULD / SHOULD NOT decision points. */
+export type DecisionPolicy = (point: DecisionPoint, rule: string, modality: DecidedModality) => boolean;
 
 export interface ProcedureStep {
   readonly event: ProcedureEvent;
   readonly facts: Readonly<Record<ProcedureGuard, boolean>>;
-  readonly choices: readonly { readonly point: DecisionPoint; readonly rule: string; readonly decided: boolean }[];
+  readonly choices: readonly { readonly point: DecisionPoint; readonly rule: string; readonly modality: DecidedModality; readonly decided: boolean }[];
   readonly decisions: readonly Decision[];
 }
 
@@ -28,12 +28,12 @@ export function runProcedure(
   facts: Readonly<Record<ProcedureGuard, boolean>>,
   policy: DecisionPolicy,
 ): ProcedureStep {
-  const choices: { point: DecisionPoint; rule: string; decided: boolean }[] = [];
+  const choices: { point: DecisionPoint; rule: string; modality: DecidedModality; decided: boolean }[] = [];
   const context: ProcedureContext = {
     facts,
-    decide(point, rule) {
-      const decided = policy(point, rule);
-      choices.push({ point, rule, decided });
+    decide(point, rule, modality) {
+      const decided = policy(point, rule, modality);
+      choices.push({ point, rule, modality, decided });
       return decided;
     },
   };

@@ -21,12 +21,20 @@ export interface ExecutedDecision {
   readonly rule: string;
   readonly action: string;
   readonly args: readonly string[];
+  /** A SHALL NOT rule: the action was forbidden in that situation, not performed. */
+  readonly prohibited?: boolean;
 }
 
 export interface TransferSummary {
   readonly ok: boolean;
   readonly files: readonly FileResult[];
   readonly decisions: readonly ExecutedDecision[];
+  /**
+   * Set when the transfer stopped because the spec did not say what to do (ERR_PROCEDURE_UNCOVERED),
+   * a rule asked for an action where it has no meaning, or a SHALL NOT rule refused an action
+   * (ERR_PROCEDURE_PROHIBITED). `ok` is then false even if every file arrived.
+   */
+  readonly error?: { readonly code: string; readonly message: string; readonly rule?: string };
 }
 
 export interface OutgoingTransferEvents {

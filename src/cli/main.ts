@@ -1,6 +1,7 @@
 // cpm-ft command dispatcher. Each command lives in its own module under ./commands and is loaded
 // only when used, so `cpm-ft spec check` never pays for the SIP stack and vice versa.
 // Exit codes: 0 success, 1 failure of the operation, 2 usage error.
+import { readPackageInfo } from './package-info.ts';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -11,20 +12,55 @@ export interface CliIo {
 
 export type CommandRunner = (args: string[], io: CliIo) => Promise<number>;
 
-const commands: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
-  spec: { summary: 'spec check [FILES] | spec diff — validate the rule spec, show what each CR changed', load: () => import('./commands/spec.ts') },
-  generate: { summary: 'generate [--check] [--verbose] — emit generated/ from spec/', load: () => import('./commands/generate.ts') },
+/**
+ * `toolchain`: the command runs the spec toolchain (peggy, ajv, handlebars, ts-morph), which the
+ * package declares as optional peer dependencies (trace reads generated/trace.json with shipped code
+ * only); `repository`: it needs files only a clone has (bench/ is not shipped).
+ */
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<{ run: CommandRunner }>;
+  readonly needs?: 'toolchain' | 'repository';
+}
+
+const commands: Record<string, CommandEntry> = {
+  spec: { summary: 'spec check [FILES] | spec diff — validate the rule spec, show what each CR changed', load: () => import('./commands/spec.ts'), needs: 'toolchain' },
+  generate: { summary: 'generate [--check] [--verbose] — emit generated/ from spec/', load: () => import('./commands/generate.ts'), needs: 'toolchain' },
   trace: { summary: 'trace --format json|md|html [--out FILE] [--strict] — clause → rule → code → test', load: () => import('./commands/trace.ts') },
   send: { summary: 'send --from URI --to URI [options] FILE... — send files', load: () => import('./commands/send.ts') },
   receive: { summary: 'receive --sip HOST:PORT --dir DIR [options] — receive files', load: () => import('./commands/receive.ts') },
   demo: { summary: 'demo — loopback transfer with an embedded receiver', load: () => import('./commands/demo.ts') },
   focus: { summary: 'focus --sip HOST:PORT --groups FILE — minimal group focus', load: () => import('./commands/focus.ts') },
-  bench: { summary: 'bench [--size BYTES] [--json] — throughput, memory and rate figures', load: () => import('./commands/bench.ts') },
+  bench: { summary: 'bench [--size BYTES] [--json] — throughput, memory and rate figures', load: () => import('./commands/bench.ts'), needs: 'repository' },
 };
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return `usage: cpm-ft <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: cpm-ft <command> [options]\n       cpm-ft --version\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** The toolchain peers that cannot be resolved from where the CLI is installed. */
+function missingToolchain(peers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(peers).filter(([name]) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  }).map(([name, range]) => `${name}@${range}`);
+}
+
+/** One line saying why a command could not load, and what to do about it. */
+function loadFailure(name: string, command: CommandEntry, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const notFound = (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND';
+  if (notFound && command.needs === 'toolchain') {
+    const missing = missingToolchain(readPackageInfo().peerDependencies);
+    if (missing.length > 0) return `cpm-ft ${name}: needs the spec toolchain, which is not installed; run: npm install --save-dev ${missing.join(' ')}\n`;
+  }
+  if (notFound && command.needs === 'repository') return `cpm-ft ${name}: runs only in a clone of the cpm-ft repository (its files are not in the package): ${message}\n`;
+  return `cpm-ft: command '${name}' is not available: ${message}\n`;
 }
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
@@ -32,6 +68,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${readPackageInfo().version}\n`);
+    return 0;
   }
   const command = commands[name];
   if (command === undefined) {
@@ -42,7 +82,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   try {
     module = await command.load();
   } catch (error) {
-    io.stderr.write(`cpm-ft: command '${name}' is not available: ${(error as Error).message}\n`);
+    io.stderr.write(loadFailure(name, command, error));
     return 1;
   }
   return module.run(rest, io);

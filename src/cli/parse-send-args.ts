@@ -2,7 +2,7 @@
 // from the token stream because `--then` is a separator, not an option with one value:
 // `a b --then c --then d e` is three batches [a b] [c] [d e].
 import { parseArgs } from 'node:util';
-import { fail, ok, type Result } from '../../runtime/index.ts';
+import { fail, ok, transferDefaults, type Result } from '../../runtime/index.ts';
 import type { Destination, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
@@ -44,7 +44,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
-  --chunk-size BYTES  MSRP chunk size (default 64k)
+  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k)
   --resume-state FILE where restart points of interrupted files are kept (default
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
   --no-resume         always send whole files; do not read or write the resume state

@@ -2,8 +2,9 @@
 // step 4.a: MAY → SHALL). Nothing of the procedure layer is mocked: the spec is compiled with and
 // without the CR, both variants are generated in memory, the CR variant's handlers are written to
 // disk and imported, and the real sending client runs each variant against the scripted peer over
-// loopback SIP and MSRP. The judgement is made on the wire record only.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
+// loopback SIP and MSRP. The judgement is made on the wire record only. The spec is the frozen seed
+// (test/fixtures/seed-spec/ and its copy of the example CR), so landing CRs in spec/ changes nothing here.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,16 +12,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../generator/generate.ts';
 import type { RuleIR, SpecIR } from '../../generator/ir/types.ts';
-import { loadSpec } from '../../generator/load-spec.ts';
 import type { FileTransferProcedures, ProcedureHandlers } from '../../runtime/index.ts';
 import { expectAction, expectNoAction, runConformanceScenario, type ScenarioOutcome } from '../../runtime/testing/conformance/index.ts';
 import { byes, finalResponseTo, initialInvites, offeredNames, reinvites, senderSendsOf } from '../../runtime/testing/conformance/wire-queries.ts';
 import type { SipWireEntry, WireRecord } from '../../runtime/testing/conformance/wire-record.ts';
 import { main, type CliIo } from '../../src/cli/main.ts';
-import { fileTransferProcedures as committedProcedures } from '../../src/procedures.ts';
+import { loadSeedSpec, seedExampleCr, seedExampleCrInput, seedProcedures, seedSpecRoot } from '../helpers/seed-spec.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const exampleCr = 'spec/examples/cr-4a-shall.cr';
+const exampleCr = seedExampleCr;
 const ruleId = '7.6.1-4.a';
 
 /** Every temporary directory made here, removed in afterAll. */
@@ -69,8 +69,8 @@ let baseFiles: Map<string, string>;
 let crFiles: Map<string, string>;
 
 beforeAll(async () => {
-  const base = await loadSpec(repoRoot);
-  const withCr = await loadSpec(repoRoot, { extraCrs: [exampleCr] });
+  const base = loadSeedSpec();
+  const withCr = loadSeedSpec([seedExampleCrInput()]);
   expect(base.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(withCr.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   if (base.ir === null || withCr.ir === null) throw new Error('the spec did not compile');
@@ -95,20 +95,22 @@ describe('example CR spec/examples/cr-4a-shall.cr: spec level', () => {
   });
 
   it('`spec diff --cr` names 7.6.1-4.a as modified in modality, decision and summary, and nothing else', async () => {
-    const text = await cli(repoRoot, ['spec', 'diff', '--cr', exampleCr]);
+    const seedRoot = seedSpecRoot();
+    temporary.push(seedRoot);
+    const text = await cli(seedRoot, ['spec', 'diff', '--cr', exampleCr]);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
     const section = text.stdout.slice(text.stdout.indexOf('CPM-CR-FT-4A-SHALL R01'));
     expect(section).toBe('CPM-CR-FT-4A-SHALL R01: Make the check for pending files after the last SEND mandatory\n  ~ 7.6.1-4.a (modality, decision, summary)\n');
 
-    const json = await cli(repoRoot, ['spec', 'diff', '--format', 'json', '--cr', exampleCr]);
+    const json = await cli(seedRoot, ['spec', 'diff', '--format', 'json', '--cr', exampleCr]);
     expect(json.code).toBe(0);
     const entries = JSON.parse(json.stdout) as { cr: string; added: string[]; modified: { rule: string; fields: string[] }[]; removed: string[] }[];
     expect(entries.map((e) => e.cr)).toEqual(['CPM-CR-FT-RELEASE', 'CPM-CR-FT-4A-SHALL']);
     expect(entries[1]).toMatchObject({ added: [], removed: [], modified: [{ rule: ruleId, fields: ['modality', 'decision', 'summary'] }] });
 
     // Without the CR the history has one entry only.
-    const plain = await cli(repoRoot, ['spec', 'diff', '--format', 'json']);
+    const plain = await cli(seedRoot, ['spec', 'diff', '--format', 'json']);
     expect((JSON.parse(plain.stdout) as { cr: string }[]).map((e) => e.cr)).toEqual(['CPM-CR-FT-RELEASE']);
   });
 
@@ -119,7 +121,7 @@ describe('example CR spec/examples/cr-4a-shall.cr: spec level', () => {
     const before = baseFiles.get('generated/handlers/file-transfer.ts') ?? '';
     const after = crFiles.get('generated/handlers/file-transfer.ts') ?? '';
     // The MAY asked the client at its decision point; the SHALL no longer asks.
-    expect(before).toContain(`ctx.decide('check-pending-files', '${ruleId}')`);
+    expect(before).toContain(`ctx.decide('check-pending-files', '${ruleId}', 'MAY')`);
     expect(after).not.toContain("ctx.decide('check-pending-files'");
     expect(after).toContain(`decisions.push({ rule: '${ruleId}', modality: 'SHALL', action: 'check-pending-files', args: [] });`);
     expect(after.split('\n')[0]).toBe('// Code generated by cpm-ft from spec/file-transfer.rules, spec/cr/cpm-cr-ft-release.cr, spec/examples/cr-4a-shall.cr. DO NOT EDIT.');
@@ -172,8 +174,8 @@ function lastSendAnswered(record: WireRecord, name: string): number {
 const inSession = (entries: readonly SipWireEntry[], callId: string): SipWireEntry[] => entries.filter((e) => e.callId === callId);
 
 describe('example CR spec/examples/cr-4a-shall.cr: behaviour on the wire', () => {
-  it('with the committed handlers the MAY is declined: no re-INVITE, the first session ends with a BYE, the queued file never enters it', async () => {
-    const o = await run(committedProcedures);
+  it('with the seed handlers the MAY is declined: no re-INVITE, the first session ends with a BYE, the queued file never enters it', async () => {
+    const o = await run(await seedProcedures());
     const record = o.record.describe();
     expect(o.error, record).toBeUndefined();
     expect(o.batch.map((f) => f.name)).toEqual(['alpha.txt']);
@@ -204,7 +206,7 @@ describe('example CR spec/examples/cr-4a-shall.cr: behaviour on the wire', () =>
   it('with the CR variant generated and imported from disk the SHALL applies: a re-INVITE carries the queued file, then the BYE', async () => {
     const procedures = await importProcedures(writeGeneratedTree(crFiles));
     // The import really is the CR variant: its handler does not consult the decision point.
-    expect(procedures.handlers).not.toBe(committedProcedures.handlers);
+    expect(procedures.handlers).not.toBe((await seedProcedures()).handlers);
 
     const o = await run(procedures);
     const record = o.record.describe();
@@ -241,12 +243,10 @@ describe('example CR spec/examples/cr-4a-shall.cr: behaviour on the wire', () =>
 describe('example CR added to spec/cr/ORDER in a copy of the repository', () => {
   let copy: string;
   beforeAll(() => {
-    copy = tempDir('cpm-ft-cr-copy-');
-    cpSync(join(repoRoot, 'spec'), join(copy, 'spec'), { recursive: true });
-    copyFileSync(join(repoRoot, 'tsconfig.json'), join(copy, 'tsconfig.json'));
-    // generate type-checks its output against runtime/index.ts under the root it runs in.
-    symlinkSync(join(repoRoot, 'runtime'), join(copy, 'runtime'), 'dir');
-    symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    // spec/ is the seed fixture; runtime/ and node_modules are linked, since generate type-checks its
+    // output against runtime/index.ts under the root it runs in.
+    copy = seedSpecRoot('cpm-ft-cr-copy-');
+    temporary.push(copy);
   });
 
   it('`generate --check` names the stale files until `generate` is run', async () => {
@@ -256,7 +256,7 @@ describe('example CR added to spec/cr/ORDER in a copy of the repository', () => 
     expect(baseline.code).toBe(0);
     expect((await cli(copy, ['generate', '--check'])).code).toBe(0);
 
-    copyFileSync(join(repoRoot, exampleCr), join(copy, 'spec/cr/cpm-cr-ft-4a-shall.cr'));
+    copyFileSync(join(copy, exampleCr), join(copy, 'spec/cr/cpm-cr-ft-4a-shall.cr'));
     appendFileSync(join(copy, 'spec/cr/ORDER'), 'cpm-cr-ft-4a-shall.cr\n');
     expect((await cli(copy, ['spec', 'check'])).stdout).toBe('spec ok: 12 rules in 2 clauses, 7 SDP attributes, 2 CRs applied (6 files)\n');
 

@@ -1,13 +1,13 @@
 // Keeps the README's "Spec editors: adding a CR" section honest: its CR example must compile against
 // the current spec and do what the text says (one rule added, one modified, one removed), and the
 // spec diff lines it shows for the example CR must be what the CLI prints.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Both run on the frozen seed (test/fixtures/seed-spec/), the spec the README's example is written against.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../generator/load-spec.ts';
+import { describe, expect, it } from 'vitest';
 import { specDiff } from '../../src/cli/commands/spec.ts';
+import { loadSeedSpec, seedExampleCrInput } from '../helpers/seed-spec.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const heading = '## Spec editors: adding a CR';
@@ -29,14 +29,9 @@ function crExample(): string {
   throw new Error('the section shows no CR example');
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'cpm-ft-readme-cr-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describe('README: Spec editors: adding a CR', () => {
-  it('the CR example compiles after the applied CRs and adds, modifies and removes one rule each', async () => {
-    const file = join(dir, 'cpm-cr-ft-example.cr');
-    writeFileSync(file, crExample());
-    const result = await loadSpec(repoRoot, { extraCrs: [file] });
+  it('the CR example compiles after the applied CRs and adds, modifies and removes one rule each', () => {
+    const result = loadSeedSpec([{ path: 'spec/cr/cpm-cr-ft-example.cr', text: crExample() }]);
     expect(result.diagnostics).toEqual([]);
     if (result.ir === null) throw new Error('the example did not compile');
     const entry = specDiff(result.ir).at(-1);
@@ -51,8 +46,8 @@ describe('README: Spec editors: adding a CR', () => {
     expect(result.ir.rules.find((r) => r.id === '7.6.1-4.a')?.modality).toBe('SHALL');
   });
 
-  it('shows the spec diff lines the CLI prints for the example CR', async () => {
-    const result = await loadSpec(repoRoot, { extraCrs: ['spec/examples/cr-4a-shall.cr'] });
+  it('shows the spec diff lines the CLI prints for the example CR', () => {
+    const result = loadSeedSpec([seedExampleCrInput()]);
     if (result.ir === null) throw new Error('the example CR did not compile');
     const entry = specDiff(result.ir).at(-1);
     const text = section();

@@ -6,10 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { onSendFilesRequested } from '../../generated/handlers/file-transfer.ts';
-import { procedureHandlers as generatedHandlers } from '../../generated/handlers/index.ts';
-import { buildFileAttributes, parseFileAttributes } from '../../generated/sdp/sdp-attributes.ts';
 import { FileTransferSender, MsrpEndpoint, createUdpTransport, createUserAgent, type FileTransferProcedures } from '../../runtime/index.ts';
+import { seedProcedures } from '../helpers/seed-spec.ts';
 import { listDir, markHandles, sha1Of, startPair, writeTestFile, type Pair } from './transfer-harness.ts';
 
 let pair: Pair | undefined;
@@ -150,9 +148,13 @@ describe('procedure variants', () => {
       localUri: 'sip:alice@127.0.0.1',
       logger: (e) => { if (e.kind === 'message' && e.direction === 'sent') methods.push(e.method); },
     });
+    // The seed's procedures (test/fixtures/seed-spec/) with 7.6.1-3's decision filtered out.
+    const seed = await seedProcedures();
+    const onSendFilesRequested = seed.handlers['send-files-requested'];
+    if (onSendFilesRequested === undefined) throw new Error('the seed spec has no send-files-requested handler');
     const procedures: FileTransferProcedures = {
-      handlers: { ...generatedHandlers, 'send-files-requested': (ctx) => onSendFilesRequested(ctx).filter((d) => d.rule !== '7.6.1-3') },
-      fileAttributes: { build: buildFileAttributes, parse: parseFileAttributes },
+      handlers: { ...seed.handlers, 'send-files-requested': (ctx) => onSendFilesRequested(ctx).filter((d) => d.rule !== '7.6.1-3') },
+      fileAttributes: seed.fileAttributes,
     };
     const sender = new FileTransferSender({ ua, endpoint, procedures, waitTimeoutMs: 3000 });
     try {

@@ -7,6 +7,7 @@ import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClientExtraOptions, type ReceiveExtraOptions } from '../../src/client.ts';
+import { seedProcedures } from '../helpers/seed-spec.ts';
 import { assertNoLeakedHandles, snapshotHandles, type HandleSnapshot } from '../helpers/active-handles.ts';
 import type { ClientOptions, CpmClient, LogEvent, ReceiveOptions, SipTransportName } from '../../src/client-types.ts';
 
@@ -98,7 +99,10 @@ export async function startPair(
     }
   };
   const tls = options.tls === undefined ? {} : { tls: options.tls };
-  const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: hook('receiver'), ...tls });
+  // The assertions of these tests follow the seed spec's rules (re-INVITE after a batch, BYE, m-line
+  // reuse), so both clients run the procedures generated from its frozen copy, not the live spec/.
+  const procedures = await seedProcedures();
+  const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: hook('receiver'), procedures, ...tls });
   receiver.receive({ dir: inbox, ...options.receive });
   const ends: Array<{ from: string; files: number }> = [];
   const endWaiters: Array<(e: { from: string; files: number }) => void> = [];
@@ -111,6 +115,7 @@ export async function startPair(
     localUri: 'sip:alice@127.0.0.1',
     sip: { host: '127.0.0.1', port: 0, transport },
     log: hook('sender'),
+    procedures,
     ...tls,
     ...options.sender,
   });

@@ -13,7 +13,7 @@ export interface CliRun {
   readonly err: () => string;
 }
 
-/** Starts `node bin/cpm-ft.js ARGS` in `cwd` with `env` added to the test's environment. */
+/** Starts `node bin/cpm-ft.js ARGS` (the development entry: the sources through tsx, never a possibly stale dist/) in `cwd` with `env` added to the test's environment. */
 export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliRun {
   const child = trackChild(
     spawn(process.execPath, [bin, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env } }),

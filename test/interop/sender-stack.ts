@@ -5,7 +5,7 @@ import {
   type SipLogEvent, type SipTransport, type UserAgent,
 } from '../../runtime/index.ts';
 import type { LogEvent } from '../../src/client-types.ts';
-import { fileTransferProcedures } from '../../src/procedures.ts';
+import { seedProcedures } from '../helpers/seed-spec.ts';
 
 export interface SenderStack {
   readonly ua: UserAgent;
@@ -36,7 +36,8 @@ export async function buildSenderStack(options: {
     } : {}),
     delegate: { onInvite: (incoming) => incoming.reject(480) },
   });
-  const sender = new FileTransferSender({ ua, endpoint, procedures: fileTransferProcedures, ...(log !== undefined ? { log } : {}) });
+  // The interop assertions follow the seed spec's rules, so run its frozen procedures.
+  const sender = new FileTransferSender({ ua, endpoint, procedures: await seedProcedures(), ...(log !== undefined ? { log } : {}) });
   return {
     ua,
     sender,

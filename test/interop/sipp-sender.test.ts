@@ -12,6 +12,7 @@ import { killTrackedChildren } from '../helpers/child-process-registry.ts';
 import { startMsrpSink, type MsrpSink } from '../helpers/msrp-sink.ts';
 import { startSipp, sippMessages, sippStartLines, SippExit, type SippLoggedMessage } from '../helpers/sipp.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
+import { seedProcedures } from '../helpers/seed-spec.ts';
 import { buildSenderStack } from './sender-stack.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -36,7 +37,8 @@ async function sink(n: number): Promise<MsrpSink> {
 }
 
 async function client(transport: SipTransportName, logs: LogEvent[]): Promise<CpmClient> {
-  const c = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: (e) => logs.push(e) });
+  // The scenarios script the seed spec's behaviour (re-INVITE, BYE), so run its frozen procedures.
+  const c = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, log: (e) => logs.push(e), procedures: await seedProcedures() });
   cleanups.push(() => c.close());
   return c;
 }

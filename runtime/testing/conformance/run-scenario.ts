@@ -23,7 +23,7 @@ export interface ConformanceScenario {
   readonly rule: string;
   /** The guard facts that must hold; every other fact is left false where the situation allows. */
   readonly facts: readonly ProcedureGuard[];
-  /** The client's answer per decision point; absent means no. */
+  /** The client's answer per decision point; absent: the rule's default (SHOULD yes, SHOULD NOT no, MAY the vocabulary's). */
   readonly decide: Partial<Record<DecisionPoint, boolean>>;
   /** The event that must happen. */
   readonly event: ProcedureEvent;
@@ -105,7 +105,7 @@ export async function runConformanceScenario(scenario: ConformanceScenario): Pro
     procedures: scenario.procedures,
     successReport,
     reuseMlines: facts.includes('wants-mline-reuse'),
-    checkPendingFiles: scenario.decide['check-pending-files'] === true,
+    decisions: scenario.decide,
     waitTimeoutMs: 3000,
   });
   const failures: ScenarioFailure[] = [];

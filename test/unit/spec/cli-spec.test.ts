@@ -3,13 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/commands/spec.ts';
+import { seedSpecRoot } from '../../helpers/seed-spec.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+// The commands run in a scratch root whose spec/ is the frozen seed (test/fixtures/seed-spec/), so
+// the counts and diff lines below do not move when a CR lands in the live spec/.
+const root = seedSpecRoot();
 const scratch = mkdtempSync(join(tmpdir(), 'cpm-ft-spec-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();

@@ -1,0 +1,179 @@
+// The state one outgoing transfer shares between the phases of the sending procedure (set-up,
+// data, after the last SEND, release, group members), and the two things every phase does: run
+// the generated rules of an event into a plan (action-executors.ts), and settle a file's outcome.
+
+import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
+import type { FileTransferProcedures } from './file-transfer-procedures.ts';
+import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
+import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
+import { executeDecisions, emptyPlan, phaseOfEvent, refuseIfProhibited, type Phase, type Plans } from './action-executors.ts';
+import type { Destination } from './destination.ts';
+import { prepareFile, type PreparedFile } from './file-offer.ts';
+import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
+import { factsOf, runProcedure, type DecisionPolicy } from './procedure-runner.ts';
+import type { ResumeBook } from './resume-book.ts';
+import type { QueuedItem, SessionState } from './sender-session-state.ts';
+import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogEvent, TransferLogger } from './transfer-types.ts';
+
+/** The sender's options with every default of transfer-defaults.ts applied. */
+export interface SenderSettings {
+  readonly ua: UserAgent;
+  readonly endpoint: MsrpEndpoint;
+  readonly procedures: FileTransferProcedures;
+  readonly chunkSize: number;
+  readonly window: number;
+  readonly successReport: boolean;
+  readonly reuseMlines: boolean;
+  readonly decide: DecisionPolicy;
+  readonly waitTimeoutMs: number;
+  /** Undefined: adaptive (transfer-defaults.ts adaptiveReportGrace). */
+  readonly reportGraceMs: number | undefined;
+  readonly resume: boolean;
+  readonly peerMaxSizeScope: 'message' | 'chunk';
+  readonly log: TransferLogger | undefined;
+}
+
+type Events = OutgoingTransferEvents & GroupTransferEvents;
+export type Emit = <K extends keyof Events>(event: K, payload: Events[K]) => void;
+
+type FailedFile = PreparedFile | { path: string; name: string; size: number; hash: string };
+
+export class SenderRun {
+  readonly settings: SenderSettings;
+  readonly destination: Destination;
+  readonly resumeBook: ResumeBook;
+  readonly emit: Emit;
+  readonly queue: QueuedItem[][] = [];
+  readonly results: FileResult[] = [];
+  readonly decisions: ExecutedDecision[] = [];
+  /** CPM: one Conversation-ID for every session this transfer opens. */
+  readonly conversationId: string;
+  /** Group sessions: the members' outcomes, gathered from the focus's notifications. */
+  members: MemberOutcome[] | undefined;
+  aborted = false;
+  readonly abortSignal: Promise<'aborted'>;
+  #signalAbort!: () => void;
+  current: SessionState | undefined;
+  /** The INVITE awaiting its final response, so abort() can CANCEL it (RFC 3261 §9.1). */
+  pendingInvite: PendingInvite | undefined;
+  readonly #settled = new WeakSet<object>();
+  /** Files read and not yet settled, so a procedure error can fail exactly those. */
+  readonly unsettled = new Set<PreparedFile>();
+
+  constructor(settings: SenderSettings, destination: Destination, resumeBook: ResumeBook, conversationId: string, emit: Emit) {
+    this.settings = settings;
+    this.destination = destination;
+    this.resumeBook = resumeBook;
+    this.conversationId = conversationId;
+    this.emit = emit;
+    this.abortSignal = new Promise<'aborted'>((resolve) => { this.#signalAbort = () => resolve('aborted'); });
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.#signalAbort();
+  }
+
+  log(event: TransferLogEvent): void {
+    this.settings.log?.(event);
+  }
+
+  // ------------------------------------------------------------------ rules
+
+  facts(extra: Partial<Record<ProcedureGuard, boolean>>): Record<ProcedureGuard, boolean> {
+    const d = this.destination;
+    return factsOf({
+      'one-recipient': d.kind === 'one-recipient',
+      'recipient-list': d.kind === 'recipient-list',
+      'predefined-group': d.kind === 'predefined-group',
+      'one-to-one-session': d.kind === 'one-recipient',
+      'group-session': d.kind !== 'one-recipient',
+      'success-report-requested': this.settings.successReport,
+      'wants-mline-reuse': this.settings.reuseMlines,
+      ...extra,
+    });
+  }
+
+  /**
+   * Runs the rules of each event in turn and executes their decisions into one plan of `phase`.
+   * Every choice at a decision point and every decision is logged and kept for the summary.
+   */
+  plan<P extends Phase>(phase: P, events: readonly ProcedureEvent[], facts: () => Record<ProcedureGuard, boolean>): Plans[P] {
+    const plan = emptyPlan(phase);
+    for (const event of events) {
+      if (phaseOfEvent[event] !== phase) continue;
+      const step = runProcedure(this.settings.procedures.handlers, event, facts(), this.settings.decide);
+      for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
+      for (const decision of step.decisions) {
+        this.decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args], ...(decision.modality === 'SHALL NOT' ? { prohibited: true } : {}) });
+        this.log({ kind: 'rule', event, rule: decision.rule, modality: decision.modality, action: decision.action, args: [...decision.args] });
+      }
+      executeDecisions(phase, plan, event, step.decisions);
+    }
+    return plan;
+  }
+
+  // ------------------------------------------------------------------ file outcomes
+
+  isSettled(file: object): boolean {
+    return this.#settled.has(file);
+  }
+
+  #settle(file: FailedFile): void {
+    this.#settled.add(file);
+    if ('modified' in file) this.unsettled.delete(file);
+  }
+
+  succeed(file: PreparedFile): void {
+    this.#settle(file);
+    const result: FileResult = { path: file.path, name: file.name, size: file.size, hash: file.hash.digest, ok: true };
+    this.results.push(result);
+    this.log({ kind: 'file', event: 'complete', name: file.name, size: file.size });
+    this.emit('file-complete', result);
+  }
+
+  /**
+   * Fails a file. When `event` is given (an MSRP error response or a failure REPORT, step 5) the
+   * rules for it decide whether the user is told; other causes (connection, timeout, SIP) are
+   * reported directly.
+   */
+  failFile(file: FailedFile, failure: FileFailure, event?: ProcedureEvent): void {
+    this.#settle(file);
+    const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
+    const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
+    this.results.push(result);
+    this.log({ kind: 'file', event: 'failed', name: file.name, ...failure });
+    if (event === undefined) {
+      this.emit('file-failed', result);
+      return;
+    }
+    const plan = this.plan('file-failed', [event], () => this.facts({}));
+    if (plan.indicate === undefined) return;
+    refuseIfProhibited(plan, 'indicate-transfer-failed');
+    this.emit('file-failed', result);
+  }
+
+  failUnprepared(items: readonly QueuedItem[], failure: FileFailure): void {
+    for (const item of items) {
+      if (typeof item === 'string') this.failFile({ path: item, name: item.split(/[\\/]/).pop() ?? item, size: 0, hash: '' }, failure);
+      else if (!this.isSettled(item)) this.failFile(item, failure);
+    }
+  }
+
+  /** Reads each queued path (size, hash); a file that cannot be read fails here, named. */
+  async prepare(items: readonly QueuedItem[]): Promise<PreparedFile[]> {
+    const prepared: PreparedFile[] = [];
+    for (const item of items) {
+      if (typeof item !== 'string') { prepared.push(item); continue; }
+      try {
+        const file = await prepareFile(item);
+        this.unsettled.add(file);
+        prepared.push(file);
+      } catch (error) {
+        this.failUnprepared([item], { source: 'local', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return prepared;
+  }
+}
+

@@ -1,0 +1,38 @@
+// `npm run build` (also run by `prepare`, so `npm ci` and `npm pack` build): compiles the TypeScript
+// sources to dist/ with tsconfig.build.json, then copies the files tsc does not emit but the built
+// toolchain reads at run time next to itself (templates/*.hbs, grammar/rules.peggy and the committed
+// peggy parser with its .d.ts, generator/ir/schema.json). dist/ is emptied first, so a source that was
+// deleted or renamed leaves nothing stale behind. Everything goes to stderr, so `npm pack --json`
+// (which runs this through `prepare`) still prints only JSON on stdout.
+import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const assetDirs = ['generator', 'grammar', 'templates', 'runtime', 'src'];
+
+/** tsc emits .js/.d.ts/.map for every .ts source; everything else (including a hand-written .d.ts) is copied. */
+const isAsset = (name) => !name.endsWith('.ts') || name.endsWith('.d.ts');
+
+function copyAssets(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(path);
+    else if (isAsset(entry.name)) cpSync(path, join(dist, relative(root, path)));
+  }
+}
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
+} catch {
+  rmSync(dist, { recursive: true, force: true });
+  process.stderr.write('build: tsc failed (errors above); dist/ removed\n');
+  process.exit(1);
+}
+for (const dir of assetDirs) copyAssets(join(root, dir));
+process.stderr.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);

@@ -1,0 +1,74 @@
+// Every example CR in spec/examples/ lands green: in a temporary copy of the project (the tree
+// without node_modules/.git, node_modules linked), the CR is added to spec/cr/ORDER, `spec check`
+// and `generate` run there, and then, in that copy, the regenerated conformance tests and the e2e
+// test of the rules these CRs change (test/e2e/step4-follows-spec.test.ts, which derives what
+// must be on the wire from the copy's own spec). One copy at a time: a copy's vitest run is a
+// child process with its own forks.
+
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const examples = readdirSync(join(repoRoot, 'spec/examples')).filter((f) => f.endsWith('.cr')).sort();
+const skipped = new Set(['node_modules', '.git', '.cache']);
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+function copyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cpm-ft-land-'));
+  copies.push(dir);
+  cpSync(repoRoot, dir, { recursive: true, filter: (source) => !skipped.has(relative(repoRoot, source).split(/[\\/]/)[0] ?? '') });
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function run(cwd: string, command: string, args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, timeout: 240_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** What each example must show on the wire, beyond its conformance tests passing. */
+const wireSigns: Readonly<Record<string, RegExp[]>> = {
+  // SHALL: the check happens in every situation, so no decision branch is left.
+  'cr-4a-shall.cr': [/it\('7\.6\.1-4\.a wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows check-pending-files'/],
+  // SHALL NOT: with files queued, neither the check nor a re-INVITE (nor its m-line changes) may show; the release does.
+  'cr-4a-shall-not.cr': [/it\('7\.6\.1-4\.a wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows no check-pending-files, no send-reinvite, no reuse-mline, no close-unused-mline, follow-clause 7\.6\.2'/],
+  // SHOULD: the default branch (left unanswered) and the declined branch are both tested.
+  'cr-4a-should.cr': [/it\('7\.6\.1-4\.a \[default: yes\] wire: /, /it\('7\.6\.1-4\.a \[declined\] wire: /],
+};
+
+describe('example CRs land green in a copy of the project', () => {
+  it('every example has its wire signs listed here', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(wireSigns).sort()).toEqual(examples);
+  });
+
+  for (const example of examples) {
+    it(`${example}: spec check, generate, conformance tests and the step-4 e2e test pass in the copy`, () => {
+      const copy = copyProject();
+      copyFileSync(join(repoRoot, 'spec/examples', example), join(copy, 'spec/cr', example));
+      appendFileSync(join(copy, 'spec/cr/ORDER'), `${example}\n`);
+      const check = run(copy, process.execPath, ['bin/cpm-ft.js', 'spec', 'check']);
+      expect(check.out).toMatch(/^spec ok: .* CRs applied/);
+      expect(check.code).toBe(0);
+      const generated = run(copy, process.execPath, ['bin/cpm-ft.js', 'generate']);
+      expect(generated.code, generated.out).toBe(0);
+      expect(generated.out).toMatch(/generated \d+ files \([1-9]\d* written/);
+
+      const conformance = readFileSync(join(copy, 'generated/conformance/file-transfer.test.ts'), 'utf8');
+      expect(conformance).not.toBe(readFileSync(join(repoRoot, 'generated/conformance/file-transfer.test.ts'), 'utf8'));
+      for (const sign of wireSigns[example] ?? []) expect(conformance).toMatch(sign);
+
+      const tests = run(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'generated/', 'test/e2e/step4-follows-spec.test.ts']);
+      expect(tests.out, tests.out).toMatch(/Test Files\s+2 passed \(2\)/);
+      expect(tests.code, tests.out).toBe(0);
+    });
+  }
+});
