@@ -11,12 +11,8 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const toolchainPackages = ['peggy', 'ajv', 'handlebars', 'ts-morph'];
 const toolchainDirs = ['generator/', 'grammar/', 'templates/'];
-/**
- * main.ts loads each command with import() when that command runs; the walk starts at the commands.
- * trace-details.ts loads the spec compiler for the trace's optional rule details and leaves them out
- * when the toolchain is missing (its own test below checks that).
- */
-const lazyBoundary = new Set(['src/cli/main.ts', 'src/cli/commands/trace-details.ts']);
+/** main.ts loads each command with import() when that command runs; the walk starts at the commands. */
+const lazyBoundary = new Set(['src/cli/main.ts']);
 
 /** Specifiers the compiled module still imports at run time (static, re-exports and import()). */
 function runtimeImports(file: string): string[] {
@@ -89,18 +85,6 @@ describe('the lean client', () => {
     const { files, packages } = moduleGraph(['src/cli/commands/trace.ts']);
     expect([...files.keys()].some((path) => path.startsWith('generator/trace/'))).toBe(true);
     expect([...packages.keys()].filter((name) => toolchainPackages.includes(name))).toEqual([]);
-  });
-
-  it('trace without the toolchain leaves the rule details out with a note instead of failing', async () => {
-    const { traceDetails } = await import('../../src/cli/commands/trace-details.ts');
-    let stderr = '';
-    const io = { stdout: process.stdout, stderr: { write: (text: string) => { stderr += text; return true; } } as unknown as NodeJS.WritableStream, cwd: root, env: {} };
-    const missing = Object.assign(new Error("Cannot find package 'ajv'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const details = await traceDetails(io, undefined, () => Promise.reject(missing));
-    expect(details.size).toBe(0);
-    expect(stderr).toContain('need the spec toolchain');
-    // Any other failure is not swallowed.
-    await expect(traceDetails(io, undefined, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 
   it('every toolchain package is an optional peer and a devDependency, never a dependency', () => {

@@ -41,6 +41,6 @@ describe('cpm-ft --version', () => {
 
   it('reads the toolchain peers the spec commands name when they are missing', () => {
     expect(readPackageInfo().peerDependencies).toEqual(manifest.peerDependencies);
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['ajv', 'handlebars', 'peggy', 'ts-morph']);
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['ajv', 'handlebars', 'peggy', 'ts-morph', 'vscode-languageserver', 'vscode-languageserver-textdocument']);
   });
 });

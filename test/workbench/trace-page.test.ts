@@ -21,8 +21,8 @@ const trace: StaticTrace = {
     { id: '7.6.2', title: 'File transfer session release' },
   ],
   rules: [
-    { id: '7.6.1-5', clause: '7.6.1', step: '5', modality: 'SHALL', summary: 'Tell the user the transfer failed.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:3'], tests: [{ name: '7.6.1-5 wire: failure', file: 'generated/conformance/c.test.ts' }] },
-    { id: '7.6.2', clause: '7.6.2', step: null, modality: 'SHALL', summary: 'Send a BYE when done.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:9'], tests: [{ name: '7.6.2 wire: bye', file: 'generated/conformance/c.test.ts' }] },
+    { id: '7.6.1-5', clause: '7.6.1', step: '5', modality: 'SHALL', summary: 'Tell the user the transfer failed.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:3'], tests: [{ name: '7.6.1-5 wire: failure', file: 'generated/conformance/c.test.ts' }], covers: [{ step: '5', quote: 'SHALL indicate to the CPM User' }], actions: [{ name: 'indicate-transfer-failed', args: [] }] },
+    { id: '7.6.2', clause: '7.6.2', step: null, modality: 'SHALL', summary: 'Send a BYE when done.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:9'], tests: [{ name: '7.6.2 wire: bye', file: 'generated/conformance/c.test.ts' }], covers: [{ step: null, quote: 'SHALL send a SIP BYE' }], actions: [{ name: 'send-bye', args: [] }] },
   ],
 };
 

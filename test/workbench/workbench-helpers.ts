@@ -1,16 +1,33 @@
 // Shared by the workbench tests: the spec fixture copied to a scratch root, the seed CR text, and
 // the spec / trace commands run in-process with captured output.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/main.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixtureSpec = join(repoRoot, 'test/fixtures/workbench-spec');
-/** The seed CR text: in CI and in /work/main the clone has shared/ beside it. */
-export const seedText = join(repoRoot, '../shared/seed/cpm-cr-file-transfer-release.txt');
+/**
+ * The seed CR text. A clone has shared/ beside it (CI, the main checkout); a linked git worktree
+ * finds it beside the main checkout its repository belongs to.
+ */
+function findSeedText(): string {
+  const relative = 'shared/seed/cpm-cr-file-transfer-release.txt';
+  const candidates = [join(repoRoot, '..', relative)];
+  try {
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    candidates.push(join(dirname(dirname(common)), relative));
+  } catch {
+    // Not a git checkout: only the sibling folder can hold it.
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (found === undefined) throw new Error(`the seed CR text is not at ${candidates.join(' or ')}`);
+  return found;
+}
+export const seedText = findSeedText();
 
 /** A scratch repository root holding a copy of the fixture spec; `remove` deletes it. */
 export function scratchSpec(prefix: string): { root: string; remove: () => void } {

@@ -12,17 +12,23 @@ import type { CliIo } from '../main.ts';
 
 const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec diff [--format text|json] [--cr FILE]...
+       cpm-ft spec diff --from REV [--to REV] [--format text|json]
        cpm-ft spec fmt [--check] [FILES...]
+       cpm-ft spec lsp
        cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
-  diff    per CR applied, the rules it added, modified (with the fields changed) and removed
+  diff    per CR applied, the rules it added, modified (with the fields changed) and removed;
+          with --from REV: the rule sets of git revision REV and --to REV (default: the work tree)
+          compared, each changed field old → new, the generated files that change, and the CR history
   fmt     rewrite .rules/.cr files in the canonical layout, comments kept (default: every file under spec/);
           --check writes nothing, names the files that differ and exits 1 if any do
   coverage  every SHALL / SHALL NOT / SHOULD / SHOULD NOT / MAY statement of the CR text TEXT, the rules
           that cover it (\`covers STEP "quote"\` in a rule) and its status; exit 1 when a statement has no
           rule, a rule's modality differs from the text's or a quote is no longer in the text.
           \`spec check\` runs it too for each CR that names its text (\`text "path"\`, relative to the CR file)
+  lsp     a Language Server Protocol server on stdin/stdout (diagnostics as \`spec check\`, hover,
+          go to definition, completion of the vocabulary, formatting as \`spec fmt\`); see editor/vscode/
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
 
@@ -114,6 +120,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         format: { type: 'string', default: 'text' },
         cr: { type: 'string', multiple: true, default: [] },
         check: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -135,12 +143,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     case 'diff':
       if (files.length > 0) return usageError(io, '`spec diff` takes no file arguments');
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
+      if (values.from !== undefined) {
+        if (extraCrs.length > 0) return usageError(io, '--cr does not combine with --from (commit the CR, or compare against the work tree)');
+        const { specDiffRevisions } = await import('./spec-diff-revisions.ts');
+        return specDiffRevisions(io, values.from, values.to, values.format ?? 'text');
+      }
+      if (values.to !== undefined) return usageError(io, '--to needs --from');
       return diff(io, extraCrs, values.format ?? 'text');
     case 'coverage': {
       if (files.length !== 1) return usageError(io, '`spec coverage` takes one TEXT file (the CR as plain text)');
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
       const { specCoverage } = await import('./spec-coverage.ts');
       return specCoverage(io, files[0]!, extraCrs, values.format ?? 'text');
+    }
+    case 'lsp': {
+      if (files.length > 0) return usageError(io, '`spec lsp` takes no arguments (it speaks LSP on stdin/stdout)');
+      const { runStdioServer } = await import('../../../generator/lsp/server.ts');
+      await runStdioServer();
+      return 0;
     }
     case 'fmt': {
       if (values.format !== 'text') return usageError(io, '--format does not apply to `spec fmt`');

@@ -80,7 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const code = scanCodeLocations(root, trace.rules.map((rule) => rule.id));
   const { traceDetails } = await import('./trace-details.ts');
-  const details = await traceDetails(io, values.text);
+  const details = await traceDetails(io, trace, values.text);
   const report = buildTrace(trace, code, results, details);
   const outDir = values.out === undefined ? root : dirname(resolve(root, values.out));
   const repoUrl = values['repo-url']?.replace(/\/+$/, '');
