@@ -16,7 +16,7 @@ export interface FileSelector {
   /** The `size:` part (integer). */
   size?: CodecValue<'integer'>;
   /** The `hash:` part (hash). */
-  hash: CodecValue<'hash'>;
+  hash?: CodecValue<'hash'>;
 }
 
 /**
@@ -28,7 +28,7 @@ export function buildFileSelector(value: FileSelector): SdpAttribute {
   if (value.name !== undefined) parts.push(['name', fileAttributeCodecs['quoted-string'].format(value.name)]);
   if (value.type !== undefined) parts.push(['type', fileAttributeCodecs['mime-type'].format(value.type)]);
   if (value.size !== undefined) parts.push(['size', fileAttributeCodecs['integer'].format(value.size)]);
-  parts.push(['hash', fileAttributeCodecs['hash'].format(value.hash)]);
+  if (value.hash !== undefined) parts.push(['hash', fileAttributeCodecs['hash'].format(value.hash)]);
   return { name: 'file-selector', value: formatSelectorParts(parts) };
 }
 
@@ -40,11 +40,7 @@ export function parseFileSelector(attribute: SdpAttribute): Result<FileSelector>
   if (attribute.value === null) return fail(new CpmError('ERR_SDP_FILE_ATTRIBUTE', 'a=file-selector needs a value'));
   const raw = parseSelectorParts(attribute.value);
   if (!raw.ok) return raw;
-  const hashPartText = raw.value.get('hash');
-  if (hashPartText === undefined) return fail(new CpmError('ERR_SDP_FILE_ATTRIBUTE', 'a=file-selector lacks its hash part'));
-  const hashPart = fileAttributeCodecs['hash'].parse(hashPartText);
-  if (!hashPart.ok) return hashPart;
-  const value: FileSelector = { hash: hashPart.value };
+  const value: FileSelector = {};
   const namePartText = raw.value.get('name');
   if (namePartText !== undefined) {
     const namePart = fileAttributeCodecs['quoted-string'].parse(namePartText);
@@ -62,6 +58,12 @@ export function parseFileSelector(attribute: SdpAttribute): Result<FileSelector>
     const sizePart = fileAttributeCodecs['integer'].parse(sizePartText);
     if (!sizePart.ok) return sizePart;
     value.size = sizePart.value;
+  }
+  const hashPartText = raw.value.get('hash');
+  if (hashPartText !== undefined) {
+    const hashPart = fileAttributeCodecs['hash'].parse(hashPartText);
+    if (!hashPart.ok) return hashPart;
+    value.hash = hashPart.value;
   }
   return ok(value);
 }
@@ -261,7 +263,7 @@ export function parseDirection(attribute: SdpAttribute): Result<Direction> {
  */
 export interface FileAttributes {
   /** `a=file-selector`: Identifies the file by any of its name, MIME type, size in octets and hash; the answerer echoes it as received. */
-  fileSelector?: FileSelector;
+  fileSelector: FileSelector;
   /** `a=file-transfer-id`: A fresh random token per file transfer, so a re-offer can tell a new transfer from the ongoing one. */
   fileTransferId: FileTransferId;
   /** `a=file-disposition`: Suggests how the receiver should present the file, e.g. render it inline or save it as an attachment. */
@@ -285,7 +287,7 @@ export const fileAttributesMatchRuntime: MatchesFileAttributeTable<FileAttribute
  */
 export function buildFileAttributes(a: FileAttributes): SdpAttribute[] {
   const attributes: SdpAttribute[] = [];
-  if (a.fileSelector !== undefined) attributes.push(buildFileSelector(a.fileSelector));
+  attributes.push(buildFileSelector(a.fileSelector));
   attributes.push(buildFileTransferId(a.fileTransferId));
   if (a.fileDisposition !== undefined) attributes.push(buildFileDisposition(a.fileDisposition));
   if (a.fileDate !== undefined) attributes.push(buildFileDate(a.fileDate));
@@ -300,6 +302,10 @@ export function buildFileAttributes(a: FileAttributes): SdpAttribute[] {
  * @see RFC5547
  */
 export function parseFileAttributes(attrs: readonly SdpAttribute[]): Result<FileAttributes> {
+  const fileSelectorLine = attrs.find((candidate) => candidate.name === 'file-selector');
+  if (fileSelectorLine === undefined) return fail(new CpmError('ERR_SDP_FILE_ATTRIBUTE', 'the file m-line lacks a=file-selector'));
+  const fileSelector = parseFileSelector(fileSelectorLine);
+  if (!fileSelector.ok) return fileSelector;
   const fileTransferIdLine = attrs.find((candidate) => candidate.name === 'file-transfer-id');
   if (fileTransferIdLine === undefined) return fail(new CpmError('ERR_SDP_FILE_ATTRIBUTE', 'the file m-line lacks a=file-transfer-id'));
   const fileTransferId = parseFileTransferId(fileTransferIdLine);
@@ -308,13 +314,7 @@ export function parseFileAttributes(attrs: readonly SdpAttribute[]): Result<File
   if (directionLine === undefined) return fail(new CpmError('ERR_SDP_FILE_ATTRIBUTE', 'the file m-line lacks a=direction'));
   const direction = parseDirection(directionLine);
   if (!direction.ok) return direction;
-  const value: FileAttributes = { fileTransferId: fileTransferId.value, direction: direction.value };
-  const fileSelectorLine = attrs.find((candidate) => candidate.name === 'file-selector');
-  if (fileSelectorLine !== undefined) {
-    const fileSelector = parseFileSelector(fileSelectorLine);
-    if (!fileSelector.ok) return fileSelector;
-    value.fileSelector = fileSelector.value;
-  }
+  const value: FileAttributes = { fileSelector: fileSelector.value, fileTransferId: fileTransferId.value, direction: direction.value };
   const fileDispositionLine = attrs.find((candidate) => candidate.name === 'file-disposition');
   if (fileDispositionLine !== undefined) {
     const fileDisposition = parseFileDisposition(fileDispositionLine);

@@ -33,14 +33,16 @@ export const fileAttributeTable = {
   'file-selector': {
     kind: 'selector',
     property: 'fileSelector',
-    required: false,
+    // RFC 5547 §6: every file m-line carries a selector; which parts it has is the offerer's choice
+    // (a pull offer may name a file by its name alone), so no part is required.
+    required: true,
     produces: true,
     needs: true,
     parts: {
       name: { key: 'name', codec: 'quoted-string', required: false },
       type: { key: 'type', codec: 'mime-type', required: false },
       size: { key: 'size', codec: 'integer', required: false },
-      hash: { key: 'hash', codec: 'hash', required: true },
+      hash: { key: 'hash', codec: 'hash', required: false },
     },
   },
   'file-transfer-id': { kind: 'value', property: 'fileTransferId', codec: 'token', required: true, produces: true, needs: true },

@@ -493,7 +493,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       name: selector?.name ?? 'file',
       size: selector?.size,
       type: selector?.type,
-      hash: selector?.hash.digest,
+      hash: selector?.hash?.digest,
       transferId: attrs.value.fileTransferId,
     };
     const max = this.options.maxSize;
@@ -513,7 +513,8 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         ? { kind: 'reject', declined: true, warning: `${info.name} is ${info.size} bytes; this receiver takes files up to ${max} bytes` }
         : { kind: 'reject', declined: true };
     }
-    const identity: PartialIdentity | undefined = selector?.name !== undefined && selector.size !== undefined
+    // A resume needs the whole identity: a selector without a hash cannot prove it is the same file.
+    const identity: PartialIdentity | undefined = selector?.name !== undefined && selector.size !== undefined && selector.hash !== undefined
       ? { name: selector.name, size: selector.size, hash: selector.hash }
       : undefined;
     const rangeStart = await this.#resumableStart(attrs.value, identity, index);

@@ -74,7 +74,7 @@ describe('generated SDP module against the runtime attribute table', () => {
     }).length).toBeGreaterThan(0);
     expect(sdpProblems((ir) => {
       const part = ir.attributes.find((a) => a.name === 'file-selector')?.parts.find((p) => p.key === 'hash');
-      if (part !== undefined) part.required = false;
+      if (part !== undefined) part.required = true;
     }).length).toBeGreaterThan(0);
   });
 });

@@ -107,3 +107,20 @@ document RFC5547 "File transfer"
     expect(isParserFresh()).toBe(true);
   });
 });
+
+describe('`required` in an attribute block', () => {
+  // A part's `required` is written on the part's own line; on a line of its own it marks the whole
+  // attribute. (The grammar once let a newline join them, so the attribute-level `required` under
+  // the last part silently became that part's flag.)
+  const attribute = (body: string) => {
+    const node = parseText(`attribute file-selector selector {\n${body}\n  summary "s"\n}\n`).items[0];
+    if (node?.kind !== 'attribute') throw new Error('expected an attribute');
+    return node.fields.map((f) => (f.kind === 'part' ? `part ${f.key.value}${f.required ? ' required' : ''}` : f.kind));
+  };
+  it('on its own line after a part, it marks the attribute', () => {
+    expect(attribute('  part hash hash\n  required')).toEqual(['part hash', 'required', 'summary']);
+  });
+  it('after the codec on the same line, it marks the part', () => {
+    expect(attribute('  part hash hash required')).toEqual(['part hash required', 'summary']);
+  });
+});
