@@ -118,7 +118,7 @@ describe('hostile icons are refused, the offer is not', () => {
     // A plain SDP INVITE with a=file-icon has no part at all.
     expect(problems(Buffer.from(SDP('cid:a@x')), 'application/sdp')).toEqual([expect.stringMatching(/no body part has/)]);
     // The offer is still read by the generated parser as an ordinary file offer.
-    const attrs = fileTransferProcedures.fileAttributes.parse([{ name: 'file-transfer-id', value: 'x' }, { name: 'sendonly', value: null }, { name: 'file-icon', value: 'cid:a@x' }]);
+    const attrs = fileTransferProcedures.fileAttributes.parse([{ name: 'file-selector', value: 'name:"x.bin" size:10' }, { name: 'file-transfer-id', value: 'x' }, { name: 'sendonly', value: null }, { name: 'file-icon', value: 'cid:a@x' }]);
     expect(attrs.ok).toBe(true);
   });
 
