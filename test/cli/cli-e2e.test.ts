@@ -48,13 +48,16 @@ describe('cpm-ft send → cpm-ft receive over loopback', () => {
       const outbox = mkdtempSync(join(root, `out-${transport}-`));
       const inbox = join(root, `in-${transport}`);
       const files = makeFiles(outbox);
-      const receiver = await startReceiver(inbox, ['--once', '--transport', transport]);
+      // No --once: whether the --then batch rides a re-INVITE or a session of its own is the spec's
+      // call (7.6.1 step 4), so the receiver serves until it is stopped once the sender is done.
+      const receiver = await startReceiver(inbox, ['--transport', transport]);
       const sender = cli(['send', '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port};transport=${transport}`, '--transport', transport,
         '--chunk-size', '16k', join(outbox, 'small.txt'), join(outbox, 'random.bin'), '--then', join(outbox, 'later.dat')]);
       const sent = await finished(sender);
       expect(sent, `sender stderr: ${sender.err()}`).toBe(0);
       expect(sender.out()).toMatch(/sent random\.bin sha-1 [0-9A-F:]+/);
       expect(sender.out()).not.toMatch(/\x1b\[/);
+      receiver.child.kill('SIGTERM');
       expect(await finished(receiver)).toBe(0);
       for (const [name, data] of Object.entries(files)) {
         expect(readFileSync(join(inbox, name)).equals(data), name).toBe(true);
