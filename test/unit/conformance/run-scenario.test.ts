@@ -1,12 +1,13 @@
 // The scenario runner: sizes the batches so that exactly the requested facts hold, runs the real
 // sender against the scripted peer, and leaves no socket or timer behind.
 import { describe, expect, it } from 'vitest';
-import { procedureHandlers } from '../../../generated/handlers/index.ts';
-import { buildFileAttributes, parseFileAttributes } from '../../../generated/sdp/sdp-attributes.ts';
 import { batchSizes, runConformanceScenario, successReportDelayMs } from '../../../runtime/testing/conformance/run-scenario.ts';
 import { assertNoLeakedHandles, snapshotHandles } from '../../helpers/active-handles.ts';
+import { seedProcedures } from '../../helpers/seed-spec.ts';
 
-const procedures = { handlers: procedureHandlers, fileAttributes: { build: buildFileAttributes, parse: parseFileAttributes } };
+// The assertions follow the seed's step 4 (a re-INVITE after the success REPORT), so the scenario
+// runs the procedures of the frozen seed spec, not whatever spec/ says after a CR.
+const procedures = await seedProcedures();
 
 describe('batch sizes', () => {
   it('leaves m-lines unused exactly when unused-mlines is a fact', () => {
