@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/client.ts';
+import { seedProcedures } from '../../helpers/seed-spec.ts';
 import type { CpmClient, MemberStatusEvent, TransferSummary } from '../../../src/client-types.ts';
 import { createFocus } from '../../../src/focus/create-focus.ts';
 import type { Focus, FocusEvent } from '../../../src/focus/focus-types.ts';
@@ -50,7 +51,9 @@ describe('group file transfer through the focus', () => {
       legAnswerTimeoutMs: 10_000,
       onEvent: (e) => events.push(e),
     });
-    sender = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, successReport: true, chunkSize: 16 * 1024 });
+    // Its assertions count the member legs of one session per send (the seed's step 4: a re-INVITE
+    // for a queued batch), so the sender runs the frozen seed's procedures.
+    sender = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, successReport: true, chunkSize: 16 * 1024, procedures: await seedProcedures() });
     outbox = await tempDir('group-outbox');
   });
 
