@@ -26,3 +26,11 @@ export function safe(strings: TemplateStringsArray, ...values: unknown[]): strin
   for (let i = 0; i < values.length; i++) out += safeText(String(values[i])) + (strings[i + 1] ?? '');
   return out;
 }
+
+/**
+ * A line writer for human output: every line passes through safeText, so a command cannot forget
+ * to escape a peer's text in one of its messages (the trailing newline is ours and kept).
+ */
+export function safeLineWriter(stream: NodeJS.WritableStream): { write(text: string): void } {
+  return { write: (text: string): void => { stream.write(safeText(text.replace(/\n$/, '')) + '\n'); } };
+}

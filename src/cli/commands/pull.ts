@@ -9,6 +9,7 @@ import { createJsonLog } from '../json-log.ts';
 import type { CliIo } from '../main.ts';
 import { parsePullArgs, pullUsage } from '../parse-pull-args.ts';
 import { loadClientFactory, type ClientFactory } from './send.ts';
+import { safeLineWriter } from '../../safe-text.ts';
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runPull(args, io);
@@ -25,7 +26,8 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     io.stdout.write(pullUsage);
     return 0;
   }
-  const human = command.logJson ? io.stderr : io.stdout;
+  // Peer text (selectors, names, reasons) reaches these lines: controls and bidi escaped.
+  const human = safeLineWriter(command.logJson ? io.stderr : io.stdout);
   const dir = resolve(io.cwd, command.dir);
   try {
     await mkdir(dir, { recursive: true });
@@ -58,8 +60,8 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
       human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
       return 0;
     }
-    // The message may quote the peer's selector text: JSON quoting keeps control characters visible.
-    io.stderr.write(result.reason === 'not-found'
+    // The message may carry the peer's text (a SIP reason, a Warning): controls and bidi escaped.
+    safeLineWriter(io.stderr).write(result.reason === 'not-found'
       ? `cpm-ft pull: not found: ${command.from} has no file matching ${JSON.stringify(formatPullSelector(command.selector))}\n`
       : `cpm-ft pull: ${result.message}\n`);
     return 1;

@@ -10,7 +10,7 @@ import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import type { CliIo } from '../main.ts';
-import { safeText } from '../../safe-text.ts';
+import { safeLineWriter } from '../../safe-text.ts';
 import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 
 export type { SignalName };
@@ -47,7 +47,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   }
   const humanStream = command.logJson ? io.stderr : io.stdout;
   // Every human line may carry the peer's text (names, URIs, reasons): controls and bidi escaped.
-  const human = { write: (text: string): void => { humanStream.write(safeText(text.replace(/\n$/, '')) + '\n'); } };
+  const human = safeLineWriter(humanStream);
   const dir = resolve(io.cwd, command.dir);
   try {
     await mkdir(dir, { recursive: true });

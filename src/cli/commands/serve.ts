@@ -8,6 +8,7 @@ import type { CliIo } from '../main.ts';
 import { parseServeArgs, serveUsage } from '../parse-pull-args.ts';
 import { formatListenUri } from './receive.ts';
 import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
+import { safeLineWriter } from '../../safe-text.ts';
 
 export interface ServeDeps {
   readonly createClient?: ClientFactory;
@@ -29,7 +30,8 @@ export async function runServe(args: readonly string[], io: CliIo, deps: ServeDe
     io.stdout.write(serveUsage);
     return 0;
   }
-  const human = command.logJson ? io.stderr : io.stdout;
+  // Peer text (selectors, names, reasons) reaches these lines: controls and bidi escaped.
+  const human = safeLineWriter(command.logJson ? io.stderr : io.stdout);
   const dir = resolve(io.cwd, command.dir);
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
