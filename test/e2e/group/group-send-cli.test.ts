@@ -3,7 +3,7 @@
 // member-status events from the focus's conference notifications (RFC 4575).
 
 import { join } from 'node:path';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSend } from '../../../src/cli/commands/send.ts';
 import { createClient } from '../../../src/client.ts';
@@ -12,6 +12,21 @@ import { createFocus } from '../../../src/focus/create-focus.ts';
 import type { Focus } from '../../../src/focus/focus-types.ts';
 import { memoryIo } from '../../cli/helpers/memory-io.ts';
 import { tempDir } from '../transfer-harness.ts';
+
+/**
+ * Files delivered to one member over all the sessions of a send: a member-status count restarts at 0
+ * when a new session reaches the member, so each session's last count is added.
+ */
+function deliveredAcrossSessions(statuses: readonly Record<string, unknown>[]): number {
+  let total = 0;
+  let previous = 0;
+  for (const status of statuses) {
+    const delivered = Number(status['filesDelivered']);
+    total += delivered >= previous ? delivered - previous : delivered;
+    previous = delivered;
+  }
+  return total;
+}
 
 interface Member { readonly client: CpmClient; readonly uri: string; readonly dir: string }
 
@@ -74,7 +89,13 @@ describe('cpm-ft send to a group reports each member', () => {
     const events = io.stdout.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const statuses = events.filter((e) => e['event'] === 'member-status');
     for (const m of members) {
-      expect(statuses.filter((e) => e['member'] === m.uri).at(-1)).toMatchObject({ status: 'connected', filesDelivered: 2, filesFailed: 0 });
+      const own = statuses.filter((e) => e['member'] === m.uri);
+      expect(own.at(-1)).toMatchObject({ status: 'connected', filesFailed: 0 });
+      // Whether the second file rides the same session (re-INVITE) or a new one is the spec's step 4;
+      // either way the member's notifications must add up to both files delivered.
+      expect(deliveredAcrossSessions(own)).toBe(2);
+      expect(await readFile(join(m.dir, 'a.txt'), 'utf8')).toBe('first file\n');
+      expect(await readFile(join(m.dir, 'b.txt'), 'utf8')).toBe('second file\n'.repeat(1000));
     }
     expect(io.stderr.text).toContain(`member ${members[0]?.uri} received 2 files\n`);
   }, 30_000);
