@@ -76,7 +76,7 @@ afterAll(() => {
 describe('the npm package', () => {
   it('(d) the tarball holds the built package and no tests, CI, bench, scripts or TypeScript sources', () => {
     expect(tarballFiles.length).toBeGreaterThan(100);
-    for (const needed of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/cli/bin.js', 'dist/runtime/index.js', 'dist/runtime/testing/conformance/index.d.ts', 'dist/grammar/rules-parser.js', 'dist/grammar/rules-parser.d.ts', 'dist/templates/conformance.test.ts.hbs']) {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/cli/bin.js', 'dist/runtime/index.js', 'dist/runtime/testing/conformance/index.d.ts', 'dist/grammar/rules-parser.js', 'dist/grammar/rules-parser.d.ts', 'dist/templates/conformance.test.ts.hbs']) {
       expect(tarballFiles, needed).toContain(needed);
     }
     const unwanted = tarballFiles.filter((path) =>
