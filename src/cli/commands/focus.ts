@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createFocus } from '../../focus/create-focus.ts';
 import type { Focus, FocusEvent, FocusTransport } from '../../focus/focus-types.ts';
 import { loadGroupsFile } from '../../focus/load-groups.ts';
+import { parseDuration } from '../parse-duration.ts';
 import { parseHostPort } from '../parse-host-port.ts';
 import { parseSipUri } from '../parse-sip-uri.ts';
 import { parseTransport } from '../parse-transport.ts';
@@ -19,6 +20,13 @@ export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [op
   --factory URI          conference factory URI for ad-hoc recipient lists (RFC 5366)
   --max-members N        most members per session (default 100); larger lists get 403
   --transport udp|tcp    SIP transport (default udp)
+  --leg-answer-timeout DURATION
+                         cancel a member's INVITE unanswered this long (default 30s)
+  --msrp-setup-timeout DURATION
+                         end a session whose sender has not connected MSRP this long after
+                         its ACK (default 30s)
+  --idle-timeout DURATION
+                         end a session without MSRP traffic from its sender this long (default 60s)
   --log json             one JSON line per focus event on stdout
   -h, --help             this help
 `;
@@ -64,13 +72,17 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
     io.stderr.write(`cpm-ft focus: ${message}\n(try 'cpm-ft focus --help')\n`);
     return 2;
   };
-  let values: { sip?: string; groups?: string; factory?: string; 'max-members'?: string; transport?: string; log?: string; help?: boolean };
+  let values: {
+    sip?: string; groups?: string; factory?: string; 'max-members'?: string; transport?: string; log?: string; help?: boolean;
+    'leg-answer-timeout'?: string; 'msrp-setup-timeout'?: string; 'idle-timeout'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
         sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, 'max-members': { type: 'string' },
         transport: { type: 'string' }, log: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'leg-answer-timeout': { type: 'string' }, 'msrp-setup-timeout': { type: 'string' }, 'idle-timeout': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -97,6 +109,14 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
     const factory = parseSipUri(values.factory, '--factory');
     if (!factory.ok) return usageError(factory.error);
   }
+  const timers: { legAnswerTimeoutMs?: number; msrpSetupTimeoutMs?: number; idleTimeoutMs?: number } = {};
+  for (const [flag, key] of [['leg-answer-timeout', 'legAnswerTimeoutMs'], ['msrp-setup-timeout', 'msrpSetupTimeoutMs'], ['idle-timeout', 'idleTimeoutMs']] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const ms = parseDuration(text, `--${flag}`);
+    if (!ms.ok) return usageError(ms.error);
+    timers[key] = ms.value;
+  }
   if (values.groups === undefined) return usageError('--groups FILE is required');
   const groups = await loadGroupsFile(resolve(io.cwd, values.groups), { maxMembers });
   if (!groups.ok) return usageError(`bad groups file: ${groups.error.message}`);
@@ -108,6 +128,7 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
       sip: { host: sip.value.host, port: sip.value.port, transport: transport.value as FocusTransport },
       groups: groups.value,
       maxMembers,
+      ...timers,
       ...(values.factory === undefined ? {} : { factoryUri: values.factory }),
       onEvent: (event) => io.stdout.write(json ? `${JSON.stringify(event)}\n` : `${safeText(describeFocusEvent(event))}\n`),
     });
