@@ -8,6 +8,7 @@ cr CPM-CR-FT-4A-SHOULD R01 {
   after CPM-CR-FT-RELEASE
 
   modify 7.6.1-4.a SHOULD {
+    decision check-pending-files
     summary "When the last file is through, the client should look for further files queued for the same destination, unless the application declines."
   }
 }
