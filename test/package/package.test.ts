@@ -122,6 +122,31 @@ describe('the npm package', () => {
     expect(readFileSync(join(dir, 'inbox/report.txt'))).toEqual(readFileSync(join(dir, 'report.txt')));
   });
 
+  it('(e) without sharp (an optional peer, not installed), an image goes without an icon and one note says why', async () => {
+    const dir = join(project, 'no-sharp');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'use.mjs'), `
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { createClient } from 'cpm-ft';
+mkdirSync('inbox');
+writeFileSync('dot.png', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+const notes = [];
+const bob = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' } });
+let icons = 0;
+bob.on('icon', () => icons++);
+bob.receive({ dir: 'inbox' });
+const alice = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' }, onNotice: (e) => notes.push(e) });
+const to = { kind: 'one-recipient', uri: 'sip:bob@127.0.0.1:' + bob.sipAddress.port + ';transport=tcp' };
+const summary = await alice.send(to, ['dot.png', 'dot.png']).done;
+await alice.close(); await bob.close();
+console.log(JSON.stringify({ ok: summary.ok, icons, notes: notes.map((n) => n.event + ': ' + (n.message ?? '')) }));
+`);
+    const result = await run(process.execPath, ['use.mjs'], dir, npmEnv, 30_000);
+    expect(result.code, describeRun('node use.mjs', result)).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toEqual({ ok: true, icons: 0, notes: ['auto-icon-unavailable: no automatic file icons: sharp is not installed (npm install sharp)'] });
+    expect(readFileSync(join(dir, 'inbox/dot.png')).equals(readFileSync(join(dir, 'dot.png')))).toBe(true);
+  });
+
   // The two compilations share nothing but the installed package, so they run side by side.
   describe.concurrent('(c) a strict TypeScript project against the shipped types', () => {
     const compile = async (resolution: 'NodeNext' | 'Bundler'): Promise<TypeScriptProblem[]> => {
