@@ -204,6 +204,14 @@ export interface PullRequest {
   readonly timeoutMs?: number;
 }
 
+/**
+ * RFC 5547 pull of several files in one session: the first by the INVITE, each further one by a
+ * re-INVITE reusing the m-line with a new file-transfer-id. One result per selector, in order.
+ */
+export interface PullFilesRequest extends Omit<PullRequest, 'selector'> {
+  readonly selectors: readonly PullSelector[];
+}
+
 export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
@@ -215,5 +223,7 @@ export interface CpmClient {
   serve(options: ServeOptions): void;
   /** RFC 5547 pull: ask `from` for one file by its selector; never rejects (failures are in the result). */
   pull(request: PullRequest): Promise<PullResult>;
+  /** RFC 5547 pull of several files over one session (re-INVITE per further file); never rejects. */
+  pullFiles(request: PullFilesRequest): Promise<PullResult[]>;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile,
+  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
@@ -381,6 +381,18 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         endpoint,
         target: request.from,
         selector: request.selector,
+        dir: request.dir,
+        ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+    },
+    pullFiles(request) {
+      return pullFiles({
+        ua,
+        endpoint,
+        target: request.from,
+        selectors: request.selectors,
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
