@@ -5,6 +5,7 @@
 // regular files directly inside `dir` are ever served (see findServedFile). A re-INVITE in the
 // session may close m-lines, refresh them unchanged, or reuse one for another file (pull-reoffer.ts).
 
+import { randomInt } from 'node:crypto';
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
@@ -164,20 +165,18 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
   }
 
   /** The answer to `offer` given what each m-line carries: sendonly for a served file, else port 0. */
-  #answerFor(offer: SessionDescription, lines: ReadonlyArray<ServedLine | undefined>, version: string): ReturnType<typeof buildAnswer> {
+  #answerFor(offer: SessionDescription, lines: ReadonlyArray<ServedLine | undefined>, sessionId: string, version: string): ReturnType<typeof buildAnswer> {
     const host = this.#options.endpoint.host;
     const family = host.includes(':') ? 'IP6' : 'IP4';
     const decisions: MediaDecision[] = lines.map((line) => (line === undefined
       ? { kind: 'reject' }
       : { kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type], ...(line.setup !== undefined ? { setup: line.setup } : {}) }));
     return buildAnswer(offer, {
-      origin: { username: '-', sessionId: this.#sessionId, sessionVersion: version, netType: 'IN', addrType: family, address: host },
+      origin: { username: '-', sessionId, sessionVersion: version, netType: 'IN', addrType: family, address: host },
       connection: { netType: 'IN', addrType: family, address: host },
       decisions,
     });
   }
-
-  readonly #sessionId = String(Date.now());
 
   /** Sends the given lines' files; when nothing is left to send, arms the wait for the puller's BYE. */
   async #serveAll(session: ServedSession, served: ReadonlyArray<{ line: ServedLine; media: SdpMedia }>, offer: SessionDescription): Promise<void> {
@@ -232,7 +231,8 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       return lookup === undefined ? undefined : this.#openLine(lookup, offer.media[step.index] as SdpMedia, offer);
     });
     const version = incrementVersion(session.answer.origin.sessionVersion);
-    const answer = this.#answerFor(offer, next, version);
+    // RFC 4566 §5.2: the o= session id stays for the session; the version moves on.
+    const answer = this.#answerFor(offer, next, session.answer.origin.sessionId, version);
     if (!answer.ok) {
       for (const [index, line] of next.entries()) if (line !== session.lines[index]) line?.session.close();
       incoming.reject(488);
@@ -284,7 +284,7 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const lookups = await Promise.all(offer.media.map((media) => this.#lookup(from, media, offer)));
     if (incoming.cancelled) return;
     const lines = lookups.map((lookup, index) => this.#openLine(lookup, offer.media[index] as SdpMedia, offer));
-    const answer = this.#answerFor(offer, lines, '1');
+    const answer = this.#answerFor(offer, lines, `${Date.now()}${randomInt(1000, 10000)}`, '1');
     if (!answer.ok) {
       for (const line of lines) line?.session.close();
       incoming.reject(488);
