@@ -51,6 +51,14 @@ export interface ClientOptions {
    */
   readonly resume?: boolean;
   /**
+   * RFC 5547 §6 automatic file icons: an image file (JPEG, PNG, GIF, WebP, TIFF, AVIF by its name)
+   * sent without an `icon` of its own gets a thumbnail (at most 128 px, JPEG or PNG, at most 32 KiB),
+   * made with the optional peer dependency `sharp` when it is installed. Default true; a file's
+   * `icon: false` turns it off for that file. Without sharp, or when the image cannot be read, the
+   * file goes without an icon (one `auto-icon-unavailable` / `auto-icon-skipped` notice).
+   */
+  readonly autoIcons?: boolean;
+  /**
    * Without successReport, how long after a file's last 200 a failure REPORT still fails it
    * (RFC 4975 §7.1.2). Default: four round trips of the last chunk's 200, between 60 and 500 ms;
    * a value set here is waited exactly; 0 trusts the 200 alone.
@@ -152,10 +160,11 @@ export interface OutgoingTransferEvents extends Omit<RuntimeOutgoingTransferEven
 /**
  * A file to send with options of its own. `icon` is its RFC 5547 file-icon: a path to a PNG, JPEG,
  * GIF or WebP image of at most 32 KiB, or such bytes; a bad icon fails that file (ERR_FILE_ICON).
+ * `false` sends it without an icon even when it is an image (no automatic thumbnail).
  */
 export interface FileToSend {
   readonly path: string;
-  readonly icon?: string | FileIcon;
+  readonly icon?: string | FileIcon | false;
 }
 
 export interface OutgoingTransfer {
@@ -195,6 +204,14 @@ export interface PullRequest {
   readonly timeoutMs?: number;
 }
 
+/**
+ * RFC 5547 pull of several files in one session: the first by the INVITE, each further one by a
+ * re-INVITE reusing the m-line with a new file-transfer-id. One result per selector, in order.
+ */
+export interface PullFilesRequest extends Omit<PullRequest, 'selector'> {
+  readonly selectors: readonly PullSelector[];
+}
+
 export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
@@ -206,5 +223,7 @@ export interface CpmClient {
   serve(options: ServeOptions): void;
   /** RFC 5547 pull: ask `from` for one file by its selector; never rejects (failures are in the result). */
   pull(request: PullRequest): Promise<PullResult>;
+  /** RFC 5547 pull of several files over one session (re-INVITE per further file); never rejects. */
+  pullFiles(request: PullFilesRequest): Promise<PullResult[]>;
   close(): Promise<void>;
 }

@@ -2,16 +2,19 @@
 // endpoint, the file-transfer sender and receiver of runtime/transfer, and the generated procedures
 // (src/procedures.ts), behind the CpmClient contract of src/client-types.ts.
 
+import { basename } from 'node:path';
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, isPullOffer, MsrpEndpoint, pullFile,
+  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
 import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
+import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
+import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
 
 
 /**
@@ -48,6 +51,11 @@ export interface ClientExtraOptions {
    * generated from this package's spec/ (src/procedures.ts); tests pass those of a frozen spec.
    */
   readonly procedures?: FileTransferProcedures;
+  /**
+   * How the image library for automatic icons is loaded (default: import sharp on first use).
+   * Tests pass a loader that reports it missing, or a fake.
+   */
+  readonly loadImageLibrary?: ImageLibraryLoader;
 }
 
 /** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
@@ -241,8 +249,9 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     },
   });
 
-  // RFC 5547 §6: the icon chosen for each path to send, read when the sender prepares the file.
-  const chosenIcons = new Map<string, string | FileIcon>();
+  // RFC 5547 §6: the icon chosen for each path to send, read when the sender prepares the file;
+  // `false` means none, not even an automatic one.
+  const chosenIcons = new Map<string, string | FileIcon | false>();
   const noteIcon = (file: string | FileToSend): string => {
     if (typeof file === 'string') return file;
     if (file.icon === undefined) chosenIcons.delete(file.path);
@@ -250,6 +259,21 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     return file.path;
   };
   const notice = options.onNotice;
+  // Automatic icons for image files without one; the image library loads on the first image only.
+  const thumbnailer = options.autoIcons === false ? undefined : new AutoThumbnailer({
+    load: options.loadImageLibrary ?? loadSharp,
+    note: (note) => {
+      const event: LogEvent = { kind: 'file', ...note };
+      log?.(event);
+      notice?.(event);
+    },
+  });
+  const iconFor = async (path: string, size: number): Promise<string | FileIcon | undefined> => {
+    const chosen = chosenIcons.get(path);
+    if (chosen === false) return undefined;
+    if (chosen !== undefined) return chosen;
+    return thumbnailer?.iconFor(path, size, guessMimeType(basename(path)));
+  };
   // The sender's log also feeds onNotice with its resume events, so a caller can say "resuming"
   // without subscribing to every protocol message.
   const senderLog = notice === undefined ? log : (event: LogEvent): void => {
@@ -268,7 +292,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
-    iconFor: (path) => chosenIcons.get(path),
+    iconFor,
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
@@ -357,6 +381,18 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         endpoint,
         target: request.from,
         selector: request.selector,
+        dir: request.dir,
+        ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(log !== undefined ? { log } : {}),
+      });
+    },
+    pullFiles(request) {
+      return pullFiles({
+        ua,
+        endpoint,
+        target: request.from,
+        selectors: request.selectors,
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),

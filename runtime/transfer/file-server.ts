@@ -2,8 +2,10 @@
 // m-lines are all recvonly asks us for files by their file-selector; each m-line we can serve is
 // answered sendonly (the offer's selector and transfer id repeated, RFC 5547 §8 / RFC 3264 §6.1) and
 // its file sent as one MSRP message; one we cannot is rejected with port 0 (RFC 3264 §6). Only
-// regular files directly inside `dir` are ever served (see findServedFile).
+// regular files directly inside `dir` are ever served (see findServedFile). A re-INVITE in the
+// session may close m-lines, refresh them unchanged, or reuse one for another file (pull-reoffer.ts).
 
+import { randomInt } from 'node:crypto';
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
@@ -18,6 +20,7 @@ import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { PreparedFile } from './file-offer.ts';
+import { isRefresh, planPullReoffer } from './pull-reoffer.ts';
 import { findServedFile, parsePullSelector, type ServeLookup } from './pull-selector.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { TransferLogger } from './transfer-types.ts';
@@ -46,11 +49,19 @@ interface ServedLine {
   readonly file: PreparedFile;
   readonly session: MsrpSession;
   readonly setup: SetupRole | undefined;
+  /** A re-offer closed or replaced this m-line: stop sending. */
+  stopped: boolean;
 }
 
 interface ServedSession {
   readonly dialog: Dialog;
-  readonly lines: readonly ServedLine[];
+  /** What each m-line of the session currently carries (undefined: nothing, port 0). */
+  lines: Array<ServedLine | undefined>;
+  /** The last offer and our answer to it: a re-offer is read against them (RFC 3264 §8). */
+  offer: SessionDescription;
+  answer: SessionDescription;
+  /** Offer/answer exchanges whose files are still being sent. */
+  sending: number;
   ended: boolean;
   timer: NodeJS.Timeout | undefined;
 }
@@ -102,9 +113,17 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     });
   }
 
-  /** A re-INVITE in a pull session: not supported, the session keeps its first answer (RFC 3261 §14.2). */
-  handleReinvite(_dialog: Dialog, incoming: IncomingInvite): void {
-    incoming.reject(488, 'Not Acceptable Here');
+  /**
+   * A re-INVITE in a pull session (RFC 3264 §8, RFC 5547 §8.1): port 0 closes an m-line, an unchanged
+   * one keeps its answer (a refresh gets the previous answer back), a new file-transfer-id asks for
+   * another file on that m-line. An unusable re-offer gets 488 and the session stays as it was
+   * (RFC 3261 §14.2).
+   */
+  handleReinvite(dialog: Dialog, incoming: IncomingInvite): void {
+    void this.#reanswer(dialog, incoming).catch((error: unknown) => {
+      this.#options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+      if (!incoming.answered) incoming.reject(500);
+    });
   }
 
   handles(dialog: Dialog): boolean {
@@ -133,7 +152,111 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
   #end(session: ServedSession): void {
     session.ended = true;
     if (session.timer !== undefined) clearTimeout(session.timer);
-    for (const line of session.lines) line.session.close();
+    for (const line of session.lines) line?.session.close();
+  }
+
+  /** Opens the MSRP session for an m-line we serve (nothing is received on a sendonly line). */
+  #openLine(lookup: ServeLookup, media: SdpMedia, offer: SessionDescription): ServedLine | undefined {
+    if (lookup.kind !== 'found') return undefined;
+    const session = this.#options.endpoint.createSession({
+      delegate: { onMessageStart: () => ({ reject: 403, comment: 'this session only sends' }) },
+    });
+    return { file: lookup.file, session, setup: answerSetup(getSetup(media, offer)), stopped: false };
+  }
+
+  /** The answer to `offer` given what each m-line carries: sendonly for a served file, else port 0. */
+  #answerFor(offer: SessionDescription, lines: ReadonlyArray<ServedLine | undefined>, sessionId: string, version: string): ReturnType<typeof buildAnswer> {
+    const host = this.#options.endpoint.host;
+    const family = host.includes(':') ? 'IP6' : 'IP4';
+    const decisions: MediaDecision[] = lines.map((line) => (line === undefined
+      ? { kind: 'reject' }
+      : { kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type], ...(line.setup !== undefined ? { setup: line.setup } : {}) }));
+    return buildAnswer(offer, {
+      origin: { username: '-', sessionId, sessionVersion: version, netType: 'IN', addrType: family, address: host },
+      connection: { netType: 'IN', addrType: family, address: host },
+      decisions,
+    });
+  }
+
+  /** Sends the given lines' files; when nothing is left to send, arms the wait for the puller's BYE. */
+  async #serveAll(session: ServedSession, served: ReadonlyArray<{ line: ServedLine; media: SdpMedia }>, offer: SessionDescription): Promise<void> {
+    if (session.timer !== undefined) clearTimeout(session.timer);
+    session.timer = undefined;
+    session.sending += 1;
+    await Promise.all(served.map(({ line, media }) => this.#serve(session, line, offer, media)));
+    session.sending -= 1;
+    // The puller releases the session once it has its files (RFC 5547 §8), or asks for another by a
+    // re-offer; one that does neither is sent a BYE after the wait, so no session lingers.
+    if (session.ended || session.sending > 0) return;
+    session.timer = setTimeout(() => {
+      if (session.ended) return;
+      this.#sessions.delete(dialogKey(session.dialog.id));
+      this.#end(session);
+      void this.#options.ua.bye(session.dialog).catch(() => undefined);
+    }, this.#options.waitTimeoutMs ?? DEFAULT_WAIT_MS);
+    session.timer.unref?.();
+  }
+
+  async #reanswer(dialog: Dialog, incoming: IncomingInvite): Promise<void> {
+    const session = this.#sessions.get(dialogKey(dialog.id));
+    if (session === undefined || session.ended || this.#closed) {
+      incoming.reject(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const offer = sdpOf(incoming.request);
+    const plan = offer === undefined ? undefined : planPullReoffer(session.offer, offer);
+    if (offer === undefined || plan === undefined || !plan.ok) {
+      const why = plan !== undefined && !plan.ok ? plan.error.message : 'no readable SDP offer';
+      this.#options.log?.({ kind: 'file', event: 'pull-reoffer-refused', reason: why });
+      incoming.reject(488, 'Not Acceptable Here', [{ name: 'Warning', value: `399 ${this.#options.endpoint.host} "${why.replace(/["\\]/g, '')}"` }]);
+      return;
+    }
+    if (isRefresh(plan.value)) {
+      // RFC 3264 §8 / RFC 5547 §8.1: nothing changed, so neither does the answer (same o= version).
+      session.offer = offer;
+      incoming.accept(serializeSessionDescription(session.answer), 'application/sdp');
+      return;
+    }
+    const from = incoming.request.headers.get('From') ?? '';
+    const lookups = await Promise.all(plan.value.map((step) => (step.action === 'pull' ? this.#lookup(from, offer.media[step.index] as SdpMedia, offer) : undefined)));
+    if (incoming.cancelled) return;
+    if (session.ended) {
+      incoming.reject(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const next: Array<ServedLine | undefined> = plan.value.map((step) => {
+      const current = session.lines[step.index];
+      if (step.action === 'keep') return current;
+      const lookup = lookups[step.index];
+      return lookup === undefined ? undefined : this.#openLine(lookup, offer.media[step.index] as SdpMedia, offer);
+    });
+    const version = incrementVersion(session.answer.origin.sessionVersion);
+    // RFC 4566 §5.2: the o= session id stays for the session; the version moves on.
+    const answer = this.#answerFor(offer, next, session.answer.origin.sessionId, version);
+    if (!answer.ok) {
+      for (const [index, line] of next.entries()) if (line !== session.lines[index]) line?.session.close();
+      incoming.reject(488);
+      return;
+    }
+    // Unchanged m-lines are answered exactly as before (their MSRP path, setup and attributes).
+    for (const step of plan.value) if (step.action === 'keep') answer.value.media[step.index] = structuredClone(session.answer.media[step.index] as SdpMedia);
+    // Closed or replaced m-lines stop sending what they carried.
+    for (const [index, line] of session.lines.entries()) {
+      if (line !== undefined && next[index] !== line) {
+        line.stopped = true;
+        line.session.close();
+      }
+    }
+    this.#options.log?.({ kind: 'file', event: 'pull-reoffer', steps: plan.value.map((s) => s.action).join(',') });
+    incoming.accept(serializeSessionDescription(answer.value), 'application/sdp');
+    session.lines = next;
+    session.offer = offer;
+    session.answer = answer.value;
+    const fresh = plan.value.flatMap((step) => {
+      const line = next[step.index];
+      return step.action === 'pull' && line !== undefined ? [{ line, media: offer.media[step.index] as SdpMedia }] : [];
+    });
+    await this.#serveAll(session, fresh, offer);
   }
 
   async #lookup(from: string, media: SdpMedia, offer: SessionDescription): Promise<ServeLookup> {
@@ -160,49 +283,20 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const from = incoming.request.headers.get('From') ?? '';
     const lookups = await Promise.all(offer.media.map((media) => this.#lookup(from, media, offer)));
     if (incoming.cancelled) return;
-    const host = this.#options.endpoint.host;
-    const family = host.includes(':') ? 'IP6' : 'IP4';
-    const lines: Array<ServedLine | undefined> = lookups.map((lookup, index) => {
-      if (lookup.kind !== 'found') return undefined;
-      const media = offer.media[index] as SdpMedia;
-      const session = this.#options.endpoint.createSession({
-        // Nothing is received on a sendonly line: a SEND from the puller is refused.
-        delegate: { onMessageStart: () => ({ reject: 403, comment: 'this session only sends' }) },
-      });
-      return { file: lookup.file, session, setup: answerSetup(getSetup(media, offer)) };
-    });
-    const decisions: MediaDecision[] = lines.map((line) => (line === undefined
-      ? { kind: 'reject' }
-      : { kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type], ...(line.setup !== undefined ? { setup: line.setup } : {}) }));
-    const answer = buildAnswer(offer, {
-      origin: { username: '-', sessionId: String(Date.now()), sessionVersion: '1', netType: 'IN', addrType: family, address: host },
-      connection: { netType: 'IN', addrType: family, address: host },
-      decisions,
-    });
+    const lines = lookups.map((lookup, index) => this.#openLine(lookup, offer.media[index] as SdpMedia, offer));
+    const answer = this.#answerFor(offer, lines, `${Date.now()}${randomInt(1000, 10000)}`, '1');
     if (!answer.ok) {
       for (const line of lines) line?.session.close();
       incoming.reject(488);
       return;
     }
     // RFC 3264 §6: an answer rejecting every m-line is still an answer; the puller sees port 0 per
-    // file (its "not found") and ends the session with BYE.
+    // file (its "not found") and ends the session with BYE, or asks again by a re-offer.
     const dialog = incoming.accept(serializeSessionDescription(answer.value), 'application/sdp');
-    const served = lines.filter((l): l is ServedLine => l !== undefined);
-    const session: ServedSession = { dialog, lines: served, ended: false, timer: undefined };
+    const session: ServedSession = { dialog, lines, offer, answer: answer.value, sending: 0, ended: false, timer: undefined };
     this.#sessions.set(dialogKey(dialog.id), session);
-    const sends = lines.map((line, index) => (line === undefined ? undefined : this.#serve(session, line, offer, offer.media[index] as SdpMedia)));
-    await Promise.all(sends);
-    // The puller releases the session once it has its files (RFC 5547 §8); one that does not is
-    // sent a BYE after the wait, so no session lingers.
-    if (!session.ended) {
-      session.timer = setTimeout(() => {
-        if (session.ended) return;
-        this.#sessions.delete(dialogKey(dialog.id));
-        this.#end(session);
-        void this.#options.ua.bye(dialog).catch(() => undefined);
-      }, this.#options.waitTimeoutMs ?? DEFAULT_WAIT_MS);
-      session.timer.unref?.();
-    }
+    const served = lines.flatMap((line, index) => (line === undefined ? [] : [{ line, media: offer.media[index] as SdpMedia }]));
+    await this.#serveAll(session, served, offer);
   }
 
   async #serve(session: ServedSession, line: ServedLine, offer: SessionDescription, media: SdpMedia): Promise<void> {
@@ -230,13 +324,18 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       successReport: false,
       waitTimeoutMs: waitMs,
       closeWatch,
-      aborted: () => session.ended,
+      aborted: () => session.ended || line.stopped,
       onProgress: () => undefined,
       ...(this.#options.log !== undefined ? { log: this.#options.log } : {}),
     });
     if (outcome.kind === 'delivered') report(true);
     else report(false, outcome.failure.message);
   }
+}
+
+/** RFC 3264 §8: a changed answer in the session carries the next o= version. */
+function incrementVersion(version: string): string {
+  return /^[0-9]+$/.test(version) ? (BigInt(version) + 1n).toString() : '1';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

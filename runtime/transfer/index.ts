@@ -32,6 +32,8 @@ export * from './save-icon.ts';
 export * from './prepare-file-icon.ts';
 export * from './pull-selector.ts';
 export * from './file-puller.ts';
+export * from './pull-session.ts';
+export * from './pull-reoffer.ts';
 export * from './file-server.ts';
 export * from './send-file-over-msrp.ts';
 export * from './file-transfer-sender.ts';

@@ -6,13 +6,15 @@ import { prepareFile, type PreparedFile } from './file-offer.ts';
 
 /**
  * The icon for a file about to be offered: a path to an image file, the checked bytes, or none.
- * An icon that cannot be read or is not an accepted image fails the file with ERR_FILE_ICON.
+ * An icon that cannot be read or is not an accepted image fails the file with ERR_FILE_ICON. Called
+ * after the file itself was read (so `size` is known); it may be asynchronous (an automatic thumbnail
+ * is made from the file), and must then resolve rather than reject when it has no icon.
  */
-export type IconLookup = (path: string) => string | FileIcon | undefined;
+export type IconLookup = (path: string, size: number) => string | FileIcon | undefined | Promise<string | FileIcon | undefined>;
 
 export async function prepareFileWithIcon(path: string, iconFor: IconLookup | undefined, host: string): Promise<PreparedFile> {
   const file = await prepareFile(path);
-  const chosen = iconFor?.(path);
+  const chosen = await iconFor?.(path, file.size);
   if (chosen === undefined) return file;
   let icon: FileIcon;
   if (typeof chosen === 'string') {

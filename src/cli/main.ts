@@ -2,6 +2,7 @@
 // only when used, so `cpm-ft spec check` never pays for the SIP stack and vice versa.
 // Exit codes: 0 success, 1 failure of the operation, 2 usage error.
 import { readPackageInfo } from './package-info.ts';
+import { IMAGE_LIBRARY_PACKAGE } from '../icons/image-library.ts';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,9 +42,12 @@ function usage(): string {
   return `usage: cpm-ft <command> [options]\n       cpm-ft --version\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
-/** The toolchain peers that cannot be resolved from where the CLI is installed. */
+/**
+ * The toolchain peers that cannot be resolved from where the CLI is installed. sharp is an optional
+ * peer too, but of `send` (automatic icons), never needed by the spec commands.
+ */
 function missingToolchain(peers: Readonly<Record<string, string>>): string[] {
-  return Object.entries(peers).filter(([name]) => {
+  return Object.entries(peers).filter(([name]) => name !== IMAGE_LIBRARY_PACKAGE).filter(([name]) => {
     try {
       import.meta.resolve(name);
       return false;

@@ -9,7 +9,8 @@ import { parseTransport } from './parse-transport.ts';
 
 export interface PullCommand {
   readonly from: string;
-  readonly selector: PullSelector;
+  /** One per --selector, in order: the first is asked for by the INVITE, each next by a re-INVITE. */
+  readonly selectors: readonly PullSelector[];
   readonly dir: string;
   readonly sip: HostPort;
   readonly transport: SipTransportName;
@@ -31,12 +32,13 @@ export interface ServeCommand {
 
 export const pullUsage = `usage: cpm-ft pull --from URI --selector SELECTOR --dir DIR [options]
 
-  Asks URI for one file (RFC 5547 pull: an INVITE with a recvonly offer carrying the selector).
+  Asks URI for files (RFC 5547 pull: an INVITE with a recvonly offer carrying the selector; each
+  further --selector is asked for in the same session by a re-INVITE reusing the m-line).
 
   --from URI          who has the file (e.g. sip:bob@127.0.0.1:5070)
   --selector TEXT     RFC 5547 file-selector parts, all of which the file must match, e.g.
                       'name:"report.pdf" size:48211 hash:sha-1:3F:0A:…' (name is required by
-                      cpm-ft serve; type:MIME also works)
+                      cpm-ft serve; type:MIME also works); repeat it for several files
   --dir DIR           folder the file goes into (created if missing; nothing is written outside it)
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --transport T       udp (default) or tcp
@@ -61,7 +63,7 @@ export const serveUsage = `usage: cpm-ft serve --sip HOST:PORT --dir DIR [option
 
 const pullOptions = {
   from: { type: 'string' },
-  selector: { type: 'string' },
+  selector: { type: 'string', multiple: true },
   dir: { type: 'string' },
   sip: { type: 'string' },
   transport: { type: 'string' },
@@ -81,7 +83,7 @@ const serveOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values<O> = { [K in keyof O]?: O[K] extends { type: 'string' } ? string : boolean };
+type Values<O> = { [K in keyof O]?: O[K] extends { type: 'string'; multiple: true } ? string[] : O[K] extends { type: 'string' } ? string : boolean };
 
 function parseWith<O extends typeof pullOptions | typeof serveOptions>(args: readonly string[], options: O): Result<Values<O>, string> {
   try {
@@ -109,16 +111,20 @@ export function parsePullArgs(args: readonly string[]): Result<PullCommand, stri
   if (!parsed.ok) return parsed;
   const values = parsed.value;
   if (values.help === true) {
-    return ok({ from: '', selector: { name: '' }, dir: '', sip: { host: '', port: 0 }, transport: 'udp', uri: undefined, maxSize: undefined, timeoutMs: undefined, logJson: false, help: true });
+    return ok({ from: '', selectors: [], dir: '', sip: { host: '', port: 0 }, transport: 'udp', uri: undefined, maxSize: undefined, timeoutMs: undefined, logJson: false, help: true });
   }
   const rest = common(values);
   if (!rest.ok) return rest;
   if (values.from === undefined) return fail('missing --from URI (who has the file)');
   const from = parseSipUri(values.from, '--from');
   if (!from.ok) return from;
-  if (values.selector === undefined) return fail(`missing --selector (e.g. 'name:"report.pdf" size:48211')`);
-  const selector = parsePullSelector(values.selector);
-  if (!selector.ok) return fail(`--selector: ${selector.error.message}`);
+  if (values.selector === undefined || values.selector.length === 0) return fail(`missing --selector (e.g. 'name:"report.pdf" size:48211')`);
+  const selectors: PullSelector[] = [];
+  for (const [index, text] of values.selector.entries()) {
+    const selector = parsePullSelector(text);
+    if (!selector.ok) return fail(`--selector${values.selector.length > 1 ? ` #${index + 1}` : ''}: ${selector.error.message}`);
+    selectors.push(selector.value);
+  }
   if (values.dir === undefined || values.dir === '') return fail('missing --dir DIR (where the pulled file goes)');
   const sip = parseHostPort(values.sip ?? '127.0.0.1:0', '--sip');
   if (!sip.ok) return sip;
@@ -133,7 +139,7 @@ export function parsePullArgs(args: readonly string[]): Result<PullCommand, stri
     if (!/^[0-9]+$/.test(values.timeout) || Number(values.timeout) === 0) return fail(`--timeout needs a positive number of seconds, got '${values.timeout}'`);
     timeoutMs = Number(values.timeout) * 1000;
   }
-  return ok({ from: from.value, selector: selector.value, dir: values.dir, sip: sip.value, ...rest.value, maxSize, timeoutMs, help: false });
+  return ok({ from: from.value, selectors, dir: values.dir, sip: sip.value, ...rest.value, maxSize, timeoutMs, help: false });
 }
 
 export function parseServeArgs(args: readonly string[]): Result<ServeCommand, string> {

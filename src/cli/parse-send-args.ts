@@ -20,6 +20,8 @@ export interface SendCommand {
   readonly batches: readonly (readonly string[])[];
   /** --icon ICON before a FILE: that file's RFC 5547 file-icon, keyed by the FILE as given. */
   readonly icons: ReadonlyMap<string, string>;
+  /** Automatic thumbnails for image files without --icon (--no-icon turns them off). */
+  readonly autoIcons: boolean;
   readonly proxy: string | undefined;
   readonly transport: SipTransportName;
   readonly tls: TlsPaths | undefined;
@@ -54,7 +56,9 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --no-resume         always send whole files; do not read or write the resume state
   --then FILE...      a further batch to the same destination (repeatable)
   --icon ICON         RFC 5547 file icon for the FILE right after it (PNG, JPEG, GIF or WebP,
-                      at most 32 KiB), sent in the INVITE as a Content-Disposition: icon part
+                      at most 32 KiB), sent in the INVITE as a Content-Disposition: icon part;
+                      image files without one get a 128 px thumbnail when sharp is installed
+  --no-icon           no automatic thumbnails (files given an --icon keep theirs)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${msrpRelayUsage}${tlsUsage}`;
 
@@ -73,6 +77,7 @@ const options = {
   'no-resume': { type: 'boolean' },
   then: { type: 'boolean', multiple: true },
   icon: { type: 'string', multiple: true },
+  'no-icon': { type: 'boolean' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -110,6 +115,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   const base = {
     help,
     icons,
+    autoIcons: values['no-icon'] !== true,
     successReport: values['success-report'] === true,
     reuseMlines: values['no-reuse'] !== true,
     resume: values['no-resume'] !== true,

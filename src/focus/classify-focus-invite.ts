@@ -99,6 +99,8 @@ function extractBody(request: SipRequest): Result<ExtractedBody, FocusRejection>
     const handling = parseParams(dispositionParams.join(';'))['handling'];
     if (partEssence === 'application/sdp' && (disposition === '' || disposition === 'session')) sdp = part.body.toString('utf8');
     else if (partEssence === 'application/resource-lists+xml' && disposition === 'recipient-list') list = part.body;
+    // RFC 5547 §6 file icons: understood, read and checked by relayed-icons.ts.
+    else if (disposition === 'icon') continue;
     // RFC 5621 §3.3 / RFC 3204: a part we do not understand may be skipped only when it says
     // handling=optional; otherwise (the default is required) the request gets 415.
     else if ((handling ?? 'required').toLowerCase() !== 'optional') {

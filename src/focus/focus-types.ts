@@ -36,6 +36,8 @@ export type FocusEvent =
   | { readonly type: 'session-answered'; readonly session: string; readonly status: number; readonly acceptedMedia: readonly number[] }
   | { readonly type: 'file-relayed'; readonly session: string; readonly media: number; readonly member: string; readonly delivered: boolean; readonly status?: number; readonly reason?: string }
   | { readonly type: 'file-completed'; readonly session: string; readonly media: number; readonly delivered: readonly string[]; readonly failed: readonly string[] }
+  | { readonly type: 'icon-relayed'; readonly session: string; readonly media: number; readonly iconType: string; readonly bytes: number }
+  | { readonly type: 'icon-refused'; readonly session: string; readonly media: number; readonly reason: string }
   | { readonly type: 'reoffer'; readonly session: string; readonly closed: readonly number[]; readonly added: readonly number[] }
   | { readonly type: 'leg-ended'; readonly session: string; readonly member: string; readonly reason: string }
   | { readonly type: 'session-ended'; readonly session: string; readonly reason: string };

@@ -10,13 +10,15 @@ import {
   type MsrpEndpoint, type MsrpSession, newTransactionId, parseMsrpPath, parseSessionDescription,
   removeAttributes, type ReofferSlot, type SdpMedia, type SdpOrigin, serializeReport,
   serializeSessionDescription, type SessionDescription, type SessionEnd, SessionLifetime, reasonHeaderFor, setPath, setSetup,
-  systemClock, type UserAgent, validateAnswer,
+  systemClock, type UserAgent, validateAnswer, buildFileInviteBody, type IconBodyPart,
 } from '../../runtime/index.ts';
 import type { FocusRequest } from './classify-focus-invite.ts';
 import { ConferenceNotifier } from './conference-notifier.ts';
 import { ConferenceState } from './conference-state.ts';
 import type { FocusEvent } from './focus-types.ts';
 import { createRelaySink, type RelayOutcome } from './relay-message-sink.ts';
+import { iconPartsFor, iconsToRelay, keepIconAttribute } from './relayed-icons.ts';
+import { sdpOfRequest } from './request-sdp.ts';
 
 export interface GroupSessionContext {
   readonly ua: UserAgent;
@@ -74,6 +76,8 @@ export class GroupSession {
   readonly #lifetime: SessionLifetime;
   /** Files of the sender being relayed now (their MSRP connection may not close yet). */
   #relaying = 0;
+  /** RFC 5547 §6: the checked icon of each sender m-line that has one, relayed to the members. */
+  #icons: ReadonlyMap<number, IconBodyPart> = new Map();
 
   constructor(ctx: GroupSessionContext, request: FocusRequest) {
     this.#ctx = ctx;
@@ -130,6 +134,7 @@ export class GroupSession {
     const { emit } = this.#ctx;
     emit({ type: 'session-started', session: this.id, kind: this.#request.kind, target: this.#request.target, originator: this.#request.originator, members: this.#request.members });
     const offer = this.#senderOffer;
+    this.#takeIcons(incoming, offer.media.map((_m, i) => i));
     const statuses = await Promise.all(this.#legs.map((leg) => this.#inviteLeg(leg, incoming, offer)));
 
     if (incoming.cancelled) {
@@ -163,6 +168,27 @@ export class GroupSession {
     for (const i of acceptedMedia) this.#connectInbound(offer.media[i], i);
   }
 
+  /** Reads the icons of the sender's (re-)INVITE for the m-lines `indices` (new files) and says what is relayed. */
+  #takeIcons(incoming: IncomingInvite, indices: readonly number[]): void {
+    const found = iconsToRelay(incoming.request);
+    const next = new Map(this.#icons);
+    for (const i of indices) next.delete(i);
+    for (const [i, icon] of found.byIndex) {
+      if (!indices.includes(i)) continue;
+      next.set(i, icon);
+      this.#ctx.emit({ type: 'icon-relayed', session: this.id, media: i, iconType: icon.icon.type, bytes: icon.icon.bytes.length });
+    }
+    for (const problem of found.problems) {
+      if (indices.includes(problem.index)) this.#ctx.emit({ type: 'icon-refused', session: this.id, media: problem.index, reason: problem.reason });
+    }
+    this.#icons = next;
+  }
+
+  /** The body of an offer to a member: SDP, plus the icon parts of the m-lines `only` (default all). */
+  #legBody(offer: SessionDescription, only?: readonly number[]): { body: string | Buffer; contentType: string } {
+    return buildFileInviteBody({ sdp: serializeSessionDescription(offer), icons: iconPartsFor(offer.media, this.#icons, only) });
+  }
+
   /** One member: INVITE with our copy of the offer; returns the final status. */
   async #inviteLeg(leg: Leg, incoming: IncomingInvite, offer: SessionDescription): Promise<number> {
     const media = offer.media.map((m, i) => this.#legMedia(leg, m, i));
@@ -178,7 +204,7 @@ export class GroupSession {
     let status: number;
     let phrase: string;
     try {
-      const pending = this.#ctx.ua.invite(leg.member, { body: serializeSessionDescription(legOffer), contentType: SDP, headers });
+      const pending = this.#ctx.ua.invite(leg.member, { ...this.#legBody(legOffer), headers });
       const clock = this.#ctx.ua.options.clock ?? systemClock;
       const timer = clock.setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
       const result = await pending.finally(() => clock.clearTimeout(timer));
@@ -221,6 +247,8 @@ export class GroupSession {
     // RFC 6135 §4: offering actpass lets each member pick who connects (they normally do).
     setSetup(media, 'actpass');
     removeAttributes(media.attributes, ['fingerprint']);
+    // RFC 5547 §6: a=file-icon stays only when its part goes with this offer (same Content-ID).
+    keepIconAttribute(media, this.#icons.has(index));
     return media;
   }
 
@@ -404,7 +432,7 @@ export class GroupSession {
    * member still in the session, and the sender gets an answer built from theirs.
    */
   async reinvite(incoming: IncomingInvite): Promise<void> {
-    const next = parseSessionDescription(incoming.request.body.toString('utf8'));
+    const next = parseSessionDescription(sdpOfRequest(incoming.request) ?? '');
     if (!next.ok) {
       incoming.reject(400, 'Bad Request', [{ name: 'Warning', value: `399 ${this.#ctx.host} "invalid SDP: ${next.error.message.replace(/"/g, "'")}"` }]);
       return;
@@ -419,6 +447,7 @@ export class GroupSession {
     const closed = classified.value.filter((c) => c.status === 'closed' && (previous.media[c.index]?.port ?? 0) !== 0).map((c) => c.index);
     const added = classified.value.filter((c) => c.status === 'new').map((c) => c.index);
     this.#ctx.emit({ type: 'reoffer', session: this.id, closed, added });
+    this.#takeIcons(incoming, [...closed, ...added]);
 
     await Promise.all(this.#legs.filter((l) => !l.ended && l.dialog !== undefined).map((leg) => this.#reofferLeg(leg, next.value, closed, added)));
 
@@ -468,7 +497,8 @@ export class GroupSession {
     if (!reoffer.ok) return;
     leg.offer = reoffer.value;
     try {
-      const { response } = await this.#ctx.ua.reinvite(dialog, serializeSessionDescription(reoffer.value), SDP);
+      const body = this.#legBody(reoffer.value, added);
+      const { response } = await this.#ctx.ua.reinvite(dialog, body.body, body.contentType);
       if (response.status >= 200 && response.status < 300) this.#applyLegAnswer(leg, reoffer.value, response.body.toString('utf8'), consider);
       else for (const i of added) this.#legMediaFailed(leg, i, `re-INVITE answered ${response.status}`);
     } catch (error) {

@@ -47,6 +47,8 @@ export interface SippResult {
   readonly killed: boolean;
   /** -trace_msg log: every message sent and received. */
   readonly messages: string;
+  /** The same log as bytes (binary body parts; sipp writes each message as a C string, up to its first NUL). */
+  readonly messageBytes: Buffer;
   /** -trace_err log: unexpected messages and failed checks. */
   readonly errors: string;
   readonly stdout: string;
@@ -101,7 +103,8 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
     const { code, signal } = await waitForExit(child);
     clearTimeout(killTimer);
     const read = (file: string): Promise<string> => readFile(file, 'utf8').catch(() => '');
-    const result: SippResult = { exitCode: code, signal, killed, messages: await read(messageFile), errors: await read(errorFile), stdout, stderr, args };
+    const messageBytes = await readFile(messageFile).catch(() => Buffer.alloc(0));
+    const result: SippResult = { exitCode: code, signal, killed, messages: messageBytes.toString('utf8'), messageBytes, errors: await read(errorFile), stdout, stderr, args };
     await rm(dir, { recursive: true, force: true });
     return result;
   })();

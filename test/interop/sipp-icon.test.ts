@@ -1,8 +1,11 @@
 // RFC 5547 §6 file icons against an independent SIP peer: sipp plays the receiving user agent and
 // checks (with its own regexps, failing the call otherwise) that cpm-ft's INVITE is multipart/mixed
 // with the SDP's a=file-icon:cid:… and an image/png part marked Content-Disposition: icon; the test
-// then compares the cid with the part's Content-ID in sipp's message log. The file goes to an MSRP
-// sink and must arrive byte-identical, so the multipart body did not disturb the transfer.
+// then compares the cid with the part's Content-ID in sipp's message log, and the icon bytes sipp
+// logged with the icon file. sipp logs each message as a C string, so its log holds the icon only up
+// to the first NUL byte (a PNG has one at byte 9); the whole icon is compared as tshark's multipart
+// and PNG dissectors delimit it in a capture of the same call. The file goes to an MSRP sink and must
+// arrive byte-identical, so the multipart body did not disturb the transfer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
@@ -12,6 +15,8 @@ import { sha1Of, tempDir, writeTestFile } from '../e2e/transfer-harness.ts';
 import { killTrackedChildren } from '../helpers/child-process-registry.ts';
 import { startMsrpSink } from '../helpers/msrp-sink.ts';
 import { startSipp, sippMessages, SippExit } from '../helpers/sipp.ts';
+import { startCapture } from '../helpers/tshark-capture.ts';
+import { iconPartsInCapture } from '../helpers/tshark-icon-parts.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -22,7 +27,7 @@ afterEach(async () => {
 });
 
 describe.each(['udp', 'tcp'] as const)('cpm-ft sends a file icon to a sipp UAS over %s', (transport) => {
-  it('sipp accepts the multipart INVITE; cid and Content-ID match; the file arrives', async () => {
+  it('sipp accepts the multipart INVITE; cid and Content-ID match; the icon bytes (sipp log, tshark) are the icon file; the file arrives', async () => {
     const dir = await tempDir('sipp-icon');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await writeTestFile(join(dir, 'photo.jpg'), 50_000);
@@ -33,6 +38,8 @@ describe.each(['udp', 'tcp'] as const)('cpm-ft sends a file icon to a sipp UAS o
     await uas.ready();
     const alice: CpmClient = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport } });
     cleanups.push(() => alice.close());
+    const capture = await startCapture({ ports: [uas.port, alice.sipAddress.port] });
+    cleanups.push(() => capture.dispose());
     const uri = `sip:bob@127.0.0.1:${uas.port}${transport === 'udp' ? '' : `;transport=${transport}`}`;
     const [summary, arrived] = await Promise.all([
       alice.send({ kind: 'one-recipient', uri }, [{ path: join(dir, 'photo.jpg'), icon: join(dir, 'thumb.png') }]).done,
@@ -47,6 +54,22 @@ describe.each(['udp', 'tcp'] as const)('cpm-ft sends a file icon to a sipp UAS o
     const contentId = /^Content-ID: <([^>]+)>$/m.exec(invite?.body ?? '')?.[1];
     expect(cid).toMatch(/^icon-[0-9a-f]{18}@127\.0\.0\.1$/);
     expect(contentId).toBe(cid);
+    // The icon bytes as sipp logged them: the part's headers, then the PNG up to its first NUL.
+    const logged = result.messageBytes;
+    const partStart = logged.indexOf(Buffer.from(`Content-ID: <${cid}>\r\nContent-Disposition: icon\r\n\r\n`));
+    expect(partStart).toBeGreaterThan(0);
+    const firstNul = PNG.indexOf(0);
+    const afterHeaders = partStart + `Content-ID: <${cid}>\r\nContent-Disposition: icon\r\n\r\n`.length;
+    expect(logged.subarray(afterHeaders, afterHeaders + firstNul).equals(PNG.subarray(0, firstNul))).toBe(true);
+    // The whole icon as tshark delimits it on the wire to sipp: byte-identical to the icon file.
+    await capture.stop();
+    const parts = await iconPartsInCapture(capture.file, [uas.port, alice.sipAddress.port], transport);
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    for (const part of parts) {
+      expect(part.dissector).toBe('png');
+      expect(part.contentId).toBe(`<${cid}>`);
+      expect(part.bytes.equals(PNG)).toBe(true);
+    }
     countWhenPassed('interop', 1);
   });
 });

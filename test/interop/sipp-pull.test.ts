@@ -11,7 +11,7 @@ import { formatHashDigest } from '../../runtime/index.ts';
 import { sha1Of, tempDir, writeTestFile } from '../e2e/transfer-harness.ts';
 import { killTrackedChildren } from '../helpers/child-process-registry.ts';
 import { startMsrpSink } from '../helpers/msrp-sink.ts';
-import { startSipp, SippExit } from '../helpers/sipp.ts';
+import { sippStartLines, startSipp, SippExit } from '../helpers/sipp.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -43,6 +43,34 @@ describe.each(['udp', 'tcp'] as const)('a sipp UAC pulls from cpm-ft serve over 
     expect(arrived.body.length).toBe(150_000);
     expect(arrived.sha1).toBe(hex);
     expect(served).toEqual([true]);
+    countWhenPassed('interop', 1);
+  });
+});
+
+describe.each(['udp', 'tcp'] as const)('a sipp UAC pulls two files in one session from cpm-ft serve over %s', (transport) => {
+  it('a refresh re-INVITE gets the same answer, a re-offer with a new file-transfer-id gets the second file, port 0 closes [RFC 5547 §8.1]', async () => {
+    const dir = await tempDir('sipp-pull-reinvite');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeTestFile(join(dir, 'first.bin'), 120_000);
+    await writeTestFile(join(dir, 'second.bin'), 90_000);
+    const bob: CpmClient = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport } });
+    cleanups.push(() => bob.close());
+    const served: Array<[string, boolean]> = [];
+    bob.serve({ dir, onServed: (f) => served.push([f.name, f.ok]) });
+    const msrp = await startMsrpSink(2);
+    cleanups.push(() => msrp.close());
+    const uac = await startSipp({
+      scenario: 'uac-pull-reinvite.xml', transport, remote: `127.0.0.1:${bob.sipAddress.port}`, service: 'bob', recvTimeoutMs: 8000,
+      keys: { msrp_port: msrp.port, msrp_path: msrp.path(0), msrp_path2: msrp.path(1), selector: 'name:"first.bin" size:120000', selector2: 'name:"second.bin" size:90000' },
+    });
+    const result = await uac.done;
+    expect(result.exitCode, `${result.errors}\n${sippStartLines(result.messages).join('\n')}`).toBe(SippExit.allCallsSucceeded);
+    const [first, second] = await Promise.all([msrp.nextMessage(0), msrp.nextMessage(1)]);
+    expect(first.sha1).toBe(await sha1Of(join(dir, 'first.bin')));
+    expect(second.sha1).toBe(await sha1Of(join(dir, 'second.bin')));
+    // The refresh sent nothing again: one message per sink session.
+    expect([msrp.messages(0).length, msrp.messages(1).length]).toEqual([1, 1]);
+    expect(served).toEqual([['first.bin', true], ['second.bin', true]]);
     countWhenPassed('interop', 1);
   });
 });

@@ -14,16 +14,21 @@ const toolchainDirs = ['generator/', 'grammar/', 'templates/'];
 /** main.ts loads each command with import() when that command runs; the walk starts at the commands. */
 const lazyBoundary = new Set(['src/cli/main.ts']);
 
+/** Optional peers the client may import lazily (import() on first use), and the one module that may. */
+const lazyPeers: ReadonlyMap<string, string> = new Map([['sharp', 'src/icons/image-library.ts']]);
+
+interface FoundImport { readonly specifier: string; readonly dynamic: boolean }
+
 /** Specifiers the compiled module still imports at run time (static, re-exports and import()). */
-function runtimeImports(file: string): string[] {
+function runtimeImports(file: string): FoundImport[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const found: string[] = [];
+  const found: FoundImport[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
+    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) found.push({ specifier: node.moduleSpecifier.text, dynamic: false });
+    else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) found.push({ specifier: node.moduleSpecifier.text, dynamic: false });
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      if (argument !== undefined && ts.isStringLiteral(argument) && !lazyBoundary.has(relative(root, file))) found.push(argument.text);
+      if (argument !== undefined && ts.isStringLiteral(argument) && !lazyBoundary.has(relative(root, file))) found.push({ specifier: argument.text, dynamic: true });
     }
     ts.forEachChild(node, visit);
   };
@@ -33,36 +38,41 @@ function runtimeImports(file: string): string[] {
 
 const packageOf = (specifier: string): string => specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
 
-/** Every repository file and bare package reachable from `entries`, with the chain that reached each. */
-function moduleGraph(entries: readonly string[]): { files: Map<string, string[]>; packages: Map<string, string[]> } {
+/**
+ * Every repository file and bare package reachable from `entries`, with the chain that reached each;
+ * `lazyPackages` are the packages reached only through an import() (loaded when that code runs).
+ */
+function moduleGraph(entries: readonly string[]): { files: Map<string, string[]>; packages: Map<string, string[]>; lazyPackages: Map<string, string[]> } {
   const files = new Map<string, string[]>();
   const packages = new Map<string, string[]>();
+  const lazyPackages = new Map<string, string[]>();
   const queue = entries.map((entry) => ({ file: resolve(root, entry), chain: [entry] }));
   for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
     const path = relative(root, item.file);
     if (files.has(path)) continue;
     files.set(path, item.chain);
     if (!path.endsWith('.ts')) continue;
-    for (const specifier of runtimeImports(item.file)) {
+    for (const { specifier, dynamic } of runtimeImports(item.file)) {
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(item.file), specifier);
         queue.push({ file: target, chain: [...item.chain, relative(root, target)] });
       } else if (!specifier.startsWith('node:')) {
         const name = packageOf(specifier);
-        if (!packages.has(name)) packages.set(name, [...item.chain, specifier]);
+        const into = dynamic ? lazyPackages : packages;
+        if (!into.has(name)) into.set(name, [...item.chain, specifier]);
       }
     }
   }
-  return { files, packages };
+  return { files, packages, lazyPackages };
 }
 
 const clientEntries = ['src/index.ts', 'src/cli/bin.ts', 'src/cli/commands/send.ts', 'src/cli/commands/receive.ts', 'src/cli/commands/demo.ts', 'src/cli/commands/focus.ts'];
 
 describe('the lean client', () => {
   it('library, bin and the send/receive/demo/focus commands reach no toolchain package or toolchain file', () => {
-    const { files, packages } = moduleGraph(clientEntries);
+    const { files, packages, lazyPackages } = moduleGraph(clientEntries);
     const bad = [
-      ...[...packages].filter(([name]) => toolchainPackages.includes(name)).map(([, chain]) => chain.join(' -> ')),
+      ...[...packages, ...lazyPackages].filter(([name]) => toolchainPackages.includes(name)).map(([, chain]) => chain.join(' -> ')),
       ...[...files].filter(([path]) => toolchainDirs.some((dir) => path.startsWith(dir))).map(([, chain]) => chain.join(' -> ')),
     ];
     expect(bad).toEqual([]);
@@ -74,17 +84,24 @@ describe('the lean client', () => {
     expect(files.has('generated/handlers/index.ts')).toBe(true);
   });
 
+  it('the only package the client may load is sharp, by import() in one module, for automatic icons', () => {
+    const { packages, lazyPackages } = moduleGraph(clientEntries);
+    expect([...packages.keys()]).toEqual([]);
+    expect([...lazyPackages.keys()]).toEqual([...lazyPeers.keys()]);
+    for (const [name, chain] of lazyPackages) expect(chain.at(-2), name).toBe(lazyPeers.get(name));
+  });
+
   it('the walk does find the toolchain behind the spec and generate commands', () => {
     for (const command of ['spec', 'generate']) {
-      const { packages } = moduleGraph([`src/cli/commands/${command}.ts`]);
-      expect([...packages.keys()].some((name) => toolchainPackages.includes(name)), command).toBe(true);
+      const { packages, lazyPackages } = moduleGraph([`src/cli/commands/${command}.ts`]);
+      expect([...packages.keys(), ...lazyPackages.keys()].some((name) => toolchainPackages.includes(name)), command).toBe(true);
     }
   });
 
   it('trace loads the generator trace modules (shipped) but no toolchain package, so it runs in a client install', () => {
-    const { files, packages } = moduleGraph(['src/cli/commands/trace.ts']);
+    const { files, packages, lazyPackages } = moduleGraph(['src/cli/commands/trace.ts']);
     expect([...files.keys()].some((path) => path.startsWith('generator/trace/'))).toBe(true);
-    expect([...packages.keys()].filter((name) => toolchainPackages.includes(name))).toEqual([]);
+    expect([...packages.keys(), ...lazyPackages.keys()].filter((name) => toolchainPackages.includes(name))).toEqual([]);
   });
 
   it('every toolchain package is an optional peer and a devDependency, never a dependency', () => {
@@ -93,6 +110,12 @@ describe('the lean client', () => {
     for (const name of toolchainPackages) {
       expect(manifest['peerDependencies']?.[name], name).toBe(manifest['devDependencies']?.[name]);
       expect(manifest['peerDependenciesMeta']?.[name], name).toEqual({ optional: true });
+    }
+    // sharp: an optional peer with a range, pinned as a devDependency so CI tests the thumbnails.
+    for (const name of lazyPeers.keys()) {
+      expect(manifest['peerDependenciesMeta']?.[name], name).toEqual({ optional: true });
+      expect(typeof manifest['peerDependencies']?.[name], name).toBe('string');
+      expect(typeof manifest['devDependencies']?.[name], name).toBe('string');
     }
   });
 });

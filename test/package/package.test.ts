@@ -109,6 +109,7 @@ describe('the npm package', () => {
       const result = await run('npx', ['--no-install', 'cpm-ft', command, option], project, npmEnv);
       expect(result.code, describeRun(`cpm-ft ${command}`, result)).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`^cpm-ft ${command}: needs the spec toolchain, which is not installed; run: npm install --save-dev (ajv|handlebars|peggy|ts-morph)@\\S+ .*ts-morph@\\S+(?: vscode-languageserver\\S*@\\S+)*\\n$`));
+      expect(result.stderr, 'sharp is not a toolchain package').not.toMatch(/sharp/);
     }
   });
 
@@ -120,6 +121,31 @@ describe('the npm package', () => {
     expect(result.code, describeRun('node use.mjs', result)).toBe(0);
     expect(result.stdout).toMatch(/^bob got .*inbox\/report\.txt [0-9A-F:]{59} identical$/m);
     expect(readFileSync(join(dir, 'inbox/report.txt'))).toEqual(readFileSync(join(dir, 'report.txt')));
+  });
+
+  it('(e) without sharp (an optional peer, not installed), an image goes without an icon and one note says why', async () => {
+    const dir = join(project, 'no-sharp');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'use.mjs'), `
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { createClient } from 'cpm-ft';
+mkdirSync('inbox');
+writeFileSync('dot.png', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+const notes = [];
+const bob = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' } });
+let icons = 0;
+bob.on('icon', () => icons++);
+bob.receive({ dir: 'inbox' });
+const alice = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tcp' }, onNotice: (e) => notes.push(e) });
+const to = { kind: 'one-recipient', uri: 'sip:bob@127.0.0.1:' + bob.sipAddress.port + ';transport=tcp' };
+const summary = await alice.send(to, ['dot.png', 'dot.png']).done;
+await alice.close(); await bob.close();
+console.log(JSON.stringify({ ok: summary.ok, icons, notes: notes.map((n) => n.event + ': ' + (n.message ?? '')) }));
+`);
+    const result = await run(process.execPath, ['use.mjs'], dir, npmEnv, 30_000);
+    expect(result.code, describeRun('node use.mjs', result)).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toEqual({ ok: true, icons: 0, notes: ['auto-icon-unavailable: no automatic file icons: sharp is not installed (npm install sharp)'] });
+    expect(readFileSync(join(dir, 'inbox/dot.png')).equals(readFileSync(join(dir, 'dot.png')))).toBe(true);
   });
 
   // The two compilations share nothing but the installed package, so they run side by side.

@@ -61,6 +61,8 @@ export function describeFocusEvent(e: FocusEvent): string {
     case 'session-answered': return `[${e.session}] answered the sender ${e.status}`;
     case 'file-relayed': return `[${e.session}] m-line ${e.media} to ${e.member}: ${e.delivered ? 'delivered' : `failed ${e.status ?? ''} ${e.reason ?? ''}`.trim()}`;
     case 'file-completed': return `[${e.session}] m-line ${e.media} done: ${e.delivered.length} delivered, ${e.failed.length} failed`;
+    case 'icon-relayed': return `[${e.session}] m-line ${e.media}: relaying its ${e.iconType} icon (${e.bytes} bytes)`;
+    case 'icon-refused': return `[${e.session}] m-line ${e.media}: icon not relayed: ${e.reason}`;
     case 'reoffer': return `[${e.session}] re-INVITE: closed [${e.closed.join(',')}] new [${e.added.join(',')}]`;
     case 'leg-ended': return `[${e.session}] ${e.member} left: ${e.reason}`;
     case 'session-ended': return `[${e.session}] ended: ${e.reason}`;

@@ -1,6 +1,7 @@
-// `cpm-ft pull`: asks one peer for one file by its RFC 5547 file-selector and writes it into --dir.
-// Exit 0 when the file arrived and matched the selector, 1 when the peer has no such file ("not
-// found", its m-line answered with port 0) or the pull failed, 2 on usage errors.
+// `cpm-ft pull`: asks one peer for files by their RFC 5547 file-selectors and writes them into
+// --dir, all in one session (the first by the INVITE, each further one by a re-INVITE). Exit 0 when
+// every file arrived and matched its selector, 1 when the peer has no such file ("not found", its
+// m-line answered with port 0) or a pull failed, 2 on usage errors.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatPullSelector } from '../../../runtime/index.ts';
@@ -49,22 +50,27 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     return 1;
   }
   try {
-    const result = await client.pull({
+    const results = await client.pullFiles({
       from: command.from,
-      selector: command.selector,
+      selectors: command.selectors,
       dir,
       ...(command.maxSize !== undefined ? { maxSize: command.maxSize } : {}),
       ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
     });
-    if (result.ok) {
-      human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
-      return 0;
+    let code = 0;
+    for (const [index, result] of results.entries()) {
+      if (result.ok) {
+        human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
+        continue;
+      }
+      code = 1;
+      const selector = command.selectors[index];
+      // The message may carry the peer's text (a SIP reason, a Warning): controls and bidi escaped.
+      safeLineWriter(io.stderr).write(result.reason === 'not-found' && selector !== undefined
+        ? `cpm-ft pull: not found: ${command.from} has no file matching ${JSON.stringify(formatPullSelector(selector))}\n`
+        : `cpm-ft pull: ${result.message}\n`);
     }
-    // The message may carry the peer's text (a SIP reason, a Warning): controls and bidi escaped.
-    safeLineWriter(io.stderr).write(result.reason === 'not-found'
-      ? `cpm-ft pull: not found: ${command.from} has no file matching ${JSON.stringify(formatPullSelector(command.selector))}\n`
-      : `cpm-ft pull: ${result.message}\n`);
-    return 1;
+    return code;
   } finally {
     await client.close().catch(() => undefined);
   }

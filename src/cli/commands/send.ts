@@ -111,6 +111,9 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   const onNotice = (event: LogEvent): void => {
     if (event['event'] === 'resume') human.write(`resuming ${String(event['name'])} from byte ${String(event['from'])}\n`);
     else if (event['event'] === 'resume-state-warning') io.stderr.write(`cpm-ft send: warning: ${String(event['message'])}\n`);
+    // Automatic icons: one note when the image library is missing, one per image left without one.
+    else if (event['event'] === 'auto-icon-unavailable') io.stderr.write(`cpm-ft send: note: ${safeText(String(event['message']))}\n`);
+    else if (event['event'] === 'auto-icon-skipped') io.stderr.write(`cpm-ft send: note: no icon for ${safeText(basename(String(event['path'])))}: ${safeText(String(event['message']))}\n`);
   };
 
   let client: CpmClient;
@@ -124,6 +127,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       successReport: command.successReport,
       reuseMlines: command.reuseMlines,
       resume: command.resume,
+      autoIcons: command.autoIcons,
       ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       onNotice,

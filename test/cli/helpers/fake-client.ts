@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
-  OutgoingTransferEvents, FileToSend, PullRequest, PullResult, ReceiveOptions, ServeOptions, TransferSummary,
+  OutgoingTransferEvents, FileToSend, PullFilesRequest, PullRequest, PullResult, ReceiveOptions, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
 
 export interface FakeClientLog {
@@ -99,6 +99,10 @@ export class FakeClient implements CpmClient {
 
   pull(_request: PullRequest): Promise<PullResult> {
     return Promise.resolve({ ok: false, reason: 'failed', message: 'the fake client does not pull files' });
+  }
+
+  pullFiles(request: PullFilesRequest): Promise<PullResult[]> {
+    return Promise.resolve(request.selectors.map(() => ({ ok: false, reason: 'failed', message: 'the fake client does not pull files' })));
   }
 
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {

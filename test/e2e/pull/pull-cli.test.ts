@@ -60,6 +60,39 @@ describe.each(['udp', 'tcp'] as const)('cpm-ft pull from cpm-ft serve over %s', 
   });
 });
 
+describe('cpm-ft pull with several --selector: one session, a re-INVITE per further file', () => {
+  it('two files arrive byte-identical over one INVITE and two re-INVITEs; a missing second is "not found" (exit 1) [RFC 5547 §8.1]', async () => {
+    const served = join(root, 'served-many');
+    const inbox = join(root, 'inbox-many');
+    mkdirSync(served);
+    const a = randomBytes(300_000);
+    const b = randomBytes(70_001);
+    writeFileSync(join(served, 'a.bin'), a);
+    writeFileSync(join(served, 'b.bin'), b);
+    const server = await startServer(served, 'tcp');
+    const to = `sip:bob@127.0.0.1:${server.port};transport=tcp`;
+    const pull = cli(['pull', '--from', to, '--transport', 'tcp', '--dir', inbox, '--log', 'json',
+      '--selector', `name:"a.bin" size:${a.length}`, '--selector', 'name:"gone.bin"', '--selector', `name:"b.bin" hash:sha-1:${rfcHash(b)}`]);
+    expect(await cliExitCode(pull, 40_000), pull.err()).toBe(1);
+    expect(sha1(readFileSync(join(inbox, 'a.bin')))).toBe(sha1(a));
+    expect(sha1(readFileSync(join(inbox, 'b.bin')))).toBe(sha1(b));
+    expect(readdirSync(inbox).sort()).toEqual(['a.bin', 'b.bin']);
+    expect(pull.err()).toMatch(/^cpm-ft pull: not found: .* has no file matching "name:\\"gone\.bin\\""$/m);
+    const events = pull.out().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const invites = events.filter((e) => e['kind'] === 'sip' && e['direction'] === 'sent' && e['method'] === 'INVITE' && e['status'] === undefined);
+    // One dialog: the INVITE and two re-INVITEs share a Call-ID; each offer has the single m-line.
+    expect(invites).toHaveLength(3);
+    expect(new Set(invites.map((e) => e['callId'])).size).toBe(1);
+    for (const invite of invites) expect(String(invite['body']).match(/^m=message /gm)).toHaveLength(1);
+    const ids = invites.map((e) => /^a=file-transfer-id:(\S+)$/m.exec(String(e['body']))?.[1]);
+    expect(new Set(ids).size).toBe(3);
+    expect(events.filter((e) => e['kind'] === 'sip' && e['direction'] === 'sent' && e['method'] === 'BYE' && e['status'] === undefined)).toHaveLength(1);
+    await stopChild(server.child, 'SIGTERM');
+    expect(server.out()).toMatch(/^sent a\.bin 300000 bytes$/m);
+    expect(server.out()).toMatch(/^sent b\.bin 70001 bytes$/m);
+  });
+});
+
 describe('cpm-ft pull arguments', () => {
   it('usage errors exit 2: a selector with no known part, a missing --from', async () => {
     const bad = cli(['pull', '--from', 'sip:bob@127.0.0.1:5999', '--dir', root, '--selector', 'colour:blue']);
