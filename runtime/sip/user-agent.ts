@@ -7,6 +7,7 @@ import { newBranch, newCallId, newTag } from './sip-ids.ts';
 import { createResponseTo } from './syntax/build-response.ts';
 import { parseCSeq } from './syntax/cseq.ts';
 import { formatNameAddr, parseNameAddr } from './syntax/name-addr.ts';
+import { ownBytes, unshared } from './syntax/own-bytes.ts';
 import { formatParams, quote } from './syntax/parse-params.ts';
 import { SipHeaders } from './syntax/sip-headers.ts';
 import { createRequest, type SipMessage, type SipRequest, type SipResponse } from './syntax/sip-message.ts';
@@ -31,7 +32,7 @@ import type {
 /** Methods this UA core handles; others get 405 with this list in Allow (RFC 3261 §8.2.1). */
 const ALLOWED = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS'] as const;
 
-const toBuffer = (body: Buffer | string | undefined): Buffer => (body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+const toBuffer = (body: Buffer | string | undefined): Buffer => (body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? ownBytes(body) : unshared(body));
 
 /** Creates a SIP user agent core (RFC 3261 §8, §12-§15) over the given transports. */
 export function createUserAgent(options: UserAgentOptions): UserAgent {
@@ -692,7 +693,7 @@ class UserAgentCore implements UserAgent {
               tx.respond(createResponseTo(request, status, {
                 headers: this.#serverHeaders(extra),
                 ...(reason !== undefined ? { reason } : {}),
-                ...(body !== undefined ? { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body } : {}),
+                ...(body !== undefined ? { body: typeof body === 'string' ? ownBytes(body) : unshared(body) } : {}),
               }));
             },
           }));
