@@ -23,7 +23,7 @@ export interface BenchOptions {
   readonly quick?: boolean;
   /** Sessions in the small-file rate test; default 1000 (quick: 60). */
   readonly sessions?: number;
-  /** Sessions run and not counted before each rate measurement; default 200 (quick: 0). */
+  /** Sessions run and not counted before each rate measurement; default defaultRateWarmUp (quick: 0). */
   readonly rateWarmUp?: number;
   /** SIP transport of the rate test; default udp. The throughput test uses tcp. */
   readonly rateTransport?: SipTransportName;
@@ -72,8 +72,13 @@ export interface BenchReport {
 export const defaultSizeBytes = 1024 * 1024 * 1024;
 export const quickSizeBytes = 8 * 1024 * 1024;
 const smallFileBytes = 10 * 1024;
-/** Warm-up sessions before each rate measurement (see SessionRateOptions.warmUpSessions). */
-export const defaultRateWarmUp = 200;
+/**
+ * Warm-up sessions before each rate measurement (see SessionRateOptions.warmUpSessions). 3000 because
+ * V8's optimizing compiler was still busy through session ~1500 of a fresh process (235 functions,
+ * 1.2 s of compile threads' CPU during sessions 500-1500, both ends together), and had all but
+ * finished by 3000 (35 functions, 0.1 s, in the next 1000): what a long-running peer runs at.
+ */
+export const defaultRateWarmUp = 3000;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const quick = options.quick === true;
