@@ -3,6 +3,7 @@
 
 import { perGiB, type Spread } from './bench-summary.ts';
 import type { BenchReport } from './run-bench.ts';
+import type { SessionRateResult } from './session-rate-bench.ts';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const rate = (n: number, unit: string): string => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)} ${unit}`;
@@ -45,11 +46,18 @@ function transferRows(report: BenchReport): Row[] {
   return rows;
 }
 
+/** ` (kernel a / b, main thread c / d)`: where each side's CPU per session went. */
+function sessionSplit(r: SessionRateResult): string {
+  const main = r.senderMainThreadCpuMsPerSession !== undefined && r.receiverMainThreadCpuMsPerSession !== undefined
+    ? `, main thread ${r.senderMainThreadCpuMsPerSession.toFixed(2)} / ${r.receiverMainThreadCpuMsPerSession.toFixed(2)}` : '';
+  return ` (kernel ${r.senderKernelCpuMsPerSession.toFixed(2)} / ${r.receiverKernelCpuMsPerSession.toFixed(2)}${main})`;
+}
+
 export function formatBenchReport(report: BenchReport): string {
   const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
     rows.push([`(d) ${r.sessions} x 10 KiB, ${r.concurrency} concurrent`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
-      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
+      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms${r.warmUpSessions > 0 ? ` after ${r.warmUpSessions} warm-up sessions` : ''}; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms${sessionSplit(r)}; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
       + (r.firstFailures.length > 0 ? `; first failure: ${r.firstFailures[0]}` : '')]);
   }
   const m = report.msrpParser;

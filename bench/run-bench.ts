@@ -10,7 +10,7 @@ import type { SipTransportName } from '../src/client-types.ts';
 import { runBaseline, writeRandomFile, type BaselineResult } from './baseline.ts';
 import { medianRun, summarizeTransferRuns, type TransferRun, type TransferSummary } from './bench-summary.ts';
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
-import { runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
+import { filesNeeded, runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
 import { runRelayBench, type RelayBenchResult } from './relay-bench.ts';
 import { runSpecBench, type SpecBenchResult } from './spec-bench.ts';
 import { runStartupBench, type StartupBenchResult } from './startup-bench.ts';
@@ -23,6 +23,8 @@ export interface BenchOptions {
   readonly quick?: boolean;
   /** Sessions in the small-file rate test; default 1000 (quick: 60). */
   readonly sessions?: number;
+  /** Sessions run and not counted before each rate measurement; default defaultRateWarmUp (quick: 0). */
+  readonly rateWarmUp?: number;
   /** SIP transport of the rate test; default udp. The throughput test uses tcp. */
   readonly rateTransport?: SipTransportName;
   /** MSRP chunk size of the client; default: the client's own default. */
@@ -70,6 +72,13 @@ export interface BenchReport {
 export const defaultSizeBytes = 1024 * 1024 * 1024;
 export const quickSizeBytes = 8 * 1024 * 1024;
 const smallFileBytes = 10 * 1024;
+/**
+ * Warm-up sessions before each rate measurement (see SessionRateOptions.warmUpSessions). 3000 because
+ * V8's optimizing compiler was still busy through session ~1500 of a fresh process (235 functions,
+ * 1.2 s of compile threads' CPU during sessions 500-1500, both ends together), and had all but
+ * finished by 3000 (35 functions, 0.1 s, in the next 1000): what a long-running peer runs at.
+ */
+export const defaultRateWarmUp = 3000;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const quick = options.quick === true;
@@ -109,11 +118,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
     const sessionRate: SessionRateResult[] = [];
     if (runs('rate')) {
-      const files = await writeSmallFiles(join(dir, 'small'), sessions, smallFileBytes);
+      const warmUpSessions = options.rateWarmUp ?? (quick ? 0 : defaultRateWarmUp);
+      const files = await writeSmallFiles(join(dir, 'small'), filesNeeded({ sessions, warmUpSessions }), smallFileBytes);
       for (const concurrency of levels) {
         stage(`(d) ${sessions} sessions of ${smallFileBytes / 1024} KiB, ${concurrency} concurrent`);
         sessionRate.push(await runSessionRateBench({
-          root: dir, sessions, concurrency, fileBytes: smallFileBytes, ...profile,
+          root: dir, sessions, concurrency, fileBytes: smallFileBytes, warmUpSessions, ...profile,
           ...(options.rateTransport !== undefined ? { transport: options.rateTransport } : {}),
         }, files));
       }

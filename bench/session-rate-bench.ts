@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { SipTransportName } from '../src/client-types.ts';
 import { writeRandomFile } from './baseline.ts';
 import { BenchProcess } from './bench-process.ts';
+import type { ChildEvent } from './bench-protocol.ts';
 
 export interface SessionRateOptions {
   /** Folder for the files to send and the inbox (created inside). */
@@ -16,17 +17,26 @@ export interface SessionRateOptions {
   readonly fileBytes: number;
   readonly transport?: SipTransportName;
   readonly profileDir?: string;
+  /**
+   * Sessions run (at the same concurrency, on files of their own) before the measured ones and not
+   * counted: in a 1000-session run of fresh processes, V8 still compiles hot code and sizes its heap
+   * during the first few hundred sessions, which a long-running client or server pays once. 0 measures
+   * from the first session.
+   */
+  readonly warmUpSessions?: number;
 }
 
 export interface SessionRateResult {
   readonly sessions: number;
   readonly concurrency: number;
   readonly transport: SipTransportName;
+  /** Sessions run before the measured ones (see SessionRateOptions). */
+  readonly warmUpSessions: number;
   readonly elapsedMs: number;
   readonly sessionsPerSecond: number;
   /** Sessions the sender saw fail. */
   readonly failures: number;
-  /** Files the receiver published (should equal sessions). */
+  /** Files the receiver published in the measured part (should equal sessions). */
   readonly received: number;
   readonly firstFailures: readonly string[];
   readonly senderPeakRssBytes: number;
@@ -34,7 +44,16 @@ export interface SessionRateResult {
   /** CPU (all threads) each side spent per session: the fixed cost, much steadier than the rate on a loaded machine. */
   readonly senderCpuMsPerSession: number;
   readonly receiverCpuMsPerSession: number;
+  /** The kernel part of the above (syscalls: sockets, file opens, fsync), per session. */
+  readonly senderKernelCpuMsPerSession: number;
+  readonly receiverKernelCpuMsPerSession: number;
+  /** The main (JavaScript) thread's part, per session, when the platform tells (Linux). */
+  readonly senderMainThreadCpuMsPerSession?: number;
+  readonly receiverMainThreadCpuMsPerSession?: number;
 }
+
+/** How many files `runSessionRateBench` needs: one per measured and per warm-up session. */
+export const filesNeeded = (options: Pick<SessionRateOptions, 'sessions' | 'warmUpSessions'>): number => options.sessions + (options.warmUpSessions ?? 0);
 
 /** Writes `count` files of `bytes` each into `dir` (distinct names, so the inbox never renames). */
 export async function writeSmallFiles(dir: string, count: number, bytes: number): Promise<string[]> {
@@ -48,8 +67,28 @@ export async function writeSmallFiles(dir: string, count: number, bytes: number)
   return files;
 }
 
+/**
+ * The receiver publishes a file after its last 200, so the final few may still be in hand when the
+ * sender is done: waits (up to 1 s) until it has published or failed `files` in all, then its stats.
+ */
+async function receiverCaughtUp(receiver: BenchProcess, files: number): Promise<Extract<ChildEvent, { event: 'stats' }>> {
+  let stats = await receiver.request({ cmd: 'stats' }, 'stats');
+  for (let wait = 0; wait < 50 && stats.received + stats.failed < files; wait++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stats = await receiver.request({ cmd: 'stats' }, 'stats');
+  }
+  return stats;
+}
+
+/** `{ [key]: (after - before) / sessions }`, or nothing when either reading is missing. */
+const perSession = <K extends string>(key: K, before: number | undefined, after: number | undefined, sessions: number): { [P in K]?: number } =>
+  (before === undefined || after === undefined ? {} : { [key]: (after - before) / sessions }) as { [P in K]?: number };
+
+/** `files` must hold `filesNeeded(options)` distinct files: a warm-up file sent again would hit the sender's hash cache. */
 export async function runSessionRateBench(options: SessionRateOptions, files: readonly string[]): Promise<SessionRateResult> {
   const transport = options.transport ?? 'udp';
+  const warmUp = options.warmUpSessions ?? 0;
+  if (files.length < filesNeeded(options)) throw new Error(`the rate bench needs ${filesNeeded(options)} files, got ${files.length}`);
   const inbox = join(options.root, `inbox-${options.concurrency}`);
   await mkdir(inbox);
   const receiver = new BenchProcess('rate-receiver', options.profileDir);
@@ -60,28 +99,33 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       sender.request({ cmd: 'start-sender', transport }, 'ready'),
     ]);
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
+    if (warmUp > 0) {
+      const warm = await sender.request({ cmd: 'send', to, files: files.slice(options.sessions, options.sessions + warmUp), concurrency: options.concurrency }, 'sent');
+      if (warm.failed > 0) throw new Error(`${warm.failed} of ${warmUp} warm-up sessions failed: ${warm.failures[0] ?? ''}`);
+      await receiverCaughtUp(receiver, warm.ok);
+    }
     const [senderBefore, receiverBefore] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
     const sent = await sender.request({ cmd: 'send', to, files: files.slice(0, options.sessions), concurrency: options.concurrency }, 'sent');
-    // The receiver publishes a file after its last 200, so the final few may still be in hand.
-    let receiverStats = await receiver.request({ cmd: 'stats' }, 'stats');
-    for (let wait = 0; wait < 50 && receiverStats.received + receiverStats.failed < sent.ok; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      receiverStats = await receiver.request({ cmd: 'stats' }, 'stats');
-    }
+    const receiverStats = await receiverCaughtUp(receiver, receiverBefore.received + receiverBefore.failed + sent.ok);
     const senderStats = await sender.request({ cmd: 'stats' }, 'stats');
     return {
       sessions: options.sessions,
       concurrency: options.concurrency,
       transport,
+      warmUpSessions: warmUp,
       elapsedMs: sent.elapsedMs,
       sessionsPerSecond: sent.ok / (sent.elapsedMs / 1000),
       failures: sent.failed,
-      received: receiverStats.received,
+      received: receiverStats.received - receiverBefore.received,
       firstFailures: sent.failures,
       senderPeakRssBytes: senderStats.peakRssBytes,
       receiverPeakRssBytes: receiverStats.peakRssBytes,
       senderCpuMsPerSession: (senderStats.cpuMs - senderBefore.cpuMs) / options.sessions,
       receiverCpuMsPerSession: (receiverStats.cpuMs - receiverBefore.cpuMs) / options.sessions,
+      senderKernelCpuMsPerSession: (senderStats.systemCpuMs - senderBefore.systemCpuMs) / options.sessions,
+      receiverKernelCpuMsPerSession: (receiverStats.systemCpuMs - receiverBefore.systemCpuMs) / options.sessions,
+      ...perSession('senderMainThreadCpuMsPerSession', senderBefore.mainThreadCpuMs, senderStats.mainThreadCpuMs, options.sessions),
+      ...perSession('receiverMainThreadCpuMsPerSession', receiverBefore.mainThreadCpuMs, receiverStats.mainThreadCpuMs, options.sessions),
     };
   } finally {
     await Promise.all([sender.stop(), receiver.stop()]);

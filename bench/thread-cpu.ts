@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 export interface ThreadCpu {
   /** User + system CPU of the whole process, ms (process.cpuUsage). */
   readonly totalMs: number;
+  /** The kernel (system) part of `totalMs`: syscalls of every thread (sockets, file opens, fsync). */
+  readonly systemMs: number;
   /** The same for the main thread alone, when the platform tells. */
   readonly mainMs: number | undefined;
 }
@@ -28,5 +30,5 @@ function mainThreadMs(): number | undefined {
 
 export function readThreadCpu(): ThreadCpu {
   const { user, system } = process.cpuUsage();
-  return { totalMs: (user + system) / 1000, mainMs: mainThreadMs() };
+  return { totalMs: (user + system) / 1000, systemMs: system / 1000, mainMs: mainThreadMs() };
 }

@@ -14,28 +14,27 @@ export interface Clock {
   clearTimeout(handle: TimerHandle | undefined): void;
 }
 
-/** The real clock: node timers and a monotonic `now`. */
+/** The real clock's handle: the node timer itself rides along, so clearing it needs no lookup. */
+interface SystemTimerHandle extends TimerHandle {
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * The real clock: node timers and a monotonic `now`. A session arms and clears some twenty protocol
+ * timers per side (Timers A..M, MSRP and lifetime timers), so each costs one node timer and one
+ * handle object: no wrapper closure and no map of live timers to keep in step. A handle from another
+ * clock (no `timer`) is ignored, as an unknown id was before.
+ */
 export function createSystemClock(): Clock {
-  const live = new Map<number, NodeJS.Timeout>();
   let next = 1;
   return {
     now: () => performance.now(),
-    setTimeout(callback, ms) {
-      const id = next++;
-      live.set(
-        id,
-        setTimeout(() => {
-          live.delete(id);
-          callback();
-        }, ms),
-      );
-      return { id };
+    setTimeout(callback, ms): SystemTimerHandle {
+      return { id: next++, timer: setTimeout(callback, ms) };
     },
     clearTimeout(handle) {
-      if (handle === undefined) return;
-      const timer = live.get(handle.id);
+      const timer = (handle as Partial<SystemTimerHandle> | undefined)?.timer;
       if (timer !== undefined) clearTimeout(timer);
-      live.delete(handle.id);
     },
   };
 }

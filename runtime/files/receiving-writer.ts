@@ -2,10 +2,10 @@
 // folder; only after the size and the RFC 5547 sha-1 check out is it published under its final
 // name, and never over an existing file. Chunks may arrive at any Byte-Range offset.
 
-import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CpmError, fail, ok, type Result } from '../errors.ts';
+import { randomHex } from '../random-token.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { ReceivedRanges, type ByteSpan } from './received-ranges.ts';
 import { collisionName, resolveInsideFolder, safeFileName } from './safe-file-name.ts';
@@ -79,7 +79,7 @@ const DEFAULT_WORKER_HASH_MIN_BYTES = Number.POSITIVE_INFINITY;
 
 /** The exact name of a writer's temporary file: `.cpm-` and 24 hex digits (12 random bytes), `.part`. */
 export const TEMP_PART_NAME = /^\.cpm-[0-9a-f]{24}\.part$/;
-const newTempPartName = (): string => `.cpm-${randomBytes(12).toString('hex')}.part`;
+const newTempPartName = (): string => `.cpm-${randomHex(12)}.part`;
 
 // Temporary files of writers in this process that are still open or finalizing; the stale-part
 // sweep never removes these, whatever their age (a stalled transfer can be older than the limit).

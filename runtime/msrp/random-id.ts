@@ -1,19 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBase64url, randomHex } from '../random-token.ts';
 
 // RFC 4975 §14.1 wants session ids that an attacker cannot guess (at least 80 bits of
 // randomness). 15 random bytes give 120 bits; base64url keeps them inside the session-id
 // grammar of §9 (unreserved characters only).
 export function newSessionId(): string {
-  return randomBytes(15).toString('base64url');
+  return randomBase64url(15);
 }
 
 // RFC 4975 §9 ident: alphanumerics (plus a few punctuation marks), 4 to 32 characters.
 // Hex is a strict subset, and 64 random bits make collisions within a connection negligible.
 export function newTransactionId(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** Message-ID uses the same ident grammar as transaction ids (RFC 4975 §9). */
 export function newMessageId(): string {
-  return randomBytes(10).toString('hex');
+  return randomHex(10);
 }

@@ -7,6 +7,7 @@ import { newBranch, newCallId, newTag } from './sip-ids.ts';
 import { createResponseTo } from './syntax/build-response.ts';
 import { parseCSeq } from './syntax/cseq.ts';
 import { formatNameAddr, parseNameAddr } from './syntax/name-addr.ts';
+import { ownBytes, unshared } from './syntax/own-bytes.ts';
 import { formatParams, quote } from './syntax/parse-params.ts';
 import { SipHeaders } from './syntax/sip-headers.ts';
 import { createRequest, type SipMessage, type SipRequest, type SipResponse } from './syntax/sip-message.ts';
@@ -31,7 +32,7 @@ import type {
 /** Methods this UA core handles; others get 405 with this list in Allow (RFC 3261 §8.2.1). */
 const ALLOWED = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS'] as const;
 
-const toBuffer = (body: Buffer | string | undefined): Buffer => (body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+const toBuffer = (body: Buffer | string | undefined): Buffer => (body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? ownBytes(body) : unshared(body));
 
 /** Creates a SIP user agent core (RFC 3261 §8, §12-§15) over the given transports. */
 export function createUserAgent(options: UserAgentOptions): UserAgent {
@@ -46,8 +47,12 @@ class UserAgentCore implements UserAgent {
   readonly #dialogs = new Map<string, Dialog>();
   /** 2xx retransmitters of UAS dialogs awaiting their ACK, by dialog key. */
   readonly #awaitingAck = new Map<string, Uas2xxRetransmitter>();
-  /** ACKs we sent for 2xx, re-sent when the 2xx is retransmitted (RFC 3261 §13.2.2.4). */
-  readonly #sentAcks = new Map<string, SipRequest>();
+  /**
+   * ACKs we sent for 2xx, re-sent when the 2xx is retransmitted (RFC 3261 §13.2.2.4): by dialog key,
+   * then INVITE CSeq, so ending a dialog drops its ACKs in one step (a scan of every dialog's ACKs
+   * made each BYE cost O(open dialogs): quadratic at 500 concurrent sessions).
+   */
+  readonly #sentAcks = new Map<string, Map<number, SipRequest>>();
   /** Pending incoming INVITEs by their server transaction key, for CANCEL. */
   readonly #incoming = new Map<ServerTransaction, IncomingInviteImpl>();
   readonly #proxy: SipUri | undefined;
@@ -321,11 +326,13 @@ class UserAgentCore implements UserAgent {
   #sendAck(dialog: Dialog, seq: number): void {
     const ack = dialog.createAck(seq);
     this.#sendOutsideTransaction(dialog, ack);
-    this.#sentAcks.set(`${dialog.key}|${seq}`, ack);
+    let acks = this.#sentAcks.get(dialog.key);
+    if (acks === undefined) this.#sentAcks.set(dialog.key, (acks = new Map()));
+    acks.set(seq, ack);
   }
 
   #resendAck(dialog: Dialog): void {
-    const ack = this.#sentAcks.get(`${dialog.key}|${dialog.inviteSeq}`);
+    const ack = this.#sentAcks.get(dialog.key)?.get(dialog.inviteSeq);
     if (ack !== undefined) this.#sendOutsideTransaction(dialog, ack, false);
   }
 
@@ -443,7 +450,7 @@ class UserAgentCore implements UserAgent {
     this.#dialogs.delete(dialog.key);
     this.#awaitingAck.get(dialog.key)?.stop();
     this.#awaitingAck.delete(dialog.key);
-    for (const key of [...this.#sentAcks.keys()]) if (key.startsWith(`${dialog.key}|`)) this.#sentAcks.delete(key);
+    this.#sentAcks.delete(dialog.key);
     if (notify) this.#notifyTerminated(dialog, reason);
   }
 
@@ -686,7 +693,7 @@ class UserAgentCore implements UserAgent {
               tx.respond(createResponseTo(request, status, {
                 headers: this.#serverHeaders(extra),
                 ...(reason !== undefined ? { reason } : {}),
-                ...(body !== undefined ? { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body } : {}),
+                ...(body !== undefined ? { body: typeof body === 'string' ? ownBytes(body) : unshared(body) } : {}),
               }));
             },
           }));

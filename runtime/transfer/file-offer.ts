@@ -2,8 +2,8 @@
 // its own MSRP session path (RFC 4975 §8.1), setup:actpass (RFC 6135 §4) and the RFC 5547
 // attributes built by the generated delegate.
 
-import { randomBytes } from 'node:crypto';
 import { readFileMetadata } from '../files/read-file-metadata.ts';
+import { randomBase64url } from '../random-token.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { msrpProtos, setAcceptTypes, setPath, setSetup } from '../sdp/msrp-attributes.ts';
 import { createMedia, createSessionDescription, type SdpMedia, type SessionDescription } from '../sdp/session-description.ts';
@@ -31,7 +31,7 @@ export async function prepareFile(path: string): Promise<PreparedFile> {
  * RFC 5547 §6: a file-transfer-id is a fresh random token per transfer, so that a re-offer can tell a
  * new file from the one in progress. 24 random bytes in base64url stay within the token grammar.
  */
-export const newFileTransferId = (): string => randomBytes(24).toString('base64url');
+export const newFileTransferId = (): string => randomBase64url(24);
 
 export interface FileMediaOptions {
   /** Our MSRP URI for this m-line's session (a fresh session per m-line). */

@@ -2,6 +2,7 @@ import { CpmError, fail, ok, type Result } from '../../errors.ts';
 import { headerKey, isListHeader } from './header-names.ts';
 import { SipHeaders, type SipHeaderField } from './sip-headers.ts';
 import { SIP_VERSION, type SipMessage } from './sip-message.ts';
+import { ownBytes } from './own-bytes.ts';
 import { splitHeaderValues } from './split-header-values.ts';
 
 /** Resource limits for one message. Defaults are generous for SIP yet bounded. */
@@ -160,7 +161,9 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
     if (bodyLength > available) return fail(perr('ERR_SIP_CONTENT_LENGTH', `Content-Length ${bodyLength} exceeds the ${available} body bytes received`));
   }
   if (bodyLength > limits.maxBodySize) return fail(perr('ERR_SIP_BODY_TOO_LARGE', `body of ${bodyLength} bytes exceeds ${limits.maxBodySize}`));
-  const body = Buffer.from(buf.subarray(bodyStart, bodyStart + bodyLength));
+  // A copy, so the message does not keep the datagram or stream buffer alive, in memory of its own
+  // (own-bytes.ts: a pooled copy would pin a shared slab for as long as the transaction holds it).
+  const body = ownBytes(buf.subarray(bodyStart, bodyStart + bodyLength));
 
   const startLine = first.text;
   let message: SipMessage;

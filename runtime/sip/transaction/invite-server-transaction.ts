@@ -5,6 +5,12 @@ import { sendResponse } from './server-transaction-base.ts';
 import type { ServerTransaction, ServerTransactionUser, TransactionEnv, TransactionState } from './transaction-env.ts';
 import { TransactionLifecycle } from './transaction-lifecycle.ts';
 
+/**
+ * RFC 3261 §17.2.1 (checked in its INVITE server transaction state diagram: "send 100 if TU won't in
+ * 200ms"): the 100 Trying is owed only when the TU has not answered within 200 ms.
+ */
+export const TRYING_DELAY_MS = 200;
+
 /** RFC 3261 §17.2.1 INVITE server transaction, with the Accepted state of RFC 6026 §7.1. */
 export class InviteServerTransaction implements ServerTransaction {
   readonly #life: TransactionLifecycle;
@@ -18,9 +24,15 @@ export class InviteServerTransaction implements ServerTransaction {
     private readonly user: ServerTransactionUser,
   ) {
     this.#life = new TransactionLifecycle('proceeding', env.clock, () => user.onTerminated?.());
-    // §17.2.1: the server sends 100 Trying unless the TU answers within 200 ms; we always send it
-    // at once, which is allowed and stops the client's INVITE retransmissions early.
-    this.respond(createResponseTo(request, 100));
+    // §17.2.1: a 100 Trying is due only if the TU has not responded within 200 ms. A receiver that
+    // answers a file offer at once (the common case) so sends one response, not two: each 100 was a
+    // datagram to build, send, receive and parse on both sides of every session. 200 ms is below
+    // Timer A's first retransmission (T1, 500 ms), and a retransmitted INVITE gets the 100 at once.
+    this.#life.start('Trying', TRYING_DELAY_MS, () => this.#sendTrying());
+  }
+
+  #sendTrying(): void {
+    if (this.#life.state === 'proceeding' && this.#last === undefined) this.respond(createResponseTo(this.request, 100));
   }
 
   get state(): TransactionState {
@@ -42,9 +54,11 @@ export class InviteServerTransaction implements ServerTransaction {
       }
       return;
     }
-    // §17.2.1: a retransmitted INVITE in Proceeding or Completed gets the last response again.
+    // §17.2.1: a retransmitted INVITE in Proceeding or Completed gets the last response again; in
+    // Proceeding before any response, the client is waiting, so the 100 Trying goes out now.
     // RFC 6026 §7.1: in Accepted it is absorbed (the TU is retransmitting the 2xx itself).
     if ((this.#life.state === 'proceeding' || this.#life.state === 'completed') && this.#last !== undefined) this.#send(this.#last);
+    else if (this.#life.state === 'proceeding') this.#sendTrying();
   }
 
   respond(response: SipResponse): void {
@@ -53,6 +67,7 @@ export class InviteServerTransaction implements ServerTransaction {
       if (this.#life.state === 'accepted' && response.status >= 200 && response.status < 300) this.#send(response);
       return;
     }
+    this.#life.stop('Trying');
     this.#last = response;
     this.#send(response);
     if (response.status < 200) return;

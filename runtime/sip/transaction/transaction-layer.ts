@@ -67,7 +67,7 @@ export class TransactionLayer {
         user.onTerminated?.();
       },
     };
-    // Register before construction side effects (the INVITE transaction sends 100 at once).
+    // Register before construction side effects (the INVITE transaction may send a 100 Trying).
     let tx: ServerTransaction;
     if (request.method === 'INVITE') tx = new InviteServerTransaction(key, request, source, this.env, wrapped);
     else tx = new NonInviteServerTransaction(key, request, source, this.env, wrapped);

@@ -5,8 +5,11 @@ import type { Clock, TimerHandle } from '../../clock.ts';
 import { CpmError } from '../../errors.ts';
 import type { TransactionState } from './transaction-env.ts';
 
-/** RFC 3261 §17 transaction timers (Timer C belongs to proxies) and RFC 6026's Timers L and M. */
-export type TransactionTimer = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+/**
+ * RFC 3261 §17 transaction timers (Timer C belongs to proxies), RFC 6026's Timers L and M, and
+ * 'Trying': the §17.2.1 limit (200 ms) after which an INVITE server transaction owes a 100 Trying.
+ */
+export type TransactionTimer = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
 
 export class TransactionLifecycle {
   #state: TransactionState;

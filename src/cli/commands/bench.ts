@@ -7,18 +7,19 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatComparison } from '../../../bench/compare-bench-reports.ts';
 import { formatBenchReport } from '../../../bench/format-bench-report.ts';
-import { benchStages, runBench, type BenchOptions, type BenchStage } from '../../../bench/run-bench.ts';
+import { benchStages, defaultRateWarmUp, runBench, type BenchOptions, type BenchStage } from '../../../bench/run-bench.ts';
 import type { CliIo } from '../main.ts';
 import { parseByteCount } from '../parse-byte-count.ts';
 
 const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions N] [--rate-transport udp|tcp]
-                    [--chunk-size BYTES] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
+                    [--rate-warmup N] [--chunk-size BYTES] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
 
   --size BYTES            file size for the throughput figures (default 1GiB; accepts 64M, 1G ...)
   --quick                 small sizes and counts: a smoke run of a few seconds
   --json                  print the figures as one JSON object instead of a table
   --sessions N            sessions in the small-file rate test (default 1000, --quick 60)
   --rate-transport T      SIP transport of the rate test (default udp)
+  --rate-warmup N         sessions run, not counted, before each rate measurement (default ${defaultRateWarmUp}, --quick 0)
   --chunk-size BYTES      MSRP chunk size of the client (default: the client's default)
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
   --soak [--soak-seconds N]
@@ -36,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       args,
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
-        'rate-transport': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
@@ -76,6 +77,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const sessions = Number(values['sessions']);
     if (!Number.isSafeInteger(sessions) || sessions <= 0) return usageError(`--sessions expects a positive integer, got '${values['sessions']}'`);
     options.sessions = sessions;
+  }
+  if (typeof values['rate-warmup'] === 'string') {
+    const warmUp = Number(values['rate-warmup']);
+    if (!/^\d+$/.test(values['rate-warmup']) || !Number.isSafeInteger(warmUp)) return usageError(`--rate-warmup expects a number of sessions (0 or more), got '${values['rate-warmup']}'`);
+    options.rateWarmUp = warmUp;
   }
   const transport = values['rate-transport'];
   if (typeof transport === 'string') {

@@ -141,19 +141,44 @@ describe('non-INVITE client transaction (RFC 3261 §17.1.2)', () => {
 });
 
 describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
-  it('sends 100 Trying, retransmits a non-2xx on Timer G and gives up on Timer H', () => {
+  it('sends 100 Trying once the TU has not answered for 200 ms, retransmits a non-2xx on Timer G and gives up on Timer H', () => {
     const { clock, transport, sent, layer } = setup();
     const invite = request('INVITE');
     let ackTimeout = -1;
     const tx = layer.createServerTransaction(invite, source(transport), { onAckTimeout: () => (ackTimeout = clock.now()) });
-    expect(sent.map((s) => (s.message.kind === 'response' ? s.message.status : 0))).toEqual([100]);
+    expect(sent).toHaveLength(0);
+    clock.advance(199);
+    expect(sent).toHaveLength(0);
+    clock.advance(1);
+    expect(sent.map((s) => (s.message.kind === 'response' ? `${s.message.status}@${s.at}` : ''))).toEqual(['100@200']);
     tx.receiveRequest(invite); // retransmitted INVITE -> 100 again
     expect(sent).toHaveLength(2);
     tx.respond(createResponseTo(invite, 486, { toTag: 's1' }));
     clock.advance(32_000);
-    const finals = sent.filter((s) => s.message.kind === 'response' && s.message.status === 486).map((s) => s.at);
+    const finals = sent.filter((s) => s.message.kind === 'response' && s.message.status === 486).map((s) => s.at - 200);
     expect(finals).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
-    expect(ackTimeout).toBe(32_000);
+    expect(ackTimeout).toBe(32_200);
+  });
+
+  it('sends no 100 Trying when the TU answers within 200 ms (RFC 3261 §17.2.1)', () => {
+    const { clock, transport, sent, layer } = setup();
+    const invite = request('INVITE');
+    const tx = layer.createServerTransaction(invite, source(transport));
+    clock.advance(150);
+    tx.respond(createResponseTo(invite, 200, { toTag: 's0' }));
+    clock.advance(1000);
+    expect(sent.map((s) => (s.message.kind === 'response' ? s.message.status : 0))).toEqual([200]);
+  });
+
+  it('answers an INVITE retransmitted before the 200 ms with the 100 Trying at once, and only once', () => {
+    const { clock, transport, sent, layer } = setup();
+    const invite = request('INVITE');
+    const tx = layer.createServerTransaction(invite, source(transport));
+    clock.advance(50);
+    tx.receiveRequest(invite);
+    expect(sent.map((s) => (s.message.kind === 'response' ? `${s.message.status}@${s.at}` : ''))).toEqual(['100@50']);
+    clock.advance(1000);
+    expect(sent).toHaveLength(1);
   });
 
   it('stops Timer G on ACK and ends after Timer I (T4)', () => {
@@ -178,7 +203,8 @@ describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
     const tx = layer.createServerTransaction(invite, source(transport));
     tx.respond(createResponseTo(invite, 200, { toTag: 's3' }));
     tx.receiveRequest(invite);
-    expect(sent).toHaveLength(2);
+    // The 2xx only (answered at once, so no 100 Trying); the retransmission got nothing.
+    expect(sent.map((s) => (s.message.kind === 'response' ? s.message.status : 0))).toEqual([200]);
     expect(tx.state).toBe('accepted');
     clock.advance(32_000);
     expect(tx.state).toBe('terminated');
