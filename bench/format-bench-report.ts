@@ -57,7 +57,7 @@ export function formatBenchReport(report: BenchReport): string {
   const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
     rows.push([`(d) ${r.sessions} x 10 KiB, ${r.concurrency} concurrent`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
-      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms${r.warmUpSessions > 0 ? ` after ${r.warmUpSessions} warm-up sessions` : ''}; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms${sessionSplit(r)}; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
+      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms${r.warmUpSessions > 0 ? ` after ${r.warmUpSessions} warm-up sessions${r.coldSessionsPerSecond === undefined ? '' : ` (those ran at ${r.coldSessionsPerSecond.toFixed(0)}/s from a fresh process)`}` : ''}; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms${sessionSplit(r)}; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
       + (r.firstFailures.length > 0 ? `; first failure: ${r.firstFailures[0]}` : '')]);
   }
   const m = report.msrpParser;

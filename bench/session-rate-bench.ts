@@ -32,6 +32,11 @@ export interface SessionRateResult {
   readonly transport: SipTransportName;
   /** Sessions run before the measured ones (see SessionRateOptions). */
   readonly warmUpSessions: number;
+  /**
+   * The rate of the warm-up sessions themselves, from a fresh process (JIT still compiling): what a
+   * process that has just started sees. Undefined without warm-up (the measured rate is then cold).
+   */
+  readonly coldSessionsPerSecond?: number;
   readonly elapsedMs: number;
   readonly sessionsPerSecond: number;
   /** Sessions the sender saw fail. */
@@ -99,10 +104,12 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       sender.request({ cmd: 'start-sender', transport }, 'ready'),
     ]);
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
+    let coldSessionsPerSecond: number | undefined;
     if (warmUp > 0) {
       const warm = await sender.request({ cmd: 'send', to, files: files.slice(options.sessions, options.sessions + warmUp), concurrency: options.concurrency }, 'sent');
       if (warm.failed > 0) throw new Error(`${warm.failed} of ${warmUp} warm-up sessions failed: ${warm.failures[0] ?? ''}`);
       await receiverCaughtUp(receiver, warm.ok);
+      coldSessionsPerSecond = warm.ok / (warm.elapsedMs / 1000);
     }
     const [senderBefore, receiverBefore] = await Promise.all([sender.request({ cmd: 'stats' }, 'stats'), receiver.request({ cmd: 'stats' }, 'stats')]);
     const sent = await sender.request({ cmd: 'send', to, files: files.slice(0, options.sessions), concurrency: options.concurrency }, 'sent');
@@ -113,6 +120,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       concurrency: options.concurrency,
       transport,
       warmUpSessions: warmUp,
+      ...(coldSessionsPerSecond === undefined ? {} : { coldSessionsPerSecond }),
       elapsedMs: sent.elapsedMs,
       sessionsPerSecond: sent.ok / (sent.elapsedMs / 1000),
       failures: sent.failed,
