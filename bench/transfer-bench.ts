@@ -3,7 +3,7 @@
 // the receiver before it publishes the file. The parent checks the hash once more against the
 // one it computed while writing the source.
 
-import type { SipTransportName } from '../src/client-types.ts';
+import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 import { BenchProcess } from './bench-process.ts';
 import type { BenchRelay, ChildEvent } from './bench-protocol.ts';
 
@@ -16,6 +16,8 @@ export interface TransferBenchOptions {
   readonly inbox: string;
   readonly transport?: SipTransportName;
   readonly chunkSize?: number;
+  /** The sender's peerTuning (default: the client's, `auto`). */
+  readonly peerTuning?: PeerTuning;
   /** Write CPU profiles of both children into this folder. */
   readonly profileDir?: string;
   /** Both ends send their MSRP through this RFC 4976 relay. */
@@ -70,6 +72,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       sender.request({
         cmd: 'start-sender', transport, phases: true,
         ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         ...(options.relay !== undefined ? { relay: options.relay('alice') } : {}),
       }, 'ready'),
     ]);

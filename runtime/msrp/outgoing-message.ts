@@ -55,6 +55,14 @@ export interface OutgoingMessageOptions {
   /** Default 30 s (RFC 4975 §7.1 transaction timeout). */
   readonly transactionTimeoutMs?: number;
   readonly onReport?: (report: MsrpReport) => void;
+  /**
+   * Failure-Report: partial only: an error response that came after every chunk was written (the
+   * message had already settled as sent). RFC 4975 §7.1.2: under `partial` the receiver answers
+   * errors only, so an error for one of the last chunks (or for the last one, refused after the
+   * whole message was checked) can arrive while the sender waits for the success REPORT.
+   * The message keeps listening for such responses until forgetTransactions() is called.
+   */
+  readonly onLateError?: (error: MsrpStatusError) => void;
 }
 
 export interface OutgoingMessageResult {
@@ -81,6 +89,8 @@ const DEFAULT_WINDOW = 1024;
 // Bytes queued in the socket above which the sender waits for 'drain'. Node's own mark (16 KiB)
 // is below one chunk, which made the sender yield to the event loop after every chunk.
 const SOCKET_QUEUE_LIMIT = 2 * 1024 * 1024;
+
+const statusText = (head: MsrpResponseHead): string => (head.comment === undefined ? `${head.status}` : `${head.status} ${head.comment}`);
 
 /** Pulls exactly-sized runs of bytes out of any iterable of byte arrays, without copying. */
 class ChunkReader {
@@ -140,10 +150,13 @@ export class OutgoingMessage {
   #allWritten = false;
   #chunkInProgress = false;
   #settled = false;
+  #failed = false;
   /** The last chunk's transaction id and when it was written (for lastChunkRttMs). */
   #lastTid: string | undefined;
   #lastSentAt = 0;
   #lastChunkRttMs: number | undefined;
+  /** The end of the byte prefix 1..n that success REPORTs confirmed (RFC 4975 §7.1.2 Byte-Range). */
+  #reported = 0;
   #resolve!: (r: OutgoingMessageResult) => void;
   #reject!: (e: CpmError) => void;
 
@@ -165,7 +178,11 @@ export class OutgoingMessage {
   }
 
   get bytesSent(): number { return this.#offset; }
-  get bytesAcknowledged(): number { return this.#acked; }
+  /**
+   * Bytes the receiver confirmed: answered 200 (Failure-Report: yes) or covered by a success
+   * REPORT's Byte-Range from byte 1 (progress REPORTs under Failure-Report: partial).
+   */
+  get bytesAcknowledged(): number { return Math.max(this.#acked, this.#reported); }
   get settled(): boolean { return this.#settled; }
   /**
    * Milliseconds from writing the last chunk to its 200, once that came (undefined before, and
@@ -260,7 +277,11 @@ export class OutgoingMessage {
       this.#inflight.delete(tid);
       this.#inflightBytes -= bytes;
     }
-    if (this.#settled) return;
+    if (this.#settled) {
+      // Failure-Report: partial keeps the transactions of a sent message (see onLateError).
+      if (head.status !== 200 && !this.#failed) this.#options.onLateError?.(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${statusText(head)}`));
+      return;
+    }
     if (head.status === 200) {
       if (tid === this.#lastTid) this.#lastChunkRttMs = performance.now() - this.#lastSentAt;
       this.#acked += bytes;
@@ -270,26 +291,44 @@ export class OutgoingMessage {
     }
     // RFC 4975 §7.2 / §10: any other status fails the message; 413 in particular means the
     // receiver wants no more of it, so no further chunk goes and one in flight ends with '#'.
-    const why = head.comment === undefined ? `${head.status}` : `${head.status} ${head.comment}`;
-    this.fail(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${why}`));
+    this.fail(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${statusText(head)}`));
   }
 
   #maybeComplete(): void {
     if (this.#settled || !this.#allWritten || this.#inflight.size > 0) return;
     this.#settled = true;
-    this.#cleanup();
+    // Under Failure-Report: partial nothing proved delivery yet: an error response may still come
+    // for any chunk, so the transactions stay registered (forgetTransactions() drops them).
+    this.#cleanup(this.#failureReport === 'partial');
     this.#resolve({ messageId: this.messageId, bytes: this.size });
+  }
+
+  /** Stops listening for responses to this message's chunks (after its success REPORT, or giving up). */
+  forgetTransactions(): void {
+    const conn = this.#link?.connection;
+    for (const tid of this.#tids) conn?.forgetTransaction(tid);
+    this.#tids.clear();
   }
 
   /** Called by the session when a REPORT names this message. */
   handleReport(report: MsrpReport): void {
+    // RFC 4975 §7.1.2: a success REPORT's Byte-Range says which bytes arrived; one starting at
+    // byte 1 confirms that prefix (a receiver may report parts of a message as they arrive).
+    const range = report.byteRange;
+    if (report.status?.code === 200 && range !== undefined && range.start === 1 && typeof range.end === 'number') {
+      this.#reported = Math.max(this.#reported, Math.min(range.end, this.size));
+    }
     this.#options.onReport?.(report);
   }
 
   /** Fails the message (error response, timeout, dropped connection, abort). */
   fail(error: CpmError): void {
-    if (this.#settled) return;
+    if (this.#settled) {
+      this.forgetTransactions();
+      return;
+    }
     this.#settled = true;
+    this.#failed = true;
     this.#cleanup();
     this.#reject(error);
     this.#link?.wake();
@@ -316,13 +355,11 @@ export class OutgoingMessage {
     ]);
   }
 
-  #cleanup(): void {
+  #cleanup(keepTransactions = false): void {
     for (const cancel of this.#inflight.values()) cancel();
     this.#inflight.clear();
     this.#inflightBytes = 0;
-    const conn = this.#link?.connection;
-    for (const tid of this.#tids) conn?.forgetTransaction(tid);
-    this.#tids.clear();
+    if (!keepTransactions) this.forgetTransactions();
     void this.#reader.close().catch(() => {});
   }
 }
