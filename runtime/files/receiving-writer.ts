@@ -185,7 +185,8 @@ export class ReceivingWriter {
   /**
    * Queues `data` for bytes start..start+length-1 (1-based, an MSRP Byte-Range start; default:
    * right after the highest byte queued so far). The returned promise settles when the bytes are
-   * written; `data` must not be modified until then. Callers that do not await each write should
+   * written. `data` is copied (and hashed) before write() returns, so the caller may reuse it at
+   * once (the MSRP receive path passes views into a reused socket read buffer). Callers that do not await each write should
    * respect `needsDrain` / `drained()`.
    */
   write(data: Uint8Array, start: number = this.#appendAt): Promise<void> {

@@ -339,6 +339,9 @@ export class MsrpSession {
     let answered = false;
     const max = this.options.maxMessageSize;
     const ranges = this.options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE;
+    // A view into the connection's reused read buffer is only valid during this call: a sink
+    // that may keep the bytes gets its own copy (MessageSink.consumesSynchronously).
+    const copy = conn.borrowsReads && msg.sink.consumesSynchronously !== true;
     // RFC 4975 §7.2: a chunk the receiver cannot take gets an error response rather than its
     // 200, so the sender never counts those bytes as delivered; later chunks of the same message
     // get the same answer. The sink chooses status and comment (refusalOf), the sender shows them.
@@ -364,7 +367,7 @@ export class MsrpSession {
         // fragmented beyond the cap is refused with 413, which tells the sender to stop sending it.
         if (msg.ranges.count > ranges) { failWith(413, 'too many disjoint byte ranges'); return; }
         let result: void | Promise<void>;
-        try { result = msg.sink.write(at, chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
+        try { result = msg.sink.write(at, copy ? Buffer.from(chunk) : chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
         if (result instanceof Promise) {
           // Sink backpressure: stop reading the socket until the sink caught up.
           conn.pause();
