@@ -122,6 +122,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
       ...(command.chunkSize === undefined ? {} : { chunkSize: command.chunkSize }),
       successReport: command.successReport,
+      peerTuning: command.peerTuning,
       reuseMlines: command.reuseMlines,
       resume: command.resume,
       ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
