@@ -32,6 +32,7 @@ export interface TransferBenchResult {
    * From the send command until the sender's send() settled. Without Success-Report the sender
    * waits a grace period (four round trips, 60–500 ms) after the last 200 for a late failure REPORT before it calls the
    * file delivered: a fixed protocol wait, not transfer time, so it is shown but not in elapsedMs.
+   * On the tuned data path (peer-data-path.ts) it settles on the success REPORT, with no grace.
    */
   readonly senderDoneMs: number;
   readonly megabytesPerSecond: number;
