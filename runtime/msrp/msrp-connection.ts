@@ -127,6 +127,11 @@ export class MsrpConnection {
     this.#waiters.set(transactionId, onResponse);
   }
 
+  /** Transactions whose response is still awaited (for leak checks: each holds a callback). */
+  get awaitedResponses(): number {
+    return this.#waiters.size;
+  }
+
   forgetTransaction(transactionId: string): void {
     this.#waiters.delete(transactionId);
   }

@@ -144,6 +144,12 @@ export class OutgoingMessage {
   readonly #lender: LendingSource | undefined;
   readonly #inflight = new Map<string, CancelTimer>();
   readonly #tids = new Set<string>();
+  /**
+   * Failure-Report: partial: the chunks still listened to, in sending order, with the message
+   * offset their last byte has. A chunk inside a prefix a success REPORT confirmed is dropped
+   * (handleReport), so a long message does not keep one response waiter per chunk it ever sent.
+   */
+  #partialChunks: Array<{ readonly tid: string; readonly end: number }> = [];
   #link: OutgoingLink | undefined;
   #offset = 0;
   #acked = 0;
@@ -259,6 +265,7 @@ export class OutgoingMessage {
   #track(tid: string, bytes: number, link: OutgoingLink): void {
     if (this.#failureReport === 'no') return;
     this.#tids.add(tid);
+    if (this.#failureReport === 'partial') this.#partialChunks.push({ tid, end: this.#offset + bytes });
     link.connection.expectResponse(tid, (head) => this.#onResponse(tid, bytes, head));
     if (this.#failureReport !== 'yes') return;
     this.#inflightBytes += bytes;
@@ -303,11 +310,27 @@ export class OutgoingMessage {
     this.#resolve({ messageId: this.messageId, bytes: this.size });
   }
 
+  // RFC 4975 §7.1.2: the receiver holds every byte a success REPORT names, so no error can still
+  // come for those chunks; the last chunk's error (whole-message check) is never inside a prefix
+  // short of the total, and the final REPORT ends the listening anyway.
+  #forgetReportedChunks(): void {
+    const conn = this.#link?.connection;
+    const chunks = this.#partialChunks;
+    let n = 0;
+    while (n < chunks.length && (chunks[n] as { end: number }).end <= this.#reported && (chunks[n] as { end: number }).end < this.size) n++;
+    if (n === 0) return;
+    for (const { tid } of chunks.splice(0, n)) {
+      conn?.forgetTransaction(tid);
+      this.#tids.delete(tid);
+    }
+  }
+
   /** Stops listening for responses to this message's chunks (after its success REPORT, or giving up). */
   forgetTransactions(): void {
     const conn = this.#link?.connection;
     for (const tid of this.#tids) conn?.forgetTransaction(tid);
     this.#tids.clear();
+    this.#partialChunks = [];
   }
 
   /** Called by the session when a REPORT names this message. */
@@ -317,6 +340,7 @@ export class OutgoingMessage {
     const range = report.byteRange;
     if (report.status?.code === 200 && range !== undefined && range.start === 1 && typeof range.end === 'number') {
       this.#reported = Math.max(this.#reported, Math.min(range.end, this.size));
+      this.#forgetReportedChunks();
     }
     this.#options.onReport?.(report);
   }

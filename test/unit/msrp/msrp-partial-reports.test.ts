@@ -45,6 +45,13 @@ describe('Failure-Report: partial with success reports', () => {
     expect(progress.length).toBeGreaterThanOrEqual(4);
     for (let i = 0; i < progress.length; i++) expect(progress[i]! - (progress[i - 1] ?? 0)).toBeGreaterThanOrEqual(PROGRESS_REPORT_BYTES);
     expect(msg.bytesAcknowledged).toBe(size);
+    // Chunks inside a reported prefix are no longer listened to; the rest go with forgetTransactions().
+    const chunks = Math.ceil(size / (256 * 1024));
+    const awaited = active.connection?.awaitedResponses ?? -1;
+    expect(awaited).toBeGreaterThan(0);
+    expect(awaited).toBeLessThanOrEqual(chunks - Math.floor(progress.at(-1)! / (256 * 1024)));
+    msg.forgetTransactions();
+    expect(active.connection?.awaitedResponses).toBe(0);
   });
 
   it('sends no progress REPORT to a sender that asked for none (Failure-Report: yes keeps its 200s)', async () => {
