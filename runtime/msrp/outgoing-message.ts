@@ -259,7 +259,28 @@ export class OutgoingMessage {
       this.#allWritten = true;
       this.#maybeComplete();
     }
-    if (conn.socket.writableLength > SOCKET_QUEUE_LIMIT) await conn.waitDrain();
+    if (conn.socket.writableLength > SOCKET_QUEUE_LIMIT) await this.#drained(conn, link);
+  }
+
+  // Under Failure-Report: yes every chunk has its 408 timer. Under `partial` or `no` nothing
+  // answers chunks, so a peer that stops reading without closing would hold the message in this
+  // wait for ever: the same RFC 4975 §7.1 transaction timeout bounds the wait for the socket.
+  async #drained(conn: MsrpConnection, link: OutgoingLink): Promise<void> {
+    const drain = conn.waitDrain();
+    if (this.#failureReport === 'yes') return drain;
+    const timeoutMs = this.#options.transactionTimeoutMs ?? 30_000;
+    let cancel: CancelTimer | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      cancel = schedule(link.clock, timeoutMs, () => {
+        this.fail(new MsrpStatusError(408, `the peer took no data of message ${this.messageId} for ${timeoutMs} ms`));
+        resolve();
+      });
+    });
+    try {
+      await Promise.race([drain, stalled]);
+    } finally {
+      cancel?.();
+    }
   }
 
   #track(tid: string, bytes: number, link: OutgoingLink): void {

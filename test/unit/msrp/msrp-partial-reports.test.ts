@@ -97,4 +97,19 @@ describe('Failure-Report: partial with success reports', () => {
     expect(reports.filter((r) => r.byteRange?.end === size)).toEqual([]);
     msg.forgetTransactions();
   });
+
+  it('a peer that stops reading without closing fails the message with a local 408 instead of holding it', async () => {
+    // The sink never lets go: the receiving session pauses its socket for good, TCP fills up and
+    // nothing answers (Failure-Report: partial has no per-chunk timers).
+    const stuck: MessageSink = { write: () => new Promise<void>(() => {}), end: () => {} };
+    const { active } = await setup({ delegate: { onMessageStart: () => stuck } });
+    const size = 256 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    function* body(): Generator<Buffer> { for (let i = 0; i < size / chunk.length; i++) yield chunk; }
+    const msg = active.send(body(), {
+      size, contentType: 'application/octet-stream', failureReport: 'partial', successReport: true, chunkSize: 256 * 1024, transactionTimeoutMs: 300,
+    });
+    await expect(msg.done).rejects.toMatchObject({ status: 408 });
+    expect(msg.bytesSent).toBeLessThan(size);
+  });
 });
