@@ -77,6 +77,7 @@ async function handle(command: ChildCommand): Promise<void> {
         localUri: 'sip:alice@127.0.0.1',
         sip: { host: '127.0.0.1', port: 0, transport: command.transport },
         ...(command.chunkSize !== undefined ? { chunkSize: command.chunkSize } : {}),
+        ...(command.peerTuning !== undefined ? { peerTuning: command.peerTuning } : {}),
         ...(command.phases === true ? { log: onLog } : {}),
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });

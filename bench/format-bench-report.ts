@@ -28,7 +28,7 @@ function transferRows(report: BenchReport): Row[] {
     ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing; CPU ${perGiB(b.cpuMs, b.sizeBytes).toFixed(0)} ms/GiB${of}`],
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
       `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
-      + `sender done at ${ms(t.senderDoneMs)} (REPORT grace); ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
     ['    CPU per GiB, sender / receiver', `${perGiB(t.senderCpuMs, t.sizeBytes).toFixed(0)} / ${perGiB(t.receiverCpuMs, t.sizeBytes).toFixed(0)} ms`, '-',
       `sender ${cpu(t.senderCpuMs, t.senderMainThreadCpuMs, t.sizeBytes)}, receiver ${cpu(t.receiverCpuMs, t.receiverMainThreadCpuMs, t.sizeBytes)} ms; all threads (main thread)`],
   ];

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SipTransportName } from '../src/client-types.ts';
+import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 import { runBaseline, writeRandomFile, type BaselineResult } from './baseline.ts';
 import { medianRun, summarizeTransferRuns, type TransferRun, type TransferSummary } from './bench-summary.ts';
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly rateTransport?: SipTransportName;
   /** MSRP chunk size of the client; default: the client's own default. */
   readonly chunkSize?: number;
+  /** The sender's peerTuning in (b); `off` measures the untuned data path. */
+  readonly peerTuning?: PeerTuning;
   /** Write V8 CPU profiles of every child process here. */
   readonly profileDir?: string;
   /** Run (a) and (b) this many times, alternating; figures are the median with min/max. Default 1. */
@@ -108,6 +110,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const transfer = await runTransferBench({
           sourcePath, sourceSha1, sizeBytes, inbox, ...profile,
           ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+          ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         });
         await rm(inbox, { recursive: true, force: true });
         transferRuns.push({ baseline, transfer: { ...transfer, ratioToBaseline: transfer.megabytesPerSecond / baseline.megabytesPerSecond } });

@@ -3,7 +3,7 @@
 // the receiver before it publishes the file. The parent checks the hash once more against the
 // one it computed while writing the source.
 
-import type { SipTransportName } from '../src/client-types.ts';
+import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 import { BenchProcess } from './bench-process.ts';
 import type { BenchRelay, ChildEvent } from './bench-protocol.ts';
 
@@ -16,6 +16,8 @@ export interface TransferBenchOptions {
   readonly inbox: string;
   readonly transport?: SipTransportName;
   readonly chunkSize?: number;
+  /** The sender's peerTuning (default: the client's, `auto`). */
+  readonly peerTuning?: PeerTuning;
   /** Write CPU profiles of both children into this folder. */
   readonly profileDir?: string;
   /** Both ends send their MSRP through this RFC 4976 relay. */
@@ -30,6 +32,7 @@ export interface TransferBenchResult {
    * From the send command until the sender's send() settled. Without Success-Report the sender
    * waits a grace period (four round trips, 60–500 ms) after the last 200 for a late failure REPORT before it calls the
    * file delivered: a fixed protocol wait, not transfer time, so it is shown but not in elapsedMs.
+   * On the tuned data path (peer-data-path.ts) it settles on the success REPORT, with no grace.
    */
   readonly senderDoneMs: number;
   readonly megabytesPerSecond: number;
@@ -70,6 +73,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
       sender.request({
         cmd: 'start-sender', transport, phases: true,
         ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         ...(options.relay !== undefined ? { relay: options.relay('alice') } : {}),
       }, 'ready'),
     ]);

@@ -7,6 +7,7 @@ import type {
   MemberOutcome,
   MemberStatusEvent,
   OfferedFileInfo as OfferedFile,
+  PeerTuning,
   OutgoingTransferEvents as RuntimeOutgoingTransferEvents,
   FileIcon,
   PullResult,
@@ -15,7 +16,7 @@ import type {
   TransferSummary as RuntimeTransferSummary,
 } from '../runtime/index.ts';
 
-export type { Destination, FileIcon, PullResult, PullSelector };
+export type { Destination, FileIcon, PeerTuning, PullResult, PullSelector };
 export type ServeRequestEvent = FileServerEvents['request'];
 export type FileServedEvent = FileServerEvents['file-served'];
 
@@ -37,8 +38,14 @@ export interface ClientOptions {
    * relay fails createClient() with ERR_MSRP_RELAY_AUTH_REQUIRED.
    */
   readonly msrpRelay?: { readonly uri: string; readonly username?: string; readonly password?: string; readonly expires?: number };
-  /** MSRP chunk size in bytes (default 64 KiB). */
+  /** MSRP chunk size in bytes (default 64 KiB; toward a tuned cpm-ft peer 256 KiB, see peerTuning). */
   readonly chunkSize?: number;
+  /**
+   * Sending toward a cpm-ft receiver without an MSRP relay: `auto` (default) uses larger chunks
+   * and Failure-Report: partial, delivery then confirmed by the success REPORT; `off` keeps
+   * the defaults for every peer; `always` tunes toward any peer reached without a relay.
+   */
+  readonly peerTuning?: PeerTuning;
   /** Ask for success REPORTs (Success-Report: yes); step 4 then waits for the REPORT. */
   readonly successReport?: boolean;
   /** Reuse m-lines for further batches to the same destination (7.6.1 step 4.b); default true. */

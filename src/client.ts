@@ -286,6 +286,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     procedures,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : options.msrpRelay !== undefined ? { chunkSize: transferDefaults.relayChunkSize } : {}),
     ...(options.successReport !== undefined ? { successReport: options.successReport } : {}),
+    ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
     ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),

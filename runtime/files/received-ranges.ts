@@ -36,6 +36,12 @@ export class ReceivedRanges {
     spans.splice(i, j - i, merged);
   }
 
+  /** The last byte of the run that starts at byte 1 (0 while byte 1 has not arrived). */
+  get prefixEnd(): number {
+    const first = this.#spans[0];
+    return first !== undefined && first.start === 1 ? first.end : 0;
+  }
+
   /** Number of disjoint spans: what a peer sending gapped chunks grows. */
   get count(): number {
     return this.#spans.length;

@@ -67,6 +67,12 @@ const BLOCK_BYTES = 1024 * 1024;
 // Kept between writes; more blocks are allocated while a burst exceeds them. Four (with 8 or 16
 // the bench ran no faster and the receiver's peak RSS went past 150 MB at 1 GiB).
 const POOLED_BLOCKS = 4;
+// At most this many 1 MiB blocks are in use (filling, queued, on their way to disk); past it
+// needsDrain holds too. A block is sealed part-filled every event-loop turn, so the byte mark
+// alone let a burst take many blocks: each one past the pool was a fresh 1 MiB allocation thrown
+// away afterwards, and the receiver's RSS crept up over a 1 GiB file (75 MB at 64 MiB, 98 MB at
+// 1 GiB in the bench). With the pool as large as the bound, no block is allocated after the first few.
+const MAX_BLOCKS_IN_USE = POOLED_BLOCKS + 2;
 // Bytes waiting for the disk before needsDrain turns true: the pool, plus the block being filled.
 const DEFAULT_HIGH_WATER_MARK = POOLED_BLOCKS * BLOCK_BYTES;
 
@@ -109,6 +115,8 @@ export class ReceivingWriter {
   /** The block being filled; sealed when full, when a write does not continue it, or on flush. */
   #open: StagedBlock | undefined;
   #spare: Buffer[] = [];
+  /** Full-size blocks taken from the pool (or allocated) and not yet given back. */
+  #blocksInUse = 0;
   #flushScheduled = false;
   #flushing = false;
   #pending = 0;
@@ -171,9 +179,9 @@ export class ReceivingWriter {
     return this.#pending;
   }
 
-  /** Backpressure: true while more than highWaterMark bytes wait for the disk. */
+  /** Backpressure: true while more than highWaterMark bytes wait for the disk, or all pooled blocks are in use. */
   get needsDrain(): boolean {
-    return this.#pending >= this.highWaterMark;
+    return this.#pending >= this.highWaterMark || this.#blocksInUse >= MAX_BLOCKS_IN_USE;
   }
 
   /** Resolves once the queue is below highWaterMark again. */
@@ -185,7 +193,8 @@ export class ReceivingWriter {
   /**
    * Queues `data` for bytes start..start+length-1 (1-based, an MSRP Byte-Range start; default:
    * right after the highest byte queued so far). The returned promise settles when the bytes are
-   * written; `data` must not be modified until then. Callers that do not await each write should
+   * written. `data` is copied (and hashed) before write() returns, so the caller may reuse it at
+   * once (the MSRP receive path passes views into a reused socket read buffer). Callers that do not await each write should
    * respect `needsDrain` / `drained()`.
    */
   write(data: Uint8Array, start: number = this.#appendAt): Promise<void> {
@@ -240,7 +249,9 @@ export class ReceivingWriter {
     const written = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
     // Callers may only watch the last write; a failure must not become an unhandled rejection.
     written.catch(() => {});
-    const block: StagedBlock = { buffer: this.#spare.pop() ?? this.#newBlock(position), start: position, filled: 0, holds: 1, written, resolve, reject };
+    const buffer = this.#spare.pop() ?? this.#newBlock(position);
+    if (buffer.length === BLOCK_BYTES) this.#blocksInUse++;
+    const block: StagedBlock = { buffer, start: position, filled: 0, holds: 1, written, resolve, reject };
     this.#open = block;
     return block;
   }
@@ -291,7 +302,9 @@ export class ReceivingWriter {
   }
 
   #reuse(buffer: Buffer): void {
-    if (buffer.length === BLOCK_BYTES && this.#spare.length < POOLED_BLOCKS) this.#spare.push(buffer);
+    if (buffer.length !== BLOCK_BYTES) return;
+    this.#blocksInUse--;
+    if (this.#spare.length < MAX_BLOCKS_IN_USE) this.#spare.push(buffer);
   }
 
   /** Seals the open block and makes sure the flush loop runs; returns the loop's tail. */

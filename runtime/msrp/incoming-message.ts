@@ -21,6 +21,12 @@ export interface IncomingMessageInfo {
  * Throw a MessageRefusedError to choose the status and comment; anything else is answered 413.
  */
 export interface MessageSink {
+  /**
+   * True when write() is done with `data` once it returns (copied or hashed, never kept): the
+   * session may then pass a view into a reused socket read buffer (reused-read-buffer.ts).
+   * Otherwise such bytes are copied for it first.
+   */
+  readonly consumesSynchronously?: boolean;
   write(position: number, data: Buffer): void | Promise<void>;
   end(flag: '$' | '#'): void | Promise<void>;
 }

@@ -4,6 +4,7 @@ import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts'
 import { MsrpParser, type ContinuationFlag, type MsrpParserLimits, type MsrpRequestHead, type MsrpResponseHead } from './syntax/msrp-parser.ts';
 import { parseMsrpPath } from './msrp-uri.ts';
 import { serializeResponse } from './syntax/msrp-serializer.ts';
+import type { BorrowedReads } from './reused-read-buffer.ts';
 
 /** Where the body and end of one incoming request go. */
 export interface MsrpBodyHandler {
@@ -39,7 +40,10 @@ export class MsrpConnection {
   readonly #clock: Clock;
   #corked = false;
 
-  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}, clock: Clock = systemClock) {
+  /** Reads arrive as views into a reused buffer (reused-read-buffer.ts), valid during the call only. */
+  readonly borrowsReads: boolean;
+
+  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}, clock: Clock = systemClock, reads?: BorrowedReads) {
     this.socket = socket;
     this.#clock = clock;
     this.#delegate = delegate;
@@ -63,22 +67,9 @@ export class MsrpConnection {
       },
     }, limits);
     socket.setNoDelay(true);
-    socket.on('data', (data: Buffer) => {
-      if (this.#closeError) return;
-      this.#corkUntilCheckPhase();
-      const r = this.#parser.feed(data);
-      if (r.ok) return;
-      const err = r.error;
-      // RFC 4975 §7.3: a request we cannot understand gets a 400 when we know its transaction;
-      // REPORTs are never answered. We cannot find the next message boundary, so we close.
-      // Without both paths the response could not be addressed, so none is sent.
-      const to = parseMsrpPath(err.paths.to ?? '');
-      const from = parseMsrpPath(err.paths.from ?? '');
-      if (err.transactionId !== undefined && err.method !== undefined && err.method !== 'REPORT' && to.ok && from.ok) {
-        socket.write(serializeResponse({ transactionId: err.transactionId, status: 400, toPath: from.value.slice(0, 1), fromPath: to.value.slice(0, 1) }));
-      }
-      this.close(err);
-    });
+    this.borrowsReads = reads !== undefined;
+    if (reads !== undefined) reads.attach((data, borrowed) => this.#receive(data, borrowed));
+    else socket.on('data', (data: Buffer) => this.#receive(data, false));
     socket.on('drain', () => this.#flushDrainWaiters());
     socket.on('error', (e) => { this.#closeError ??= new CpmError('ERR_MSRP_CONNECTION', `MSRP connection error: ${e.message}`, { cause: e }); });
     socket.on('close', () => {
@@ -91,6 +82,24 @@ export class MsrpConnection {
       this.#waiters.clear();
       this.#delegate.closed(this, err);
     });
+  }
+
+  #receive(data: Buffer, borrowed: boolean): void {
+    if (this.#closeError) return;
+    this.#corkUntilCheckPhase();
+    const r = this.#parser.feed(data, borrowed);
+    if (r.ok) return;
+    const socket = this.socket;
+    const err = r.error;
+    // RFC 4975 §7.3: a request we cannot understand gets a 400 when we know its transaction;
+    // REPORTs are never answered. We cannot find the next message boundary, so we close.
+    // Without both paths the response could not be addressed, so none is sent.
+    const to = parseMsrpPath(err.paths.to ?? '');
+    const from = parseMsrpPath(err.paths.from ?? '');
+    if (err.transactionId !== undefined && err.method !== undefined && err.method !== 'REPORT' && to.ok && from.ok) {
+      socket.write(serializeResponse({ transactionId: err.transactionId, status: 400, toPath: from.value.slice(0, 1), fromPath: to.value.slice(0, 1) }));
+    }
+    this.close(err);
   }
 
   // libuv hands us up to 32 reads per poll; everything written while they are handled (the 200
@@ -116,6 +125,11 @@ export class MsrpConnection {
   /** Registers the callback for the response to `transactionId` (one response per transaction). */
   expectResponse(transactionId: string, onResponse: (head: MsrpResponseHead) => void): void {
     this.#waiters.set(transactionId, onResponse);
+  }
+
+  /** Transactions whose response is still awaited (for leak checks: each holds a callback). */
+  get awaitedResponses(): number {
+    return this.#waiters.size;
   }
 
   forgetTransaction(transactionId: string): void {

@@ -2,6 +2,7 @@ import { connect as netConnect, createServer as createNetServer, type Server, ty
 import { connect as tlsConnect, createServer as createTlsServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import { CpmError } from '../errors.ts';
 import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
+import { BorrowedReads } from './reused-read-buffer.ts';
 import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
 import { MsrpSession, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 import { formatMsrpUri, msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
@@ -148,7 +149,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   }
 
   #adopt(socket: Socket): MsrpConnection {
-    const conn = new MsrpConnection(socket, this, this.#options.parserLimits, this.#clock);
+    const conn = new MsrpConnection(socket, this, this.#options.parserLimits, this.#clock, this.#borrowedReads.get(socket));
     this.#connections.add(conn);
     return conn;
   }
@@ -215,9 +216,16 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     return this.#adopt(socket);
   }
 
-  readonly #openSocket: MsrpSocketOpener = (target, onConnect) => (target.scheme === 'msrps'
-    ? tlsConnect({ ...this.#options.tlsClient, host: target.host, port: target.port }, onConnect)
-    : netConnect({ host: target.host, port: target.port }, onConnect));
+  // node:tls has no `onread`, so only plain TCP connections read into a reused buffer.
+  readonly #openSocket: MsrpSocketOpener = (target, onConnect) => {
+    if (target.scheme === 'msrps') return tlsConnect({ ...this.#options.tlsClient, host: target.host, port: target.port }, onConnect);
+    const reads = new BorrowedReads();
+    const socket = netConnect({ host: target.host, port: target.port, onread: reads.onread }, onConnect);
+    reads.observe(socket);
+    this.#borrowedReads.set(socket, reads);
+    return socket;
+  };
+  readonly #borrowedReads = new WeakMap<Socket, BorrowedReads>();
 
   bind(session: MsrpSession, connection: MsrpConnection): void {
     let set = this.#bindings.get(connection);

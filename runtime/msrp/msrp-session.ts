@@ -69,7 +69,16 @@ type Incoming = {
   failed: boolean;
   pending: Set<Promise<void>>;
   fromPath: readonly MsrpUri[];
+  /** The end of the last progress REPORT sent (Failure-Report: partial with Success-Report: yes). */
+  reportedUpTo: number;
 };
+
+/**
+ * Under Failure-Report: partial no 200 tells the sender which chunks arrived, so a sender that
+ * asked for success REPORTs gets one per this many bytes of contiguous prefix (RFC 4975 §7.1.2
+ * lets a receiver report parts of a message): its progress and its resume point come from them.
+ */
+export const PROGRESS_REPORT_BYTES = 1024 * 1024;
 
 function isRejection(x: MessageSink | MessageRejection): x is MessageRejection {
   return typeof (x as MessageRejection).reject === 'number';
@@ -318,7 +327,7 @@ export class MsrpSession {
     }
     const msg: Incoming = {
       info, sink: decision, ranges: new ReceivedRanges(), total: size, sawLast: false, failed: false,
-      pending: new Set(), fromPath: h.fromPath,
+      pending: new Set(), fromPath: h.fromPath, reportedUpTo: 0,
     };
     this.#incoming.set(messageId, msg);
     return msg;
@@ -330,6 +339,9 @@ export class MsrpSession {
     let answered = false;
     const max = this.options.maxMessageSize;
     const ranges = this.options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE;
+    // A view into the connection's reused read buffer is only valid during this call: a sink
+    // that may keep the bytes gets its own copy (MessageSink.consumesSynchronously).
+    const copy = conn.borrowsReads && msg.sink.consumesSynchronously !== true;
     // RFC 4975 §7.2: a chunk the receiver cannot take gets an error response rather than its
     // 200, so the sender never counts those bytes as delivered; later chunks of the same message
     // get the same answer. The sink chooses status and comment (refusalOf), the sender shows them.
@@ -355,7 +367,7 @@ export class MsrpSession {
         // fragmented beyond the cap is refused with 413, which tells the sender to stop sending it.
         if (msg.ranges.count > ranges) { failWith(413, 'too many disjoint byte ranges'); return; }
         let result: void | Promise<void>;
-        try { result = msg.sink.write(at, chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
+        try { result = msg.sink.write(at, copy ? Buffer.from(chunk) : chunk); } catch (error) { const r = refusalOf(error); failWith(r.status, r.comment); return; }
         if (result instanceof Promise) {
           // Sink backpressure: stop reading the socket until the sink caught up.
           conn.pause();
@@ -385,6 +397,7 @@ export class MsrpSession {
           if (msg.failed) return;
           answered = true;
           this.respond(conn, head, 200);
+          if (msg.info.failureReport === 'partial' && msg.info.successReport) this.#reportProgress(conn, msg);
           this.#maybeCompleteIncoming(conn, msg);
         };
         // Answered at once when the sink holds nothing back, so the 200 joins the other
@@ -393,6 +406,19 @@ export class MsrpSession {
         else void Promise.all(msg.pending).then(accept);
       },
     };
+  }
+
+  // A success REPORT for bytes 1..n, n short of the total: the whole-message REPORT is only sent
+  // once the sink accepted the complete message (#maybeCompleteIncoming).
+  #reportProgress(conn: MsrpConnection, msg: Incoming): void {
+    const upTo = msg.ranges.prefixEnd;
+    if (upTo - msg.reportedUpTo < PROGRESS_REPORT_BYTES || conn.closed) return;
+    if (msg.total === undefined || upTo >= msg.total) return;
+    msg.reportedUpTo = upTo;
+    conn.write([serializeReport({
+      transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
+      byteRange: { start: 1, end: upTo, total: msg.total }, status: { namespace: 0, code: 200, reason: 'OK' },
+    })]);
   }
 
   #maybeCompleteIncoming(conn: MsrpConnection, msg: Incoming): void {

@@ -55,6 +55,14 @@ export interface OutgoingMessageOptions {
   /** Default 30 s (RFC 4975 §7.1 transaction timeout). */
   readonly transactionTimeoutMs?: number;
   readonly onReport?: (report: MsrpReport) => void;
+  /**
+   * Failure-Report: partial only: an error response that came after every chunk was written (the
+   * message had already settled as sent). RFC 4975 §7.1.2: under `partial` the receiver answers
+   * errors only, so an error for one of the last chunks (or for the last one, refused after the
+   * whole message was checked) can arrive while the sender waits for the success REPORT.
+   * The message keeps listening for such responses until forgetTransactions() is called.
+   */
+  readonly onLateError?: (error: MsrpStatusError) => void;
 }
 
 export interface OutgoingMessageResult {
@@ -81,6 +89,8 @@ const DEFAULT_WINDOW = 1024;
 // Bytes queued in the socket above which the sender waits for 'drain'. Node's own mark (16 KiB)
 // is below one chunk, which made the sender yield to the event loop after every chunk.
 const SOCKET_QUEUE_LIMIT = 2 * 1024 * 1024;
+
+const statusText = (head: MsrpResponseHead): string => (head.comment === undefined ? `${head.status}` : `${head.status} ${head.comment}`);
 
 /** Pulls exactly-sized runs of bytes out of any iterable of byte arrays, without copying. */
 class ChunkReader {
@@ -134,16 +144,25 @@ export class OutgoingMessage {
   readonly #lender: LendingSource | undefined;
   readonly #inflight = new Map<string, CancelTimer>();
   readonly #tids = new Set<string>();
+  /**
+   * Failure-Report: partial: the chunks still listened to, in sending order, with the message
+   * offset their last byte has. A chunk inside a prefix a success REPORT confirmed is dropped
+   * (handleReport), so a long message does not keep one response waiter per chunk it ever sent.
+   */
+  #partialChunks: Array<{ readonly tid: string; readonly end: number }> = [];
   #link: OutgoingLink | undefined;
   #offset = 0;
   #acked = 0;
   #allWritten = false;
   #chunkInProgress = false;
   #settled = false;
+  #failed = false;
   /** The last chunk's transaction id and when it was written (for lastChunkRttMs). */
   #lastTid: string | undefined;
   #lastSentAt = 0;
   #lastChunkRttMs: number | undefined;
+  /** The end of the byte prefix 1..n that success REPORTs confirmed (RFC 4975 §7.1.2 Byte-Range). */
+  #reported = 0;
   #resolve!: (r: OutgoingMessageResult) => void;
   #reject!: (e: CpmError) => void;
 
@@ -165,7 +184,11 @@ export class OutgoingMessage {
   }
 
   get bytesSent(): number { return this.#offset; }
-  get bytesAcknowledged(): number { return this.#acked; }
+  /**
+   * Bytes the receiver confirmed: answered 200 (Failure-Report: yes) or covered by a success
+   * REPORT's Byte-Range from byte 1 (progress REPORTs under Failure-Report: partial).
+   */
+  get bytesAcknowledged(): number { return Math.max(this.#acked, this.#reported); }
   get settled(): boolean { return this.#settled; }
   /**
    * Milliseconds from writing the last chunk to its 200, once that came (undefined before, and
@@ -236,12 +259,34 @@ export class OutgoingMessage {
       this.#allWritten = true;
       this.#maybeComplete();
     }
-    if (conn.socket.writableLength > SOCKET_QUEUE_LIMIT) await conn.waitDrain();
+    if (conn.socket.writableLength > SOCKET_QUEUE_LIMIT) await this.#drained(conn, link);
+  }
+
+  // Under Failure-Report: yes every chunk has its 408 timer. Under `partial` or `no` nothing
+  // answers chunks, so a peer that stops reading without closing would hold the message in this
+  // wait for ever: the same RFC 4975 §7.1 transaction timeout bounds the wait for the socket.
+  async #drained(conn: MsrpConnection, link: OutgoingLink): Promise<void> {
+    const drain = conn.waitDrain();
+    if (this.#failureReport === 'yes') return drain;
+    const timeoutMs = this.#options.transactionTimeoutMs ?? 30_000;
+    let cancel: CancelTimer | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      cancel = schedule(link.clock, timeoutMs, () => {
+        this.fail(new MsrpStatusError(408, `the peer took no data of message ${this.messageId} for ${timeoutMs} ms`));
+        resolve();
+      });
+    });
+    try {
+      await Promise.race([drain, stalled]);
+    } finally {
+      cancel?.();
+    }
   }
 
   #track(tid: string, bytes: number, link: OutgoingLink): void {
     if (this.#failureReport === 'no') return;
     this.#tids.add(tid);
+    if (this.#failureReport === 'partial') this.#partialChunks.push({ tid, end: this.#offset + bytes });
     link.connection.expectResponse(tid, (head) => this.#onResponse(tid, bytes, head));
     if (this.#failureReport !== 'yes') return;
     this.#inflightBytes += bytes;
@@ -260,7 +305,11 @@ export class OutgoingMessage {
       this.#inflight.delete(tid);
       this.#inflightBytes -= bytes;
     }
-    if (this.#settled) return;
+    if (this.#settled) {
+      // Failure-Report: partial keeps the transactions of a sent message (see onLateError).
+      if (head.status !== 200 && !this.#failed) this.#options.onLateError?.(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${statusText(head)}`));
+      return;
+    }
     if (head.status === 200) {
       if (tid === this.#lastTid) this.#lastChunkRttMs = performance.now() - this.#lastSentAt;
       this.#acked += bytes;
@@ -270,26 +319,61 @@ export class OutgoingMessage {
     }
     // RFC 4975 §7.2 / §10: any other status fails the message; 413 in particular means the
     // receiver wants no more of it, so no further chunk goes and one in flight ends with '#'.
-    const why = head.comment === undefined ? `${head.status}` : `${head.status} ${head.comment}`;
-    this.fail(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${why}`));
+    this.fail(new MsrpStatusError(head.status, `message ${this.messageId} refused: ${statusText(head)}`));
   }
 
   #maybeComplete(): void {
     if (this.#settled || !this.#allWritten || this.#inflight.size > 0) return;
     this.#settled = true;
-    this.#cleanup();
+    // Under Failure-Report: partial nothing proved delivery yet: an error response may still come
+    // for any chunk, so the transactions stay registered (forgetTransactions() drops them).
+    this.#cleanup(this.#failureReport === 'partial');
     this.#resolve({ messageId: this.messageId, bytes: this.size });
+  }
+
+  // RFC 4975 §7.1.2: the receiver holds every byte a success REPORT names, so no error can still
+  // come for those chunks; the last chunk's error (whole-message check) is never inside a prefix
+  // short of the total, and the final REPORT ends the listening anyway.
+  #forgetReportedChunks(): void {
+    const conn = this.#link?.connection;
+    const chunks = this.#partialChunks;
+    let n = 0;
+    while (n < chunks.length && (chunks[n] as { end: number }).end <= this.#reported && (chunks[n] as { end: number }).end < this.size) n++;
+    if (n === 0) return;
+    for (const { tid } of chunks.splice(0, n)) {
+      conn?.forgetTransaction(tid);
+      this.#tids.delete(tid);
+    }
+  }
+
+  /** Stops listening for responses to this message's chunks (after its success REPORT, or giving up). */
+  forgetTransactions(): void {
+    const conn = this.#link?.connection;
+    for (const tid of this.#tids) conn?.forgetTransaction(tid);
+    this.#tids.clear();
+    this.#partialChunks = [];
   }
 
   /** Called by the session when a REPORT names this message. */
   handleReport(report: MsrpReport): void {
+    // RFC 4975 §7.1.2: a success REPORT's Byte-Range says which bytes arrived; one starting at
+    // byte 1 confirms that prefix (a receiver may report parts of a message as they arrive).
+    const range = report.byteRange;
+    if (report.status?.code === 200 && range !== undefined && range.start === 1 && typeof range.end === 'number') {
+      this.#reported = Math.max(this.#reported, Math.min(range.end, this.size));
+      this.#forgetReportedChunks();
+    }
     this.#options.onReport?.(report);
   }
 
   /** Fails the message (error response, timeout, dropped connection, abort). */
   fail(error: CpmError): void {
-    if (this.#settled) return;
+    if (this.#settled) {
+      this.forgetTransactions();
+      return;
+    }
     this.#settled = true;
+    this.#failed = true;
     this.#cleanup();
     this.#reject(error);
     this.#link?.wake();
@@ -316,13 +400,11 @@ export class OutgoingMessage {
     ]);
   }
 
-  #cleanup(): void {
+  #cleanup(keepTransactions = false): void {
     for (const cancel of this.#inflight.values()) cancel();
     this.#inflight.clear();
     this.#inflightBytes = 0;
-    const conn = this.#link?.connection;
-    for (const tid of this.#tids) conn?.forgetTransaction(tid);
-    this.#tids.clear();
+    if (!keepTransactions) this.forgetTransactions();
     void this.#reader.close().catch(() => {});
   }
 }

@@ -709,6 +709,8 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       return finalized;
     };
     return {
+      // The writer copies `data` into its staging blocks and hashes it before write() returns.
+      consumesSynchronously: true,
       write: (position, data) => {
         // RFC 4975 §7.2: a chunk we cannot store gets an error response, so the sender stops
         // instead of streaming the rest of the file into a full disk. 413 is the status that asks

@@ -27,6 +27,7 @@ import { handleMemberDialogRequest } from './sender-group-members.ts';
 import { releaseSession, sendBye } from './sender-release.ts';
 import type { IconLookup } from './prepare-file-icon.ts';
 import { SenderRun, type SenderSettings } from './sender-run.ts';
+import type { PeerTuning } from './peer-data-path.ts';
 import { setUpSession } from './sender-session-setup.ts';
 import { closeLines, type QueuedItem } from './sender-session-state.ts';
 import { transferDefaults } from './transfer-defaults.ts';
@@ -41,6 +42,13 @@ export interface FileTransferSenderOptions {
   readonly procedures: FileTransferProcedures;
   /** MSRP chunk size, default transferDefaults.chunkSize (64 KiB). */
   readonly chunkSize?: number;
+  /**
+   * Toward a cpm-ft peer without a relay: `auto` (default) sends larger chunks (chunkSize when
+   * given, else transferDefaults.tunedChunkSize) with Failure-Report: partial and waits for the
+   * success REPORT; `off` keeps the defaults for every peer; `always` tunes toward any peer
+   * reached without a relay (for a peer known to honour `partial`).
+   */
+  readonly peerTuning?: PeerTuning;
   /** Chunks in flight per message, default transferDefaults.window. */
   readonly window?: number;
   /** Success-Report: yes on every SEND; step 4 then waits for the REPORTs. */
@@ -100,6 +108,8 @@ function settingsOf(options: FileTransferSenderOptions): SenderSettings {
     endpoint: options.endpoint,
     procedures: options.procedures,
     chunkSize: options.chunkSize ?? transferDefaults.chunkSize,
+    tunedChunkSize: options.chunkSize ?? transferDefaults.tunedChunkSize,
+    peerTuning: options.peerTuning ?? transferDefaults.peerTuning,
     window: options.window ?? transferDefaults.window,
     successReport: options.successReport ?? transferDefaults.successReport,
     reuseMlines: options.reuseMlines ?? transferDefaults.reuseMlines,

@@ -36,6 +36,7 @@ export * from './pull-session.ts';
 export * from './pull-reoffer.ts';
 export * from './file-server.ts';
 export * from './send-file-over-msrp.ts';
+export * from './peer-data-path.ts';
 export * from './file-transfer-sender.ts';
 export * from './transfer-defaults.ts';
 export * from './clause-procedures.ts';

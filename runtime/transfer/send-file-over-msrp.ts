@@ -35,6 +35,12 @@ export interface SendFileOptions {
   readonly chunkSize: number;
   readonly window?: number;
   readonly successReport: boolean;
+  /**
+   * RFC 4975 §7.1.2 Failure-Report on every chunk: `yes` (default) gets a 200 per chunk; `partial`
+   * gets error responses only, so delivery is known from the success REPORT, which is then always
+   * asked for and waited for (whatever `successReport` says).
+   */
+  readonly failureReport?: 'yes' | 'partial';
   /** Bound on the wait for a success REPORT (a relay may never send one). */
   readonly waitTimeoutMs: number;
   readonly closeWatch: CloseWatch;
@@ -57,11 +63,24 @@ function failureReportOutcome(report: MsrpReport): SendOutcome {
   };
 }
 
+function statusErrorOutcome(error: MsrpStatusError): SendOutcome {
+  // RFC 4975 §7.1: 408 is the local transaction timeout, not the peer's answer.
+  if (error.status === 408) return { kind: 'failed', failure: { source: 'timeout', status: 408, message: error.message }, broken: true };
+  // RFC 4975 §10: 481 says the session no longer exists at the receiver (ours closes a file's
+  // session this way while it keeps the received prefix). Like a lost connection, nothing more
+  // can go on it, and every byte acknowledged before it is held, so the file may resume.
+  if (error.status === 481) return { kind: 'failed', failure: { source: 'connection', status: 481, message: error.message }, broken: true };
+  // Clause 7.6.1 step 5: any other MSRP error response fails this file.
+  return { kind: 'failed', failure: { source: 'msrp-response', status: error.status, message: error.message }, event: 'msrp-error-response', broken: false };
+}
+
 export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile, options: SendFileOptions): Promise<SendOutcome> {
   const log = options.log;
   let settleReport: (report: MsrpReport | CpmError) => void = () => {};
   const report = new Promise<MsrpReport | CpmError>((resolve) => { settleReport = resolve; });
   let failureReport: MsrpReport | undefined;
+  const partial = options.failureReport === 'partial';
+  const successReport = options.successReport || partial;
   // One MSRP message carries the offered range; its own Byte-Range counts 1..length (RFC 4975 §7.1.1).
   const start = options.start ?? 1;
   const length = file.size - start + 1;
@@ -69,18 +88,27 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
   const message = session.send(source, {
     size: length,
     contentType: file.type,
-    successReport: options.successReport,
+    successReport,
+    ...(partial ? { failureReport: 'partial' as const } : {}),
     chunkSize: options.chunkSize,
     ...(options.window !== undefined ? { window: options.window } : {}),
     onReport: (r) => {
-      log?.({ kind: 'msrp', direction: 'received', method: 'REPORT', messageId: r.messageId, file: file.name, status: r.status?.code });
       // RFC 4975 §7.1.2: a REPORT whose status is not 200 says the message failed; stop sending it.
-      if (r.status !== undefined && r.status.code !== 200) {
+      const failed = r.status !== undefined && r.status.code !== 200;
+      // A success REPORT for a part of the message (from byte 1 to before its end) is progress
+      // (OutgoingMessage counts it as acknowledged); only one reaching the end settles the wait.
+      const progress = !failed && r.byteRange !== undefined && typeof r.byteRange.end === 'number' && r.byteRange.end < length;
+      if (progress) return;
+      log?.({ kind: 'msrp', direction: 'received', method: 'REPORT', messageId: r.messageId, file: file.name, status: r.status?.code });
+      if (failed) {
         failureReport = r;
         message.abort();
       }
       settleReport(r);
     },
+    // Failure-Report: partial: an error response to a chunk after all were written fails the file
+    // like one that came earlier (clause 7.6.1 step 5, msrp-error-response).
+    onLateError: (error) => settleReport(error),
   });
   options.watch.message = message;
   log?.({ kind: 'msrp', direction: 'sent', event: 'message-start', messageId: message.messageId, file: file.name, size: length });
@@ -98,29 +126,31 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
     progress();
   } catch (error) {
     if (failureReport !== undefined) return failureReportOutcome(failureReport);
-    // RFC 4975 §7.1: 408 is the local transaction timeout, not the peer's answer.
-    if (error instanceof MsrpStatusError && error.status === 408) {
-      return { kind: 'failed', failure: { source: 'timeout', status: 408, message: error.message }, broken: true };
-    }
-    // RFC 4975 §10: 481 says the session no longer exists at the receiver (ours closes a file's
-    // session this way while it keeps the received prefix). Like a lost connection, nothing more
-    // can go on it, and every byte answered 200 before it is held, so the file may resume.
-    if (error instanceof MsrpStatusError && error.status === 481) {
-      return { kind: 'failed', failure: { source: 'connection', status: 481, message: error.message }, broken: true };
-    }
-    // Clause 7.6.1 step 5: any other MSRP error response fails this file.
-    if (error instanceof MsrpStatusError) {
-      return { kind: 'failed', failure: { source: 'msrp-response', status: error.status, message: error.message }, event: 'msrp-error-response', broken: false };
-    }
+    if (error instanceof MsrpStatusError) return statusErrorOutcome(error);
     if (options.aborted()) return { kind: 'failed', failure: { source: 'local', message: 'transfer aborted' }, broken: false };
     if (isConnectionError(error)) return { kind: 'failed', failure: { source: 'connection', message: messageOf(error) }, broken: true };
     return { kind: 'failed', failure: { source: 'local', message: messageOf(error) }, broken: false };
   } finally {
     clearInterval(ticker);
+    if (!partial) message.forgetTransactions();
   }
-  log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', messageId: message.messageId, file: file.name });
-  if (!options.successReport) return { kind: 'delivered' };
+  try {
+    if (!partial) log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', messageId: message.messageId, file: file.name });
+    if (!successReport) return { kind: 'delivered' };
+    const outcome = await awaitSuccessReport(session, report, settleReport, options);
+    if (outcome.kind === 'delivered') {
+      progress();
+      if (partial) log?.({ kind: 'msrp', direction: 'received', event: 'message-acknowledged', by: 'success-report', messageId: message.messageId, file: file.name });
+    }
+    return outcome;
+  } finally {
+    message.forgetTransactions();
+  }
+}
 
+type ReportWait = MsrpReport | CpmError;
+
+async function awaitSuccessReport(session: MsrpSession, report: Promise<ReportWait>, settleReport: (r: ReportWait) => void, options: SendFileOptions): Promise<SendOutcome> {
   // With Success-Report: yes, step 4 waits for the REPORT; bounded, and cut short if the
   // connection closes first.
   // On the session's clock (injectable), like the MSRP transaction timers.
@@ -130,6 +160,7 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
   const outcome = await report;
   cancelTimer();
   options.closeWatch.onClose = undefined;
+  if (outcome instanceof MsrpStatusError) return statusErrorOutcome(outcome);
   if (outcome instanceof CpmError) {
     const timeout = outcome.code === 'ERR_MSRP_REPORT_TIMEOUT';
     return { kind: 'failed', failure: { source: timeout ? 'timeout' : 'connection', message: outcome.message }, broken: !timeout };

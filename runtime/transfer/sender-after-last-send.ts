@@ -35,6 +35,10 @@ export async function afterLastSend(run: SenderRun, state: SessionState): Promis
     return run.facts({
       'pending-files-same-destination': run.queue.length > 0,
       'unused-mlines': countUnusedMlines(slots, run.queue[0]?.length ?? 0) > 0,
+      // Toward a tuned peer (peer-data-path.ts) the SENDs asked for success REPORTs even if the
+      // application did not, and under Failure-Report: partial no 200 comes: the success REPORT
+      // is the acknowledgement, so step 4 runs on success-report-received.
+      ...(state.lines.some((l) => l.dataPath?.successReport === true) ? { 'success-report-requested': true } : {}),
     });
   };
   // The success REPORTs have already been awaited per file, so both events have happened by now;

@@ -16,6 +16,7 @@ import type { RangeWatch } from './ranged-file-source.ts';
 import type { SenderRun } from './sender-run.ts';
 import { warningFor, type Line, type SessionState } from './sender-session-state.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
+import { chooseDataPath, type DataPath } from './peer-data-path.ts';
 import { adaptiveReportGrace } from './transfer-defaults.ts';
 
 /**
@@ -78,6 +79,13 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
       continue;
     }
     session.setRemotePath(path.value);
+    // RFC 4976 §6.1: a peer behind a relay lists the relay's URIs before its own in a=path.
+    const relayed = session.options.relayPath !== undefined || path.value.length > 1;
+    line.dataPath = chooseDataPath({
+      tuning: run.settings.peerTuning, successReport: run.settings.successReport, chunkSize: run.settings.chunkSize,
+      tunedChunkSize: run.settings.tunedChunkSize, server: state.peerServer, relayed,
+    });
+    if (line.dataPath.failureReport === 'partial') run.log({ kind: 'msrp', event: 'data-path', file: file.name, chunkSize: line.dataPath.chunkSize, failureReport: 'partial' });
     // RFC 6135 §4 / RFC 4975 §5.4: the answerer's a=setup says who connects; an answer without
     // a=setup leaves it to us, the offerer (connectingParty() applies that default).
     const setup = media.connectingParty === 'answerer' ? waitBound(run, session) : session.connect();
@@ -135,12 +143,14 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
   let acknowledged = 0;
   if (start > 1) run.log({ kind: 'file', event: 'resume', name: file.name, from: start, size: file.size });
   const { settings } = run;
+  const path: DataPath = line.dataPath ?? { chunkSize: settings.chunkSize, failureReport: 'yes', successReport: settings.successReport };
   const outcome = await sendFileOverMsrp(line.session as MsrpSession, file, {
     start,
     watch,
-    chunkSize: Math.max(1, Math.min(settings.chunkSize, line.chunkCap ?? Infinity)),
+    chunkSize: Math.max(1, Math.min(path.chunkSize, line.chunkCap ?? Infinity)),
     window: settings.window,
-    successReport: settings.successReport,
+    successReport: path.successReport,
+    failureReport: path.failureReport,
     waitTimeoutMs: settings.waitTimeoutMs,
     closeWatch: line,
     aborted: () => run.aborted,
@@ -153,7 +163,7 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
   if (outcome.kind === 'delivered') {
     run.resumeBook.forget(run.destination, file);
     const grace = settings.reportGraceMs ?? adaptiveReportGrace(watch.message?.lastChunkRttMs);
-    if (settings.successReport || grace <= 0) {
+    if (path.successReport || grace <= 0) {
       run.succeed(file);
       return { broken: false };
     }

@@ -12,6 +12,7 @@ import type { PreparedFile } from './file-offer.ts';
 import { prepareFileWithIcon, type IconLookup } from './prepare-file-icon.ts';
 import type { GroupTransferEvents, MemberOutcome } from './group-member-types.ts';
 import { factsOf, runProcedure, type DecisionPolicy } from './procedure-runner.ts';
+import type { PeerTuning } from './peer-data-path.ts';
 import type { ResumeBook } from './resume-book.ts';
 import type { QueuedItem, SessionState } from './sender-session-state.ts';
 import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogEvent, TransferLogger } from './transfer-types.ts';
@@ -22,6 +23,9 @@ export interface SenderSettings {
   readonly endpoint: MsrpEndpoint;
   readonly procedures: FileTransferProcedures;
   readonly chunkSize: number;
+  /** Toward a tuned peer (peer-data-path.ts). */
+  readonly tunedChunkSize: number;
+  readonly peerTuning: PeerTuning;
   readonly window: number;
   readonly successReport: boolean;
   readonly reuseMlines: boolean;

@@ -86,6 +86,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     }
     state.dialog = result.dialog;
     state.warnings = parseWarningTexts(result.response.headers.getAll('Warning'));
+    state.peerServer = result.response.headers.get('Server');
     // CPM 7.4.1.x sessions end at a focus: ask it for the members' state (RFC 4575).
     if (procedure.atFocus) subscribeConference(run, state, result.dialog);
     const answer = parseAnswer(result.response);

@@ -11,6 +11,7 @@ import type { Dialog } from '../sip/dialog/dialog.ts';
 import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
 import type { PreparedFile } from './file-offer.ts';
+import type { DataPath } from './peer-data-path.ts';
 import type { GroupConferenceSubscription } from './group-conference-subscription.ts';
 import type { FileFailure } from './transfer-types.ts';
 
@@ -30,6 +31,8 @@ export interface Line {
   onLateReport?: ((report: MsrpReport) => void) | undefined;
   /** peerMaxSizeScope 'chunk': the answer's a=max-size, capping this line's chunks. */
   chunkCap?: number | undefined;
+  /** How this line's file goes over MSRP (peer-data-path.ts), chosen when its answer came. */
+  dataPath?: DataPath | undefined;
 }
 
 /** Per SIP session: the dialog, our last offer and the m-lines. */
@@ -50,6 +53,8 @@ export interface SessionState {
   peerEnded?: string;
   /** An MSRP connection failed: the release does not wait long for the BYE's response. */
   broken?: boolean;
+  /** The Server header of the INVITE's 2xx (RFC 3261 §20.35): who answered, for peer-data-path.ts. */
+  peerServer?: string | undefined;
   /** Warning texts of the answer (RFC 3261 §20.43): why the receiver refused m-lines. */
   warnings?: readonly string[];
 }

@@ -3,7 +3,7 @@
 // `a b --then c --then d e` is three batches [a b] [c] [d e].
 import { parseArgs } from 'node:util';
 import { fail, ok, transferDefaults, type Result } from '../../runtime/index.ts';
-import type { Destination, SipTransportName } from '../client-types.ts';
+import type { Destination, PeerTuning, SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
 import { msrpRelayOptionSpecs, msrpRelayUsage, parseMsrpRelayArgs, type MsrpRelayArg } from './parse-msrp-relay.ts';
@@ -29,6 +29,8 @@ export interface SendCommand {
   readonly successReport: boolean;
   readonly reuseMlines: boolean;
   readonly chunkSize: number | undefined;
+  /** --peer-tuning (default auto): larger chunks and Failure-Report: partial toward cpm-ft receivers. */
+  readonly peerTuning: PeerTuning;
   /** RFC 5547 file-range resume (--no-resume turns it off). */
   readonly resume: boolean;
   /** --resume-state FILE; undefined means the default location (resolved by the command). */
@@ -51,6 +53,9 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
   --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k, at most ${transferDefaults.maxChunkSize / (1024 * 1024)}M)
+  --peer-tuning T     auto (default): toward a cpm-ft receiver without an MSRP relay, ${transferDefaults.tunedChunkSize / 1024}k
+                      chunks and Failure-Report: partial (delivery by success REPORT); off: never;
+                      always: toward any peer without a relay
   --resume-state FILE where restart points of interrupted files are kept (default
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
   --no-resume         always send whole files; do not read or write the resume state
@@ -72,6 +77,7 @@ const options = {
   sip: { type: 'string' },
   'success-report': { type: 'boolean' },
   'no-reuse': { type: 'boolean' },
+  'peer-tuning': { type: 'string' },
   'chunk-size': { type: 'string' },
   'resume-state': { type: 'string' },
   'no-resume': { type: 'boolean' },
@@ -118,6 +124,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     autoIcons: values['no-icon'] !== true,
     successReport: values['success-report'] === true,
     reuseMlines: values['no-reuse'] !== true,
+    peerTuning: transferDefaults.peerTuning as PeerTuning,
     resume: values['no-resume'] !== true,
     resumeState: values['resume-state'],
     logJson: false,
@@ -157,11 +164,13 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
     if (size.value > transferDefaults.maxChunkSize) return fail(`--chunk-size is at most 4M (${transferDefaults.maxChunkSize} bytes), got '${values['chunk-size']}'`);
     chunkSize = size.value;
   }
+  const peerTuning = values['peer-tuning'] ?? transferDefaults.peerTuning;
+  if (peerTuning !== 'auto' && peerTuning !== 'off' && peerTuning !== 'always') return fail(`--peer-tuning expects auto, off or always, got '${peerTuning}'`);
   if (values['resume-state'] === '') return fail('--resume-state needs a FILE');
   if (values['no-resume'] === true && values['resume-state'] !== undefined) return fail('--no-resume cannot be combined with --resume-state');
   const msrpRelay = parseMsrpRelayArgs(values);
   if (!msrpRelay.ok) return msrpRelay;
-  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, msrpRelay: msrpRelay.value });
+  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, peerTuning, msrpRelay: msrpRelay.value });
 }
 
 // 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1

@@ -48,8 +48,10 @@ describe('parseSendArgs', () => {
   });
 
   it('reads every option', () => {
-    const parsed = parseSendArgs([...base, '--proxy', 'sip:127.0.0.1:5999', '--transport', 'tcp', '--sip', '127.0.0.1:6000', '--success-report', '--no-reuse', '--chunk-size', '16k', '--log', 'json', 'a']);
-    expect(parsed.ok && parsed.value).toMatchObject({ proxy: 'sip:127.0.0.1:5999', transport: 'tcp', sip: { host: '127.0.0.1', port: 6000 }, successReport: true, reuseMlines: false, chunkSize: 16384, logJson: true });
+    const parsed = parseSendArgs([...base, '--proxy', 'sip:127.0.0.1:5999', '--transport', 'tcp', '--sip', '127.0.0.1:6000', '--success-report', '--no-reuse', '--chunk-size', '16k', '--peer-tuning', 'off', '--log', 'json', 'a']);
+    expect(parsed.ok && parsed.value).toMatchObject({ proxy: 'sip:127.0.0.1:5999', transport: 'tcp', sip: { host: '127.0.0.1', port: 6000 }, successReport: true, reuseMlines: false, chunkSize: 16384, peerTuning: 'off', logJson: true });
+    const defaults = parseSendArgs([...base, 'a']);
+    expect(defaults.ok && defaults.value.peerTuning).toBe('auto');
   });
 });
 
@@ -57,6 +59,7 @@ describe('send usage errors exit 2 with a one-line hint', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown option', [...base, '--bogus', 'a'], /Unknown option '--bogus'/],
     ['missing --from', ['--to', 'sip:bob@h', 'a'], /missing --from/],
+    ['bad --peer-tuning', [...base, '--peer-tuning', 'fast', 'a'], /--peer-tuning expects auto, off or always, got 'fast'/],
     ['missing --to', ['--from', 'sip:a@h', 'a'], /missing --to/],
     ['no FILE', [...base], /no FILE/],
     ['empty --then', [...base, 'a', '--then'], /--then #1 has no FILE/],

@@ -81,15 +81,22 @@ export class MsrpParser {
   #endPattern: Buffer = Buffer.alloc(0);
   /** Tail of the previous read that may be the start of the end-line. */
   #pending: Buffer | undefined;
+  /** The buffer being fed is reused by its owner after feed() returns (see feed). */
+  #borrowed = false;
 
   constructor(sink: MsrpParserSink, limits: Partial<MsrpParserLimits> = {}) {
     this.#sink = sink;
     this.#limits = { ...DEFAULT_PARSER_LIMITS, ...limits };
   }
 
-  /** The parser may keep references to `data` (body slices, held-back tail): do not reuse it. */
-  feed(data: Buffer): Result<void, MsrpParseError> {
+  /**
+   * The parser may keep references to `data` (a header line split across reads, a held-back
+   * end-line prefix), so do not reuse it, unless `borrowed`: then what it keeps is copied, and
+   * the body slices it reports are views valid only during the sink's call.
+   */
+  feed(data: Buffer, borrowed = false): Result<void, MsrpParseError> {
     if (this.#error) return fail(this.#error);
+    this.#borrowed = borrowed;
     let pos = 0;
     while (pos < data.length) {
       if (this.#state === 'body') pos = this.#feedBody(data, pos);
@@ -141,7 +148,7 @@ export class MsrpParser {
       return data.length;
     }
     if (nl === -1) {
-      this.#lineParts.push(piece);
+      this.#lineParts.push(this.#borrowed ? Buffer.from(piece) : piece);
       return data.length;
     }
     const lineBuf = this.#lineParts.length === 0 ? piece : Buffer.concat([...this.#lineParts, piece]);
@@ -264,7 +271,7 @@ export class MsrpParser {
     }
     if (hit.kind === 'partial') {
       if (hit.index > pos) this.#sink.body(data.subarray(pos, hit.index));
-      this.#pending = data.subarray(hit.index);
+      this.#pending = this.#borrowed ? Buffer.from(data.subarray(hit.index)) : data.subarray(hit.index);
       return data.length;
     }
     if (data.length > pos) this.#sink.body(data.subarray(pos));

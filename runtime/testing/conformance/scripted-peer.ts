@@ -137,7 +137,9 @@ export async function createScriptedPeer(options: ScriptedPeerOptions = {}): Pro
   const ua: UserAgent = createUserAgent({
     transports: [transport],
     localUri: 'sip:peer@127.0.0.1',
-    userAgent: 'cpm-ft scripted peer',
+    // Its own product name: a scripted peer is not a cpm-ft receiver, so the sender's data-path
+    // tuning for cpm-ft peers (runtime/transfer/peer-data-path.ts) must not apply to it.
+    userAgent: 'cpm-ft-scripted-peer',
     // RFC 5366 §4: a conference factory that understands recipient lists supports this option tag.
     supported: ['recipient-list-invite'],
     logger: (event) => {

@@ -12,7 +12,7 @@ import type { CliIo } from '../main.ts';
 import { parseByteCount } from '../parse-byte-count.ts';
 
 const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions N] [--rate-transport udp|tcp]
-                    [--rate-warmup N] [--chunk-size BYTES] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
+                    [--rate-warmup N] [--chunk-size BYTES] [--peer-tuning auto|off] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
 
   --size BYTES            file size for the throughput figures (default 1GiB; accepts 64M, 1G ...)
   --quick                 small sizes and counts: a smoke run of a few seconds
@@ -21,6 +21,8 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --rate-transport T      SIP transport of the rate test (default udp)
   --rate-warmup N         sessions run, not counted, before each rate measurement (default ${defaultRateWarmUp}, --quick 0)
   --chunk-size BYTES      MSRP chunk size of the client (default: the client's default)
+  --peer-tuning auto|off  the sender's tuning toward the cpm-ft receiver (default auto: larger
+                          chunks, Failure-Report: partial); off measures the untuned data path
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
   --soak [--soak-seconds N]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
@@ -37,7 +39,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       args,
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
-        'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, 'peer-tuning': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
@@ -72,6 +74,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const chunk = parseByteCount(values['chunk-size'], '--chunk-size');
     if (!chunk.ok) return usageError(chunk.error);
     options.chunkSize = chunk.value;
+  }
+  const tuning = values['peer-tuning'];
+  if (tuning !== undefined) {
+    if (tuning !== 'auto' && tuning !== 'off') return usageError(`--peer-tuning expects auto or off, got '${String(tuning)}'`);
+    options.peerTuning = tuning;
   }
   if (typeof values['sessions'] === 'string') {
     const sessions = Number(values['sessions']);

@@ -125,6 +125,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
       ...(command.chunkSize === undefined ? {} : { chunkSize: command.chunkSize }),
       successReport: command.successReport,
+      peerTuning: command.peerTuning,
       reuseMlines: command.reuseMlines,
       resume: command.resume,
       autoIcons: command.autoIcons,

@@ -240,4 +240,37 @@ describe('ReceivingWriter with SHA-1 on the worker thread', () => {
     expect(readdirSync(folder)).toEqual([]);
     await expect(writer.write(Buffer.alloc(1))).rejects.toMatchObject({ code: 'ERR_FILE_WRITE' });
   });
+
+  it('bounds the staging blocks in use, not only the bytes: scattered writes ask for a drain after a few blocks', async () => {
+    // Each write that does not continue the previous one starts a new 1 MiB block, so a few
+    // scattered bytes hold several MiB of blocks while almost no bytes are pending.
+    const size = 64 * 1024 * 1024;
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'scattered.bin', expectedSize: size });
+    const writes: Array<Promise<void>> = [];
+    let blocks = 0;
+    while (!writer.needsDrain && blocks < 64) writes.push(writer.write(Buffer.from([blocks & 0xff]), 1 + blocks++ * 2 * 1024 * 1024));
+    expect(blocks).toBeLessThanOrEqual(8);
+    expect(writer.pendingBytes).toBe(blocks);
+    // The blocks come back once written; the writer is then ready for more.
+    await writer.drained();
+    expect(writer.needsDrain).toBe(false);
+    await Promise.all(writes);
+    expect(writer.receivedBytes).toBe(blocks);
+    await writer.abort();
+  });
+
+  it('a scattered file still arrives intact through the bounded blocks', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5);
+    const writer = await ReceivingWriter.create({ folder, offeredName: 'shuffled-big.bin', expectedSize: data.length });
+    // Pieces of 100 000 bytes in reverse order, the caller honouring needsDrain as the session does.
+    const starts: number[] = [];
+    for (let i = 0; i < data.length; i += 100_000) starts.push(i);
+    for (const at of starts.reverse()) {
+      void writer.write(data.subarray(at, at + 100_000), at + 1);
+      if (writer.needsDrain) await writer.drained();
+    }
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(readFileSync(result.value.path).equals(data)).toBe(true);
+  });
 });

@@ -89,7 +89,7 @@ describe('procedure errors', () => {
     expect(summary.ok).toBe(false);
     expect(summary.files.map((f) => f.ok)).toEqual([true]);
     expect(summary.error?.code).toBe('ERR_PROCEDURE_UNCOVERED');
-    expect(summary.error?.message).toMatch(/after the last SEND \(last-send-acknowledged; facts: .*one-recipient.*\): no rule released the session or continued it/);
+    expect(summary.error?.message).toMatch(/after the last SEND \(last-send-acknowledged(, success-report-received)?; facts: .*one-recipient.*\): no rule released the session or continued it/);
     expect(log.some((e) => e.kind === 'rule' && e['event'] === 'procedure-error' && e['code'] === 'ERR_PROCEDURE_UNCOVERED')).toBe(true);
     // The error tears the session down; no rule decided it, and the log says so.
     expect(methods).toEqual(['INVITE', 'ACK', 'BYE']);
