@@ -1,11 +1,11 @@
 // Reads the spec from disk in its default order (or the files given) and compiles it.
-// Default order: spec/documents.rules, spec/cpm-conversation.rules, spec/file-transfer.rules,
+// Default order: spec/documents.rules, spec/cpm-conversation.rules, spec/file-transfer.rules, spec/rfc5547-answerer.rules,
 // spec/sdp-attributes.rules, then the CRs listed in spec/cr/ORDER, then any extra CRs.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { compileSpec, type CompileResult } from './compile-spec.ts';
 
-export const defaultSpecFiles = ['spec/documents.rules', 'spec/cpm-conversation.rules', 'spec/file-transfer.rules', 'spec/sdp-attributes.rules'] as const;
+export const defaultSpecFiles = ['spec/documents.rules', 'spec/cpm-conversation.rules', 'spec/file-transfer.rules', 'spec/rfc5547-answerer.rules', 'spec/sdp-attributes.rules'] as const;
 
 export interface LoadSpecOptions {
   /** Spec files to compile instead of the default set (paths relative to root, or absolute). */

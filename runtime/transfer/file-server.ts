@@ -1,14 +1,16 @@
 // The answering side of an RFC 5547 pull (§8: the offerer is the file receiver). An INVITE whose file
-// m-lines are all recvonly asks us for files by their file-selector; each m-line we can serve is
-// answered sendonly (the offer's selector and transfer id repeated, RFC 5547 §8 / RFC 3264 §6.1) and
-// its file sent as one MSRP message; one we cannot is rejected with port 0 (RFC 3264 §6). Only
-// regular files directly inside `dir` are ever served (see findServedFile).
+// m-lines are all recvonly asks us for files by their file-selector. What each m-line's answer is
+// comes from the generated rules of pull-offer-received (RFC5547-8-2.*, receiver-answer-plan.ts):
+// with the spec as shipped, a servable m-line is answered sendonly (the offer's selector and
+// transfer id repeated) and its file sent as one MSRP message, any other is rejected with port 0.
+// Only regular files directly inside `dir` are ever served (see findServedFile).
 
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { fileAttributeNames, getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import type { ProcedureHandlers } from '../procedure/decision.ts';
 import { answerSetup, buildAnswer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
@@ -19,6 +21,7 @@ import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { PreparedFile } from './file-offer.ts';
 import { findServedFile, parsePullSelector, type ServeLookup } from './pull-selector.ts';
+import { mlineAnswerOf, planReceiverEvent, type MlineAnswer, type TakenMline } from './receiver-answer-plan.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { TransferLogger } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -29,6 +32,8 @@ export interface FileServerOptions {
   readonly ua: Pick<UserAgent, 'bye'>;
   /** The only folder files are served from. */
   readonly dir: string;
+  /** The generated RFC 5547 answer rules (src/ passes the generated handlers, as for the sender). */
+  readonly procedures: { readonly handlers: ProcedureHandlers };
   readonly chunkSize?: number;
   /** How long to wait for the puller's MSRP connection or its BYE after the last file (default 30 s). */
   readonly waitTimeoutMs?: number;
@@ -44,6 +49,7 @@ export interface FileServerEvents {
 
 interface ServedLine {
   readonly file: PreparedFile;
+  readonly answer: TakenMline;
   readonly session: MsrpSession;
   readonly setup: SetupRole | undefined;
 }
@@ -163,13 +169,16 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const host = this.#options.endpoint.host;
     const family = host.includes(':') ? 'IP6' : 'IP4';
     const lines: Array<ServedLine | undefined> = lookups.map((lookup, index) => {
-      if (lookup.kind !== 'found') return undefined;
+      // RFC 5547 §8 (rules RFC5547-8-2.*): serve or refuse is the generated rules' answer.
+      const answer = mlineAnswerOf(planReceiverEvent(this.#options.procedures.handlers, 'pull-offer-received', { 'file-found': lookup.kind === 'found' }), 'pull-offer-received');
+      if (answer.kind === 'receive') throw new CpmError('ERR_PROCEDURE_ACTION_OUT_OF_PHASE', `rule ${answer.rule} answers a pull m-line recvonly: a file server has nothing to receive`);
+      if (answer.kind !== 'serve' || lookup.kind !== 'found') return undefined;
       const media = offer.media[index] as SdpMedia;
       const session = this.#options.endpoint.createSession({
         // Nothing is received on a sendonly line: a SEND from the puller is refused.
         delegate: { onMessageStart: () => ({ reject: 403, comment: 'this session only sends' }) },
       });
-      return { file: lookup.file, session, setup: answerSetup(getSetup(media, offer)) };
+      return { file: lookup.file, answer, session, setup: answerSetup(getSetup(media, offer)) };
     });
     const decisions: MediaDecision[] = lines.map((line) => (line === undefined
       ? { kind: 'reject' }
@@ -183,6 +192,17 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       for (const line of lines) line?.session.close();
       incoming.reject(488);
       return;
+    }
+    // RFC 5547 §8 (rule RFC5547-8-2.pull-serve): buildAnswer repeats the offer's file-selector and
+    // file-transfer-id; whichever the rules do not ask for is left out.
+    for (const [index, line] of lines.entries()) {
+      const media = answer.value.media[index];
+      if (line === undefined || media === undefined) continue;
+      const drop = new Set<string>([
+        ...(line.answer.echoSelector ? [] : [fileAttributeNames.fileSelector]),
+        ...(line.answer.echoTransferId ? [] : [fileAttributeNames.fileTransferId]),
+      ]);
+      if (drop.size > 0) media.attributes = media.attributes.filter((a) => !drop.has(a.name));
     }
     // RFC 3264 §6: an answer rejecting every m-line is still an answer; the puller sees port 0 per
     // file (its "not found") and ends the session with BYE.
