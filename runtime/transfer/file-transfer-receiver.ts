@@ -11,7 +11,7 @@ import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
 import { fileAttributeNames, getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
-import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
+import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision, type ReofferedMedia } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
 import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
@@ -402,7 +402,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       closing: new Set(),
     };
     holder.session = session;
-    const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
+    const plans = await this.#planAll(session, offer.media);
     if (incoming.cancelled) {
       await this.#discardPlans(plans);
       return false;
@@ -442,7 +442,33 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     }
     const plans: LinePlan[] = [];
     const closing: IncomingLine[] = [];
-    for (const item of classified.value) {
+    try {
+      await this.#planReoffer(session, offer, classified.value, plans, closing);
+    } catch (error) {
+      // A spec that concludes nothing (or two things) for a re-offered m-line: nothing changes,
+      // the lines prepared so far go, and the error answers the re-INVITE 500 (handleReinvite).
+      await this.#discardPlans(plans);
+      throw error;
+    }
+    const answer = this.#buildAnswer(session, offer, plans);
+    if (answer === undefined) {
+      await this.#discardPlans(plans.filter((p) => p.kind === 'new'));
+      incoming.reject(488);
+      return;
+    }
+    for (const line of closing) {
+      const done = this.#closeLine(line, 'the m-line was closed by a re-INVITE');
+      session.closing.add(done);
+      void done.then(() => session.closing.delete(done));
+    }
+    incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    session.offer = offer;
+    this.#startLines(session, offer, plans);
+  }
+
+  /** Plans each m-line of a re-offer into `plans`; the transfers it ends go to `closing`. */
+  async #planReoffer(session: IncomingSession, offer: SessionDescription, items: readonly ReofferedMedia[], plans: LinePlan[], closing: IncomingLine[]): Promise<void> {
+    for (const item of items) {
       const previous = session.lines[item.index];
       const media = offer.media[item.index] as SdpMedia;
       if (previous === undefined) {
@@ -466,20 +492,19 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       closing.push(previous);
       plans.push(decided.kind === 'new' ? await this.#planNewLine(session, media, item.index) : { kind: 'reject', declined: false });
     }
-    const answer = this.#buildAnswer(session, offer, plans);
-    if (answer === undefined) {
-      await this.#discardPlans(plans.filter((p) => p.kind === 'new'));
-      incoming.reject(488);
-      return;
-    }
-    for (const line of closing) {
-      const done = this.#closeLine(line, 'the m-line was closed by a re-INVITE');
-      session.closing.add(done);
-      void done.then(() => session.closing.delete(done));
-    }
-    incoming.accept(serializeSessionDescription(answer), 'application/sdp');
-    session.offer = offer;
-    this.#startLines(session, offer, plans);
+  }
+
+  /**
+   * Plans every m-line of an offer. When one fails (a spec that concludes nothing, or two things,
+   * for an m-line is a typed error), the lines already prepared are discarded before the error goes
+   * on, so no temporary file or MSRP session outlives the refused INVITE.
+   */
+  async #planAll(session: IncomingSession, media: readonly SdpMedia[]): Promise<LinePlan[]> {
+    const settled = await Promise.allSettled(media.map((m, index) => this.#planNewLine(session, m, index)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) return settled.map((r) => (r as PromiseFulfilledResult<LinePlan>).value);
+    await this.#discardPlans(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+    throw failed.reason;
   }
 
   /** Reads one offered m-line and, if it describes a file we take, prepares its writer and session. */
