@@ -54,18 +54,18 @@ describe('RFC5547-6 Extensions to SDP: the receiver\'s use of the offered file d
 });
 
 describe('RFC5547-8 Protocol operation: the answerer of a file offer', () => {
-  it('RFC5547-8-1.push-accept [decided yes] handler: on file-offer-received when offer-sendonly, within-max-size asks for answer-recvonly', () => {
-    const decisions = onFileOfferReceived(context(['offer-sendonly', 'within-max-size'], ['RFC5547-8-1.push-accept']));
+  it('RFC5547-8-1.push-accept [decided yes] handler: on file-offer-received when offer-sendonly asks for answer-recvonly', () => {
+    const decisions = onFileOfferReceived(context(['offer-sendonly'], ['RFC5547-8-1.push-accept']));
     expect(decisionsOf(decisions, 'RFC5547-8-1.push-accept')).toEqual([
       { action: 'answer-recvonly', args: [], modality: 'MAY' },
     ]);
   });
-  it('RFC5547-8-1.push-accept [decided no] handler: on file-offer-received when offer-sendonly, within-max-size asks for nothing', () => {
-    const decisions = onFileOfferReceived(context(['offer-sendonly', 'within-max-size'], []));
+  it('RFC5547-8-1.push-accept [decided no] handler: on file-offer-received when offer-sendonly asks for nothing', () => {
+    const decisions = onFileOfferReceived(context(['offer-sendonly'], []));
     expect(decisionsOf(decisions, 'RFC5547-8-1.push-accept')).toEqual([]);
   });
-  it('RFC5547-8-1.push-echo handler: on file-offer-received when offer-sendonly, within-max-size asks for echo-file-selector, echo-file-transfer-id', () => {
-    const decisions = onFileOfferReceived(context(['offer-sendonly', 'within-max-size'], ['RFC5547-8-1.push-accept']));
+  it('RFC5547-8-1.push-echo handler: on file-offer-received when offer-sendonly asks for echo-file-selector, echo-file-transfer-id', () => {
+    const decisions = onFileOfferReceived(context(['offer-sendonly'], ['RFC5547-8-1.push-accept']));
     expect(decisionsOf(decisions, 'RFC5547-8-1.push-echo')).toEqual([
       { action: 'echo-file-selector', args: [], modality: 'SHALL' },
       { action: 'echo-file-transfer-id', args: [], modality: 'SHALL' },
@@ -91,21 +91,21 @@ describe('RFC5547-8 Protocol operation: the answerer of a file offer', () => {
       { action: 'reject-mline', args: [], modality: 'SHALL' },
     ]);
   });
-  it('RFC5547-8-1.push-accept [decided yes] wire: on file-offer-received when offer-sendonly, within-max-size shows answer-recvonly', async () => {
-    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly', 'within-max-size'], { 'accept-file': true }, [
+  it('RFC5547-8-1.push-accept [decided yes] wire: on file-offer-received when offer-sendonly shows answer-recvonly', async () => {
+    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, [
       { action: 'answer-recvonly', args: [], present: true },
     ]);
   });
-  it('RFC5547-8-1.push-accept [decided no] wire: on file-offer-received when offer-sendonly, within-max-size shows no answer-recvonly, no echo-file-selector, no echo-file-transfer-id, reject-mline', async () => {
-    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly', 'within-max-size'], { 'accept-file': false }, [
+  it('RFC5547-8-1.push-accept [decided no] wire: on file-offer-received when offer-sendonly shows no answer-recvonly, no echo-file-selector, no echo-file-transfer-id, reject-mline', async () => {
+    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': false }, [
       { action: 'answer-recvonly', args: [], present: false },
       { action: 'echo-file-selector', args: [], present: false },
       { action: 'echo-file-transfer-id', args: [], present: false },
       { action: 'reject-mline', args: [], present: true },
     ]);
   });
-  it('RFC5547-8-1.push-echo wire: on file-offer-received when offer-sendonly, within-max-size shows echo-file-selector, echo-file-transfer-id', async () => {
-    await wire('RFC5547-8-1.push-echo', 'file-offer-received', ['offer-sendonly', 'within-max-size'], { 'accept-file': true }, [
+  it('RFC5547-8-1.push-echo wire: on file-offer-received when offer-sendonly shows echo-file-selector, echo-file-transfer-id', async () => {
+    await wire('RFC5547-8-1.push-echo', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, [
       { action: 'echo-file-selector', args: [], present: true },
       { action: 'echo-file-transfer-id', args: [], present: true },
     ]);

@@ -40,13 +40,13 @@ export function onFileOfferReceived(ctx: ProcedureContext): Decision[] {
   const matched = new Set<string>();
   const fired = new Set<string>();
 
-  // MAY: A pushed file (sendonly m-line) that fits the size limit may be accepted: its m-line is answered recvonly and the file is received over MSRP.
+  // MAY: A pushed file (sendonly m-line) may be accepted (the user's choice, by default the receiver's size limit): its m-line is answered recvonly and the file is received over MSRP.
   // @rule RFC5547-8-1.push-accept
   // @see RFC5547-8
   // @see RFC3264
   {
     matched.add('RFC5547-8-1.push-accept');
-    if ((ctx.facts['offer-sendonly'] && ctx.facts['within-max-size']) && ctx.decide('accept-file', 'RFC5547-8-1.push-accept', 'MAY')) {
+    if (ctx.facts['offer-sendonly'] && ctx.decide('accept-file', 'RFC5547-8-1.push-accept', 'MAY')) {
       fired.add('RFC5547-8-1.push-accept');
       decisions.push({ rule: 'RFC5547-8-1.push-accept', modality: 'MAY', action: 'answer-recvonly', args: [] });
     }
@@ -64,7 +64,7 @@ export function onFileOfferReceived(ctx: ProcedureContext): Decision[] {
     }
   }
 
-  // SHALL: A file m-line that is not accepted (not sendonly, over the size limit, or declined by the user) is answered with port 0.
+  // SHALL: A file m-line that is not accepted (not sendonly, or declined: by the user, or over the size limit) is answered with port 0.
   // @rule RFC5547-8-1.push-decline
   // @see RFC5547-8
   // @see RFC3264

@@ -34,7 +34,6 @@ export const guardRoles = {
   'wants-mline-reuse': 'sender',
   'unused-mlines': 'sender',
   'offer-sendonly': 'receiver',
-  'within-max-size': 'receiver',
   'file-found': 'receiver',
   'port-zero': 'receiver',
   'transfer-id-changed': 'receiver',

@@ -36,7 +36,6 @@ export const procedureGuards = {
   'unused-mlines': 'The session has more m-lines than the next batch of files needs.',
   // Receiving side: facts about one offered m-line or one received file.
   'offer-sendonly': 'The offered file m-line is sendonly: the offerer wants to send the file.',
-  'within-max-size': 'The offered file size is unknown or within the receiver\'s largest accepted size.',
   'file-found': 'The pull m-line carries a file-selector and a file-transfer-id, and its selector names exactly one file the server serves.',
   'port-zero': 'The re-offered m-line has port 0.',
   'transfer-id-changed': 'The re-offered m-line carries a file-transfer-id other than the one it had.',
@@ -52,8 +51,8 @@ export const decisionPoints = {
     mayDefault: true,
   },
   'accept-file': {
-    summary: 'Whether the receiving user or application takes an offered file (the `accept` callback).',
-    /** Unanswered (no callback), the receiver takes every file the other rules allow. */
+    summary: 'Whether the receiving user or application takes an offered file: the `accept` callback, else the receiver\'s size limit (maxSize).',
+    /** Unanswered, the file is taken; the receiver always answers (its callback, or its size limit). */
     mayDefault: true,
   },
 } as const;

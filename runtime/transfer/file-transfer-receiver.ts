@@ -615,23 +615,25 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
 
   /**
    * RFC 5547 §8 (rules RFC5547-8-1.*): the generated rules of file-offer-received decide whether
-   * this m-line is taken and what the answer repeats. The user's `accept` callback answers the
-   * accept-file decision point, and is asked only when a rule consults that point (the handler is
-   * run once to see whether it does, then again with the answer); without a callback, or when it
-   * fails, the point takes its modality's default (MAY: the vocabulary's, yes).
+   * this m-line is taken and what the answer repeats. The accept-file decision point is answered
+   * by the user's `accept` callback (a throwing one declines), else by our size limit; it is asked
+   * only when a rule consults that point (the handler runs once to see whether it does, then again
+   * with the answer).
    */
   async #answerRules(info: OfferedFileInfo, pushed: boolean, withinMax: boolean): Promise<MlineAnswer> {
     const handlers = this.options.procedures.handlers;
-    const facts = { 'offer-sendonly': pushed, 'within-max-size': withinMax };
-    const accept = this.options.accept;
-    if (accept === undefined || !consultedPoints(handlers, 'file-offer-received', facts).includes('accept-file')) {
+    const facts = { 'offer-sendonly': pushed };
+    if (!consultedPoints(handlers, 'file-offer-received', facts).includes('accept-file')) {
       return mlineAnswerOf(planReceiverEvent(handlers, 'file-offer-received', facts), 'file-offer-received');
     }
-    let answer: boolean;
-    try {
-      answer = await accept(info);
-    } catch {
-      answer = false;
+    const accept = this.options.accept;
+    let answer = withinMax;
+    if (accept !== undefined) {
+      try {
+        answer = await accept(info);
+      } catch {
+        answer = false;
+      }
     }
     return mlineAnswerOf(planReceiverEvent(handlers, 'file-offer-received', facts, { 'accept-file': answer }), 'file-offer-received');
   }

@@ -3,12 +3,12 @@
 // procedures the caller passes in (the generated handlers and SDP builders), answers a scripted
 // offerer over loopback SIP and MSRP. The facts the rule needs are made true on the wire:
 //   offer-sendonly       m-line 0 is offered sendonly (else sendrecv, which no push rule takes)
-//   within-max-size      the receiver's max size is above the file's size (else one byte below it)
 //   selector-has-hash    the file-selector carries the file's sha-1 (else no hash part)
 //   file-found           the pull selector names the served file (else a name the server lacks)
 //   port-zero            the re-INVITE offers m-line 0 with port 0
 //   transfer-id-changed  the re-INVITE offers another file with a new file-transfer-id on m-line 0
-// The accept-file decision is the receiver's `accept` callback (absent: left to the default). A
+// The accept-file decision is the receiver's `accept` callback (absent: the receiver's own answer,
+// its size limit, here 1 MiB, which the pushed file fits). A
 // file-data-complete scenario pushes bytes that differ from the offered hash, so checking the hash
 // is observable. Everything it opens it closes.
 import { createHash, randomBytes } from 'node:crypto';
@@ -104,7 +104,7 @@ async function startAnswerer(scenario: AnswererScenario, dirs: { inbox: string; 
       procedures: scenario.procedures,
       dir: dirs.inbox,
       staleTempPartAgeMs: false,
-      ...(scenario.event === 'file-offer-received' && !facts.includes('within-max-size') ? { maxSize: answererFileSizes.pushed - 1 } : { maxSize: 1024 * 1024 }),
+      maxSize: 1024 * 1024,
       ...(accept === undefined ? {} : { accept: () => accept }),
     });
     delegate = {
