@@ -168,11 +168,16 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     if (incoming.cancelled) return;
     const host = this.#options.endpoint.host;
     const family = host.includes(':') ? 'IP6' : 'IP4';
-    const lines: Array<ServedLine | undefined> = lookups.map((lookup, index) => {
-      // RFC 5547 §8 (rules RFC5547-8-2.*): serve or refuse is the generated rules' answer.
+    // RFC 5547 §8 (rules RFC5547-8-2.*): serve or refuse is the generated rules' answer, decided for
+    // every m-line before anything is allocated (a spec error then leaves nothing open).
+    const answers = lookups.map((lookup) => {
       const answer = mlineAnswerOf(planReceiverEvent(this.#options.procedures.handlers, 'pull-offer-received', { 'file-found': lookup.kind === 'found' }), 'pull-offer-received');
       if (answer.kind === 'receive') throw new CpmError('ERR_PROCEDURE_ACTION_OUT_OF_PHASE', `rule ${answer.rule} answers a pull m-line recvonly: a file server has nothing to receive`);
-      if (answer.kind !== 'serve' || lookup.kind !== 'found') return undefined;
+      return answer;
+    });
+    const lines: Array<ServedLine | undefined> = lookups.map((lookup, index) => {
+      const answer = answers[index];
+      if (answer === undefined || answer.kind !== 'serve' || lookup.kind !== 'found') return undefined;
       const media = offer.media[index] as SdpMedia;
       const session = this.#options.endpoint.createSession({
         // Nothing is received on a sendonly line: a SEND from the puller is refused.

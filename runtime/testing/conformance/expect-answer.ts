@@ -92,7 +92,8 @@ export const answerChecks: { readonly [A in ReceiverAction]: AnswerCheck } = {
     const m = answered(o.reanswer);
     const problems: string[] = [];
     if (!isOpen(m)) problems.push('the answer to the re-INVITE did not keep m-line 0 open');
-    else if (m.fileTransferId !== o.offer.transferId) problems.push(`the answer to the re-INVITE gives a=file-transfer-id:${m.fileTransferId ?? '-'}, not the kept ${o.offer.transferId}`);
+    // Whether the answer repeats the id at all is the echo rules' business; a different one is not a keep.
+    else if (m.fileTransferId !== undefined && m.fileTransferId !== o.offer.transferId) problems.push(`the answer to the re-INVITE gives a=file-transfer-id:${m.fileTransferId}, not the kept ${o.offer.transferId}`);
     if (!delivered(o, 'first')) problems.push(`${o.offer.name} was not taken on its first MSRP session after the re-INVITE`);
     if (!o.published.includes(o.offer.name)) problems.push(`${o.offer.name} was not published`);
     return problems;
