@@ -236,7 +236,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       (kept) => { if (!kept) this.#leave(peer); },
       (error: unknown) => {
         this.#leave(peer);
-        this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+        this.#logAnswerError(error);
         if (!incoming.answered) incoming.reject(500);
       },
     );
@@ -282,9 +282,20 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** A re-INVITE in one of our dialogs. */
   handleReinvite(dialog: Dialog, incoming: IncomingInvite): void {
     void this.#answerReinvite(dialog, incoming).catch((error: unknown) => {
-      this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+      this.#logAnswerError(error);
       if (!incoming.answered) incoming.reject(500);
     });
+  }
+
+  /**
+   * An INVITE or re-INVITE we could not answer. A spec whose rules conclude nothing (or two things)
+   * for an m-line is logged as a procedure error with its code (ERR_PROCEDURE_*), anything else as
+   * an internal error; either way the request is answered 500.
+   */
+  #logAnswerError(error: unknown): void {
+    const code = error instanceof CpmError ? error.code : undefined;
+    if (code !== undefined && code.startsWith('ERR_PROCEDURE_')) this.options.log?.({ kind: 'file', event: 'procedure-error', code, message: error instanceof Error ? error.message : String(error) });
+    else this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
   }
 
   /**

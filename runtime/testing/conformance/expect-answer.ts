@@ -25,6 +25,8 @@ const isOpen = (m: WireMline | undefined): m is WireMline => m !== undefined && 
 
 function refusedProblems(entry: SipWireEntry | undefined, what: string): string[] {
   if (entry === undefined) return [`${what}: no final response`];
+  // A 5xx is the answerer failing (e.g. a spec that concludes nothing), not a refusal of the file.
+  if ((entry.status ?? 0) >= 500 && (entry.status ?? 0) < 600) return [`${what}: ${entry.status}, a server failure rather than a refused m-line`];
   if ((entry.status ?? 0) >= 300) return [];
   const m = answered(entry);
   if (m === undefined) return [`${what}: a ${entry.status} without an SDP m-line`];

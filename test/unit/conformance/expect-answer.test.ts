@@ -51,6 +51,14 @@ describe('answerer wire checks', () => {
     expect(expectAction(served, 'reject-mline')).not.toEqual([]);
   });
 
+  it('a receiver whose handlers conclude nothing answers 500, which no check counts as a refusal', async () => {
+    const seed = await seedProcedures();
+    const outcome = await runAnswererScenario({ rule: 'no answer rules', event: 'file-offer-received', facts: ['offer-sendonly'], decide: {}, procedures: { ...seed, handlers: {} } });
+    expect(outcome.answer?.status).toBe(500);
+    expect(expectAction(outcome, 'reject-mline')).toEqual([expect.stringMatching(/500, a server failure/)]);
+    expect(outcome.published).toEqual([]);
+  });
+
   it('a sender action on an answerer outcome is a reported mismatch, not a pass', async () => {
     const taken = await run('file-offer-received', ['offer-sendonly']);
     expect(expectAction(taken, 'send-bye')).toEqual([expect.stringMatching(/action of the sender, but this is an answerer scenario/)]);
