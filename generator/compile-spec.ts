@@ -17,6 +17,7 @@ import { reportMissingFields } from './passes/report-missing-fields.ts';
 import { reportModalityConflicts } from './passes/report-modality-conflicts.ts';
 import { reportSessionOutcomes } from './passes/report-session-outcomes.ts';
 import { reportRuntimeAttributes } from './passes/report-runtime-attributes.ts';
+import { reportRoleMismatch } from './passes/report-role-mismatch.ts';
 import { reportRuleReferences } from './passes/report-rule-references.ts';
 import { reportUnknownNames } from './passes/report-unknown-names.ts';
 import { reportUnknownReferences } from './passes/report-unknown-references.ts';
@@ -41,6 +42,7 @@ export interface CompileResult {
 const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
   reportUnknownReferences,
   reportUnknownNames,
+  reportRoleMismatch,
   reportMissingFields,
   reportRuleReferences,
   reportDecisionPoints,

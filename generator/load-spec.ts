@@ -1,11 +1,28 @@
 // Reads the spec from disk in its default order (or the files given) and compiles it.
-// Default order: spec/documents.rules, spec/cpm-conversation.rules, spec/file-transfer.rules,
+// Default order: spec/documents.rules, spec/cpm-conversation.rules, spec/file-transfer.rules, spec/rfc5547-answerer.rules,
 // spec/sdp-attributes.rules, then the CRs listed in spec/cr/ORDER, then any extra CRs.
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { compileSpec, type CompileResult } from './compile-spec.ts';
 
-export const defaultSpecFiles = ['spec/documents.rules', 'spec/cpm-conversation.rules', 'spec/file-transfer.rules', 'spec/sdp-attributes.rules'] as const;
+/**
+ * The base files, read first and in this order. An optional one is read when the tree (or the git
+ * revision) has it: spec/rfc5547-answerer.rules (the receiving side's RFC 5547 rules) came after
+ * the CR's files, and revisions or frozen spec trees from before it compile as they did.
+ */
+export const baseSpecFiles = [
+  { path: 'spec/documents.rules', optional: false },
+  { path: 'spec/cpm-conversation.rules', optional: false },
+  { path: 'spec/file-transfer.rules', optional: false },
+  { path: 'spec/rfc5547-answerer.rules', optional: true },
+  { path: 'spec/sdp-attributes.rules', optional: false },
+] as const;
+
+/** The base files present, per `has` (a path exists in the tree or revision). */
+export async function presentBaseFiles(has: (path: string) => Promise<boolean>): Promise<string[]> {
+  const present = await Promise.all(baseSpecFiles.map(async (f) => !f.optional || (await has(f.path))));
+  return baseSpecFiles.filter((_, i) => present[i]).map((f) => f.path);
+}
 
 export interface LoadSpecOptions {
   /** Spec files to compile instead of the default set (paths relative to root, or absolute). */
@@ -27,7 +44,8 @@ export async function defaultSpecPaths(root: string): Promise<string[]> {
     .map((l) => l.replace(/#.*/, '').trim())
     .filter((l) => l !== '')
     .map((l) => `spec/cr/${l}`);
-  return [...defaultSpecFiles, ...crs];
+  const base = await presentBaseFiles((path) => access(resolve(root, path)).then(() => true, () => false));
+  return [...base, ...crs];
 }
 
 const toRelative = (root: string, path: string): string => (isAbsolute(path) ? relative(root, path) : path).split('\\').join('/');

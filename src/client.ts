@@ -368,6 +368,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       server = new FileServer({
         endpoint,
         ua,
+        procedures,
         dir: serve.dir,
         ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
         ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),

@@ -10,6 +10,7 @@ export function formatCoverageJson(report: CoverageReport, textPath: string): st
       ok: report.ok,
       statements: report.statements.map((s) => ({ id: s.statement.id, clause: s.statement.clause, step: s.statement.step, modality: s.statement.modality, line: s.statement.line, text: s.statement.text, rules: s.rules.map((r) => r.id), status: s.status })),
       problems: report.problems,
+      ...(report.notCounted.length > 0 ? { notCounted: report.notCounted } : {}),
     },
     null,
     2,
@@ -26,6 +27,7 @@ export function formatCoverageTable(report: CoverageReport, textPath: string): s
     const where = p.location === null ? textPath : `${p.location.file}:${p.location.line}:${p.location.column}`;
     out.push(`${where}: ${p.severity}[${p.kind}]: ${p.message}`);
   }
+  if (report.notCounted.length > 0) out.push(`not counted: ${report.notCounted.length} rules of RFC sections (${report.notCounted.join(', ')}), written from the RFC, not from this CR text`);
   const percent = report.total === 0 ? 100 : Math.floor((100 * report.covered) / report.total);
   out.push(`coverage: ${report.covered} of ${report.total} statements covered (${percent}%)${report.ok ? '' : ', problems above'}`);
   return `${out.join('\n')}\n`;

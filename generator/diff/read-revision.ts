@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CpmError } from '../../runtime/index.ts';
 import type { SpecInput } from '../compile-spec.ts';
-import { defaultSpecFiles } from '../load-spec.ts';
+import { presentBaseFiles } from '../load-spec.ts';
 
 const run = promisify(execFile);
 
@@ -34,6 +34,7 @@ export async function readSpecAt(root: string, rev: string | null): Promise<Spec
     .map((l) => l.replace(/#.*/, '').trim())
     .filter((l) => l !== '')
     .map((l) => `spec/cr/${l}`);
-  const paths = [...defaultSpecFiles, ...crs];
+  const base = await presentBaseFiles((path) => read(path).then(() => true, () => false));
+  const paths = [...base, ...crs];
   return Promise.all(paths.map(async (path) => ({ path, text: await read(path) })));
 }

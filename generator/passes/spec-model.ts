@@ -68,8 +68,12 @@ export const emptyModel = (sources: string[]): SpecModel => ({
   crs: [],
 });
 
-/** '7.6.1-4.b.ii' → clause '7.6.1', step '4.b.ii'; '7.6.2' → step null. */
+/**
+ * '7.6.1-4.b.ii' → clause '7.6.1', step '4.b.ii'; '7.6.2' → step null; an RFC section clause keeps
+ * its own dash: 'RFC5547-8.1-2.new-id' → clause 'RFC5547-8.1', step '2.new-id'.
+ */
 export function splitRuleId(id: string): { clause: string; step: string | null } {
-  const dash = id.indexOf('-');
+  const start = /^RFC[0-9]+-/.exec(id)?.[0].length ?? 0;
+  const dash = id.indexOf('-', start);
   return dash === -1 ? { clause: id, step: null } : { clause: id.slice(0, dash), step: id.slice(dash + 1) };
 }

@@ -1,2 +1,3 @@
 export * from './vocabulary.ts';
+export * from './roles.ts';
 export type * from './decision.ts';

@@ -3,7 +3,10 @@
 // these tables to reject a rule that names an event, guard, action or decision point the runtime
 // does not provide; the client executes the actions listed here.
 
-/** Events that trigger rules. Each one is raised by the sending client. */
+/**
+ * Events that trigger rules. The role that raises each one (the sending client, or the receiving
+ * side: push answerer, file server, receiver of re-offers) is in runtime/procedure/roles.ts.
+ */
 export const procedureEvents = {
   'send-files-requested': 'The user asked the client to send one or more files to a destination.',
   'last-send-acknowledged': 'A 200 OK arrived for the last MSRP SEND of the files in the session.',
@@ -11,6 +14,11 @@ export const procedureEvents = {
   'msrp-error-response': 'An MSRP transaction response other than 200 arrived for a SEND.',
   'failure-report-received': 'An MSRP REPORT with a failure status arrived.',
   'transfer-complete': 'Every file of the session is done and the client is releasing it.',
+  // Receiving side (RFC 5547 §8): raised once per offered m-line, or once per received file.
+  'file-offer-received': 'An INVITE offers a file m-line to the receiver (a push: the offerer sends the file).',
+  'pull-offer-received': 'An INVITE asks the file server for a file m-line (a pull: the offerer receives the file).',
+  'mline-reoffered': 'A re-INVITE offers again an m-line that carried a file in this session.',
+  'file-data-complete': 'The last byte of a pushed file arrived; it is not yet published under its name.',
 } as const;
 export type ProcedureEvent = keyof typeof procedureEvents;
 
@@ -26,6 +34,12 @@ export const procedureGuards = {
   'pending-files-same-destination': 'Further files are queued for the same destination.',
   'wants-mline-reuse': 'The client is configured to reuse m-lines for further files.',
   'unused-mlines': 'The session has more m-lines than the next batch of files needs.',
+  // Receiving side: facts about one offered m-line or one received file.
+  'offer-sendonly': 'The offered file m-line is sendonly: the offerer wants to send the file.',
+  'file-found': 'The pull m-line carries a file-selector and a file-transfer-id, and its selector names exactly one file the server serves.',
+  'port-zero': 'The re-offered m-line has port 0.',
+  'transfer-id-changed': 'The re-offered m-line carries a file-transfer-id other than the one it had.',
+  'selector-has-hash': 'The file-selector of the offer gave a hash of the file.',
 } as const;
 export type ProcedureGuard = keyof typeof procedureGuards;
 
@@ -34,6 +48,11 @@ export const decisionPoints = {
   'check-pending-files': {
     summary: 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
     /** The answer at a MAY rule when the application gives none: the library takes queued files along. */
+    mayDefault: true,
+  },
+  'accept-file': {
+    summary: 'Whether the receiving user or application takes an offered file: the `accept` callback, else the receiver\'s size limit (maxSize).',
+    /** Unanswered, the file is taken; the receiver always answers (its callback, or its size limit). */
     mayDefault: true,
   },
 } as const;
@@ -51,6 +70,16 @@ export const procedureActions = {
   'close-unused-mline': { args: 'none', summary: 'Set the port of each m-line no longer needed to 0.' },
   'send-bye': { args: 'none', summary: 'Send a SIP BYE to close the session.' },
   'indicate-transfer-failed': { args: 'none', summary: 'Tell the user that the file transfer failed, with the cause.' },
+  // Receiving side.
+  'answer-recvonly': { args: 'none', summary: 'Accept the pushed file: answer its m-line recvonly with our MSRP path, and receive the file.' },
+  'answer-sendonly': { args: 'none', summary: 'Serve the pulled file: answer its m-line sendonly with our MSRP path, and send the file.' },
+  'echo-file-selector': { args: 'none', summary: 'Repeat the offered a=file-selector in the accepted m-line of the answer.' },
+  'echo-file-transfer-id': { args: 'none', summary: 'Repeat the offered a=file-transfer-id in the accepted m-line of the answer.' },
+  'reject-mline': { args: 'none', summary: 'Refuse the offered m-line: answer it with port 0 (the whole INVITE is refused when no m-line is left).' },
+  'keep-transfer': { args: 'none', summary: 'Go on with the m-line\'s transfer and MSRP session as they are.' },
+  'close-transfer': { args: 'none', summary: 'End the m-line\'s transfer: close its MSRP session and drop an unfinished file.' },
+  'take-as-new-offer': { args: 'none', summary: 'Treat the re-offered m-line as a new file offer (the file-offer-received rules answer it).' },
+  'verify-file-hash': { args: 'none', summary: 'Compare the received file with the offered hash before publishing it; a mismatch is refused with MSRP 400.' },
 } as const;
 export type ProcedureAction = keyof typeof procedureActions;
 

@@ -1,7 +1,8 @@
 // One executor per vocabulary action, in one table keyed by ProcedureAction: a new action in
 // runtime/procedure/vocabulary.ts without an executor here fails `tsc`. An executor records what
-// its decision asks for in the plan of the phase it runs in (set-up, after the last SEND, a failed
-// file, release); the sender's phase modules then carry the plan out. An action that has no
+// its decision asks for in the plan of the phase it runs in: the sender's (set-up, after the last
+// SEND, a failed file, release) and the receiver's (answering one offered m-line, a re-offered
+// m-line, a completed file); the phase modules of each side then carry the plan out. An action that has no
 // meaning in the phase it arrives in is a typed runtime error naming rule, event and phase, never
 // a silent skip. SHALL NOT decisions are prohibitions: they are recorded, not executed, and
 // `refuseIfProhibited` stops whichever path later tries the action.
@@ -11,8 +12,8 @@ import type { Decision } from '../procedure/decision.ts';
 import type { ProcedureAction, ProcedureEvent } from '../procedure/vocabulary.ts';
 import { clauseProcedure, type SessionSetUpProcedure } from './clause-procedures.ts';
 
-/** The part of the CR's procedure an event belongs to. */
-export type Phase = 'set-up' | 'after-last-send' | 'file-failed' | 'release';
+/** The part of the procedure an event belongs to: the sender's four, then the receiver's three. */
+export type Phase = 'set-up' | 'after-last-send' | 'file-failed' | 'release' | 'answer-mline' | 'reoffer-mline' | 'file-complete';
 
 export const phaseOfEvent: { readonly [E in ProcedureEvent]: Phase } = {
   'send-files-requested': 'set-up',
@@ -21,6 +22,10 @@ export const phaseOfEvent: { readonly [E in ProcedureEvent]: Phase } = {
   'msrp-error-response': 'file-failed',
   'failure-report-received': 'file-failed',
   'transfer-complete': 'release',
+  'file-offer-received': 'answer-mline',
+  'pull-offer-received': 'answer-mline',
+  'mline-reoffered': 'reoffer-mline',
+  'file-data-complete': 'file-complete',
 };
 
 interface PlanBase {
@@ -58,11 +63,37 @@ export interface ReleasePlan extends PlanBase {
   bye?: Decision;
 }
 
+/** RFC 5547 §8: what the answer says for one offered m-line (push or pull). */
+export interface AnswerMlinePlan extends PlanBase {
+  /** Push: accept the file, answering recvonly. */
+  receive?: Decision;
+  /** Pull: serve the file, answering sendonly. */
+  serve?: Decision;
+  echoSelector?: Decision;
+  echoTransferId?: Decision;
+  reject?: Decision;
+}
+
+/** RFC 5547 §8.1: what a re-offer does to an m-line that carried a file. */
+export interface ReofferMlinePlan extends PlanBase {
+  keep?: Decision;
+  close?: Decision;
+  asNewOffer?: Decision;
+}
+
+/** RFC 5547 §6: what is checked before a received file is published. */
+export interface FileCompletePlan extends PlanBase {
+  verifyHash?: Decision;
+}
+
 export interface Plans {
   'set-up': SetUpPlan;
   'after-last-send': AfterLastSendPlan;
   'file-failed': FileFailedPlan;
   release: ReleasePlan;
+  'answer-mline': AnswerMlinePlan;
+  'reoffer-mline': ReofferMlinePlan;
+  'file-complete': FileCompletePlan;
 }
 
 export const emptyPlan = <P extends Phase>(_phase: P): Plans[P] => ({ events: [], prohibitions: [] }) as Plans[P];
@@ -105,6 +136,15 @@ export const actionExecutors: ActionExecutorTable = {
   'close-unused-mline': { 'after-last-send': once<'after-last-send', 'closeUnused'>('closeUnused') },
   'send-bye': { release: once<'release', 'bye'>('bye') },
   'indicate-transfer-failed': { 'file-failed': once<'file-failed', 'indicate'>('indicate') },
+  'answer-recvonly': { 'answer-mline': once<'answer-mline', 'receive'>('receive') },
+  'answer-sendonly': { 'answer-mline': once<'answer-mline', 'serve'>('serve') },
+  'echo-file-selector': { 'answer-mline': once<'answer-mline', 'echoSelector'>('echoSelector') },
+  'echo-file-transfer-id': { 'answer-mline': once<'answer-mline', 'echoTransferId'>('echoTransferId') },
+  'reject-mline': { 'answer-mline': once<'answer-mline', 'reject'>('reject') },
+  'keep-transfer': { 'reoffer-mline': once<'reoffer-mline', 'keep'>('keep') },
+  'close-transfer': { 'reoffer-mline': once<'reoffer-mline', 'close'>('close') },
+  'take-as-new-offer': { 'reoffer-mline': once<'reoffer-mline', 'asNewOffer'>('asNewOffer') },
+  'verify-file-hash': { 'file-complete': once<'file-complete', 'verifyHash'>('verifyHash') },
 };
 
 function outOfPhase(decision: Decision, phase: Phase, why: string): CpmError {

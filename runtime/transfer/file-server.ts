@@ -1,8 +1,9 @@
 // The answering side of an RFC 5547 pull (§8: the offerer is the file receiver). An INVITE whose file
-// m-lines are all recvonly asks us for files by their file-selector; each m-line we can serve is
-// answered sendonly (the offer's selector and transfer id repeated, RFC 5547 §8 / RFC 3264 §6.1) and
-// its file sent as one MSRP message; one we cannot is rejected with port 0 (RFC 3264 §6). Only
-// regular files directly inside `dir` are ever served (see findServedFile). A re-INVITE in the
+// m-lines are all recvonly asks us for files by their file-selector. What each m-line's answer is
+// comes from the generated rules of pull-offer-received (RFC5547-8-2.*, receiver-answer-plan.ts):
+// with the spec as shipped, a servable m-line is answered sendonly (the offer's selector and
+// transfer id repeated) and its file sent as one MSRP message, any other is rejected with port 0.
+// Only regular files directly inside `dir` are ever served (see findServedFile). A re-INVITE in the
 // session may close m-lines, refresh them unchanged, or reuse one for another file (pull-reoffer.ts).
 
 import { randomInt } from 'node:crypto';
@@ -10,7 +11,8 @@ import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { fileAttributeNames, getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import type { ProcedureHandlers } from '../procedure/decision.ts';
 import { answerSetup, buildAnswer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
@@ -22,6 +24,7 @@ import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { PreparedFile } from './file-offer.ts';
 import { isRefresh, planPullReoffer } from './pull-reoffer.ts';
 import { findServedFile, parsePullSelector, type ServeLookup } from './pull-selector.ts';
+import { mlineAnswerOf, planReceiverEvent, type MlineAnswer, type TakenMline } from './receiver-answer-plan.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
 import type { TransferLogger } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -32,6 +35,8 @@ export interface FileServerOptions {
   readonly ua: Pick<UserAgent, 'bye'>;
   /** The only folder files are served from. */
   readonly dir: string;
+  /** The generated RFC 5547 answer rules (src/ passes the generated handlers, as for the sender). */
+  readonly procedures: { readonly handlers: ProcedureHandlers };
   readonly chunkSize?: number;
   /** How long to wait for the puller's MSRP connection or its BYE after the last file (default 30 s). */
   readonly waitTimeoutMs?: number;
@@ -47,6 +52,7 @@ export interface FileServerEvents {
 
 interface ServedLine {
   readonly file: PreparedFile;
+  readonly answer: TakenMline;
   readonly session: MsrpSession;
   readonly setup: SetupRole | undefined;
   /** A re-offer closed or replaced this m-line: stop sending. */
@@ -156,13 +162,25 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
   }
 
   /** Opens the MSRP session for an m-line we serve (nothing is received on a sendonly line). */
-  #openLine(lookup: ServeLookup, media: SdpMedia, offer: SessionDescription): ServedLine | undefined {
-    if (lookup.kind !== 'found') return undefined;
+  /**
+   * RFC 5547 §8 (rules RFC5547-8-2.*): serve or refuse is the generated rules' answer. It is asked for
+   * every m-line of an offer before anything is allocated, so a spec error leaves nothing open.
+   */
+  #answerOf(lookup: ServeLookup): MlineAnswer {
+    const answer = mlineAnswerOf(planReceiverEvent(this.#options.procedures.handlers, 'pull-offer-received', { 'file-found': lookup.kind === 'found' }), 'pull-offer-received');
+    if (answer.kind === 'receive') throw new CpmError('ERR_PROCEDURE_ACTION_OUT_OF_PHASE', `rule ${answer.rule} answers a pull m-line recvonly: a file server has nothing to receive`);
+    return answer;
+  }
+
+  #openLine(lookup: ServeLookup, answer: MlineAnswer, media: SdpMedia, offer: SessionDescription): ServedLine | undefined {
+    if (answer.kind !== 'serve' || lookup.kind !== 'found') return undefined;
     const session = this.#options.endpoint.createSession({
+      // Nothing is received on a sendonly line: a SEND from the puller is refused.
       delegate: { onMessageStart: () => ({ reject: 403, comment: 'this session only sends' }) },
     });
-    return { file: lookup.file, session, setup: answerSetup(getSetup(media, offer)), stopped: false };
+    return { file: lookup.file, answer, session, setup: answerSetup(getSetup(media, offer)), stopped: false };
   }
+
 
   /** The answer to `offer` given what each m-line carries: sendonly for a served file, else port 0. */
   #answerFor(offer: SessionDescription, lines: ReadonlyArray<ServedLine | undefined>, sessionId: string, version: string): ReturnType<typeof buildAnswer> {
@@ -171,11 +189,24 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const decisions: MediaDecision[] = lines.map((line) => (line === undefined
       ? { kind: 'reject' }
       : { kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type], ...(line.setup !== undefined ? { setup: line.setup } : {}) }));
-    return buildAnswer(offer, {
+    const answer = buildAnswer(offer, {
       origin: { username: '-', sessionId, sessionVersion: version, netType: 'IN', addrType: family, address: host },
       connection: { netType: 'IN', addrType: family, address: host },
       decisions,
     });
+    if (!answer.ok) return answer;
+    // RFC 5547 §8 (rule RFC5547-8-2.pull-serve): buildAnswer repeats the offer's file-selector and
+    // file-transfer-id; whichever the rules do not ask for is left out.
+    for (const [index, line] of lines.entries()) {
+      const media = answer.value.media[index];
+      if (line === undefined || media === undefined) continue;
+      const drop = new Set<string>([
+        ...(line.answer.echoSelector ? [] : [fileAttributeNames.fileSelector]),
+        ...(line.answer.echoTransferId ? [] : [fileAttributeNames.fileTransferId]),
+      ]);
+      if (drop.size > 0) media.attributes = media.attributes.filter((a) => !drop.has(a.name));
+    }
+    return answer;
   }
 
   /** Sends the given lines' files; when nothing is left to send, arms the wait for the puller's BYE. */
@@ -224,11 +255,13 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       incoming.reject(481, 'Call/Transaction Does Not Exist');
       return;
     }
+    const answers = lookups.map((lookup) => (lookup === undefined ? undefined : this.#answerOf(lookup)));
     const next: Array<ServedLine | undefined> = plan.value.map((step) => {
       const current = session.lines[step.index];
       if (step.action === 'keep') return current;
       const lookup = lookups[step.index];
-      return lookup === undefined ? undefined : this.#openLine(lookup, offer.media[step.index] as SdpMedia, offer);
+      const answer = answers[step.index];
+      return lookup === undefined || answer === undefined ? undefined : this.#openLine(lookup, answer, offer.media[step.index] as SdpMedia, offer);
     });
     const version = incrementVersion(session.answer.origin.sessionVersion);
     // RFC 4566 §5.2: the o= session id stays for the session; the version moves on.
@@ -283,7 +316,8 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const from = incoming.request.headers.get('From') ?? '';
     const lookups = await Promise.all(offer.media.map((media) => this.#lookup(from, media, offer)));
     if (incoming.cancelled) return;
-    const lines = lookups.map((lookup, index) => this.#openLine(lookup, offer.media[index] as SdpMedia, offer));
+    const answers = lookups.map((lookup) => this.#answerOf(lookup));
+    const lines = lookups.map((lookup, index) => this.#openLine(lookup, answers[index] as MlineAnswer, offer.media[index] as SdpMedia, offer));
     const answer = this.#answerFor(offer, lines, `${Date.now()}${randomInt(1000, 10000)}`, '1');
     if (!answer.ok) {
       for (const line of lines) line?.session.close();

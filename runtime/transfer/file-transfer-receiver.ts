@@ -10,8 +10,8 @@ import { MessageRefusedError, type MessageSink } from '../msrp/incoming-message.
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
-import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
+import { fileAttributeNames, getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision, type ReofferedMedia } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
 import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
@@ -27,6 +27,7 @@ import { keepPartial, partialBytes, removePartial, seedFromPartial, type Partial
 import type { IncomingTransferEvents, OfferedFileInfo, TransferLogger } from './transfer-types.ts';
 import { reasonHeaderFor, SessionLifetime, type SessionEnd } from './session-lifetime.ts';
 import { TypedEmitter } from './typed-emitter.ts';
+import { consultedPoints, mlineAnswerOf, planReceiverEvent, reofferAnswerOf, verifiesHash, type MlineAnswer, type TakenMline } from './receiver-answer-plan.ts';
 
 export interface FileTransferReceiverOptions {
   readonly endpoint: MsrpEndpoint;
@@ -113,6 +114,8 @@ interface IncomingLine {
   readonly session: MsrpSession;
   /** The a=setup we answered, kept for re-offers that leave the line unchanged. */
   readonly setup: SetupRole | undefined;
+  /** What the RFC 5547 answer rules decided for this m-line (which attributes the answer repeats). */
+  readonly answer: TakenMline;
   state: LineState;
   /** Settles once the file is published or its finalize failed. */
   finalization: Promise<void> | undefined;
@@ -233,7 +236,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       (kept) => { if (!kept) this.#leave(peer); },
       (error: unknown) => {
         this.#leave(peer);
-        this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+        this.#logAnswerError(error);
         if (!incoming.answered) incoming.reject(500);
       },
     );
@@ -279,9 +282,20 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** A re-INVITE in one of our dialogs. */
   handleReinvite(dialog: Dialog, incoming: IncomingInvite): void {
     void this.#answerReinvite(dialog, incoming).catch((error: unknown) => {
-      this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
+      this.#logAnswerError(error);
       if (!incoming.answered) incoming.reject(500);
     });
+  }
+
+  /**
+   * An INVITE or re-INVITE we could not answer. A spec whose rules conclude nothing (or two things)
+   * for an m-line is logged as a procedure error with its code (ERR_PROCEDURE_*), anything else as
+   * an internal error; either way the request is answered 500.
+   */
+  #logAnswerError(error: unknown): void {
+    const code = error instanceof CpmError ? error.code : undefined;
+    if (code !== undefined && code.startsWith('ERR_PROCEDURE_')) this.options.log?.({ kind: 'file', event: 'procedure-error', code, message: error instanceof Error ? error.message : String(error) });
+    else this.options.log?.({ kind: 'file', event: 'internal-error', message: String(error) });
   }
 
   /**
@@ -399,7 +413,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       closing: new Set(),
     };
     holder.session = session;
-    const plans = await Promise.all(offer.media.map((media, index) => this.#planNewLine(session, media, index)));
+    const plans = await this.#planAll(session, offer.media);
     if (incoming.cancelled) {
       await this.#discardPlans(plans);
       return false;
@@ -439,26 +453,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     }
     const plans: LinePlan[] = [];
     const closing: IncomingLine[] = [];
-    for (const item of classified.value) {
-      const previous = session.lines[item.index];
-      const media = offer.media[item.index] as SdpMedia;
-      switch (item.status) {
-        // RFC 3264 §8.2 / RFC 5547 §8.4: port 0 ends that m-line's transfer; an unfinished file
-        // there is aborted.
-        case 'closed':
-          if (previous) closing.push(previous);
-          plans.push({ kind: 'reject', declined: false });
-          break;
-        // RFC 5547 §8.4: the same file-transfer-id means the transfer goes on as before.
-        case 'unchanged':
-          plans.push(previous ? { kind: 'keep', line: previous } : { kind: 'reject', declined: false });
-          break;
-        // RFC 5547 §8.4: a new file-transfer-id on an m-line is a new file, with its own session.
-        case 'new':
-          if (previous) closing.push(previous);
-          plans.push(await this.#planNewLine(session, media, item.index));
-          break;
-      }
+    try {
+      await this.#planReoffer(session, offer, classified.value, plans, closing);
+    } catch (error) {
+      // A spec that concludes nothing (or two things) for a re-offered m-line: nothing changes,
+      // the lines prepared so far go, and the error answers the re-INVITE 500 (handleReinvite).
+      await this.#discardPlans(plans);
+      throw error;
     }
     const answer = this.#buildAnswer(session, offer, plans);
     if (answer === undefined) {
@@ -476,6 +477,47 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     this.#startLines(session, offer, plans);
   }
 
+  /** Plans each m-line of a re-offer into `plans`; the transfers it ends go to `closing`. */
+  async #planReoffer(session: IncomingSession, offer: SessionDescription, items: readonly ReofferedMedia[], plans: LinePlan[], closing: IncomingLine[]): Promise<void> {
+    for (const item of items) {
+      const previous = session.lines[item.index];
+      const media = offer.media[item.index] as SdpMedia;
+      if (previous === undefined) {
+        // No transfer on this m-line (refused or closed before, or appended): a live m-line with
+        // a transfer id other than before is a file offer like any other; the rest stays closed.
+        plans.push(item.status === 'new' ? await this.#planNewLine(session, media, item.index) : { kind: 'reject', declined: false });
+        continue;
+      }
+      // RFC 5547 §8.1 (rules RFC5547-8.1-*): the generated rules say whether the re-offer keeps,
+      // closes, or replaces the transfer the m-line carries.
+      const plan = planReceiverEvent(this.options.procedures.handlers, 'mline-reoffered', {
+        'port-zero': item.status === 'closed',
+        'transfer-id-changed': item.status === 'new',
+      });
+      const decided = reofferAnswerOf(plan);
+      this.options.log?.({ kind: 'file', event: 'reoffer', index: item.index, name: previous.name, outcome: decided.kind, rule: decided.rule });
+      if (decided.kind === 'keep') {
+        plans.push({ kind: 'keep', line: previous });
+        continue;
+      }
+      closing.push(previous);
+      plans.push(decided.kind === 'new' ? await this.#planNewLine(session, media, item.index) : { kind: 'reject', declined: false });
+    }
+  }
+
+  /**
+   * Plans every m-line of an offer. When one fails (a spec that concludes nothing, or two things,
+   * for an m-line is a typed error), the lines already prepared are discarded before the error goes
+   * on, so no temporary file or MSRP session outlives the refused INVITE.
+   */
+  async #planAll(session: IncomingSession, media: readonly SdpMedia[]): Promise<LinePlan[]> {
+    const settled = await Promise.allSettled(media.map((m, index) => this.#planNewLine(session, m, index)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) return settled.map((r) => (r as PromiseFulfilledResult<LinePlan>).value);
+    await this.#discardPlans(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+    throw failed.reason;
+  }
+
   /** Reads one offered m-line and, if it describes a file we take, prepares its writer and session. */
   async #planNewLine(session: IncomingSession, media: SdpMedia, index: number): Promise<LinePlan> {
     if (media.port === 0 || !isMsrpMedia(media)) return { kind: 'reject', declined: false };
@@ -484,8 +526,6 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       this.options.log?.({ kind: 'file', event: 'bad-offer', index, message: attrs.error.message });
       return { kind: 'reject', declined: false };
     }
-    // RFC 5547 §8: we only take pushed files (offer sendonly); pulling a file from us is not offered.
-    if (getDirection(media) !== 'sendonly') return { kind: 'reject', declined: false };
     const selector = attrs.value.fileSelector;
     const info: OfferedFileInfo = {
       from: session.from,
@@ -498,15 +538,14 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     };
     const max = this.options.maxSize;
     const withinMax = max === undefined || info.size === undefined || info.size <= max;
-    let accepted: boolean;
-    try {
-      accepted = this.options.accept ? await this.options.accept(info) : withinMax;
-    } catch {
-      accepted = false;
-    }
-    this.emit('offer', { ...info, accepted });
-    this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted });
-    if (!accepted) {
+    const pushed = getDirection(media) === 'sendonly';
+    const answer = await this.#answerRules(info, pushed, withinMax);
+    const accepted = answer.kind === 'receive';
+    // The application hears of pushed files only (a recvonly or sendrecv m-line offers it nothing to take).
+    if (pushed) this.emit('offer', { ...info, accepted });
+    this.options.log?.({ kind: 'file', event: 'offer', name: info.name, size: info.size, transferId: info.transferId, accepted, rule: answer.rule });
+    if (answer.kind !== 'receive') {
+      if (!pushed) return { kind: 'reject', declined: false };
       // The size limit is ours, not the user's choice: the sender is told the limit, so it can say
       // more than "rejected" (RFC 3261 §20.43 Warning, free text).
       return !withinMax && max !== undefined
@@ -573,6 +612,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       writer,
       session: msrp,
       setup: this.#answeredSetup(media),
+      answer,
       state: 'waiting',
       finalization: undefined,
       discarded: undefined,
@@ -582,6 +622,31 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     };
     holder.line = line;
     return { kind: 'new', line };
+  }
+
+  /**
+   * RFC 5547 §8 (rules RFC5547-8-1.*): the generated rules of file-offer-received decide whether
+   * this m-line is taken and what the answer repeats. The accept-file decision point is answered
+   * by the user's `accept` callback (a throwing one declines), else by our size limit; it is asked
+   * only when a rule consults that point (the handler runs once to see whether it does, then again
+   * with the answer).
+   */
+  async #answerRules(info: OfferedFileInfo, pushed: boolean, withinMax: boolean): Promise<MlineAnswer> {
+    const handlers = this.options.procedures.handlers;
+    const facts = { 'offer-sendonly': pushed };
+    if (!consultedPoints(handlers, 'file-offer-received', facts).includes('accept-file')) {
+      return mlineAnswerOf(planReceiverEvent(handlers, 'file-offer-received', facts), 'file-offer-received');
+    }
+    const accept = this.options.accept;
+    let answer = withinMax;
+    if (accept !== undefined) {
+      try {
+        answer = await accept(info);
+      } catch {
+        answer = false;
+      }
+    }
+    return mlineAnswerOf(planReceiverEvent(handlers, 'file-offer-received', facts, { 'accept-file': answer }), 'file-offer-received');
   }
 
   /**
@@ -642,6 +707,17 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       decisions,
     });
     if (!answer.ok) return undefined;
+    // RFC 5547 §8 (rule RFC5547-8-1.push-echo): the answer repeats the offered file-selector and
+    // file-transfer-id only where the rules ask for it; buildAnswer copies both, so the others go.
+    for (const [index, plan] of plans.entries()) {
+      const media = answer.value.media[index];
+      if (plan.kind === 'reject' || media === undefined) continue;
+      const drop = new Set<string>([
+        ...(plan.line.answer.echoSelector ? [] : [fileAttributeNames.fileSelector]),
+        ...(plan.line.answer.echoTransferId ? [] : [fileAttributeNames.fileTransferId]),
+      ]);
+      if (drop.size > 0) media.attributes = media.attributes.filter((a) => !drop.has(a.name));
+    }
     if (this.options.setup === 'none') {
       for (const media of answer.value.media) media.attributes = media.attributes.filter((a) => a.name !== 'setup');
     }
@@ -760,7 +836,10 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
 
   /** Publishes the file; rejects on a size or hash mismatch so that no success REPORT goes out. */
   async #finalize(session: IncomingSession, line: IncomingLine, received: number): Promise<void> {
-    const hash = line.attributes.fileSelector?.hash;
+    const offered = line.attributes.fileSelector?.hash;
+    // RFC 5547 §6 (rule RFC5547-6-1.verify-hash): whether the offered hash is checked is the rules'.
+    const plan = planReceiverEvent(this.options.procedures.handlers, 'file-data-complete', { 'selector-has-hash': offered !== undefined });
+    const hash = verifiesHash(plan) ? offered : undefined;
     const result = await line.writer.finalize({ size: line.size ?? received, ...(hash !== undefined ? { hash } : {}) });
     if (!result.ok) {
       line.state = 'failed';

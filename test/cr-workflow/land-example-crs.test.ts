@@ -1,9 +1,10 @@
 // Every example CR in spec/examples/ lands green: in a temporary copy of the project (the tree
 // without node_modules/.git, node_modules linked), the CR is added to spec/cr/ORDER, `spec check`
-// and `generate` run there, and then, in that copy, the regenerated conformance tests and the e2e
-// test of the rules these CRs change (test/e2e/step4-follows-spec.test.ts, which derives what
-// must be on the wire from the copy's own spec). One copy at a time: a copy's vitest run is a
-// child process with its own forks.
+// and `generate` run there, and then, in that copy, the regenerated conformance tests (the CR's
+// and the RFC 5547 answerer's, whose wire tests run the real sender and the real receiver) and the
+// e2e test of the step-4 rules (test/e2e/step4-follows-spec.test.ts, which derives what must be on
+// the wire from the copy's own spec). One copy at a time: a copy's vitest run is a child process
+// with its own forks.
 
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -34,6 +35,9 @@ function run(cwd: string, command: string, args: string[]): { code: number | nul
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** The generated conformance file whose tests show an example's change (default: the CR's clauses). */
+const conformanceUnit: Readonly<Record<string, string>> = { 'cr-answer-echo-shall-not.cr': 'rfc5547-answerer' };
+
 /** What each example must show on the wire, beyond its conformance tests passing. */
 const wireSigns: Readonly<Record<string, RegExp[]>> = {
   // SHALL: the check happens in every situation, so no decision branch is left.
@@ -42,11 +46,16 @@ const wireSigns: Readonly<Record<string, RegExp[]>> = {
   'cr-4a-shall-not.cr': [/it\('7\.6\.1-4\.a wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows no check-pending-files, no send-reinvite, no reuse-mline, no close-unused-mline, follow-clause 7\.6\.2'/],
   // SHOULD: the default branch (left unanswered) and the declined branch are both tested.
   'cr-4a-should.cr': [/it\('7\.6\.1-4\.a \[default: yes\] wire: /, /it\('7\.6\.1-4\.a \[declined\] wire: /],
+  // SHALL NOT on the receiving side: the pushed file is still taken, but the answer repeats neither its
+  // file-selector nor its file-transfer-id.
+  'cr-answer-echo-shall-not.cr': [
+    /it\('RFC5547-8-1\.push-echo wire: on file-offer-received when offer-sendonly shows no echo-file-selector, no echo-file-transfer-id'/,
+  ],
 };
 
 describe('example CRs land green in a copy of the project', () => {
   it('every example has its wire signs listed here', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
     expect(Object.keys(wireSigns).sort()).toEqual(examples);
   });
 
@@ -67,11 +76,18 @@ describe('example CRs land green in a copy of the project', () => {
       const generated = run(copy, process.execPath, ['bin/cpm-ft.js', 'generate']);
       expect(generated.code, generated.out).toBe(0);
 
-      const conformance = readFileSync(join(copy, 'generated/conformance/file-transfer.test.ts'), 'utf8');
+      const conformance = readFileSync(join(copy, `generated/conformance/${conformanceUnit[example] ?? 'file-transfer'}.test.ts`), 'utf8');
       for (const sign of wireSigns[example] ?? []) expect(conformance).toMatch(sign);
+      if (example === 'cr-answer-echo-shall-not.cr') {
+        // Before the CR the receiver's answer repeats both attributes; after it, the wire test asserts their absence.
+        const before = readFileSync(join(repoRoot, 'generated/conformance/rfc5547-answerer.test.ts'), 'utf8');
+        expect(before).toMatch(/it\('RFC5547-8-1\.push-echo wire: on file-offer-received when offer-sendonly shows echo-file-selector, echo-file-transfer-id'/);
+        expect(conformance).not.toMatch(/RFC5547-8-1\.push-echo wire: [^']* shows echo-file-selector/);
+      }
 
+      const files = readdirSync(join(copy, 'generated/conformance')).filter((f) => f.endsWith('.test.ts')).length + 1;
       const tests = run(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'generated/', 'test/e2e/step4-follows-spec.test.ts']);
-      expect(tests.out, tests.out).toMatch(/Test Files\s+2 passed \(2\)/);
+      expect(tests.out, tests.out).toMatch(new RegExp(`Test Files\\s+${files} passed \\(${files}\\)`));
       expect(tests.code, tests.out).toBe(0);
     });
   }

@@ -4,7 +4,9 @@
 //   were under spec/ (so locations, generated headers and file stems read as the seed's own);
 // - seedSpecRoot: a scratch repository root whose spec/ is the fixture, for CLI commands run in a cwd;
 // - seedProcedures: the fixture's generated handlers and SDP builders, for tests whose assertions
-//   depend on the seed's behaviour (re-INVITE after a batch, BYE, m-line reuse). They are generated
+//   depend on the seed's behaviour (re-INVITE after a batch, BYE, m-line reuse), plus the receiver's
+//   handlers from the frozen RFC 5547 answerer rules (test/fixtures/seed-answerer/), so a receiver
+//   run with them answers as it did when those rules were frozen. They are generated
 //   into .cache/seed-procedures/<hash>/ (hash of fixture + generator + templates + grammar, so an edit
 //   to either regenerates them) and imported, exactly as src/procedures.ts wires the committed ones.
 import { createHash } from 'node:crypto';
@@ -19,6 +21,8 @@ import type { FileTransferProcedures, ProcedureHandlers } from '../../runtime/in
 
 export const repoRoot = join(import.meta.dirname, '../..');
 export const seedSpecDir = join(repoRoot, 'test/fixtures/seed-spec');
+/** The frozen receiver rules that seedProcedures() adds to the seed (read as spec/rfc5547-answerer.rules). */
+export const seedAnswererFile = join(repoRoot, 'test/fixtures/seed-answerer/rfc5547-answerer.rules');
 
 /** The base files in the order generator/load-spec.ts reads spec/ (the CRs follow, from cr/ORDER). */
 const baseFiles = ['documents.rules', 'cpm-conversation.rules', 'file-transfer.rules', 'sdp-attributes.rules'] as const;
@@ -50,9 +54,16 @@ export function loadSeedSpec(extraCrs: readonly SpecInput[] = []): CompileResult
   return compileSpec([...seedSpecInputs(), ...extraCrs]);
 }
 
+/** The seed's inputs with the frozen answerer rules in their place among the base files (after file-transfer.rules). */
+function seedWithAnswererInputs(): SpecInput[] {
+  const inputs = seedSpecInputs();
+  const at = inputs.findIndex((i) => i.path === 'spec/file-transfer.rules') + 1;
+  return [...inputs.slice(0, at), { path: 'spec/rfc5547-answerer.rules', text: readFileSync(seedAnswererFile, 'utf8') }, ...inputs.slice(at)];
+}
+
 /** The fixture's IR; throws with the diagnostics if it no longer compiles (the generator changed). */
-export function seedIr(extraCrs: readonly SpecInput[] = []): SpecIR {
-  const { ir, diagnostics } = loadSeedSpec(extraCrs);
+export function seedIr(extraCrs: readonly SpecInput[] = [], withAnswerer = false): SpecIR {
+  const { ir, diagnostics } = withAnswerer ? compileSpec([...seedWithAnswererInputs(), ...extraCrs]) : loadSeedSpec(extraCrs);
   if (ir === null) throw new Error(`the seed spec fixture does not compile:\n${JSON.stringify(diagnostics, null, 2)}`);
   return ir;
 }
@@ -83,7 +94,7 @@ function filesUnder(dir: string): string[] {
 /** What the generated seed procedures depend on: the fixture and everything that generates code. */
 function seedProceduresKey(): string {
   const hash = createHash('sha256');
-  for (const dir of ['test/fixtures/seed-spec', 'generator', 'templates', 'grammar']) {
+  for (const dir of ['test/fixtures/seed-spec', 'test/fixtures/seed-answerer', 'generator', 'templates', 'grammar']) {
     for (const file of filesUnder(join(repoRoot, dir))) hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -103,7 +114,7 @@ function ensureSeedProcedures(): string {
   const building = mkdtempSync(join(cache, 'building-'));
   try {
     symlinkSync(join(repoRoot, 'runtime'), join(building, 'runtime'), 'dir');
-    for (const [path, text] of generate(seedIr())) {
+    for (const [path, text] of generate(seedIr([], true))) {
       if (!path.endsWith('.ts') || path.endsWith('.test.ts')) continue;
       mkdirSync(dirname(join(building, path)), { recursive: true });
       writeFileSync(join(building, path), text);

@@ -5,6 +5,9 @@
 // tests can prove that each one rejects a wrong record.
 import { cpmIcsi, ICSI_FEATURE_TAG, icsiFeatureValue } from '../../sip/cpm-headers.ts';
 import type { ProcedureAction } from '../../procedure/vocabulary.ts';
+import { actionRoles, type ReceiverAction, type SenderAction } from '../../procedure/roles.ts';
+import { isAnswererOutcome, type AnswererOutcome } from './answerer-outcome.ts';
+import { answerAbsenceChecks, answerChecks } from './expect-answer.ts';
 import type { ScenarioOutcome } from './scenario-outcome.ts';
 import type { SipWireEntry } from './wire-record.ts';
 import {
@@ -109,7 +112,8 @@ function firstBatchDone(o: ScenarioOutcome): number {
   return maxSeq(entries);
 }
 
-const actionChecks: Readonly<Record<ProcedureAction, WireCheck>> = {
+// The sender's actions; the receiving side's are in expect-answer.ts (both typed over their role).
+const actionChecks: { readonly [A in SenderAction]: WireCheck } = {
   'follow-clause': (o, args) => {
     const clause = args[0] ?? '';
     const check = clauseChecks[clause];
@@ -252,7 +256,7 @@ const actionChecks: Readonly<Record<ProcedureAction, WireCheck>> = {
 };
 
 /** The opposite checks: the action did not happen on the wire. */
-const absenceChecks: Readonly<Record<ProcedureAction, WireCheck>> = {
+const absenceChecks: { readonly [A in SenderAction]: WireCheck } = {
   'follow-clause': (o, args) => {
     const clause = args[0] ?? '';
     if (clause === '7.6.2') return byes(o.record).length === 0 ? [] : [`7.6.2 must not run, but BYE #${byes(o.record)[0]?.seq} was sent`];
@@ -281,17 +285,26 @@ const absenceChecks: Readonly<Record<ProcedureAction, WireCheck>> = {
   'indicate-transfer-failed': (o) => o.failures.map((f) => `no failure may be indicated, but ${f.name} failed (${f.status ?? f.source})`),
 };
 
+const isReceiverAction = (action: ProcedureAction): action is ReceiverAction => actionRoles[action] === 'receiver';
+
+/** A sender action checked on an answerer scenario (or the reverse) is a harness mistake, reported as a problem. */
+function wrongScenario(action: ProcedureAction, outcome: ScenarioOutcome | AnswererOutcome): string[] {
+  return [`${action} is an action of the ${actionRoles[action]}, but this is a${isAnswererOutcome(outcome) ? 'n answerer' : ' sender'} scenario`];
+}
+
 /** Problems showing that `action` did not happen as the spec means it; empty when it did. */
-export function expectAction(outcome: ScenarioOutcome, action: ProcedureAction, args: readonly string[] = []): string[] {
-  return withContext(outcome, actionChecks[action](outcome, args));
+export function expectAction(outcome: ScenarioOutcome | AnswererOutcome, action: ProcedureAction, args: readonly string[] = []): string[] {
+  if (isAnswererOutcome(outcome)) return withContext(outcome, isReceiverAction(action) ? answerChecks[action](outcome, args) : wrongScenario(action, outcome));
+  return withContext(outcome, isReceiverAction(action) ? wrongScenario(action, outcome) : actionChecks[action](outcome, args));
 }
 
 /** Problems showing that `action` happened although it must not; empty when it did not. */
-export function expectNoAction(outcome: ScenarioOutcome, action: ProcedureAction, args: readonly string[] = []): string[] {
-  return withContext(outcome, absenceChecks[action](outcome, args));
+export function expectNoAction(outcome: ScenarioOutcome | AnswererOutcome, action: ProcedureAction, args: readonly string[] = []): string[] {
+  if (isAnswererOutcome(outcome)) return withContext(outcome, isReceiverAction(action) ? answerAbsenceChecks[action](outcome, args) : wrongScenario(action, outcome));
+  return withContext(outcome, isReceiverAction(action) ? wrongScenario(action, outcome) : absenceChecks[action](outcome, args));
 }
 
-function withContext(outcome: ScenarioOutcome, problems: string[]): string[] {
+function withContext(outcome: ScenarioOutcome | AnswererOutcome, problems: string[]): string[] {
   if (outcome.error !== undefined) problems = [`scenario error: ${outcome.error}`, ...problems];
   return problems;
 }

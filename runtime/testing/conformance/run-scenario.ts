@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
 import type { DecisionPoint, ProcedureEvent, ProcedureGuard } from '../../procedure/vocabulary.ts';
+import { eventRoles, type SenderEvent } from '../../procedure/roles.ts';
+import type { AnswererOutcome } from './answerer-outcome.ts';
+import { runAnswererScenario } from './run-answerer-scenario.ts';
 import { cpmContactParams } from '../../sip/cpm-headers.ts';
 import { createUdpTransport } from '../../sip/transport/udp-transport.ts';
 import { createUserAgent } from '../../sip/user-agent.ts';
@@ -68,7 +71,18 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   }
 }
 
-export async function runConformanceScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome> {
+/**
+ * Runs the scenario of a rule: a sender event runs the sending client against the scripted peer; a
+ * receiver event (RFC 5547 §8) runs the receiver or file server against the scripted offerer
+ * (run-answerer-scenario.ts). Generated wire tests call this one entry for every rule.
+ */
+export function runConformanceScenario(scenario: ConformanceScenario & { readonly event: SenderEvent }): Promise<ScenarioOutcome>;
+export function runConformanceScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome | AnswererOutcome>;
+export function runConformanceScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome | AnswererOutcome> {
+  return eventRoles[scenario.event] === 'receiver' ? runAnswererScenario(scenario) : runSenderScenario(scenario);
+}
+
+async function runSenderScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome> {
   const facts = [...scenario.facts];
   // The success-report-received event only happens when the sender asked for reports.
   if (scenario.event === 'success-report-received' && !facts.includes('success-report-requested')) facts.push('success-report-requested');

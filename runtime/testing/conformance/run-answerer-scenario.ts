@@ -1,0 +1,272 @@
+// Builds a real situation for a rule of the receiving side (RFC 5547 §8: push answerer, file server,
+// receiver of re-offers) and runs it: the real FileTransferReceiver or FileServer, with the
+// procedures the caller passes in (the generated handlers and SDP builders), answers a scripted
+// offerer over loopback SIP and MSRP. The facts the rule needs are made true on the wire:
+//   offer-sendonly       m-line 0 is offered sendonly (else sendrecv, which no push rule takes)
+//   selector-has-hash    the file-selector carries the file's sha-1 (else no hash part)
+//   file-found           the pull selector names the served file (else a name the server lacks)
+//   port-zero            the re-INVITE offers m-line 0 with port 0
+//   transfer-id-changed  the re-INVITE offers another file with a new file-transfer-id on m-line 0
+// The accept-file decision is the receiver's `accept` callback (absent: the receiver's own answer,
+// its size limit, here 1 MiB, which the pushed file fits). A
+// file-data-complete scenario pushes bytes that differ from the offered hash, so checking the hash
+// is observable. Everything it opens it closes.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
+import type { DecisionPoint, ProcedureEvent, ProcedureGuard } from '../../procedure/vocabulary.ts';
+import type { FileHash } from '../../sdp/file-attribute-codecs.ts';
+import type { Dialog } from '../../sip/dialog/dialog.ts';
+import { createUdpTransport } from '../../sip/transport/udp-transport.ts';
+import { createUserAgent } from '../../sip/user-agent.ts';
+import type { UserAgent, UserAgentDelegate } from '../../sip/user-agent-types.ts';
+import type { PreparedFile } from '../../transfer/file-offer.ts';
+import { FileServer } from '../../transfer/file-server.ts';
+import type { FileTransferProcedures } from '../../transfer/file-transfer-procedures.ts';
+import { FileTransferReceiver } from '../../transfer/file-transfer-receiver.ts';
+import type { AnswererOutcome, OfferedMline, PushAttempt } from './answerer-outcome.ts';
+import { answerOf, describeOffer, newTransferId, offerSdp, ScriptedOfferer, type MlineOffer } from './scripted-offerer.ts';
+import type { SipWireEntry } from './wire-record.ts';
+
+export interface AnswererScenario {
+  readonly rule: string;
+  readonly event: ProcedureEvent;
+  readonly facts: readonly ProcedureGuard[];
+  readonly decide: Partial<Record<DecisionPoint, boolean>>;
+  readonly procedures: FileTransferProcedures;
+  /** Upper bound for the whole run; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/** Sizes of the scenario's files: the pushed one, the one a re-offer brings, the served one. */
+export const answererFileSizes = { pushed: 700, reoffered: 831, served: 962 } as const;
+
+function sha1(bytes: Buffer): FileHash {
+  const hex = createHash('sha1').update(bytes).digest('hex').toUpperCase();
+  return { algorithm: 'sha-1', digest: hex.match(/../g)?.join(':') ?? '' };
+}
+
+async function fileOf(dir: string, name: string, bytes: Buffer, hash: FileHash): Promise<PreparedFile> {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return { path, name, size: bytes.length, type: 'application/octet-stream', hash, modified: new Date() };
+}
+
+/** The final response the answerer gave to the INVITE or re-INVITE whose request or response headers are given. */
+function finalResponse(offerer: ScriptedOfferer, headers: { get(name: string): string | undefined } | undefined): SipWireEntry | undefined {
+  if (headers === undefined) return undefined;
+  const callId = headers.get('Call-ID') ?? '';
+  const cseq = Number((headers.get('CSeq') ?? '').trim().split(/\s+/)[0]);
+  return offerer.record.sip().find((e) => e.from === 'peer' && e.kind === 'response' && e.method === 'INVITE' && e.callId === callId && e.cseq === cseq && (e.status ?? 0) >= 200);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The side under test: a receiver for pushes and re-offers, a file server for pulls. */
+interface Answerer {
+  readonly uri: string;
+  close(): Promise<void>;
+}
+
+async function startAnswerer(scenario: AnswererScenario, dirs: { inbox: string; served: string }): Promise<Answerer> {
+  const facts = scenario.facts;
+  const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+  const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
+  const holder: { ua?: UserAgent } = {};
+  const bye: Pick<UserAgent, 'bye'> = { bye: (dialog, headers) => (holder.ua as UserAgent).bye(dialog, headers) };
+  let delegate: UserAgentDelegate;
+  let closeSide: () => Promise<void>;
+  if (scenario.event === 'pull-offer-received') {
+    const server = new FileServer({ endpoint, ua: bye, procedures: scenario.procedures, dir: dirs.served, waitTimeoutMs: 3000 });
+    delegate = {
+      onInvite: (incoming) => server.handleInvite(incoming),
+      onReinvite: (dialog, incoming) => server.handleReinvite(dialog, incoming),
+      onBye: (dialog) => server.handleBye(dialog),
+    };
+    closeSide = () => server.close();
+  } else {
+    const accept = scenario.decide['accept-file'];
+    const receiver = new FileTransferReceiver({
+      endpoint,
+      ua: bye,
+      procedures: scenario.procedures,
+      dir: dirs.inbox,
+      staleTempPartAgeMs: false,
+      maxSize: 1024 * 1024,
+      ...(accept === undefined ? {} : { accept: () => accept }),
+    });
+    delegate = {
+      onInvite: (incoming) => receiver.handleInvite(incoming),
+      onReinvite: (dialog, incoming) => receiver.handleReinvite(dialog, incoming),
+      onAck: (dialog) => receiver.handleAck(dialog),
+      onBye: (dialog) => receiver.handleBye(dialog),
+      onDialogTerminated: (dialog) => receiver.handleBye(dialog),
+    };
+    closeSide = () => receiver.close();
+  }
+  const ua = createUserAgent({ transports: [transport], localUri: 'sip:bob@127.0.0.1', userAgent: 'cpm-ft receiver under test', delegate });
+  holder.ua = ua;
+  return {
+    uri: `sip:bob@127.0.0.1:${transport.local.port}`,
+    async close() {
+      await closeSide();
+      ua.close();
+      await endpoint.close();
+      await transport.close();
+    },
+  };
+}
+
+interface Run {
+  offer?: OfferedMline;
+  reoffer?: OfferedMline;
+  answer?: SipWireEntry;
+  reanswer?: SipWireEntry;
+  pushes: PushAttempt[];
+  pulled?: { bytes: number; identical: boolean };
+  dialog?: Dialog;
+}
+
+async function pushScenario(scenario: AnswererScenario, offerer: ScriptedOfferer, target: string, outbox: string, run: Run): Promise<boolean> {
+  const facts = scenario.facts;
+  const bytes = randomBytes(answererFileSizes.pushed);
+  const hash = sha1(bytes);
+  const corrupted = scenario.event === 'file-data-complete';
+  // Same size, other bytes: only a check of the hash can tell.
+  const sent = corrupted ? Buffer.from(bytes.map((b) => b ^ 0xff)) : bytes;
+  const file = await fileOf(outbox, 'alpha.txt', sent, hash);
+  const withHash = scenario.event !== 'file-data-complete' || facts.includes('selector-has-hash');
+  const first = offerer.session();
+  const mline: MlineOffer = {
+    direction: scenario.event !== 'file-offer-received' || facts.includes('offer-sendonly') ? 'sendonly' : 'sendrecv',
+    port: offerer.endpoint.port,
+    name: file.name,
+    type: file.type,
+    size: file.size,
+    hash: withHash ? hash : undefined,
+    transferId: newTransferId(),
+    path: first.localPathText,
+  };
+  run.offer = describeOffer(mline);
+  const pending = offerer.ua.invite(target, { body: offerSdp(mline, 1), contentType: 'application/sdp' });
+  const result = await pending;
+  run.answer = finalResponse(offerer, pending.request.headers);
+  if (result.kind !== 'accepted') return corrupted;
+  run.dialog = result.dialog;
+  const answer = answerOf(result.response);
+  if (answer === undefined || (answer.media[0]?.port ?? 0) === 0) return corrupted;
+  if (scenario.event === 'mline-reoffered') {
+    let re: MlineOffer = mline;
+    let second: ReturnType<ScriptedOfferer['session']> | undefined;
+    let next: PreparedFile | undefined;
+    if (facts.includes('port-zero')) re = { ...mline, port: 0 };
+    else if (facts.includes('transfer-id-changed')) {
+      const more = randomBytes(answererFileSizes.reoffered);
+      next = await fileOf(outbox, 'bravo.txt', more, sha1(more));
+      second = offerer.session();
+      re = { ...mline, name: next.name, size: next.size, hash: next.hash, transferId: newTransferId(), path: second.localPathText };
+    }
+    run.reoffer = describeOffer(re);
+    const reinvited = await offerer.ua.reinvite(result.dialog, offerSdp(re, 2), 'application/sdp').catch(() => undefined);
+    run.reanswer = finalResponse(offerer, reinvited?.response.headers);
+    // The file of the first offer goes on its first session whatever the re-offer said: whether it
+    // arrives shows whether the transfer was kept or closed.
+    run.pushes.push(await offerer.push(first, answer, file, 'first'));
+    const reanswer = reinvited === undefined || reinvited.response.status >= 300 ? undefined : answerOf(reinvited.response);
+    if (second !== undefined && next !== undefined && reanswer !== undefined && (reanswer.media[0]?.port ?? 0) !== 0) {
+      run.pushes.push(await offerer.push(second, reanswer, next, 'second'));
+    }
+    return corrupted;
+  }
+  run.pushes.push(await offerer.push(first, answer, file, 'first'));
+  return corrupted;
+}
+
+async function pullScenario(scenario: AnswererScenario, offerer: ScriptedOfferer, target: string, served: Buffer, run: Run): Promise<void> {
+  const chunks: Buffer[] = [];
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => { finished = resolve; });
+  const session = offerer.session({
+    write: (_position, data) => { chunks.push(Buffer.from(data)); },
+    end: () => finished(),
+  });
+  const mline: MlineOffer = {
+    direction: 'recvonly',
+    port: offerer.endpoint.port,
+    name: scenario.facts.includes('file-found') ? 'served.txt' : 'missing.txt',
+    type: undefined,
+    size: undefined,
+    hash: undefined,
+    transferId: newTransferId(),
+    path: session.localPathText,
+  };
+  run.offer = describeOffer(mline);
+  const pending = offerer.ua.invite(target, { body: offerSdp(mline, 1), contentType: 'application/sdp' });
+  const result = await pending;
+  run.answer = finalResponse(offerer, pending.request.headers);
+  if (result.kind !== 'accepted') return;
+  run.dialog = result.dialog;
+  const answer = answerOf(result.response);
+  const media = answer?.media[0];
+  if (answer === undefined || media === undefined || media.port === 0) return;
+  if (!(await offerer.connect(session, answer))) return;
+  await withTimeout(done, 3000, 'the served file').catch(() => undefined);
+  const got = Buffer.concat(chunks);
+  run.pulled = { bytes: got.length, identical: got.equals(served) };
+}
+
+export async function runAnswererScenario(scenario: AnswererScenario): Promise<AnswererOutcome> {
+  const root = await mkdtemp(join(tmpdir(), 'cpm-ft-answerer-'));
+  const dirs = { inbox: join(root, 'inbox'), served: join(root, 'served'), outbox: join(root, 'outbox') };
+  for (const dir of Object.values(dirs)) await mkdir(dir);
+  const servedBytes = randomBytes(answererFileSizes.served);
+  await writeFile(join(dirs.served, 'served.txt'), servedBytes);
+  const run: Run = { pushes: [] };
+  let corrupted = false;
+  let error: string | undefined;
+  let published: string[] = [];
+  const offerer = await ScriptedOfferer.create();
+  const answerer = await startAnswerer(scenario, dirs);
+  try {
+    const body = scenario.event === 'pull-offer-received'
+      ? pullScenario(scenario, offerer, answerer.uri, servedBytes, run)
+      : pushScenario(scenario, offerer, answerer.uri, dirs.outbox, run).then((c) => { corrupted = c; });
+    await withTimeout(body, scenario.timeoutMs ?? 10_000, `the scenario for ${scenario.rule}`);
+    await offerer.bye(run.dialog);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  } finally {
+    await answerer.close().catch(() => undefined);
+    published = (await readdir(dirs.inbox)).filter((name) => !name.startsWith('.')).sort();
+    await offerer.close();
+    await rm(root, { recursive: true, force: true });
+  }
+  const offer = run.offer ?? { name: '', size: 0, selector: '', transferId: '' };
+  return {
+    kind: 'answerer',
+    record: offerer.record,
+    event: scenario.event,
+    facts: scenario.facts,
+    offer,
+    reoffer: run.reoffer,
+    answer: run.answer,
+    reanswer: run.reanswer,
+    corrupted,
+    pushes: run.pushes,
+    pulled: run.pulled,
+    published,
+    error,
+  };
+}
