@@ -3,6 +3,7 @@
 // (c) both ends' peak RSS, (d) small-file session rate at two concurrency levels, (e) MSRP and SIP
 // parser throughput, (f) spec compile + generate time. Figures only; nothing here asserts on time.
 
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,10 +104,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       for (let i = 1; i <= repeat; i++) {
         const of = repeat > 1 ? ` (run ${i} of ${repeat})` : '';
         stage(`(a) baseline: file -> TCP -> file${of}`);
+        flushPageCache();
         const baseline = await runBaseline({ sizeBytes, sourcePath });
         stage(`(b, c) cpm-ft transfer, sender and receiver processes${of}`);
         const inbox = join(dir, 'inbox');
         await mkdir(inbox);
+        flushPageCache();
         const transfer = await runTransferBench({
           sourcePath, sourceSha1, sizeBytes, inbox, ...profile,
           ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
@@ -180,4 +183,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes every dirty page back (sync(1)) before a measured run, outside its timing: otherwise the
+ * kernel's writeback of the previous run's output (or of the freshly written source file) runs on
+ * one of the two cores during the next run, and which figure pays for it depends on the order.
+ */
+function flushPageCache(): void {
+  spawnSync('sync', { stdio: 'ignore' });
 }

@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const assetDirs = ['generator', 'grammar', 'templates', 'runtime', 'src'];
+// The bench (run from dist/ by `npm run bench`) starts kamailio with the interop configs, which
+// test/helpers/kamailio.ts looks for next to itself.
+const benchAssetDirs = ['test/interop/kamailio'];
 
 /** tsc emits .js/.d.ts/.map for every .ts source; everything else (including a hand-written .d.ts) is copied. */
 const isAsset = (name) => !name.endsWith('.ts') || name.endsWith('.d.ts');
@@ -34,5 +37,5 @@ try {
   process.stderr.write('build: tsc failed (errors above); dist/ removed\n');
   process.exit(1);
 }
-for (const dir of assetDirs) copyAssets(join(root, dir));
+for (const dir of [...assetDirs, ...benchAssetDirs]) copyAssets(join(root, dir));
 process.stderr.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);

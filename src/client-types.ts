@@ -2,6 +2,7 @@
 // The CLI is written against these types only; src/client.ts implements them on the runtime.
 
 import type {
+  DecisionPoint,
   Destination,
   IncomingTransferEvents,
   MemberOutcome,
@@ -52,6 +53,12 @@ export interface ClientOptions {
   readonly reuseMlines?: boolean;
   /** The MAY of 7.6.1 step 4.a: look for further queued batches; default true. */
   readonly checkPendingFiles?: boolean;
+  /**
+   * The application's answers at the sender's decision points of the spec (MAY / SHOULD / SHOULD NOT
+   * rules, runtime/procedure/vocabulary.ts `decisionPoints`); a point left out takes its rule's
+   * default. `checkPendingFiles` is shorthand for `decisions['check-pending-files']`.
+   */
+  readonly decisions?: { readonly [P in DecisionPoint]?: boolean };
   /**
    * RFC 5547 file-range resume: a file cut off part-way is offered again, to the same destination,
    * from the first byte the peer did not acknowledge. Default true.

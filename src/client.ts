@@ -289,6 +289,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
     ...(options.reuseMlines !== undefined ? { reuseMlines: options.reuseMlines } : {}),
     ...(options.checkPendingFiles !== undefined ? { checkPendingFiles: options.checkPendingFiles } : {}),
+    ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
     ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),

@@ -11,6 +11,7 @@ import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
+import { decideUsage, parseDecideOptions, type DecisionAnswerMap } from './parse-decide-option.ts';
 
 
 export interface SendCommand {
@@ -28,6 +29,8 @@ export interface SendCommand {
   readonly sip: HostPort;
   readonly successReport: boolean;
   readonly reuseMlines: boolean;
+  /** --decide POINT=yes|no: answers at the spec's decision points (the library's `decisions`). */
+  readonly decisions: DecisionAnswerMap;
   readonly chunkSize: number | undefined;
   /** --peer-tuning (default auto): larger chunks and Failure-Report: partial toward cpm-ft receivers. */
   readonly peerTuning: PeerTuning;
@@ -52,7 +55,7 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --success-report    ask for MSRP success REPORTs and wait for them
   --no-reuse          do not reuse m-lines for later batches
-  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k, at most ${transferDefaults.maxChunkSize / (1024 * 1024)}M)
+${decideUsage('sender')}  --chunk-size BYTES  MSRP chunk size (default ${transferDefaults.chunkSize / 1024}k, at most ${transferDefaults.maxChunkSize / (1024 * 1024)}M)
   --peer-tuning T     auto (default): toward a cpm-ft receiver without an MSRP relay, ${transferDefaults.tunedChunkSize / 1024}k
                       chunks and Failure-Report: partial (delivery by success REPORT); off: never;
                       always: toward any peer without a relay
@@ -77,6 +80,7 @@ const options = {
   sip: { type: 'string' },
   'success-report': { type: 'boolean' },
   'no-reuse': { type: 'boolean' },
+  decide: { type: 'string', multiple: true },
   'peer-tuning': { type: 'string' },
   'chunk-size': { type: 'string' },
   'resume-state': { type: 'string' },
@@ -118,8 +122,11 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   }
   if (pendingIcon !== undefined && values.help !== true) return fail(`--icon ${pendingIcon} is not followed by a FILE`);
   if ([...icons.values()].some((i) => i === '')) return fail('--icon needs an image file');
+  const decisions = parseDecideOptions(values.decide ?? [], 'sender');
+  if (!decisions.ok && !help) return decisions;
   const base = {
     help,
+    decisions: decisions.ok ? decisions.value : {},
     icons,
     autoIcons: values['no-icon'] !== true,
     successReport: values['success-report'] === true,

@@ -15,12 +15,21 @@ export interface UdpTransportOptions {
   /** Host written in Via/Contact when it differs from the bound one (e.g. binding 0.0.0.0). */
   readonly advertisedHost?: string;
   readonly limits?: Partial<SipParseLimits>;
+  /**
+   * SO_RCVBUF / SO_SNDBUF of the socket in bytes (default 2 MiB each; the kernel caps it at
+   * net.core.rmem_max / wmem_max). The Linux default (~208 KiB) holds ~170 INVITEs: a burst of a few
+   * hundred sessions overflowed it, and each dropped datagram cost a 500 ms Timer A retransmission.
+   */
+  readonly socketBufferBytes?: number;
 }
+
+const DEFAULT_SOCKET_BUFFER_BYTES = 2 * 1024 * 1024;
 
 /** SIP over UDP (RFC 3261 §18): one socket, one datagram per message, unreliable. */
 export async function createUdpTransport(options: UdpTransportOptions = {}): Promise<SipTransport> {
   const host = options.host ?? '127.0.0.1';
-  const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  const buffer = options.socketBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
+  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: buffer, sendBufferSize: buffer });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(options.port ?? 0, host, () => {

@@ -127,6 +127,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       successReport: command.successReport,
       peerTuning: command.peerTuning,
       reuseMlines: command.reuseMlines,
+      ...(Object.keys(command.decisions).length > 0 ? { decisions: command.decisions } : {}),
       resume: command.resume,
       autoIcons: command.autoIcons,
       ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
