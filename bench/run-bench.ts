@@ -30,7 +30,7 @@ export interface BenchOptions {
   readonly rateTransport?: SipTransportName;
   /** MSRP chunk size of the client; default: the client's own default. */
   readonly chunkSize?: number;
-  /** The sender's peerTuning in (b); `off` measures the untuned data path. */
+  /** The sender's peerTuning in (b) and (d); `off` measures the untuned data path. */
   readonly peerTuning?: PeerTuning;
   /** Write V8 CPU profiles of every child process here. */
   readonly profileDir?: string;
@@ -131,6 +131,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         sessionRate.push(await runSessionRateBench({
           root: dir, sessions, concurrency, fileBytes: smallFileBytes, warmUpSessions, ...profile,
           ...(options.rateTransport !== undefined ? { transport: options.rateTransport } : {}),
+          ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         }, files));
       }
     }

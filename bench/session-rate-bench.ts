@@ -4,7 +4,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SipTransportName } from '../src/client-types.ts';
+import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 import { writeRandomFile } from './baseline.ts';
 import { BenchProcess } from './bench-process.ts';
 import type { ChildEvent } from './bench-protocol.ts';
@@ -24,6 +24,8 @@ export interface SessionRateOptions {
    * from the first session.
    */
   readonly warmUpSessions?: number;
+  /** The sender's peerTuning (default: the client's, `auto`); `off` measures the untuned path. */
+  readonly peerTuning?: PeerTuning;
 }
 
 export interface SessionRateResult {
@@ -101,7 +103,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
   try {
     const [{ sipPort }] = await Promise.all([
       receiver.request({ cmd: 'start-receiver', dir: inbox, transport }, 'ready'),
-      sender.request({ cmd: 'start-sender', transport }, 'ready'),
+      sender.request({ cmd: 'start-sender', transport, ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}) }, 'ready'),
     ]);
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
     let coldSessionsPerSecond: number | undefined;

@@ -21,8 +21,9 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --rate-transport T      SIP transport of the rate test (default udp)
   --rate-warmup N         sessions run, not counted, before each rate measurement (default ${defaultRateWarmUp}, --quick 0)
   --chunk-size BYTES      MSRP chunk size of the client (default: the client's default)
-  --peer-tuning auto|off  the sender's tuning toward the cpm-ft receiver (default auto: larger
-                          chunks, Failure-Report: partial); off measures the untuned data path
+  --peer-tuning auto|off  the sender's tuning toward the cpm-ft receiver in (b) and (d) (default
+                          auto: larger chunks, Failure-Report: partial, delivery on the success
+                          REPORT); off measures the untuned data path
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
   --soak [--soak-seconds N]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
