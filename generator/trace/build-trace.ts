@@ -46,7 +46,9 @@ export function titleNamesRule(title: string, id: string): boolean {
 }
 
 export function testKind(title: string): TestKind {
-  const match = /^\S+(?: \[decided (?:yes|no)\])? (handler|wire):/.exec(title);
+  // The bracket names the branch of a decided rule (conformance-cases.ts branchName): MAY's
+  // `decided yes|no`, SHOULD's `default: yes` / `declined`, SHOULD NOT's `default: no` / `opted in`.
+  const match = /^\S+(?: \[(?:decided (?:yes|no)|default: (?:yes|no)|declined|opted in)\])? (handler|wire):/.exec(title);
   return match?.[1] === 'handler' ? 'handler' : match?.[1] === 'wire' ? 'wire' : 'other';
 }
 

@@ -1,3 +1,4 @@
 export * from './vocabulary.ts';
 export * from './roles.ts';
 export type * from './decision.ts';
+export * from './decision-defaults.ts';

@@ -8,8 +8,7 @@
 
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
-import type { DecidedModality } from '../procedure/decision.ts';
-import { decisionPoints, type DecisionPoint } from '../procedure/vocabulary.ts';
+import { defaultDecision, type DecisionAnswers } from '../procedure/decision-defaults.ts';
 import { cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import { describeReasons, parseReasons } from '../sip/syntax/reason-header.ts';
@@ -88,15 +87,7 @@ export interface FileTransferSenderOptions {
   readonly log?: TransferLogger;
 }
 
-/** Answers at decision points; unset ones take the rule's modality default. */
-export type DecisionAnswers = { readonly [P in DecisionPoint]?: boolean };
-
-/** An unanswered decision point: SHOULD is done, SHOULD NOT is not, MAY follows the vocabulary. */
-export function defaultDecision(point: DecisionPoint, modality: DecidedModality): boolean {
-  if (modality === 'SHOULD') return true;
-  if (modality === 'SHOULD NOT') return false;
-  return decisionPoints[point].mayDefault;
-}
+export type { DecisionAnswers } from '../procedure/decision-defaults.ts';
 
 function settingsOf(options: FileTransferSenderOptions): SenderSettings {
   const answers: DecisionAnswers = {

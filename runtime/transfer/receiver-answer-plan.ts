@@ -14,7 +14,7 @@ import type { GuardOf, ReceiverEvent } from '../procedure/roles.ts';
 import type { DecisionPoint } from '../procedure/vocabulary.ts';
 import { emptyPlan, executeDecisions, phaseOfEvent, prohibitionOf, type AnswerMlinePlan, type FileCompletePlan, type Plans, type ReofferMlinePlan } from './action-executors.ts';
 import { factsOf, runProcedure } from './procedure-runner.ts';
-import { defaultDecision, type DecisionAnswers } from './file-transfer-sender.ts';
+import { defaultDecision, type DecisionAnswers } from '../procedure/decision-defaults.ts';
 
 export type ReceiverFacts = Partial<Record<GuardOf<'receiver'>, boolean>>;
 

@@ -97,6 +97,12 @@ describe('trace status', () => {
   it('tells handler-level from wire-level tests by title', () => {
     expect(testKind('7.6.1-4.a [decided yes] handler: on x')).toBe('handler');
     expect(testKind('7.6.1-4.a wire: x')).toBe('wire');
+    // Every branch label the generator writes (branchName): a SHOULD rule's wire tests count as wire.
+    for (const label of ['decided yes', 'decided no', 'default: yes', 'declined', 'default: no', 'opted in']) {
+      expect(testKind(`7.6.1-4.a [${label}] wire: on x`)).toBe('wire');
+      expect(testKind(`7.6.1-4.a [${label}] handler: on x`)).toBe('handler');
+    }
+    expect(testKind('7.6.1-4.a [maybe] wire: on x')).toBe('other');
     expect(testKind('7.6.1-4.a does something')).toBe('other');
   });
 });
