@@ -248,6 +248,20 @@ class UserAgentCore implements UserAgent {
         if (provisional) sendCancel();
       };
 
+      // The transaction keeps these callbacks until it ends, up to 32 s after the final response
+      // (RFC 6026 Timer M, Timer D): once the caller has its answer they must not hold the promise,
+      // and through it the dialog and the response, so its settle functions are dropped then.
+      let outcome: { readonly resolve: (result: InviteResult) => void; readonly reject: (error: unknown) => void } | undefined = { resolve, reject };
+      const settle = (result: InviteResult): void => {
+        const o = outcome;
+        outcome = undefined;
+        o?.resolve(result);
+      };
+      const fail = (error: unknown): void => {
+        const o = outcome;
+        outcome = undefined;
+        o?.reject(error);
+      };
       this.#layer.sendRequest(invite, transport, destination, {
         onResponse: (response) => {
           if (response.status < 200) {
@@ -266,7 +280,7 @@ class UserAgentCore implements UserAgent {
             }
             const dialog = Dialog.fromUac(invite, response, transport);
             if (dialog === undefined) {
-              if (!settled) reject(new CpmError('ERR_SIP_PARSE', 'cannot create a dialog from the 2xx (missing tags or Contact)'));
+              if (!settled) fail(new CpmError('ERR_SIP_PARSE', 'cannot create a dialog from the 2xx (missing tags or Contact)'));
               settled = true;
               return;
             }
@@ -279,25 +293,25 @@ class UserAgentCore implements UserAgent {
             if (cancelWanted !== undefined) {
               // §9.1 race: the 2xx crossed our CANCEL; the session is ACKed and closed at once.
               void this.bye(dialog).catch(() => undefined);
-              resolve({ kind: 'rejected', response, cancelled: true });
+              settle({ kind: 'rejected', response, cancelled: true });
               return;
             }
-            resolve({ kind: 'accepted', dialog, response });
+            settle({ kind: 'accepted', dialog, response });
             return;
           }
           if (settled) return;
           settled = true;
-          resolve({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
+          settle({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
         },
         onTimeout: () => {
           if (settled) return;
           settled = true;
-          reject(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`));
+          fail(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`));
         },
         onTransportError: (error) => {
           if (settled) return;
           settled = true;
-          reject(error);
+          fail(error);
         },
       });
     });
