@@ -338,7 +338,10 @@ export class OutgoingMessage {
     const conn = this.#link?.connection;
     const chunks = this.#partialChunks;
     let n = 0;
-    while (n < chunks.length && (chunks[n] as { end: number }).end <= this.#reported && (chunks[n] as { end: number }).end < this.size) n++;
+    for (const { end } of chunks) {
+      if (end > this.#reported || end >= this.size) break;
+      n++;
+    }
     if (n === 0) return;
     for (const { tid } of chunks.splice(0, n)) {
       conn?.forgetTransaction(tid);

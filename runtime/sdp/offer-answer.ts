@@ -97,6 +97,11 @@ export type MediaDecision =
       connection?: SdpConnection;
       /** Appended after the generated attributes (a=fingerprint, a=file-range, ...). */
       attributes?: readonly SdpAttribute[];
+      /**
+       * Which of the offer's file-selector / file-transfer-id the answer repeats (default both). The
+       * receiver passes what its RFC 5547 answer rules decided (receiver-answer-plan.ts).
+       */
+      echo?: { readonly fileSelector: boolean; readonly fileTransferId: boolean };
     }
   | { kind: 'reject' };
 
@@ -133,7 +138,11 @@ function acceptedMedia(offered: SdpMedia, decision: Extract<MediaDecision, { kin
   if (decision.setup !== undefined || offeredSetup !== undefined) setSetup(media, decision.setup ?? answerSetup(offeredSetup));
   if (decision.connectionMode !== undefined) setConnectionMode(media, decision.connectionMode);
   // RFC 5547 §8.2: the answer repeats the offer's file-selector and file-transfer-id unchanged.
-  for (const name of [fileAttributeNames.fileSelector, fileAttributeNames.fileTransferId]) {
+  const echoed = [
+    ...(decision.echo?.fileSelector ?? true ? [fileAttributeNames.fileSelector] : []),
+    ...(decision.echo?.fileTransferId ?? true ? [fileAttributeNames.fileTransferId] : []),
+  ];
+  for (const name of echoed) {
     const value = getAttribute(offered.attributes, name);
     if (value !== undefined) media.attributes.push({ name, value });
   }

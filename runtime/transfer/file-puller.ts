@@ -136,8 +136,3 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new CpmError('ERR_PULL_TIMEOUT', message)), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -8,10 +8,11 @@
 
 import { randomInt } from 'node:crypto';
 import { CpmError } from '../errors.ts';
+import { withTimeout } from '../with-timeout.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { fileAttributeNames, getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { getDirection, getFileSelector, getFileTransferId, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
 import type { ProcedureHandlers } from '../procedure/decision.ts';
 import { answerSetup, buildAnswer, connectingParty, type MediaDecision } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
@@ -188,25 +189,17 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     const family = host.includes(':') ? 'IP6' : 'IP4';
     const decisions: MediaDecision[] = lines.map((line) => (line === undefined
       ? { kind: 'reject' }
-      : { kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type], ...(line.setup !== undefined ? { setup: line.setup } : {}) }));
-    const answer = buildAnswer(offer, {
+      : {
+        kind: 'accept', port: this.#options.endpoint.port, path: [line.session.localPathText], acceptTypes: [line.file.type],
+        ...(line.setup !== undefined ? { setup: line.setup } : {}),
+        // RFC 5547 §8 (rule RFC5547-8-2.pull-serve): what the answer repeats is the rules' decision.
+        echo: { fileSelector: line.answer.echoSelector, fileTransferId: line.answer.echoTransferId },
+      }));
+    return buildAnswer(offer, {
       origin: { username: '-', sessionId, sessionVersion: version, netType: 'IN', addrType: family, address: host },
       connection: { netType: 'IN', addrType: family, address: host },
       decisions,
     });
-    if (!answer.ok) return answer;
-    // RFC 5547 §8 (rule RFC5547-8-2.pull-serve): buildAnswer repeats the offer's file-selector and
-    // file-transfer-id; whichever the rules do not ask for is left out.
-    for (const [index, line] of lines.entries()) {
-      const media = answer.value.media[index];
-      if (line === undefined || media === undefined) continue;
-      const drop = new Set<string>([
-        ...(line.answer.echoSelector ? [] : [fileAttributeNames.fileSelector]),
-        ...(line.answer.echoTransferId ? [] : [fileAttributeNames.fileTransferId]),
-      ]);
-      if (drop.size > 0) media.attributes = media.attributes.filter((a) => !drop.has(a.name));
-    }
-    return answer;
   }
 
   /** Sends the given lines' files; when nothing is left to send, arms the wait for the puller's BYE. */
@@ -346,7 +339,7 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       // RFC 6135 §4 / RFC 4975 §5.4: whoever is active opens the connection; we either connect
       // (sending the binding SEND) or wait for the puller's first request.
       if (connectingParty(getSetup(media, offer), line.setup) === 'answerer') await line.session.connect();
-      else await withTimeout(line.session.waitBound(), waitMs, 'the puller did not open the MSRP connection');
+      else await withTimeout(line.session.waitBound(), waitMs, () => new CpmError('ERR_PULL_TIMEOUT', 'the puller did not open the MSRP connection'));
     } catch (error) {
       report(false, error instanceof Error ? error.message : String(error));
       return;
@@ -372,8 +365,3 @@ function incrementVersion(version: string): string {
   return /^[0-9]+$/.test(version) ? (BigInt(version) + 1n).toString() : '1';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new CpmError('ERR_PULL_TIMEOUT', message)), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -10,7 +10,7 @@ import { MessageRefusedError, type MessageSink } from '../msrp/incoming-message.
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
-import { fileAttributeNames, getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
+import { getDirection, getPath, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp-attributes.ts';
 import { answerSetup, buildAnswer, classifyReoffer, connectingParty, type MediaDecision, type ReofferedMedia } from '../sdp/offer-answer.ts';
 import { parseSessionDescription } from '../sdp/parse-session-description.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
@@ -695,6 +695,8 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         ...(max !== undefined ? { maxSize: max } : {}),
         // RFC 4145 §4.1: for an unchanged m-line we keep the role we answered before.
         ...(plan.line.setup !== undefined ? { setup: plan.line.setup } : {}),
+        // RFC 5547 §8 (rule RFC5547-8-1.push-echo): what the answer repeats is the rules' decision.
+        echo: { fileSelector: plan.line.answer.echoSelector, fileTransferId: plan.line.answer.echoTransferId },
         // RFC 5547 §8.2: taking part in a resume, we repeat the offered file-range.
         ...(plan.line.rangeStart > 1 ? { attributes: this.options.procedures.fileAttributes.build(plan.line.attributes).filter((a) => a.name === 'file-range') } : {}),
       };
@@ -707,17 +709,6 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       decisions,
     });
     if (!answer.ok) return undefined;
-    // RFC 5547 §8 (rule RFC5547-8-1.push-echo): the answer repeats the offered file-selector and
-    // file-transfer-id only where the rules ask for it; buildAnswer copies both, so the others go.
-    for (const [index, plan] of plans.entries()) {
-      const media = answer.value.media[index];
-      if (plan.kind === 'reject' || media === undefined) continue;
-      const drop = new Set<string>([
-        ...(plan.line.answer.echoSelector ? [] : [fileAttributeNames.fileSelector]),
-        ...(plan.line.answer.echoTransferId ? [] : [fileAttributeNames.fileTransferId]),
-      ]);
-      if (drop.size > 0) media.attributes = media.attributes.filter((a) => !drop.has(a.name));
-    }
     if (this.options.setup === 'none') {
       for (const media of answer.value.media) media.attributes = media.attributes.filter((a) => a.name !== 'setup');
     }

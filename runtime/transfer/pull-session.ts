@@ -6,6 +6,7 @@
 // gets a new INVITE. The session is released with BYE after the last file.
 
 import { CpmError } from '../errors.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { ReceivingWriter, type ReceivedFile } from '../files/receiving-writer.ts';
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
@@ -17,7 +18,7 @@ import { cpmIcsi, cpmInviteHeaders } from '../sip/cpm-headers.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import type { SipResponse } from '../sip/syntax/sip-message.ts';
 import type { UserAgent } from '../sip/user-agent-types.ts';
-import { answerOf, buildPullMedia, deferred, pullSink, withTimeout, type PullOptions, type PullResult } from './file-puller.ts';
+import { answerOf, buildPullMedia, deferred, pullSink, type PullOptions, type PullResult } from './file-puller.ts';
 import { buildSessionOffer, newFileTransferId } from './file-offer.ts';
 import { formatPullSelector, type PullSelector } from './pull-selector.ts';
 
@@ -96,7 +97,7 @@ async function pullNext(options: PullSessionOptions, state: SessionState, select
     session.setRemotePath(remote.value);
     if (line.connectingParty === 'offerer') await session.connect();
     log?.({ kind: 'file', event: 'pull-accepted', setup: getSetup(answered, answer), transferId });
-    const file = await withTimeout(settled.promise, timeoutMs, `the file did not arrive within ${timeoutMs} ms`);
+    const file = await withTimeout(settled.promise, timeoutMs, () => new CpmError('ERR_PULL_TIMEOUT', `the file did not arrive within ${timeoutMs} ms`));
     log?.({ kind: 'file', event: 'pulled', path: file.path, size: file.size });
     return { ok: true, path: file.path, size: file.size, hash: file.hash.digest };
   } catch (error) {

@@ -11,6 +11,7 @@
 // its size limit, here 1 MiB, which the pushed file fits). A
 // file-data-complete scenario pushes bytes that differ from the offered hash, so checking the hash
 // is observable. Everything it opens it closes.
+import { withTimeout } from '../../with-timeout.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,17 +63,6 @@ function finalResponse(offerer: ScriptedOfferer, headers: { get(name: string): s
   return offerer.record.sip().find((e) => e.from === 'peer' && e.kind === 'response' && e.method === 'INVITE' && e.callId === callId && e.cseq === cseq && (e.status ?? 0) >= 200);
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The side under test: a receiver for pushes and re-offers, a file server for pulls. */
 interface Answerer {
@@ -81,7 +71,6 @@ interface Answerer {
 }
 
 async function startAnswerer(scenario: AnswererScenario, dirs: { inbox: string; served: string }): Promise<Answerer> {
-  const facts = scenario.facts;
   const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
   const holder: { ua?: UserAgent } = {};
@@ -222,7 +211,7 @@ async function pullScenario(scenario: AnswererScenario, offerer: ScriptedOfferer
   const media = answer?.media[0];
   if (answer === undefined || media === undefined || media.port === 0) return;
   if (!(await offerer.connect(session, answer))) return;
-  await withTimeout(done, 3000, 'the served file').catch(() => undefined);
+  await withTimeout(done, 3000, () => new Error('the served file did not finish within 3000 ms')).catch(() => undefined);
   const got = Buffer.concat(chunks);
   run.pulled = { bytes: got.length, identical: got.equals(served) };
 }
@@ -243,7 +232,8 @@ export async function runAnswererScenario(scenario: AnswererScenario): Promise<A
     const body = scenario.event === 'pull-offer-received'
       ? pullScenario(scenario, offerer, answerer.uri, servedBytes, run)
       : pushScenario(scenario, offerer, answerer.uri, dirs.outbox, run).then((c) => { corrupted = c; });
-    await withTimeout(body, scenario.timeoutMs ?? 10_000, `the scenario for ${scenario.rule}`);
+    const ms = scenario.timeoutMs ?? 10_000;
+    await withTimeout(body, ms, () => new Error(`the scenario for ${scenario.rule} did not finish within ${ms} ms`));
     await offerer.bye(run.dialog);
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);

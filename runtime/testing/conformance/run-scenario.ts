@@ -2,6 +2,7 @@
 // runs the real sending client (runtime/transfer) with the procedures the caller passes in (the
 // generated handlers and SDP builders) against the scripted peer over loopback SIP and MSRP, and
 // returns the wire record and what the sender reported. Everything it opens it closes.
+import { withTimeout } from '../../with-timeout.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,17 +60,6 @@ function destinationFor(facts: readonly ProcedureGuard[], uris: { recipient: str
   return { kind: 'one-recipient', uri: uris.recipient };
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Runs the scenario of a rule: a sender event runs the sending client against the scripted peer; a
@@ -129,10 +119,11 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
     const transfer = sender.send(destinationFor(facts, peer.uris), batch.map((f) => f.path));
     if (queued.length > 0) transfer.queue(queued.map((f) => f.path));
     transfer.on('file-failed', (r) => failures.push({ name: r.name, status: r.failure.status, source: r.failure.source }));
-    summary = await withTimeout(transfer.done, scenario.timeoutMs ?? 10_000, `the transfer for ${scenario.rule}`);
+    const ms = scenario.timeoutMs ?? 10_000;
+    summary = await withTimeout(transfer.done, ms, () => new Error(`the transfer for ${scenario.rule} did not finish within ${ms} ms`));
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
-    await withTimeout(sender.close(), 2000, 'closing the sender').catch(() => {});
+    await withTimeout(sender.close(), 2000, () => new Error('closing the sender did not finish within 2000 ms')).catch(() => {});
   } finally {
     ua.close();
     await transport.close();
