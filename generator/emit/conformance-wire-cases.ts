@@ -98,6 +98,9 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
   const positive = searchSituation(rules, event, fires) ?? searchSituation(rules, event, (run) => tookEffect(run, rule));
   let situation: Situation | null = positive;
   if (prohibits(rule)) return prohibitionCase(rules, rule, event, involved, dependents);
+  // Never reached: a SHALL NOT rule it depends on keeps it from firing. It still gets its wire test:
+  // where it would fire were that rule a SHALL, its actions must not show.
+  if (positive === null) return branch === 'no' ? null : unreachableCase(rules, rule, event, involved);
   if (branch === 'no') {
     if (positive === null) return null;
     const yes = positive.yes.filter((id) => id !== rule.id);
@@ -147,6 +150,30 @@ function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, 
   const unique = dedupe(expectations);
   const title = `${caseTitlePrefix(rule, 'only', 'wire', event, would.facts)} shows ${unique.map(describe).join(', ')}`;
   return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title };
+}
+
+/**
+ * A rule no situation reaches because a SHALL NOT rule it depends on (`fired(...)`, directly or
+ * through other rules) never counts as fired, e.g. 7.6.1-4.b once 7.6.1-4.a is SHALL NOT. The
+ * situation is the one where it would fire were that rule a SHALL; expected: its actions and those
+ * of the rules depending on it never show, what fires instead does. A rule unreachable for any other
+ * reason gets no case, so the trace reports it missing.
+ */
+function unreachableCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[]): WireCase | null {
+  for (const cause of involved.filter((r) => prohibits(r) && dependentsClosure(involved, r, event).includes(rule))) {
+    const asShall = rules.map((r) => (r === cause ? { ...r, modality: 'SHALL' as const } : r));
+    const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id));
+    if (would === null) continue;
+    const run = evaluateSituation(rules, event, would.facts, would.yes);
+    if (run.fired.has(rule.id)) continue;
+    const expectations: WireExpectation[] = [...actionsOf(rule, false)];
+    for (const d of dependentsClosure(involved, rule, event)) expectations.push(...actionsOf(d, false));
+    for (const d of run.decisions) if (!would.run.fired.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: d.modality !== 'SHALL NOT', rule: d.rule });
+    const unique = dedupe(expectations);
+    const title = `${caseTitlePrefix(rule, 'only', 'wire', event, would.facts)} shows ${unique.map(describe).join(', ')} (not reached while ${cause.id} is SHALL NOT)`;
+    return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title };
+  }
+  return null;
 }
 
 /** Every reachable wire case of every rule, in rule order then event order. */

@@ -228,7 +228,7 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       return;
     }
     const offer = sdpOf(incoming.request);
-    const plan = offer === undefined ? undefined : planPullReoffer(session.offer, offer);
+    const plan = offer === undefined ? undefined : planPullReoffer(session.offer, offer, this.#options.procedures.handlers);
     if (offer === undefined || plan === undefined || !plan.ok) {
       const why = plan !== undefined && !plan.ok ? plan.error.message : 'no readable SDP offer';
       this.#options.log?.({ kind: 'file', event: 'pull-reoffer-refused', reason: why });

@@ -7,11 +7,17 @@
 //     (e.g. an RFC 4028 refresh): it is answered exactly as before and whatever is being sent goes on;
 //   - an m-line with a new file-transfer-id, or a new m-line appended, is a new pull: looked up by its
 //     selector like an initial offer and, when served, sent over a fresh MSRP session.
-// Only the decisions live here; FileServer owns the sessions and the sending.
+// Whether a re-offered m-line that carried a transfer keeps, closes or replaces it is not decided
+// here: the generated RFC 5547 §8.1 rules of mline-reoffered decide it, as for the push receiver
+// (receiver-answer-plan.ts), so a CR on those rules changes both. Only an m-line that carried
+// nothing (closed before, or appended) is read here: live with a transfer id, it is a new pull.
+// FileServer owns the sessions and the sending.
 
 import { fail, ok, type Result, CpmError } from '../errors.ts';
-import { classifyReoffer, type ReofferedStatus } from '../sdp/offer-answer.ts';
+import type { ProcedureHandlers } from '../procedure/decision.ts';
+import { classifyReoffer, type ReofferedMedia } from '../sdp/offer-answer.ts';
 import type { SessionDescription } from '../sdp/session-description.ts';
+import { planReceiverEvent, reofferAnswerOf } from './receiver-answer-plan.ts';
 
 export type PullReofferStep =
   /** Answer this m-line as last time; the transfer it carries (if any) goes on. */
@@ -21,16 +27,25 @@ export type PullReofferStep =
   /** A new pull on this m-line: stop what it carried, look the selector up, serve it or answer port 0. */
   | { readonly index: number; readonly action: 'pull' };
 
-const actionFor: Readonly<Record<ReofferedStatus, PullReofferStep['action']>> = { unchanged: 'keep', closed: 'close', new: 'pull' };
+const ruledAction = { keep: 'keep', close: 'close', new: 'pull' } as const;
+
+function stepFor(item: ReofferedMedia, previousOffer: SessionDescription, handlers: ProcedureHandlers): PullReofferStep {
+  const previous = previousOffer.media[item.index];
+  if (previous === undefined || previous.port === 0) return { index: item.index, action: item.status === 'new' ? 'pull' : 'close' };
+  // RFC 5547 §8.1 (rules RFC5547-8.1-*): keep, close or replace the transfer this m-line carried.
+  const plan = planReceiverEvent(handlers, 'mline-reoffered', { 'port-zero': item.status === 'closed', 'transfer-id-changed': item.status === 'new' });
+  return { index: item.index, action: ruledAction[reofferAnswerOf(plan).kind] };
+}
 
 /**
  * One step per m-line of the re-offer. An offer that drops m-lines (RFC 3264 §8 forbids it) is an
- * error, answered 488 by the caller with the session left as it was.
+ * error, answered 488 by the caller with the session left as it was; a spec whose rules conclude
+ * nothing (or two things) for an m-line throws the typed procedure error (the caller answers 500).
  */
-export function planPullReoffer(previousOffer: SessionDescription, reoffer: SessionDescription): Result<PullReofferStep[]> {
+export function planPullReoffer(previousOffer: SessionDescription, reoffer: SessionDescription, handlers: ProcedureHandlers): Result<PullReofferStep[]> {
   const classified = classifyReoffer(previousOffer, reoffer);
   if (!classified.ok) return fail(new CpmError('ERR_SDP_OFFER_ANSWER', `unusable re-offer: ${classified.error.message}`));
-  return ok(classified.value.map(({ index, status }) => ({ index, action: actionFor[status] })));
+  return ok(classified.value.map((item) => stepFor(item, previousOffer, handlers)));
 }
 
 /** Whether a re-offer changes nothing (a refresh): then the answer is the previous one, version too. */

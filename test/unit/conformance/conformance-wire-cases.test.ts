@@ -30,6 +30,23 @@ describe('wire cases from the IR', () => {
     expect(shown(no)).toEqual(['-check-pending-files', '-send-reinvite', '-reuse-mline', '-close-unused-mline', '+follow-clause 9.6.2']);
   });
 
+  it('a rule a SHALL NOT keeps from firing still gets a wire case: where it would fire, its actions must not show', () => {
+    // 4.b depends on 4.a; with 4.a a SHALL NOT (as spec/examples/cr-4a-shall-not.cr makes it), 4.b is never reached.
+    const rules = sampleRules.map((r): RuleIR => {
+      if (r.id === '9.6.1-4.a') return { ...r, modality: 'SHALL NOT', decision: null };
+      if (r.id === '9.6.1-4.b') return { ...r, guard: { kind: 'and', operands: [{ kind: 'fired', rule: '9.6.1-4.a' }, ...(r.guard === null ? [] : [r.guard])] } };
+      return r;
+    });
+    const unreachable = conformanceWireCases(rules, triggeredEvents(rules)).find((c) => c.rule.id === '9.6.1-4.b' && c.event === 'last-send-acknowledged');
+    expect(unreachable?.branch).toBe('only');
+    expect(unreachable?.facts).toEqual(['pending-files-same-destination', 'wants-mline-reuse']);
+    expect(shown(unreachable)).toEqual(['-send-reinvite', '-reuse-mline', '-close-unused-mline', '+follow-clause 9.6.2']);
+    expect(unreachable?.title).toMatch(/ \(not reached while 9\.6\.1-4\.a is SHALL NOT\)$/);
+    // Without the SHALL NOT cause, the same dependency leaves no unreachable rule behind.
+    const shall = rules.map((r): RuleIR => (r.id === '9.6.1-4.a' ? { ...r, modality: 'SHALL' } : r));
+    expect(conformanceWireCases(shall, triggeredEvents(shall)).filter((c) => / \(not reached while /.test(c.title))).toEqual([]);
+  });
+
   it('without dependents, a declined MAY rule only must not show its own action', () => {
     const no = find('9.6.1-4.a', 'last-send-acknowledged', 'no');
     expect(no?.facts).toEqual([]);
