@@ -63,7 +63,7 @@ beforeAll(async () => {
   // dist/, as a user who ran `npx cpm-ft` and then `npm test` has.
   cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache') };
   if (existsSync(join(root, 'dist/src/cli/bin.js'))) await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv);
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 150_000);
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 420_000);
   if (packed.code !== 0) throw new Error(describeRun('npm pack', packed));
   const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   if (entry === undefined) throw new Error(`npm pack printed no entry: ${packed.stdout}`);
@@ -72,7 +72,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }));
   const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, entry.filename)], project, npmEnv);
   if (installed.code !== 0) throw new Error(describeRun('npm install of the tarball', installed));
-}, 480_000); // npm pack builds dist/ (tsc, esbuild): minutes on a loaded 2-core machine
+}, 600_000); // npm pack builds dist/ (tsc, esbuild): minutes on a loaded 2-core machine
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
