@@ -472,7 +472,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       session.closing.add(done);
       void done.then(() => session.closing.delete(done));
     }
-    incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    incoming.accept(serializeSessionDescription(answer), 'application/sdp', this.#warnings(plans));
     session.offer = offer;
     this.#startLines(session, offer, plans);
   }
@@ -562,17 +562,23 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     try {
       writer = await ReceivingWriter.create({ folder: this.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
     } catch (error) {
-      this.options.log?.({ kind: 'file', event: 'writer-failed', message: String(error) });
-      return { kind: 'reject', declined: false };
+      // An accepted offer we cannot store: the application hears it failed (not just offered) and
+      // the sender is told why, in a Warning (RFC 3261 §20.43) on the refusal.
+      const reason = `cannot store ${info.name} in the receiving folder: ${describeError(error)}`;
+      this.options.log?.({ kind: 'file', event: 'writer-failed', name: info.name, message: reason });
+      if (pushed) this.emit('file-failed', { transferId: info.transferId, name: info.name, reason });
+      return { kind: 'reject', declined: false, warning: reason };
     }
     if (rangeStart > 1 && identity !== undefined) {
       // The kept bytes go through the writer too, so the final hash covers the whole file.
       try {
         await seedFromPartial(this.options.dir, identity, writer, rangeStart - 1);
       } catch (error) {
-        this.options.log?.({ kind: 'file', event: 'resume-failed', name: info.name, message: String(error) });
+        const reason = `cannot resume ${info.name} from its kept part: ${describeError(error)}`;
+        this.options.log?.({ kind: 'file', event: 'resume-failed', name: info.name, message: reason });
         await writer.abort().catch(noop);
-        return { kind: 'reject', declined: false };
+        if (pushed) this.emit('file-failed', { transferId: info.transferId, name: info.name, reason });
+        return { kind: 'reject', declined: false, warning: reason };
       }
       this.options.log?.({ kind: 'file', event: 'resume', name: info.name, from: rangeStart, size: identity.size });
     }
