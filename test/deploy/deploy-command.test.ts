@@ -7,11 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDeploy } from '../../src/cli/commands/deploy.ts';
 import type { LocalDeployment } from '../../deploy/local-deployment.ts';
 import { memoryIo } from '../cli/helpers/memory-io.ts';
+import { describeWithPeers } from '../helpers/system-peers.ts';
 
 describe('cpm-ft deploy', () => {
-  let dir = '';
-  afterEach(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
-
   it.each([
     [['--focus', '0'], '--focus expects an integer of at least 1'],
     [['--receivers', 'two'], "--receivers expects an integer of at least 0, got 'two'"],
@@ -23,6 +21,11 @@ describe('cpm-ft deploy', () => {
     expect(await runDeploy(args, io)).toBe(2);
     expect(io.stderr.text).toContain(message);
   });
+});
+
+describeWithPeers(['kamailio'], 'cpm-ft deploy with Kamailio', () => {
+  let dir = '';
+  afterEach(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
 
   it('starts Kamailio and a focus on free ports, prints them, and stops on a signal', async () => {
     dir = await mkdtemp(join(tmpdir(), 'cpm-ft-deploy-cli-'));
