@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cpmContactParams, createUdpTransport, createUserAgent } from '../runtime/index.ts';
 import { writeRandomFile } from './baseline.ts';
+import { siblingScript } from './sibling-script.ts';
 import { DEFAULT_SOAK_RSS_GROWTH_PERCENT, judgeRssGrowth, type RssSample, type RssVerdict } from './soak-memory.ts';
 
 export interface SoakOptions {
@@ -48,14 +49,14 @@ export interface SoakResult {
 // From the sources (tsx) or from dist/ (`npm run bench`, plain node): the scripts next to this one.
 const fromSources = import.meta.url.endsWith('.ts');
 const bin = fileURLToPath(new URL(fromSources ? '../bin/cpm-ft.js' : '../src/cli/bin.js', import.meta.url));
-const receiverScript = fileURLToPath(new URL(fromSources ? './soak-receiver.ts' : './soak-receiver.js', import.meta.url));
+const receiverScript = siblingScript('./soak-receiver', import.meta.url);
 
 class SoakReceiver {
   readonly #child: ChildProcess;
   readonly #lines: string[] = [];
   #wake: (() => void) | undefined;
   constructor(dir: string) {
-    this.#child = spawn(process.execPath, ['--expose-gc', ...(fromSources ? ['--import', import.meta.resolve('tsx')] : []), receiverScript, dir, '2000', '2000', '64'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#child = spawn(process.execPath, ['--expose-gc', ...receiverScript.execArgv, receiverScript.path, dir, '2000', '2000', '64'], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.#child.stdout! }).on('line', (line) => { this.#lines.push(line); this.#wake?.(); });
   }
   async next(): Promise<ReceiverStatus & { sipPort: number; msrpPort: number }> {
