@@ -13,6 +13,16 @@ import { resendAck, sendAck, sendBye } from './uac-in-dialog.ts';
 import { toBuffer, type UaCore } from './user-agent-core.ts';
 import type { InviteOptions, InviteResult, PendingInvite } from './user-agent-types.ts';
 
+/**
+ * An INVITE with a provisional response but no final one is CANCELled after this long (90 s).
+ * RFC 3261 only bounds that wait at a proxy (Timer C, more than 3 minutes, §16.6), sized for a
+ * phone left ringing; a UAC may CANCEL whenever it likes (§9.1). A file offer is answered by
+ * software at once or by a person looking at a prompt, which takes seconds to a minute, so 90 s
+ * keeps every real answer while a peer that sends 100 Trying or 180 and then nothing no longer
+ * keeps the sender waiting for ever.
+ */
+export const DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS = 90_000;
+
 export function sendInvite(core: UaCore, target: string, options: InviteOptions = {}): PendingInvite {
   let cancelWanted: string | undefined;
   let cancelFn: (reason?: string) => void = (reason) => {
@@ -57,9 +67,28 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
     let provisional = false;
     let cancelSent = false;
     let settled = false;
+    // Every wait ends: the wait for a final response after a provisional one (provisionalTimeoutMs),
+    // and after our CANCEL the wait for any final response at all (RFC 3261 §9.1: 64*T1).
+    const waitMs = options.provisionalTimeoutMs ?? core.options.inviteProvisionalTimeoutMs ?? DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS;
+    let timedOut: CpmError | undefined;
+    let waitTimer: ReturnType<typeof core.clock.setTimeout> | undefined;
+    const stopWaiting = (): void => {
+      core.clock.clearTimeout(waitTimer);
+      waitTimer = undefined;
+    };
+    const giveUp = (error: CpmError): void => {
+      stopWaiting();
+      if (settled) return;
+      settled = true;
+      fail(error);
+    };
     const sendCancel = (): void => {
       if (cancelSent || settled) return;
       cancelSent = true;
+      stopWaiting();
+      // RFC 3261 §9.1: with no final response 64*T1 after the CANCEL the transaction is given up.
+      const afterCancel = 64 * core.timers.T1;
+      waitTimer = core.clock.setTimeout(() => giveUp(timedOut ?? new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} within ${afterCancel} ms of its CANCEL`)), afterCancel);
       // RFC 3261 §9.1: CANCEL copies Request-URI, Call-ID, To, From, the CSeq number and the
       // top Via (same branch) and the Route headers of the INVITE; it is its own non-INVITE
       // transaction sent to the same destination.
@@ -102,12 +131,20 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
     core.layer.sendRequest(invite, transport, destination, {
       onResponse: (response) => {
         if (response.status < 200) {
+          if (!provisional && cancelWanted === undefined && waitMs > 0) {
+            waitTimer = core.clock.setTimeout(() => {
+              waitTimer = undefined;
+              timedOut = new CpmError('ERR_SIP_INVITE_TIMEOUT', `INVITE ${target}: ${response.status} ${response.reason} and then no final response within ${Math.round(waitMs / 1000)} s; cancelled`);
+              cancelFn(`no final response within ${Math.round(waitMs / 1000)} s`);
+            }, waitMs);
+          }
           provisional = true;
           if (cancelWanted !== undefined) sendCancel();
           const onProgress = options.onProgress;
           if (response.status > 100 && onProgress !== undefined) core.guard('onProgress', transport, () => onProgress(response));
           return;
         }
+        stopWaiting();
         if (response.status < 300) {
           const existing = core.uacDialogFor(response);
           if (existing !== undefined) {
@@ -130,7 +167,8 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
           if (cancelWanted !== undefined) {
             // §9.1 race: the 2xx crossed our CANCEL; the session is ACKed and closed at once.
             void sendBye(core, dialog).catch(() => undefined);
-            settle({ kind: 'rejected', response, cancelled: true });
+            if (timedOut !== undefined) fail(timedOut);
+            else settle({ kind: 'rejected', response, cancelled: true });
             return;
           }
           settle({ kind: 'accepted', dialog, response });
@@ -138,14 +176,18 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
         }
         if (settled) return;
         settled = true;
-        settle({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
+        // Our own CANCEL after the provisional wait: the 487 it brings is that timeout.
+        if (timedOut !== undefined) fail(timedOut);
+        else settle({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
       },
       onTimeout: () => {
+        stopWaiting();
         if (settled) return;
         settled = true;
         fail(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`));
       },
       onTransportError: (error) => {
+        stopWaiting();
         if (settled) return;
         settled = true;
         fail(error);
