@@ -6,10 +6,12 @@ import type { SipParseLimits } from '../syntax/parse-message.ts';
 import { serializeSipMessage } from '../syntax/serialize-message.ts';
 import type { SipMessage } from '../syntax/sip-message.ts';
 import { SipStreamFramer } from '../syntax/sip-stream-framer.ts';
+import { handleIncoming } from './handle-incoming.ts';
+import { holdReadsWhileBacklogged } from './read-hold.ts';
+import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
+import { listenError } from '../../listen-error.ts';
 
 type FramedMessage = ReturnType<SipStreamFramer['push']>[number];
-import { handleIncoming } from './handle-incoming.ts';
-import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
 
 export interface StreamTransportOptions {
   /** Address to bind; default 127.0.0.1. */
@@ -70,7 +72,11 @@ interface Connection {
   readonly touch: () => void;
   /** After every write: holds reads while the queue toward the peer is long (see `maxPendingWrite`). */
   readonly wrote: () => void;
+  /** Keep-alive pings waiting for their pong (RFC 5626 §4.4.1). */
+  readonly pongWaiters: Set<() => void>;
 }
+
+const CRLF = Buffer.from('\r\n');
 
 class StreamTransport implements SipTransport {
   readonly reliable = true;
@@ -123,9 +129,10 @@ class StreamTransport implements SipTransport {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (error: Error): void => reject(listenError(error, `SIP over ${protocol}`, host, options.port ?? 0));
+      server.once('error', onError);
       server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
+        server.off('error', onError);
         resolve();
       });
     });
@@ -153,7 +160,7 @@ class StreamTransport implements SipTransport {
       }, idle);
     };
     // Framed messages not yet handled: a read can hold many requests, and once reads are held
-    // (see #holdReadsWhileBacklogged) the rest of it waits here instead of adding answers.
+    // (see read-hold.ts) the rest of it waits here instead of adding answers.
     const backlog: FramedMessage[] = [];
     const handleBacklog = (): void => {
       while (backlog.length > 0 && !hold.held() && !socket.destroyed) {
@@ -182,12 +189,26 @@ class StreamTransport implements SipTransport {
         }
       }
     };
-    const hold = this.#holdReadsWhileBacklogged(socket, peer, handleBacklog);
-    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch, wrote: hold.wrote };
+    const hold = holdReadsWhileBacklogged(socket, {
+      clock,
+      maxPendingWrite: this.options.maxPendingWrite ?? defaultMaxPendingWrite,
+      drainTimeout: this.options.drainTimeout ?? defaultDrainTimeout,
+      onRelease: handleBacklog,
+      onDrop: (queued, timeout) => this.diagnose({ kind: 'connection-error', peer, code: 'ERR_SIP_PEER_NOT_READING', message: `the peer did not read ${queued} queued bytes within ${timeout} ms; connection dropped` }),
+    });
+    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch, wrote: hold.wrote, pongWaiters: new Set() };
     this.#connections.set(key, conn);
     touch();
     const source: MessageSource = { ...peer, transport: this, connectionId: conn.id };
     socket.on('data', (chunk: Buffer) => {
+      // RFC 5626 §4.4.1: between messages, a double CRLF is a ping the server answers with one
+      // CRLF (the pong); a CRLF arriving while we wait for a pong is that pong.
+      if (conn.framer.buffered === 0 && (chunk[0] === 0x0d || chunk[0] === 0x0a)) {
+        const waiters = [...conn.pongWaiters];
+        conn.pongWaiters.clear();
+        for (const done of waiters) done();
+        if (waiters.length === 0 && inbound && chunk.subarray(0, 4).toString('latin1') === '\r\n\r\n' && !socket.destroyed) socket.write(CRLF);
+      }
       const items = conn.framer.push(chunk);
       // Activity is a complete message, or a chunk of nothing but CRLF keep-alives (RFC 5626
       // §3.5.1, which leaves nothing buffered); bytes of an unfinished message do not count.
@@ -201,43 +222,6 @@ class StreamTransport implements SipTransport {
       if (this.#connections.get(key) === conn) this.#connections.delete(key);
     });
     return conn;
-  }
-
-  /**
-   * Backpressure toward a peer: what we write on a stream is mostly answers to what it sent, so
-   * once more than half of maxPendingWrite waits for the socket we stop reading it (it can make
-   * us queue nothing more) until 'drain'. A peer that still does not read within drainTimeout is
-   * dropped; one that reads on gets its connection back as it was.
-   */
-  #holdReadsWhileBacklogged(socket: Socket, peer: PeerAddress, onRelease: () => void): { wrote: () => void; held: () => boolean } {
-    const clock = this.options.clock ?? systemClock;
-    const high = (this.options.maxPendingWrite ?? defaultMaxPendingWrite) / 2;
-    const timeout = this.options.drainTimeout ?? defaultDrainTimeout;
-    let timer: TimerHandle | undefined;
-    let held = false;
-    const release = (): void => {
-      if (!held) return;
-      held = false;
-      clock.clearTimeout(timer);
-      timer = undefined;
-      if (socket.destroyed) return;
-      socket.resume();
-      onRelease();
-    };
-    socket.on('drain', release);
-    socket.on('close', release);
-    const wrote = (): void => {
-      if (held || socket.destroyed || socket.writableLength <= high) return;
-      held = true;
-      socket.pause();
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        if (!held || socket.destroyed) return;
-        this.diagnose({ kind: 'connection-error', peer, code: 'ERR_SIP_PEER_NOT_READING', message: `the peer did not read ${socket.writableLength} queued bytes within ${timeout} ms; connection dropped` });
-        socket.destroy();
-      }, timeout);
-    };
-    return { wrote, held: () => held };
   }
 
   async send(message: SipMessage, destination: PeerAddress): Promise<void> {
@@ -264,6 +248,31 @@ class StreamTransport implements SipTransport {
   #openConnection(destination: PeerAddress): Connection | undefined {
     const existing = this.#connections.get(peerKey({ host: normaliseHost(destination.host), port: destination.port }));
     return existing !== undefined && !existing.socket.destroyed && !existing.socket.readableEnded && existing.socket.writable ? existing : undefined;
+  }
+
+  async ping(destination: PeerAddress, timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return false;
+    const conn = this.#connections.get(peerKey({ host: normaliseHost(destination.host), port: destination.port }));
+    if (conn === undefined || conn.socket.destroyed || !conn.socket.writable) return false;
+    const clock = this.options.clock ?? systemClock;
+    const ponged = await new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        clock.clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = clock.setTimeout(() => {
+        conn.pongWaiters.delete(done);
+        resolve(false);
+      }, timeoutMs);
+      conn.pongWaiters.add(done);
+      conn.socket.write('\r\n\r\n');
+    });
+    // RFC 5626 §4.4.1: no pong means the flow is dead; a new request must open a new connection.
+    if (!ponged) {
+      this.diagnose({ kind: 'connection-error', peer: destination, code: 'ERR_SIP_FLOW_DEAD', message: `no keep-alive pong within ${timeoutMs} ms; connection closed` });
+      conn.socket.destroy();
+    }
+    return ponged;
   }
 
   #connectionTo(destination: PeerAddress): Promise<Connection> {
