@@ -63,7 +63,7 @@ describe('an INVITE answered only provisionally', () => {
     expect(summary.ok).toBe(false);
     const failure = summary.files[0]?.failure;
     expect(failure?.source).toBe('timeout');
-    expect(failure?.message).toMatch(/180 Ringing and then no final response within 2 s; cancelled/);
+    expect(failure?.message).toMatch(/180 Ringing and then no final response within 1.5 s; cancelled/);
     expect(p.seen).toContain('CANCEL');
     expect(elapsed).toBeGreaterThanOrEqual(1400);
     expect(elapsed).toBeLessThan(10_000);
