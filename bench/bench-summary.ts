@@ -3,6 +3,7 @@
 // spread, says more, and CPU per GiB barely moves with the machine's load.
 
 import type { BaselineResult } from './baseline.ts';
+import type { FairBaselineResult } from './fair-baseline.ts';
 import type { TransferBenchResult } from './transfer-bench.ts';
 
 export interface Spread {
@@ -11,10 +12,11 @@ export interface Spread {
   readonly max: number;
 }
 
-/** One (a) + (b) pair, run back to back on the same file. */
+/** One (a), (a2) and (b), run back to back on the same file. */
 export interface TransferRun {
   readonly baseline: BaselineResult;
-  readonly transfer: TransferBenchResult & { readonly ratioToBaseline: number };
+  readonly fairBaseline: FairBaselineResult;
+  readonly transfer: TransferBenchResult & { readonly ratioToBaseline: number; readonly ratioToFairBaseline: number };
 }
 
 export interface TransferSummary {
@@ -22,6 +24,14 @@ export interface TransferSummary {
   readonly baselineMegabytesPerSecond: Spread;
   readonly megabytesPerSecond: Spread;
   readonly ratioToBaseline: Spread;
+  /** (a2) and (b) against it: the ratio the data path is judged by. */
+  readonly fairBaselineMegabytesPerSecond: Spread;
+  readonly ratioToFairBaseline: Spread;
+  readonly fairSenderCpuMsPerGiB: Spread;
+  readonly fairReceiverCpuMsPerGiB: Spread;
+  /** Each side's CPU per GiB over (a2)'s same side. */
+  readonly senderCpuRatioToFair: Spread;
+  readonly receiverCpuRatioToFair: Spread;
   /** CPU ms per GiB moved: the baseline's (both ends in one process) and each side's. */
   readonly baselineCpuMsPerGiB: Spread;
   readonly senderCpuMsPerGiB: Spread;
@@ -53,6 +63,12 @@ export function summarizeTransferRuns(runs: readonly TransferRun[]): TransferSum
     baselineMegabytesPerSecond: of((r) => r.baseline.megabytesPerSecond),
     megabytesPerSecond: of((r) => r.transfer.megabytesPerSecond),
     ratioToBaseline: of((r) => r.transfer.ratioToBaseline),
+    fairBaselineMegabytesPerSecond: of((r) => r.fairBaseline.megabytesPerSecond),
+    ratioToFairBaseline: of((r) => r.transfer.ratioToFairBaseline),
+    fairSenderCpuMsPerGiB: of((r) => perGiB(r.fairBaseline.senderCpuMs, r.fairBaseline.sizeBytes)),
+    fairReceiverCpuMsPerGiB: of((r) => perGiB(r.fairBaseline.receiverCpuMs, r.fairBaseline.sizeBytes)),
+    senderCpuRatioToFair: of((r) => r.transfer.senderCpuMs / r.fairBaseline.senderCpuMs),
+    receiverCpuRatioToFair: of((r) => r.transfer.receiverCpuMs / r.fairBaseline.receiverCpuMs),
     baselineCpuMsPerGiB: of((r) => perGiB(r.baseline.cpuMs, r.baseline.sizeBytes)),
     senderCpuMsPerGiB: of((r) => perGiB(r.transfer.senderCpuMs, r.transfer.sizeBytes)),
     receiverCpuMsPerGiB: of((r) => perGiB(r.transfer.receiverCpuMs, r.transfer.sizeBytes)),
@@ -61,8 +77,8 @@ export function summarizeTransferRuns(runs: readonly TransferRun[]): TransferSum
   };
 }
 
-/** The run whose ratio is the median one (the lower middle for an even count): its details are shown. */
+/** The run whose ratio to (a2) is the median one (the lower middle for an even count): its details are shown. */
 export function medianRun(runs: readonly TransferRun[]): TransferRun {
-  const sorted = [...runs].sort((x, y) => x.transfer.ratioToBaseline - y.transfer.ratioToBaseline);
+  const sorted = [...runs].sort((x, y) => x.transfer.ratioToFairBaseline - y.transfer.ratioToFairBaseline);
   return sorted[(sorted.length - 1) >> 1]!;
 }

@@ -29,6 +29,8 @@ export function figuresOf(report: unknown): Figure[] {
   add('(b) transfer', get(report, 'transfer', 'megabytesPerSecond'), 'MB/s', true);
   add('(b) ratio to (a)', get(report, 'transfer', 'ratioToBaseline'), 'x', true);
   add('(b) ratio, median of runs', get(report, 'summary', 'ratioToBaseline', 'median'), 'x', true);
+  add('(a2) fair baseline', get(report, 'fairBaseline', 'megabytesPerSecond'), 'MB/s', true);
+  add('(b) ratio to (a2)', get(report, 'summary', 'ratioToFairBaseline', 'median') ?? get(report, 'transfer', 'ratioToFairBaseline'), 'x', true);
   const size = num(get(report, 'transfer', 'sizeBytes'));
   if (size !== undefined) {
     const cpu = (key: string): number | undefined => { const v = num(get(report, 'transfer', key)); return v === undefined ? undefined : perGiB(v, size); };

@@ -26,13 +26,21 @@ function transferRows(report: BenchReport): Row[] {
   const of = sum.runs > 1 ? ` (median of ${sum.runs} runs)` : '';
   const rows: Row[] = [
     ['(a) baseline file -> TCP -> file', rate(b.megabytesPerSecond, 'MB/s'), '1.00x', `${size(report.sizeBytes)} in ${b.elapsedMs.toFixed(0)} ms, one process, no framing; CPU ${perGiB(b.cpuMs, b.sizeBytes).toFixed(0)} ms/GiB${of}`],
+    ...fairRows(report),
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
       `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
       + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
     ['    CPU per GiB, sender / receiver', `${perGiB(t.senderCpuMs, t.sizeBytes).toFixed(0)} / ${perGiB(t.receiverCpuMs, t.sizeBytes).toFixed(0)} ms`, '-',
       `sender ${cpu(t.senderCpuMs, t.senderMainThreadCpuMs, t.sizeBytes)}, receiver ${cpu(t.receiverCpuMs, t.receiverMainThreadCpuMs, t.sizeBytes)} ms; all threads (main thread)`],
   ];
+  const f = report.fairBaseline;
+  if (f !== undefined) {
+    rows.push(['    (b) against (a2)', ratio(t.ratioToFairBaseline), '-',
+      `CPU per GiB against (a2)'s same side: sender ${ratio(t.senderCpuMs / f.senderCpuMs)}, receiver ${ratio(t.receiverCpuMs / f.receiverCpuMs)}`]);
+  }
   if (sum.runs > 1) {
+    rows.push(['    (b) against (a2) over the runs', ratio(sum.ratioToFairBaseline.median), '-',
+      `ratio ${spread(sum.ratioToFairBaseline, ratio)}; CPU sender ${spread(sum.senderCpuRatioToFair, ratio)}, receiver ${spread(sum.receiverCpuRatioToFair, ratio)}`]);
     rows.push(['    (b) over the runs', rate(sum.megabytesPerSecond.median, 'MB/s'), ratio(sum.ratioToBaseline.median),
       `ratio ${spread(sum.ratioToBaseline, ratio)}; (a) ${spread(sum.baselineMegabytesPerSecond, (n) => n.toFixed(0))} MB/s; (b) ${spread(sum.megabytesPerSecond, (n) => n.toFixed(0))} MB/s`]);
     rows.push(['    CPU per GiB over the runs', `${sum.senderCpuMsPerGiB.median.toFixed(0)} / ${sum.receiverCpuMsPerGiB.median.toFixed(0)} ms`, '-',
@@ -44,6 +52,22 @@ function transferRows(report: BenchReport): Row[] {
     ['    baseline peak RSS', mb(b.peakRssBytes), '1.00x', 'sampled every 10 ms'],
   );
   return rows;
+}
+
+/** (a2) and the floor its CPU is shown against, so a slowed baseline would show. */
+function fairRows(report: BenchReport): Row[] {
+  const f = report.fairBaseline;
+  const a = report.baseline;
+  if (f === undefined || a === undefined) return [];
+  const floor = report.sha1sumCpuMs === undefined ? 'no sha1sum here'
+    : `floor 2 x sha1sum ${perGiB(report.sha1sumCpuMs, report.sizeBytes).toFixed(0)} + (a) ${perGiB(a.cpuMs, a.sizeBytes).toFixed(0)} = `
+      + `${perGiB(2 * report.sha1sumCpuMs + a.cpuMs, report.sizeBytes).toFixed(0)} ms/GiB`;
+  return [
+    ['(a2) fair: hash, stream, hash+write+fsync', rate(f.megabytesPerSecond, 'MB/s'), ratio(f.megabytesPerSecond / a.megabytesPerSecond),
+      `two processes; ${f.ok ? 'SHA-1 match' : 'FAILED'}; RSS ${mb(f.senderPeakRssBytes)} / ${mb(f.receiverPeakRssBytes)}`],
+    ['    (a2) CPU per GiB, sender / receiver', `${perGiB(f.senderCpuMs, f.sizeBytes).toFixed(0)} / ${perGiB(f.receiverCpuMs, f.sizeBytes).toFixed(0)} ms`, '-',
+      `together ${perGiB(f.senderCpuMs + f.receiverCpuMs, f.sizeBytes).toFixed(0)} ms/GiB; ${floor}`],
+  ];
 }
 
 /** ` (kernel a / b, main thread c / d)`: where each side's CPU per session went. */

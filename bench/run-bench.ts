@@ -9,6 +9,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 import { runBaseline, writeRandomFile, type BaselineResult } from './baseline.ts';
+import { runFairBaseline, sha1sumCpuMs, type FairBaselineResult } from './fair-baseline.ts';
 import { medianRun, summarizeTransferRuns, type TransferRun, type TransferSummary } from './bench-summary.ts';
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
 import { filesNeeded, runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
@@ -56,7 +57,10 @@ export interface BenchReport {
   readonly stages: readonly BenchStage[];
   /** (a) and (b) of the median run (by ratio); every run is in `runs`, their spread in `summary`. */
   readonly baseline?: BaselineResult;
-  readonly transfer?: TransferBenchResult & { readonly ratioToBaseline: number };
+  readonly fairBaseline?: FairBaselineResult;
+  /** CPU of coreutils' sha1sum over the source: with (a), the floor (a2)'s CPU is shown against. */
+  readonly sha1sumCpuMs?: number;
+  readonly transfer?: TransferBenchResult & { readonly ratioToBaseline: number; readonly ratioToFairBaseline: number };
   readonly runs?: readonly TransferRun[];
   readonly summary?: TransferSummary;
   readonly sessionRate: readonly SessionRateResult[];
@@ -97,15 +101,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const profile = options.profileDir !== undefined ? { profileDir: options.profileDir } : {};
   try {
     const transferRuns: TransferRun[] = [];
+    let sha1sum: number | undefined;
     if (runs('transfer')) {
       stage(`writing a ${sizeBytes}-byte source file`);
       const sourcePath = join(dir, 'source.bin');
       const sourceSha1 = await writeRandomFile(sourcePath, sizeBytes);
+      sha1sum = sha1sumCpuMs(sourcePath);
       for (let i = 1; i <= repeat; i++) {
         const of = repeat > 1 ? ` (run ${i} of ${repeat})` : '';
         stage(`(a) baseline: file -> TCP -> file${of}`);
         flushPageCache();
         const baseline = await runBaseline({ sizeBytes, sourcePath });
+        stage(`(a2) fair baseline: two processes, SHA-1 on both ends, fsync${of}`);
+        flushPageCache();
+        const fairBaseline = await runFairBaseline({ sourcePath, sourceSha1, sizeBytes, targetPath: join(dir, 'fair-target.bin') });
         stage(`(b, c) cpm-ft transfer, sender and receiver processes${of}`);
         const inbox = join(dir, 'inbox');
         await mkdir(inbox);
@@ -116,7 +125,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         });
         await rm(inbox, { recursive: true, force: true });
-        transferRuns.push({ baseline, transfer: { ...transfer, ratioToBaseline: transfer.megabytesPerSecond / baseline.megabytesPerSecond } });
+        transferRuns.push({
+          baseline, fairBaseline,
+          transfer: {
+            ...transfer,
+            ratioToBaseline: transfer.megabytesPerSecond / baseline.megabytesPerSecond,
+            ratioToFairBaseline: transfer.megabytesPerSecond / fairBaseline.megabytesPerSecond,
+          },
+        });
       }
       await rm(sourcePath, { force: true });
     }
@@ -165,15 +181,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 
     const relayOk = relay === undefined || 'skipped' in relay || (relay.direct.ok && relay.relayed.ok);
-    const ok = transferRuns.every((r) => r.transfer.ok) && relayOk && (startup === undefined || startup.ok)
+    const ok = transferRuns.every((r) => r.transfer.ok && r.fairBaseline.ok) && relayOk && (startup === undefined || startup.ok)
       && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
     return {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
       quick,
       sizeBytes,
       stages: [...stages],
-      ...(median !== undefined ? { baseline: median.baseline, transfer: median.transfer, runs: transferRuns, summary: summarizeTransferRuns(transferRuns) } : {}),
+      ...(median !== undefined ? { baseline: median.baseline, fairBaseline: median.fairBaseline, transfer: median.transfer, runs: transferRuns, summary: summarizeTransferRuns(transferRuns) } : {}),
       sessionRate,
+      ...(sha1sum !== undefined ? { sha1sumCpuMs: sha1sum } : {}),
       ...(msrp !== undefined ? { msrpParser: msrp } : {}),
       ...(sipParser !== undefined ? { sipParser } : {}),
       ...(spec !== undefined ? { spec } : {}),

@@ -42,6 +42,15 @@ describe('cpm-ft bench', () => {
     expect(transfer.failure).toBeUndefined();
     positive(transfer.megabytesPerSecond);
     positive(transfer.ratioToBaseline);
+    positive(transfer.ratioToFairBaseline);
+    // (a2): both ends hashed the whole file and agree with the source; its CPU is split by side.
+    const fair = report['fairBaseline'];
+    expect(fair.ok).toBe(true);
+    positive(fair.megabytesPerSecond);
+    positive(fair.senderCpuMs);
+    positive(fair.receiverCpuMs);
+    positive(report['sha1sumCpuMs']);
+    expect(stderr).toContain('bench: (a2) fair baseline');
     positive(transfer.senderPeakRssBytes);
     positive(transfer.receiverPeakRssBytes);
 
@@ -71,7 +80,8 @@ describe('cpm-ft bench', () => {
     for (const run of report['runs']) expect(run.transfer.ok).toBe(true);
     const summary = report['summary'];
     expect(summary.runs).toBe(2);
-    for (const key of ['megabytesPerSecond', 'ratioToBaseline', 'senderCpuMsPerGiB', 'receiverCpuMsPerGiB', 'baselineCpuMsPerGiB']) {
+    for (const key of ['megabytesPerSecond', 'ratioToBaseline', 'senderCpuMsPerGiB', 'receiverCpuMsPerGiB', 'baselineCpuMsPerGiB',
+      'ratioToFairBaseline', 'fairSenderCpuMsPerGiB', 'fairReceiverCpuMsPerGiB', 'senderCpuRatioToFair', 'receiverCpuRatioToFair']) {
       positive(summary[key].median);
       expect(summary[key].min).toBeLessThanOrEqual(summary[key].median);
       expect(summary[key].max).toBeGreaterThanOrEqual(summary[key].median);

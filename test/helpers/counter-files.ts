@@ -7,8 +7,13 @@ import { fileURLToPath } from 'node:url';
 export const COUNTER_KINDS = ['interop', 'hostile', 'faults'] as const;
 export type CounterKind = (typeof COUNTER_KINDS)[number];
 
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 /** Parent of the per-run counter folders (one per `vitest run`, so concurrent runs never mix). */
-export const COUNTER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'counters');
+export const COUNTER_DIR = join(REPO_ROOT, '.cache', 'counters');
+
+/** Suffix of the per-worker files listing blocks skipped for a missing system peer (system-peers.ts). */
+export const PEER_SKIP_SUFFIX = '.peer-skips';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CpmError } from '../../runtime/errors.ts';
 import { trackChild, stopChild } from './child-process-registry.ts';
 import { freePortBoth, freePort, waitForPort, type PortTransport } from './wait-for-port.ts';
+import { peerCommand } from './system-peer-lookup.ts';
 
 export const KAMAILIO_CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'interop', 'kamailio');
 
@@ -44,7 +45,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioR
     ...options.transports.flatMap((t) => ['-l', `${t}:127.0.0.1:${port}`]),
     ...defines,
   ];
-  const child = trackChild(spawn('kamailio', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] }));
+  const child = trackChild(spawn(peerCommand('kamailio'), args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
   const alive = (): boolean => child.exitCode === null && child.signalCode === null;

@@ -7,6 +7,7 @@ import { join, dirname, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trackChild, stopChild, waitForExit } from './child-process-registry.ts';
 import { freePort, waitForPort } from './wait-for-port.ts';
+import { peerCommand } from './system-peer-lookup.ts';
 
 export const SIPP_SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'interop', 'sipp');
 
@@ -92,7 +93,7 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
     ...(options.extraArgs ?? []),
     ...(options.remote !== undefined ? [options.remote] : []),
   ];
-  const child = trackChild(spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = trackChild(spawn(peerCommand('sipp'), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (c: Buffer) => { stdout += c.toString(); });

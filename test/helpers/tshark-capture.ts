@@ -10,6 +10,7 @@ import { CpmError } from '../../runtime/errors.ts';
 import { trackChild, stopChild, waitForExit } from './child-process-registry.ts';
 import { parsePdml, walk, find, show, type PdmlNode } from './pdml.ts';
 import { MsrpStreamSplitter, type MsrpMessageSummary } from './msrp-stream-splitter.ts';
+import { peerCommand } from './system-peer-lookup.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -122,14 +123,15 @@ export async function startCapture(options: StartCaptureOptions): Promise<Tshark
   await new Promise<void>((resolve) => canary.bind(0, '127.0.0.1', () => resolve()));
   const canaryPort = canary.address().port;
   const filter = `${captureFilter(options.ports)} or (udp and port ${canaryPort})`;
-  const child = trackChild(spawn('tshark', ['-i', 'lo', '-n', '-P', '-l', '-w', file, '-f', filter], {
+  const child = trackChild(spawn(peerCommand('tshark'), ['-i', 'lo', '-n', '-P', '-l', '-w', file, '-f', filter], {
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   let stderr = '';
   let sawPacket = false;
   let ticker: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
-  const timeoutMs = options.readyTimeoutMs ?? 5000;
+  // tshark loads every dissector before its first packet line: seconds on a loaded machine.
+  const timeoutMs = options.readyTimeoutMs ?? 20_000;
   const ready = new Promise<void>((resolve, reject) => {
     deadline = setTimeout(() => reject(new CpmError('ERR_TEST_TSHARK', `tshark not capturing after ${timeoutMs} ms: ${stderr}`)), timeoutMs);
     child.stdout?.on('data', () => {
@@ -181,7 +183,7 @@ export async function startCapture(options: StartCaptureOptions): Promise<Tshark
 /** Runs `tshark -r FILE -T pdml` with decode-as options and summarises every frame. */
 export async function decodeCaptureFile(file: string, decodeAs: DecodeAs, options: { hideUdpPort?: number } = {}): Promise<CaptureSummary> {
   const hide = options.hideUdpPort === undefined ? [] : ['-Y', `!(udp.port == ${options.hideUdpPort})`];
-  const { stdout } = await execFileAsync('tshark', ['-r', file, '-n', '-T', 'pdml', ...hide, ...decodeAsArgs(decodeAs)], {
+  const { stdout } = await execFileAsync(peerCommand('tshark'), ['-r', file, '-n', '-T', 'pdml', ...hide, ...decodeAsArgs(decodeAs)], {
     maxBuffer: 256 * 1024 * 1024,
   });
   return summarisePdml(stdout, decodeAs);

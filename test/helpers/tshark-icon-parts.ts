@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parsePdml, walk, type PdmlNode } from './pdml.ts';
+import { peerCommand } from './system-peer-lookup.ts';
 
 const execFileAsync = promisify(execFile);
 const imageProtos = new Set(['png', 'image-jfif', 'jfif', 'image-gif', 'gif', 'webp']);
@@ -18,7 +19,7 @@ export interface CapturedIconPart {
 
 export async function iconPartsInCapture(file: string, sipPorts: readonly number[], transport: 'udp' | 'tcp'): Promise<CapturedIconPart[]> {
   const decodeAs = sipPorts.flatMap((port) => ['-d', `${transport}.port==${port},sip`]);
-  const { stdout } = await execFileAsync('tshark', ['-r', file, '-n', ...decodeAs, '-Y', 'mime_multipart.header.content-disposition == "icon"', '-T', 'pdml'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(peerCommand('tshark'), ['-r', file, '-n', ...decodeAs, '-Y', 'mime_multipart.header.content-disposition == "icon"', '-T', 'pdml'], { maxBuffer: 64 * 1024 * 1024 });
   const found: CapturedIconPart[] = [];
   for (const packet of parsePdml(stdout)) {
     const frame = Number([...walk(packet)].find(({ node }) => node.attrs['name'] === 'frame.number')?.node.attrs['show'] ?? 0);

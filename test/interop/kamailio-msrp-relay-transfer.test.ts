@@ -11,7 +11,8 @@
 // - Chunks above about 10 KB are misframed (501) and near 64 KiB drop the connection, so the
 //   client defaults to 8 KiB chunks behind a relay.
 // - It never generates REPORTs itself: only the endpoints' REPORTs reach a sender.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeWithPeers } from '../helpers/system-peers.ts';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ async function transfer(sender: Side, receiver: Side, setup?: ReceiveExtraOption
   return { ok: summary.ok, inbox, file, failures: JSON.stringify(summary.files.map((f) => f.failure)) };
 }
 
-describe('createClient through kamailio as an RFC 4976 MSRP relay', () => {
+describeWithPeers(['kamailio'], 'createClient through kamailio as an RFC 4976 MSRP relay', () => {
   it.each([false, true])('sender and receiver both behind the relay (success report %s): the file arrives byte-identical', async (successReport) => {
     const relay = await startRelay();
     const receiver = await client('bob', relay);

@@ -6,7 +6,8 @@
 // our parser rightly refuses; the client should therefore send its AUTH without Expires.
 // Transfers by createClient through this relay (ClientOptions.msrpRelay) are in
 // kamailio-msrp-relay-transfer.test.ts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeWithPeers } from '../helpers/system-peers.ts';
 import type { Socket } from 'node:net';
 import {
   MsrpParser, answerAuthChallenge, buildAuthRequest, interpretAuthResponse, parseMsrpUri,
@@ -74,7 +75,7 @@ async function relay(): Promise<{ run: KamailioRun; conn: RelayConnection; relay
 
 const local = uri('msrp://127.0.0.1:40001/interopclient;tcp');
 
-describe('RFC 4976 AUTH with runtime/msrp relay helpers against kamailio msrp', () => {
+describeWithPeers(['kamailio'], 'RFC 4976 AUTH with runtime/msrp relay helpers against kamailio msrp', () => {
   it('AUTH -> 401 Digest challenge -> AUTH with digest -> 200 with Use-Path and Expires', async () => {
     const { run, conn, relayUri } = await relay();
     const first = buildAuthRequest({ relay: relayUri, local });

@@ -3,7 +3,8 @@
 // out with no SIP/SDP packet marked malformed or flagged by an expert warning/error, and with every
 // MSRP request and response decoding with its start line and headers. Files are text, so MSRP SEND
 // bodies never confuse the dissector.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeWithPeers } from '../helpers/system-peers.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspectClient } from '../../src/client.ts';
@@ -85,7 +86,7 @@ function expectCleanCapture(summary: CaptureSummary): void {
 const attribute = (media: SdpMediaSummary | undefined, name: string): string | undefined =>
   media?.attributes.find((a) => a.name === name)?.value;
 
-describe('tshark judges complete cpm-ft transfers', () => {
+describeWithPeers(['tshark'], 'tshark judges complete cpm-ft transfers', () => {
   it('UDP SIP: two files in one INVITE, a re-INVITE reusing m-line 1 with port 0 on m-line 2, BYE [7.6.1-3] [7.6.1-4.b.ii]', async () => {
     const { summary, ok, files, inbox } = await capturedTransfer('udp', [
       [{ name: 'first.txt', size: 30_000 }, { name: 'second.txt', size: 12_345 }],

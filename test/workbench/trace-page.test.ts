@@ -5,13 +5,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StaticTrace } from '../../generator/emit/emit-trace-json.ts';
 import { run } from '../../src/cli/commands/trace.ts';
+import { describeWithPeers, peerCommand } from '../helpers/system-peers.ts';
 import { runCommand, scratchSpec, seedText } from './workbench-helpers.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const scratch = scratchSpec('trace');
+let scratch: ReturnType<typeof scratchSpec>;
 let browser: Browser;
 
 const trace: StaticTrace = {
@@ -26,38 +26,39 @@ const trace: StaticTrace = {
   ],
 };
 
-const results = {
+const resultsFor = (root: string): unknown => ({
   testResults: [
     {
-      name: join(scratch.root, 'generated/conformance/c.test.ts'),
+      name: join(root, 'generated/conformance/c.test.ts'),
       assertionResults: [
         { title: '7.6.1-5 wire: failure', status: 'passed' },
         { title: '7.6.2 wire: bye', status: 'failed', failureMessages: ['AssertionError: expected a BYE after the last 200'] },
       ],
     },
-    { name: join(scratch.root, 'test/e2e/x.test.ts'), assertionResults: [{ title: 'a 413 makes the sender say it failed [7.6.1-5]', status: 'passed' }] },
+    { name: join(root, 'test/e2e/x.test.ts'), assertionResults: [{ title: 'a 413 makes the sender say it failed [7.6.1-5]', status: 'passed' }] },
   ],
-};
-
-beforeAll(async () => {
-  const root = scratch.root;
-  mkdirSync(join(root, 'generated/handlers'), { recursive: true });
-  mkdirSync(join(root, 'runtime/transfer'), { recursive: true });
-  mkdirSync(join(root, 'test/e2e'), { recursive: true });
-  writeFileSync(join(root, 'generated/trace.json'), JSON.stringify(trace));
-  writeFileSync(join(root, 'generated/handlers/h.ts'), '// generated handler\n');
-  writeFileSync(join(root, 'test/e2e/x.test.ts'), '// hand-written test\n');
-  writeFileSync(join(root, 'runtime/transfer/executors.ts'), "export const table = {\n  'send-bye': () => 'bye',\n  'indicate-transfer-failed': () => 'told',\n};\n");
-  writeFileSync(join(root, 'results.json'), JSON.stringify(results));
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  scratch.remove();
-});
+describeWithPeers(['chromium'], 'trace page', () => {
+  beforeAll(async () => {
+    scratch = scratchSpec('trace');
+    const root = scratch.root;
+    mkdirSync(join(root, 'generated/handlers'), { recursive: true });
+    mkdirSync(join(root, 'runtime/transfer'), { recursive: true });
+    mkdirSync(join(root, 'test/e2e'), { recursive: true });
+    writeFileSync(join(root, 'generated/trace.json'), JSON.stringify(trace));
+    writeFileSync(join(root, 'generated/handlers/h.ts'), '// generated handler\n');
+    writeFileSync(join(root, 'test/e2e/x.test.ts'), '// hand-written test\n');
+    writeFileSync(join(root, 'runtime/transfer/executors.ts'), "export const table = {\n  'send-bye': () => 'bye',\n  'indicate-transfer-failed': () => 'told',\n};\n");
+    writeFileSync(join(root, 'results.json'), JSON.stringify(resultsFor(root)));
+    browser = await chromium.launch({ executablePath: peerCommand('chromium'), headless: true, args: ['--no-sandbox'] });
+  });
 
-describe('trace page', () => {
+  afterAll(async () => {
+    await browser?.close();
+    scratch?.remove();
+  });
+
   it('shows totals, statements, code, tests and failures; filter, status and links work in Chromium', async () => {
     const r = await runCommand(run, ['--format', 'html', '--out', 'pages/deep/trace.html', '--results', 'results.json', '--text', seedText], scratch.root);
     expect(r.code).toBe(0);

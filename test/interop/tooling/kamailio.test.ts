@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeWithPeers } from '../../helpers/system-peers.ts';
 import { createHash } from 'node:crypto';
 import { startKamailio, type KamailioRun } from '../../helpers/kamailio.ts';
 import { startSipp, runSipp, SippExit } from '../../helpers/sipp.ts';
@@ -11,7 +12,7 @@ afterEach(async () => {
   await killTrackedChildren();
 });
 
-describe('kamailio record-routing proxy', () => {
+describeWithPeers(['kamailio', 'sipp'], 'kamailio record-routing proxy', () => {
   it.each(['udp', 'tcp'] as const)('relays sipp UAC -> kamailio -> sipp UAS over %s and stays on the path', async (transport) => {
     const proxy = await startKamailio({ config: 'proxy.cfg', transports: ['udp', 'tcp'] });
     running.push(proxy);
@@ -35,7 +36,7 @@ function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }
 
-describe('kamailio msrp.so relay (RFC 4976)', () => {
+describeWithPeers(['kamailio', 'sipp'], 'kamailio msrp.so relay (RFC 4976)', () => {
   it('challenges an AUTH with 401 + WWW-Authenticate, then accepts the digest with 200, Use-Path and Expires', async () => {
     const relay = await startKamailio({ config: 'msrp-relay.cfg', transports: ['tcp'], defines: { MSRP_PASSWORD: 'pw-1234' } });
     running.push(relay);

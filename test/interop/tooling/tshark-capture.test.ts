@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { describeWithPeers } from '../../helpers/system-peers.ts';
 import type { Server, Socket } from 'node:net';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { startCapture, type TsharkCapture } from '../../helpers/tshark-capture.ts';
@@ -18,7 +19,7 @@ async function server(onConnection?: (s: Socket) => void): Promise<Server> { con
 async function client(port: number): Promise<Socket> { const s = await connectTcp(port); cleanups.push(() => endTcp(s)); return s; }
 async function capture(ports: number[]): Promise<TsharkCapture> { const c = await startCapture({ ports }); cleanups.push(() => c.dispose()); return c; }
 
-describe('tshark capture helper', () => {
+describeWithPeers(['tshark'], 'tshark capture helper', () => {
   it('decodes SIP+SDP over UDP and TCP and MSRP SEND/200 over TCP, several messages per segment', async () => {
     const sipUdp = await udp();
     const sender = await udp();

@@ -1,0 +1,138 @@
+// The client half of a user agent inside a dialog (RFC 3261 §12.2.1, §13.2.2.4, §14.1, §15.1.1):
+// ACKs for 2xx, re-INVITE, BYE and the other in-dialog requests.
+
+import { CpmError } from '../errors.ts';
+import type { Dialog } from './dialog/dialog.ts';
+import { resolveNextHop } from './request-routing.ts';
+import type { SipRequest, SipResponse } from './syntax/sip-message.ts';
+import { toBuffer, type UaCore } from './user-agent-core.ts';
+import type { HeaderList, InDialogResult } from './user-agent-types.ts';
+
+/** RFC 3261 §13.2.2.4: the ACK for a 2xx goes straight to the transport, outside any transaction. */
+export function sendAck(core: UaCore, dialog: Dialog, seq: number): void {
+  const ack = dialog.createAck(seq);
+  sendOutsideTransaction(core, dialog, ack);
+  let acks = core.sentAcks.get(dialog.key);
+  if (acks === undefined) core.sentAcks.set(dialog.key, (acks = new Map()));
+  acks.set(seq, ack);
+}
+
+export function resendAck(core: UaCore, dialog: Dialog): void {
+  const ack = core.sentAcks.get(dialog.key)?.get(dialog.inviteSeq);
+  if (ack !== undefined) sendOutsideTransaction(core, dialog, ack, false);
+}
+
+function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipRequest, addVia = true): void {
+  const hop = resolveNextHop(request, core.options.transports, dialog.transport);
+  if (!hop.ok) return;
+  if (addVia) request.headers.prepend('Via', core.via(hop.value.transport));
+  core.send(request, hop.value.transport, hop.value.destination).catch(() => undefined);
+}
+
+/** Sends a request built by the dialog through a new client transaction. */
+function sendInDialog(core: UaCore, dialog: Dialog, request: SipRequest, onFinal: (response: SipResponse) => void, onError: (error: CpmError) => void): void {
+  const hop = resolveNextHop(request, core.options.transports, dialog.transport);
+  if (!hop.ok) {
+    onError(hop.error);
+    return;
+  }
+  request.headers.prepend('Via', core.via(hop.value.transport));
+  core.common(request.headers);
+  if (request.method === 'INVITE') request.headers.set('Contact', core.contact(hop.value.transport));
+  core.layer.sendRequest(request, hop.value.transport, hop.value.destination, {
+    onResponse: (response) => {
+      if (response.status >= 200) onFinal(response);
+    },
+    onTimeout: () => onError(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to ${request.method} in dialog ${dialog.id.callId}`)),
+    onTransportError: onError,
+  });
+}
+
+export function sendReinvite(core: UaCore, dialog: Dialog, body?: Buffer | string, contentType?: string, headers?: HeaderList): Promise<InDialogResult> {
+  return new Promise((resolve, reject) => {
+    if (dialog.state === 'terminated') {
+      reject(new CpmError('ERR_SIP_DIALOG_TERMINATED', 'the dialog has ended'));
+      return;
+    }
+    // RFC 3261 §14.1: no new re-INVITE while one is in progress in either direction.
+    if (dialog.outgoingInvitePending || dialog.incomingInvitePending) {
+      reject(new CpmError('ERR_SIP_REQUEST_PENDING', 'an INVITE transaction is already in progress in this dialog'));
+      return;
+    }
+    const bodyBuf = toBuffer(body);
+    const request = dialog.createRequest('INVITE', {
+      body: bodyBuf,
+      ...(bodyBuf.length > 0 ? { contentType: contentType ?? 'application/sdp' } : {}),
+      ...(headers !== undefined ? { headers } : {}),
+    });
+    const seq = dialog.localSeq;
+    dialog.outgoingInvitePending = true;
+    let done = false;
+    sendInDialog(
+      core,
+      dialog,
+      request,
+      (response) => {
+        if (response.status < 300) {
+          // RFC 3261 §14.1: ACK every 2xx (also retransmissions) with the re-INVITE's CSeq number.
+          if (done) {
+            resendAck(core, dialog);
+            return;
+          }
+          dialog.refreshTarget(response);
+          sendAck(core, dialog, seq);
+        }
+        if (done) return;
+        done = true;
+        dialog.outgoingInvitePending = false;
+        // RFC 3261 §12.2.1.2 / §14.1: 481 or 408 to a re-INVITE means the dialog is gone.
+        if (response.status === 481 || response.status === 408) core.terminateDialog(dialog, `${response.status} to re-INVITE`);
+        resolve({ response });
+      },
+      (error) => {
+        dialog.outgoingInvitePending = false;
+        if (error.code === 'ERR_SIP_TRANSACTION_TIMEOUT') core.terminateDialog(dialog, 're-INVITE timed out');
+        reject(error);
+      },
+    );
+  });
+}
+
+export function sendBye(core: UaCore, dialog: Dialog, headers?: HeaderList): Promise<InDialogResult> {
+  if (dialog.state === 'terminated' && !core.dialogs.has(dialog.key)) {
+    return Promise.reject(new CpmError('ERR_SIP_DIALOG_TERMINATED', 'the dialog has ended'));
+  }
+  const request = dialog.createRequest('BYE', headers === undefined ? {} : { headers });
+  // RFC 3261 §15.1.1: the session and dialog end as soon as the BYE is sent.
+  core.terminateDialog(dialog, 'BYE sent', false);
+  return new Promise((resolve, reject) => sendInDialog(core, dialog, request, (response) => resolve({ response }), reject));
+}
+
+export function sendDialogRequest(
+  core: UaCore,
+  dialog: Dialog,
+  method: string,
+  options: { body?: Buffer | string; contentType?: string; headers?: HeaderList } = {},
+): Promise<InDialogResult> {
+  if (method === 'INVITE' || method === 'ACK' || method === 'CANCEL' || method === 'BYE') {
+    return Promise.reject(new CpmError('ERR_SIP_INVALID_METHOD', `use the dedicated method for ${method}`));
+  }
+  const body = toBuffer(options.body);
+  const request = dialog.createRequest(method, {
+    body,
+    ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+    ...(options.headers !== undefined ? { headers: options.headers } : {}),
+  });
+  return new Promise((resolve, reject) =>
+    sendInDialog(
+      core,
+      dialog,
+      request,
+      (response) => {
+        if (response.status === 481 || response.status === 408) core.terminateDialog(dialog, `${response.status} to ${method}`);
+        resolve({ response });
+      },
+      reject,
+    ),
+  );
+}
