@@ -116,6 +116,6 @@ describe('example CRs land green in a copy of the project', () => {
       // As `npm test` ends: every rule of the landed spec, including one the CR leaves unreachable, has a passing wire test.
       const trace = run(copy, process.execPath, ['bin/cpm-ft.js', 'trace', '--format', 'md', '--out', '.cache/trace.md', '--strict']);
       expect(trace.code, trace.out).toBe(0);
-    });
+    }, 300_000);
   }
 });
