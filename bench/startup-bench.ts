@@ -13,6 +13,7 @@ import { BenchProcess } from './bench-process.ts';
 
 const fromSources = import.meta.url.endsWith('.ts');
 const cliEntry = fileURLToPath(new URL(fromSources ? '../bin/cpm-ft.js' : '../src/cli/bin.js', import.meta.url));
+const idleClientScript = fileURLToPath(new URL(fromSources ? './idle-client.ts' : './idle-client.js', import.meta.url));
 
 export interface StartupBenchOptions {
   /** Scratch folder (the 1-byte file and the receiver's inbox go there). */
@@ -32,7 +33,7 @@ export interface StartupBenchResult {
   readonly sendMs: number;
   readonly versionRatio: number;
   readonly sendRatio: number;
-  /** VmHWM of a process that created a client and did nothing else. */
+  /** VmHWM of a process that imported the library (the bundled entry under dist/), created a client and did nothing else. */
   readonly clientIdleRssBytes: number;
   readonly ok: boolean;
   readonly failure?: string;
@@ -55,6 +56,18 @@ function timeProcess(args: readonly string[]): Promise<number> {
   });
 }
 
+/** Peak RSS of idle-client.ts in a process of its own (the median of three, as RSS varies a little). */
+async function idleClientRss(): Promise<number> {
+  const once = (): Promise<number> => new Promise((resolve, reject) => {
+    const args = [...(fromSources ? ['--import', import.meta.resolve('tsx')] : []), idleClientScript];
+    execFile(process.execPath, args, { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`idle client: ${error.message.split('\n')[0]} ${stderr.trim()}`));
+      else resolve((JSON.parse(stdout) as { peakRssBytes: number }).peakRssBytes);
+    });
+  });
+  return median([await once(), await once(), await once()]);
+}
+
 async function timeRuns(runs: number, warmUp: boolean, args: readonly string[]): Promise<number> {
   if (warmUp) await timeProcess(args);
   const times: number[] = [];
@@ -64,11 +77,9 @@ async function timeRuns(runs: number, warmUp: boolean, args: readonly string[]):
 
 export async function runStartupBench(options: StartupBenchOptions): Promise<StartupBenchResult> {
   const entry = fromSources ? 'sources' : 'dist';
-  const idle = new BenchProcess('idle-client');
   const receiver = new BenchProcess('startup-receiver');
   try {
-    await idle.request({ cmd: 'start-sender', transport: 'udp' }, 'ready');
-    const { peakRssBytes: clientIdleRssBytes } = await idle.request({ cmd: 'stats' }, 'stats');
+    const clientIdleRssBytes = await idleClientRss();
 
     const nodeMs = await timeRuns(options.runs, options.warmUp, ['-e', '0']);
     const versionMs = await timeRuns(options.runs, options.warmUp, [cliEntry, '--version']);
@@ -86,6 +97,6 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<Sta
       ...(ok ? {} : { failure: `the receiver got ${received} of ${sends} one-byte files` }),
     };
   } finally {
-    await Promise.all([idle.stop(), receiver.stop()]);
+    await receiver.stop();
   }
 }

@@ -11,6 +11,7 @@ import { collectDeclarations } from './passes/collect-declarations.ts';
 import { lowerToIr } from './passes/lower-to-ir.ts';
 import { reportActionArguments } from './passes/report-action-arguments.ts';
 import { reportAttributeDefinitions } from './passes/report-attribute-definitions.ts';
+import { reportCoversModality } from './passes/report-covers-modality.ts';
 import { reportDecisionBranches } from './passes/report-decision-branches.ts';
 import { reportDecisionPoints } from './passes/report-decision-points.ts';
 import { reportEmptyClauses } from './passes/report-empty-clauses.ts';
@@ -49,6 +50,7 @@ const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
   reportMissingFields,
   reportRuleReferences,
   reportDecisionPoints,
+  reportCoversModality,
   reportActionArguments,
   reportEmptyClauses,
   reportAttributeDefinitions,

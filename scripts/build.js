@@ -38,4 +38,26 @@ try {
   process.exit(1);
 }
 for (const dir of [...assetDirs, ...benchAssetDirs]) copyAssets(join(root, dir));
+
+// The library entry points ('.', './runtime', './runtime/testing') are also bundled, with the modules
+// they share in common chunks: a process that imports the client then loads a handful of files instead
+// of ~140 ES modules, each of which costs node memory of its own (idle client RSS ~60 -> ~49 MB), and
+// every entry still gets the one copy of each class (CpmError from '.' is CpmError from './runtime').
+// npm packages stay external (sharp is imported on use). The CLI and the toolchain, which read files
+// next to their modules, run unbundled from dist/.
+const { build } = await import('esbuild');
+await build({
+  entryPoints: ['src/index.js', 'runtime/index.js', 'runtime/testing/conformance/index.js'].map((entry) => join(dist, entry)),
+  outbase: dist,
+  outdir: join(dist, 'bundle'),
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
 process.stderr.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);

@@ -21,6 +21,7 @@ import { formatSpecText } from '../format/format-spec.ts';
 import type { SourceLocation } from '../ir/types.ts';
 import { runtimeCodecs } from '../passes/runtime-codecs.ts';
 import { compileWorkspace, pathOfUri, uriOfPath, type WorkspaceState } from './spec-workspace.ts';
+import { openTransport, type LspLaunch } from './transport.ts';
 import { rangeAt, wordAt } from './word-at.ts';
 
 const keywords = ['document', 'clause', 'external', 'attribute', 'rule', 'cr', 'title', 'amends', 'after', 'add', 'modify', 'remove', 'on', 'when', 'if', 'decision', 'none', 'otherwise', 'do', 'see', 'summary', 'covers', 'text', 'and', 'or', 'not', 'fired', 'selector', 'value', 'flag', 'part', 'property', 'required', 'example', 'SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'];
@@ -167,12 +168,26 @@ export function startLanguageServer(connection: Connection): void {
   connection.listen();
 }
 
-/** Runs the server on this process's stdin/stdout until the client disconnects. */
-export function runStdioServer(): Promise<void> {
+/** Runs the server over the launch's transport until the client disconnects, exits or its process is gone. */
+export function runLanguageServer(launch: LspLaunch): Promise<void> {
   return new Promise((resolve) => {
-    const connection = createConnection(process.stdin, process.stdout);
+    const opened = openTransport(launch.transport);
+    const connection = 'reader' in opened ? createConnection(opened.reader, opened.writer) : createConnection(opened.input, opened.output);
     connection.onExit(() => resolve());
-    process.stdin.on('end', () => resolve());
+    if ('reader' in opened) opened.reader.onClose(() => resolve());
+    else opened.input.on('end', () => resolve());
+    if (launch.clientProcessId !== null) {
+      const pid = launch.clientProcessId;
+      const timer = setInterval(() => {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 3000);
+      timer.unref();
+    }
     startLanguageServer(connection);
   });
 }

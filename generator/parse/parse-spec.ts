@@ -1,9 +1,11 @@
-// Typed wrapper around the committed peggy parser: turns a syntax error into a located diagnostic
-// with a readable "expected ... but found ..." message (never a stack trace).
+// Typed wrapper around the committed peggy parser: turns every syntax error of a file (see
+// recover-syntax-errors.ts) into a located diagnostic with a readable "expected ... but found ..."
+// message that names what may come there in words ("a rule field (on, if, ...)"), never a stack trace.
 import { parse, SyntaxError as PeggySyntaxError } from '../../grammar/rules-parser.js';
 import type { PeggyExpectation } from '../../grammar/rules-parser.js';
 import type { Session } from '../session.ts';
 import type { SpecFileNode } from './ast.ts';
+import { collectSyntaxErrors } from './recover-syntax-errors.ts';
 import { suggest } from './suggest.ts';
 
 // Words a spec editor may mistype; used for "did you mean" hints on syntax errors.
@@ -38,8 +40,30 @@ function foundAt(text: string, offset: number): string {
   return ch === '\n' || ch === '\r' ? 'end of line' : JSON.stringify(ch);
 }
 
+// Keyword sets the grammar offers together, said in words; a set is named only when all of it is expected.
+const groups: { words: string; members: string[] }[] = [
+  { words: 'a declaration', members: ['document', 'clause', 'external', 'attribute', 'rule', 'cr'] },
+  { words: 'a rule field', members: ['on', 'if', 'decision', 'otherwise', 'do', 'see', 'summary', 'covers'] },
+  { words: 'a CR field', members: ['title', 'amends', 'after', 'add', 'text', 'modify', 'remove'] },
+  { words: 'an attribute field', members: ['part', 'property', 'required', 'see', 'summary', 'example'] },
+  { words: 'a modality', members: ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'] },
+  { words: 'an attribute shape', members: ['selector', 'value', 'flag'] },
+];
+
+function inWords(expectations: readonly PeggyExpectation[]): string[] {
+  const literals = new Set(expectations.filter((e) => e.type === 'literal').map((e) => e.text));
+  const phrases: string[] = [];
+  for (const group of groups) {
+    if (!group.members.every((m) => literals.has(m))) continue;
+    phrases.push(`${group.words} (${group.members.join(', ')})`);
+    for (const m of group.members) literals.delete(m);
+  }
+  const rest = expectations.filter((e) => e.type !== 'literal' || literals.has(e.text)).map(describe).filter((d): d is string => d !== null);
+  return [...phrases, ...[...new Set(rest)].sort()];
+}
+
 export function syntaxMessage(error: PeggySyntaxError, text: string): { message: string; word: string | null } {
-  const expected = [...new Set((error.expected ?? []).map(describe).filter((d): d is string => d !== null))].sort();
+  const expected = inWords(error.expected ?? []);
   const list =
     expected.length === 0 ? 'something else' : expected.length === 1 ? expected[0]! : `${expected.slice(0, -1).join(', ')} or ${expected.at(-1)!}`;
   const found = foundAt(text, error.location.start.offset);
@@ -47,19 +71,21 @@ export function syntaxMessage(error: PeggySyntaxError, text: string): { message:
   return { message: `expected ${list} but found ${found}`, word };
 }
 
-/** Parses one spec file; on a syntax error reports `syntax-error` and returns null. */
+/** Parses one spec file; on syntax errors reports each (`syntax-error`) and returns null. */
 export function parseSpecFile(path: string, text: string, session: Session): SpecFileNode | null {
   try {
     return parse(text, { grammarSource: path }) as SpecFileNode;
   } catch (error) {
     if (!(error instanceof PeggySyntaxError)) throw error;
-    const { message, word } = syntaxMessage(error, text);
+  }
+  for (const { error, text: parsed } of collectSyntaxErrors(path, text)) {
+    const { message, word } = syntaxMessage(error, parsed);
     const hint = word === null ? null : suggest(word, keywords);
     session.error('syntax-error', hint === null ? message : `${message} (did you mean "${hint}"?)`, {
       file: path,
       line: error.location.start.line,
       column: error.location.start.column,
     });
-    return null;
   }
+  return null;
 }

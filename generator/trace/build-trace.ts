@@ -18,7 +18,8 @@ export interface TraceTest {
 
 /** What the reviewer reads beside a rule: the CR statement it covers, and who runs each action. */
 export interface TraceRuleDetails {
-  covers: { step: string | null; quote: string; statement: string | null }[];
+  /** quoteModality: the modal verb of the quote when it differs from the rule's (covers-modality-mismatch). */
+  covers: { step: string | null; quote: string; statement: string | null; quoteModality?: string }[];
   actions: { name: string; args: string[]; executors: string[] }[];
 }
 

@@ -64,7 +64,9 @@ function formatMarkdown(report: TraceReport): string {
     for (const rule of group.rules) {
       const code = rule.code.map((c) => `\`${c}\``).join('<br>');
       const tests = rule.tests.map((t) => `${t.status === 'pass' ? '✓' : t.status === 'fail' ? '✗' : '○'} ${t.name} (\`${t.file}\`)`).join('<br>');
-      out.push(`| ${[rule.id, rule.modality, rule.summary, crText(rule), code, tests, rule.status].map(mdCell).join(' | ')} |`);
+      const mismatch = rule.covers.find((c) => c.quoteModality !== undefined)?.quoteModality;
+      const modality = mismatch === undefined ? rule.modality : `${rule.modality} ⚠ covers-modality-mismatch: the sentence says ${mismatch}`;
+      out.push(`| ${[rule.id, modality, rule.summary, crText(rule), code, tests, rule.status].map(mdCell).join(' | ')} |`);
     }
     out.push('');
   }
@@ -119,10 +121,16 @@ function locationLink(location: string, linkTo: LinkTo): string {
 
 const list = (items: string[]): string => `<ul>${items.length === 0 ? '<li>none</li>' : items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
 
+/** The covers-modality-mismatch mark: the sentence's modal verb is not the rule's modality. */
+function mismatchMark(rule: TraceRule, cover: TraceRule['covers'][number]): string {
+  if (cover.quoteModality === undefined) return '';
+  return ` <span class="badge fail covers-modality-mismatch" title="covers-modality-mismatch">the sentence says ${esc(cover.quoteModality)}, the rule is ${esc(rule.modality)}</span>`;
+}
+
 function htmlRule(rule: TraceRule, linkTo: LinkTo): string {
   const covers = rule.covers.map(
     (c) =>
-      `<div class="stmt">${esc(`${rule.clause}${c.step === null ? '' : `-${c.step}`}`)}: ${c.statement === null ? `“${esc(c.quote)}”` : esc(c.statement)}</div>`,
+      `<div class="stmt">${esc(`${rule.clause}${c.step === null ? '' : `-${c.step}`}`)}: ${c.statement === null ? `“${esc(c.quote)}”` : esc(c.statement)}${mismatchMark(rule, c)}</div>`,
   );
   const actions = rule.actions.map(
     (a) => `<code>${esc([a.name, ...a.args].join(' '))}</code> → ${a.executors.length === 0 ? 'no executor found' : a.executors.map((e) => locationLink(e, linkTo)).join(', ')}`,

@@ -3,7 +3,7 @@
 // here (or implemented as the wrong kind of procedure) fails `tsc`.
 
 import { CpmError, fail, ok, type Result } from '../errors.ts';
-import { followableClauses, type ClauseRole, type FollowableClause } from '../procedure/vocabulary.ts';
+import { followableClauses, type ClauseRole, type FollowableClause } from '../procedure/followable-clauses.ts';
 import type { Destination } from './destination.ts';
 
 /** Where a session's INVITE goes and, for an ad-hoc group, the recipient list it carries. */

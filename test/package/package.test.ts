@@ -76,13 +76,33 @@ afterAll(() => {
 describe('the npm package', () => {
   it('(d) the tarball holds the built package and no tests, CI, bench, scripts or TypeScript sources', () => {
     expect(tarballFiles.length).toBeGreaterThan(100);
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/cli/bin.js', 'dist/runtime/index.js', 'dist/runtime/testing/conformance/index.d.ts', 'dist/grammar/rules-parser.js', 'dist/grammar/rules-parser.d.ts', 'dist/templates/conformance.test.ts.hbs']) {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/bundle/src/index.js', 'dist/bundle/runtime/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/cli/bin.js', 'dist/runtime/index.js', 'dist/runtime/testing/conformance/index.d.ts', 'dist/grammar/rules-parser.js', 'dist/grammar/rules-parser.d.ts', 'dist/templates/conformance.test.ts.hbs']) {
       expect(tarballFiles, needed).toContain(needed);
     }
     const unwanted = tarballFiles.filter((path) =>
       /^(test|bench|scripts|bin|spec|\.ci|\.cache|node_modules|dist\/bench)\//.test(path) || /\.test\.(ts|js)$/.test(path) || /(^|\/)tsconfig/.test(path)
       || (path.endsWith('.ts') && !path.endsWith('.d.ts')));
     expect(unwanted).toEqual([]);
+  });
+
+  it("'cpm-ft' and 'cpm-ft/runtime' resolve to the bundled entries, which share one copy of the runtime's classes", async () => {
+    const dir = join(project, 'bundle-entries');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'probe.mjs'), `
+const root = import.meta.resolve('cpm-ft');
+const runtime = await import('cpm-ft/runtime');
+const testing = await import('cpm-ft/runtime/testing');
+const { createClient } = await import('cpm-ft');
+const client = await createClient({ localUri: 'sip:probe@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' } });
+await client.close();
+console.log(JSON.stringify({ root, runtime: import.meta.resolve('cpm-ft/runtime'), shared: Object.keys(testing).length > 0 && typeof runtime.CpmError === 'function' }));
+`);
+    const result = await run(process.execPath, ['probe.mjs'], dir, npmEnv, 30_000);
+    expect(result.code, describeRun('node probe.mjs', result)).toBe(0);
+    const probe = JSON.parse(result.stdout) as { root: string; runtime: string; shared: boolean };
+    expect(probe.root).toMatch(/node_modules\/cpm-ft\/dist\/bundle\/src\/index\.js$/);
+    expect(probe.runtime).toMatch(/node_modules\/cpm-ft\/dist\/bundle\/runtime\/index\.js$/);
+    expect(probe.shared).toBe(true);
   });
 
   it('installs with no dependency: neither the toolchain (optional peers) nor tsx comes along', () => {

@@ -45,3 +45,6 @@ export interface AnswererOutcome {
 }
 
 export const isAnswererOutcome = (outcome: object): outcome is AnswererOutcome => (outcome as { readonly kind?: unknown }).kind === 'answerer';
+
+/** Sizes of an answerer scenario's files: the pushed one, the one a re-offer brings, the served one. */
+export const answererFileSizes = { pushed: 700, reoffered: 831, served: 962 } as const;

@@ -1,23 +1,18 @@
 // Builds a real situation for a rule of the receiving side (RFC 5547 §8: push answerer, file server,
 // receiver of re-offers) and runs it: the real FileTransferReceiver or FileServer, with the
 // procedures the caller passes in (the generated handlers and SDP builders), answers a scripted
-// offerer over loopback SIP and MSRP. The facts the rule needs are made true on the wire:
-//   offer-sendonly       m-line 0 is offered sendonly (else sendrecv, which no push rule takes)
-//   selector-has-hash    the file-selector carries the file's sha-1 (else no hash part)
-//   file-found           the pull selector names the served file (else a name the server lacks)
-//   port-zero            the re-INVITE offers m-line 0 with port 0
-//   transfer-id-changed  the re-INVITE offers another file with a new file-transfer-id on m-line 0
-// The accept-file decision is the receiver's `accept` callback (absent: the receiver's own answer,
-// its size limit, here 1 MiB, which the pushed file fits). A
-// file-data-complete scenario pushes bytes that differ from the offered hash, so checking the hash
-// is observable. Everything it opens it closes.
+// offerer over loopback SIP and MSRP. The situation comes from the vocabulary entries: the event's
+// `raise`, each fact's `makeTrue` and the accept-file point's `answer` change one
+// AnswererScenarioSetup (scenario-setup.ts): who answers (receiver or file server), the offered
+// direction, whether the selector has a hash or names the served file, what a re-INVITE offers,
+// whether the pushed bytes differ from the offered hash. Everything it opens it closes.
 import { withTimeout } from '../../with-timeout.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
-import type { DecisionPoint, ProcedureEvent, ProcedureGuard } from '../../procedure/vocabulary.ts';
+import { decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import type { FileHash } from '../../sdp/file-attribute-codecs.ts';
 import type { Dialog } from '../../sip/dialog/dialog.ts';
 import { createUdpTransport } from '../../sip/transport/udp-transport.ts';
@@ -27,7 +22,8 @@ import type { PreparedFile } from '../../transfer/file-offer.ts';
 import { FileServer } from '../../transfer/file-server.ts';
 import type { FileTransferProcedures } from '../../transfer/file-transfer-procedures.ts';
 import { FileTransferReceiver } from '../../transfer/file-transfer-receiver.ts';
-import type { AnswererOutcome, OfferedMline, PushAttempt } from './answerer-outcome.ts';
+import { answererFileSizes, type AnswererOutcome, type OfferedMline, type PushAttempt } from './answerer-outcome.ts';
+import { defaultAnswererSetup, type AnswererScenarioSetup } from './scenario-setup.ts';
 import { answerOf, describeOffer, newTransferId, offerSdp, ScriptedOfferer, type MlineOffer } from './scripted-offerer.ts';
 import type { SipWireEntry } from './wire-record.ts';
 
@@ -41,8 +37,20 @@ export interface AnswererScenario {
   readonly timeoutMs?: number;
 }
 
-/** Sizes of the scenario's files: the pushed one, the one a re-offer brings, the served one. */
-export const answererFileSizes = { pushed: 700, reoffered: 831, served: 962 } as const;
+export { answererFileSizes } from './answerer-outcome.ts';
+
+/** The situation the entries build for this scenario's event, facts and answers. */
+export function answererSetup(scenario: Pick<AnswererScenario, 'event' | 'facts' | 'decide'>): AnswererScenarioSetup {
+  const setup = defaultAnswererSetup();
+  const event = eventEntries[scenario.event];
+  if (event.role === 'receiver') event.raise(setup);
+  for (const [name, guard] of Object.entries(guardEntries)) if (scenario.facts.includes(name as ProcedureGuard) && guard.role === 'receiver') guard.makeTrue(setup);
+  for (const [point, yes] of Object.entries(scenario.decide)) {
+    const entry = decisionPointEntries[point as DecisionPoint];
+    if (entry.role === 'receiver' && yes !== undefined) entry.answer(setup, yes);
+  }
+  return setup;
+}
 
 function sha1(bytes: Buffer): FileHash {
   const hex = createHash('sha1').update(bytes).digest('hex').toUpperCase();
@@ -70,14 +78,14 @@ interface Answerer {
   close(): Promise<void>;
 }
 
-async function startAnswerer(scenario: AnswererScenario, dirs: { inbox: string; served: string }): Promise<Answerer> {
+async function startAnswerer(scenario: AnswererScenario, setup: AnswererScenarioSetup, dirs: { inbox: string; served: string }): Promise<Answerer> {
   const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
   const holder: { ua?: UserAgent } = {};
   const bye: Pick<UserAgent, 'bye'> = { bye: (dialog, headers) => (holder.ua as UserAgent).bye(dialog, headers) };
   let delegate: UserAgentDelegate;
   let closeSide: () => Promise<void>;
-  if (scenario.event === 'pull-offer-received') {
+  if (setup.answerer === 'file-server') {
     const server = new FileServer({ endpoint, ua: bye, procedures: scenario.procedures, dir: dirs.served, waitTimeoutMs: 3000 });
     delegate = {
       onInvite: (incoming) => server.handleInvite(incoming),
@@ -86,7 +94,7 @@ async function startAnswerer(scenario: AnswererScenario, dirs: { inbox: string; 
     };
     closeSide = () => server.close();
   } else {
-    const accept = scenario.decide['accept-file'];
+    const accept = setup.accept;
     const receiver = new FileTransferReceiver({
       endpoint,
       ua: bye,
@@ -128,23 +136,21 @@ interface Run {
   dialog?: Dialog;
 }
 
-async function pushScenario(scenario: AnswererScenario, offerer: ScriptedOfferer, target: string, outbox: string, run: Run): Promise<boolean> {
-  const facts = scenario.facts;
+async function pushScenario(setup: AnswererScenarioSetup, offerer: ScriptedOfferer, target: string, outbox: string, run: Run): Promise<boolean> {
   const bytes = randomBytes(answererFileSizes.pushed);
   const hash = sha1(bytes);
-  const corrupted = scenario.event === 'file-data-complete';
+  const corrupted = setup.corrupt;
   // Same size, other bytes: only a check of the hash can tell.
   const sent = corrupted ? Buffer.from(bytes.map((b) => b ^ 0xff)) : bytes;
   const file = await fileOf(outbox, 'alpha.txt', sent, hash);
-  const withHash = scenario.event !== 'file-data-complete' || facts.includes('selector-has-hash');
   const first = offerer.session();
   const mline: MlineOffer = {
-    direction: scenario.event !== 'file-offer-received' || facts.includes('offer-sendonly') ? 'sendonly' : 'sendrecv',
+    direction: setup.direction,
     port: offerer.endpoint.port,
     name: file.name,
     type: file.type,
     size: file.size,
-    hash: withHash ? hash : undefined,
+    hash: setup.withHash ? hash : undefined,
     transferId: newTransferId(),
     path: first.localPathText,
   };
@@ -156,12 +162,12 @@ async function pushScenario(scenario: AnswererScenario, offerer: ScriptedOfferer
   run.dialog = result.dialog;
   const answer = answerOf(result.response);
   if (answer === undefined || (answer.media[0]?.port ?? 0) === 0) return corrupted;
-  if (scenario.event === 'mline-reoffered') {
+  if (setup.reoffer !== 'none') {
     let re: MlineOffer = mline;
     let second: ReturnType<ScriptedOfferer['session']> | undefined;
     let next: PreparedFile | undefined;
-    if (facts.includes('port-zero')) re = { ...mline, port: 0 };
-    else if (facts.includes('transfer-id-changed')) {
+    if (setup.reoffer === 'port-zero') re = { ...mline, port: 0 };
+    else if (setup.reoffer === 'new-transfer') {
       const more = randomBytes(answererFileSizes.reoffered);
       next = await fileOf(outbox, 'bravo.txt', more, sha1(more));
       second = offerer.session();
@@ -183,7 +189,7 @@ async function pushScenario(scenario: AnswererScenario, offerer: ScriptedOfferer
   return corrupted;
 }
 
-async function pullScenario(scenario: AnswererScenario, offerer: ScriptedOfferer, target: string, served: Buffer, run: Run): Promise<void> {
+async function pullScenario(setup: AnswererScenarioSetup, offerer: ScriptedOfferer, target: string, served: Buffer, run: Run): Promise<void> {
   const chunks: Buffer[] = [];
   let finished: () => void = () => {};
   const done = new Promise<void>((resolve) => { finished = resolve; });
@@ -194,7 +200,7 @@ async function pullScenario(scenario: AnswererScenario, offerer: ScriptedOfferer
   const mline: MlineOffer = {
     direction: 'recvonly',
     port: offerer.endpoint.port,
-    name: scenario.facts.includes('file-found') ? 'served.txt' : 'missing.txt',
+    name: setup.selectorFindsFile ? 'served.txt' : 'missing.txt',
     type: undefined,
     size: undefined,
     hash: undefined,
@@ -227,11 +233,12 @@ export async function runAnswererScenario(scenario: AnswererScenario): Promise<A
   let error: string | undefined;
   let published: string[] = [];
   const offerer = await ScriptedOfferer.create();
-  const answerer = await startAnswerer(scenario, dirs);
+  const setup = answererSetup(scenario);
+  const answerer = await startAnswerer(scenario, setup, dirs);
   try {
-    const body = scenario.event === 'pull-offer-received'
-      ? pullScenario(scenario, offerer, answerer.uri, servedBytes, run)
-      : pushScenario(scenario, offerer, answerer.uri, dirs.outbox, run).then((c) => { corrupted = c; });
+    const body = setup.answerer === 'file-server'
+      ? pullScenario(setup, offerer, answerer.uri, servedBytes, run)
+      : pushScenario(setup, offerer, answerer.uri, dirs.outbox, run).then((c) => { corrupted = c; });
     const ms = scenario.timeoutMs ?? 10_000;
     await withTimeout(body, ms, () => new Error(`the scenario for ${scenario.rule} did not finish within ${ms} ms`));
     await offerer.bye(run.dialog);

@@ -1,14 +1,16 @@
 // Builds a real situation in which the guard facts of a rule hold and its triggering event happens,
 // runs the real sending client (runtime/transfer) with the procedures the caller passes in (the
 // generated handlers and SDP builders) against the scripted peer over loopback SIP and MSRP, and
-// returns the wire record and what the sender reported. Everything it opens it closes.
+// returns the wire record and what the sender reported. How the situation is built comes from the
+// vocabulary entries: each fact's `makeTrue`, the event's `raise`, each decision point's `answer`
+// change one SenderScenarioSetup (scenario-setup.ts). Everything it opens it closes.
 import { withTimeout } from '../../with-timeout.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
-import type { DecisionPoint, ProcedureEvent, ProcedureGuard } from '../../procedure/vocabulary.ts';
+import { decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import { eventRoles, type SenderEvent } from '../../procedure/roles.ts';
 import type { AnswererOutcome } from './answerer-outcome.ts';
 import { runAnswererScenario } from './run-answerer-scenario.ts';
@@ -20,7 +22,8 @@ import type { FileTransferProcedures } from '../../transfer/file-transfer-proced
 import { FileTransferSender } from '../../transfer/file-transfer-sender.ts';
 import type { TransferSummary } from '../../transfer/transfer-types.ts';
 import type { ScenarioFailure, ScenarioFile, ScenarioOutcome } from './scenario-outcome.ts';
-import { createScriptedPeer, type ScriptedPeerScript } from './scripted-peer.ts';
+import { defaultSenderSetup, type SenderScenarioSetup } from './scenario-setup.ts';
+import { createScriptedPeer } from './scripted-peer.ts';
 
 export interface ConformanceScenario {
   /** The rule under test (for names and messages). */
@@ -37,29 +40,52 @@ export interface ConformanceScenario {
   readonly timeoutMs?: number;
 }
 
-/** Status codes the peer injects for the two failure events of clause 7.6.1 step 5. */
-export const injectedStatus = { 'msrp-error-response': 413, 'failure-report-received': 415 } as const;
 /** A success REPORT is held back this long so a sender that does not wait for it is caught. */
 export const successReportDelayMs = 150;
 
 const fileNames = ['alpha.txt', 'bravo.txt', 'charlie.txt', 'delta.txt'] as const;
 const listRecipients = ['sip:carol@example.com', 'sip:dave@example.com'] as const;
 
+/** The facts of a sender scenario: those asked for, and those its event implies. */
+function scenarioFacts(event: ProcedureEvent, facts: readonly ProcedureGuard[]): ProcedureGuard[] {
+  const all = [...facts];
+  for (const fact of eventEntries[event].implies ?? []) if (!all.includes(fact)) all.push(fact);
+  return all;
+}
+
+/** The situation the entries build for these facts, event and answers. */
+export function senderSetup(event: ProcedureEvent | undefined, facts: readonly ProcedureGuard[], decide: Partial<Record<DecisionPoint, boolean>> = {}): SenderScenarioSetup {
+  const setup = defaultSenderSetup();
+  // Facts in the order the vocabulary lists them, so the situation does not depend on the order a rule names them.
+  for (const [name, guard] of Object.entries(guardEntries)) if (facts.includes(name as ProcedureGuard) && guard.role === 'sender') guard.makeTrue(setup);
+  const raised = event === undefined ? undefined : eventEntries[event];
+  if (raised !== undefined && raised.role === 'sender') raised.raise(setup);
+  for (const [point, yes] of Object.entries(decide)) {
+    const entry = decisionPointEntries[point as DecisionPoint];
+    if (entry.role === 'sender' && yes !== undefined) entry.answer(setup, yes);
+  }
+  return setup;
+}
+
 /** How many files each batch has so that exactly the requested facts hold. */
 export function batchSizes(facts: readonly ProcedureGuard[]): { first: number; queued: number } {
-  const has = (f: ProcedureGuard): boolean => facts.includes(f);
-  // unused-mlines needs a first batch larger than the queued one: 2 files then 1.
-  const first = has('more-than-one-file') || has('unused-mlines') ? 2 : 1;
-  if (!has('pending-files-same-destination')) return { first, queued: 0 };
-  return { first, queued: has('unused-mlines') ? first - 1 : first };
+  const setup = senderSetup(undefined, facts);
+  return { first: setup.firstBatch, queued: !setup.queue ? 0 : setup.fewerQueued ? setup.firstBatch - 1 : setup.firstBatch };
 }
 
-function destinationFor(facts: readonly ProcedureGuard[], uris: { recipient: string; factory: string; group: string }): Destination {
-  if (facts.includes('recipient-list')) return { kind: 'recipient-list', uris: listRecipients, factory: uris.factory };
-  if (facts.includes('predefined-group') || facts.includes('group-session')) return { kind: 'predefined-group', uri: uris.group };
+/** Status codes the peer injects for the events that fail a file (clause 7.6.1 step 5), from their entries. */
+export const injectedStatus: Partial<Record<ProcedureEvent, number>> = Object.fromEntries(
+  (Object.keys(eventEntries) as ProcedureEvent[]).flatMap((event) => {
+    const status = eventEntries[event].role === 'sender' ? senderSetup(event, []).injectedFailure?.status : undefined;
+    return status === undefined ? [] : [[event, status]];
+  }),
+);
+
+function destinationFor(setup: SenderScenarioSetup, uris: { recipient: string; factory: string; group: string }): Destination {
+  if (setup.destination === 'recipient-list') return { kind: 'recipient-list', uris: listRecipients, factory: uris.factory };
+  if (setup.destination === 'predefined-group') return { kind: 'predefined-group', uri: uris.group };
   return { kind: 'one-recipient', uri: uris.recipient };
 }
-
 
 /**
  * Runs the scenario of a rule: a sender event runs the sending client against the scripted peer; a
@@ -73,10 +99,8 @@ export function runConformanceScenario(scenario: ConformanceScenario): Promise<S
 }
 
 async function runSenderScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome> {
-  const facts = [...scenario.facts];
-  // The success-report-received event only happens when the sender asked for reports.
-  if (scenario.event === 'success-report-received' && !facts.includes('success-report-requested')) facts.push('success-report-requested');
-  const successReport = facts.includes('success-report-requested');
+  const facts = scenarioFacts(scenario.event, scenario.facts);
+  const setup = senderSetup(scenario.event, facts, scenario.decide);
   const sizes = batchSizes(facts);
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-conformance-'));
   const make = async (name: string, index: number): Promise<ScenarioFile & { path: string }> => {
@@ -87,17 +111,7 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
   };
   const batch = await Promise.all(fileNames.slice(0, sizes.first).map((n, i) => make(n, i)));
   const queued = await Promise.all(fileNames.slice(sizes.first, sizes.first + sizes.queued).map((n, i) => make(n, sizes.first + i)));
-
-  const victim = batch[0]?.name ?? '';
-  let injectedFailure: ScenarioOutcome['injectedFailure'];
-  const script: ScriptedPeerScript = { successReportDelayMs };
-  if (scenario.event === 'msrp-error-response') {
-    injectedFailure = { file: victim, status: injectedStatus['msrp-error-response'], via: 'response' };
-    Object.assign(script, { files: { [victim]: { sendStatus: injectedFailure.status } } });
-  } else if (scenario.event === 'failure-report-received') {
-    injectedFailure = { file: victim, status: injectedStatus['failure-report-received'], via: 'report' };
-    Object.assign(script, { files: { [victim]: { failureReport: injectedFailure.status } } });
-  }
+  const script = { successReportDelayMs, ...setup.script };
 
   const peer = await createScriptedPeer({ transport: 'UDP', script });
   const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
@@ -107,18 +121,19 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
     ua,
     endpoint,
     procedures: scenario.procedures,
-    successReport,
-    reuseMlines: facts.includes('wants-mline-reuse'),
-    decisions: scenario.decide,
+    successReport: setup.successReport,
+    reuseMlines: setup.reuseMlines,
+    decisions: setup.decisions,
     waitTimeoutMs: 3000,
   });
   const failures: ScenarioFailure[] = [];
   let summary: TransferSummary | undefined;
   let error: string | undefined;
   try {
-    const transfer = sender.send(destinationFor(facts, peer.uris), batch.map((f) => f.path));
+    const transfer = sender.send(destinationFor(setup, peer.uris), batch.map((f) => f.path));
     if (queued.length > 0) transfer.queue(queued.map((f) => f.path));
     transfer.on('file-failed', (r) => failures.push({ name: r.name, status: r.failure.status, source: r.failure.source }));
+    await setup.act?.(transfer, peer, batch[0]?.name ?? '');
     const ms = scenario.timeoutMs ?? 10_000;
     summary = await withTimeout(transfer.done, ms, () => new Error(`the transfer for ${scenario.rule} did not finish within ${ms} ms`));
   } catch (e) {
@@ -137,7 +152,7 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
     batch: batch.map(({ name, size }) => ({ name, size })),
     queued: queued.map(({ name, size }) => ({ name, size })),
     peer: { ...peer.uris, recipients: [...listRecipients] },
-    injectedFailure,
+    injectedFailure: setup.injectedFailure,
     failures,
     decisions: summary?.decisions ?? [],
     error,

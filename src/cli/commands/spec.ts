@@ -14,7 +14,7 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec diff [--format text|json] [--cr FILE]...
        cpm-ft spec diff --from REV [--to REV] [--format text|json]
        cpm-ft spec fmt [--check] [FILES...]
-       cpm-ft spec lsp
+       cpm-ft spec lsp [--stdio | --node-ipc | --socket=N | --pipe=NAME] [--clientProcessId=N]
        cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
@@ -27,7 +27,8 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
           that cover it (\`covers STEP "quote"\` in a rule) and its status; exit 1 when a statement has no
           rule, a rule's modality differs from the text's or a quote is no longer in the text.
           \`spec check\` runs it too for each CR that names its text (\`text "path"\`, relative to the CR file)
-  lsp     a Language Server Protocol server on stdin/stdout (diagnostics as \`spec check\`, hover,
+  lsp     a Language Server Protocol server, on stdin/stdout or per --stdio, --node-ipc, --socket=N,
+          --pipe=NAME (as editors start servers); diagnostics as \`spec check\`, hover,
           go to definition, completion of the vocabulary, formatting as \`spec fmt\`); see editor/vscode/
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
@@ -109,7 +110,22 @@ async function diff(io: CliIo, extraCrs: string[], format: string): Promise<numb
   return 0;
 }
 
+async function lsp(io: CliIo, args: string[]): Promise<number> {
+  const { parseLspArgs, LspArgumentError } = await import('../../../generator/lsp/transport.ts');
+  try {
+    const launch = parseLspArgs(args);
+    const { runLanguageServer } = await import('../../../generator/lsp/server.ts');
+    await runLanguageServer(launch);
+    return 0;
+  } catch (error) {
+    if (error instanceof LspArgumentError) return usageError(io, error.message);
+    throw error;
+  }
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // The language server takes the transport flags editors pass (--stdio, --socket=N, ...), not ours.
+  if (args[0] === 'lsp') return lsp(io, args.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -155,12 +171,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
       const { specCoverage } = await import('./spec-coverage.ts');
       return specCoverage(io, files[0]!, extraCrs, values.format ?? 'text');
-    }
-    case 'lsp': {
-      if (files.length > 0) return usageError(io, '`spec lsp` takes no arguments (it speaks LSP on stdin/stdout)');
-      const { runStdioServer } = await import('../../../generator/lsp/server.ts');
-      await runStdioServer();
-      return 0;
     }
     case 'fmt': {
       if (values.format !== 'text') return usageError(io, '--format does not apply to `spec fmt`');

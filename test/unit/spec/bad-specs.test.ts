@@ -63,13 +63,13 @@ describe('bad specs', () => {
   it('turns a syntax error into a readable expected/found message with a keyword hint', () => {
     const { result } = compileFixture('keyword-typo.rules');
     const [d] = result.diagnostics;
-    expect(d?.message).toMatch(/^expected .*"summary".* but found "sumary" \(did you mean "summary"\?\)$/);
+    expect(d?.message).toMatch(/^expected a rule field \(on, .*summary.*\), .* but found "sumary" \(did you mean "summary"\?\)$/);
     expect(d?.message).not.toMatch(/whitespace|comment|at peg\$/);
   });
 
   it('reports an invalid modality as a syntax error listing the modalities', () => {
     const { result } = compileFixture('bad-modality.rules');
-    expect(result.diagnostics[0]?.message).toBe('expected "MAY", "SHALL NOT", "SHALL", "SHOULD NOT" or "SHOULD" but found "MUST"');
+    expect(result.diagnostics[0]?.message).toBe('expected a modality (SHALL, SHALL NOT, SHOULD, SHOULD NOT, MAY) but found "MUST"');
   });
 
   it('points a duplicate rule at the first definition in a note, and formats both with carets', () => {

@@ -1,0 +1,35 @@
+// Vocabulary action `apply-rfc5547` (sender): Build the offer with the RFC 5547 offer/answer rules for file transfer.
+import { defineAction } from '../define.ts';
+import { first } from '../../../testing/conformance/sender-outcome-queries.ts';
+import { mlinesOf, offeredNames, senderSendsOf } from '../../../testing/conformance/wire-queries.ts';
+
+export const applyRfc5547Action = defineAction({
+  name: 'apply-rfc5547',
+  role: 'sender',
+  args: 'none',
+  summary: 'Build the offer with the RFC 5547 offer/answer rules for file transfer.',
+  api: null,
+  executor: { 'set-up': 'rfc5547' },
+  wire: {
+    // RFC 5547 §8.1 / RFC 4975 §8.1: a pushed file is offered as `m=message <port> TCP/MSRP *`,
+    // send-only, with the offerer's MSRP a=path; and the file then goes over MSRP to the answerer.
+    present: (o) => {
+      const invite = first(o);
+      if (invite === undefined) return ['RFC 5547: no INVITE was sent'];
+      if (mlinesOf(invite).length === 0) return ['RFC 5547: the INVITE offered no m-line'];
+      const problems: string[] = [];
+      for (const m of mlinesOf(invite)) {
+        const at = `RFC 5547: m-line ${m.index}`;
+        if (m.media !== 'message') problems.push(`${at}: media ${m.media} is not message`);
+        if (!/^TCP\/(TLS\/)?MSRP$/i.test(m.proto)) problems.push(`${at}: proto ${m.proto} is not TCP/MSRP`);
+        if (!m.formats.includes('*')) problems.push(`${at}: formats ${m.formats.join(' ')} lack *`);
+        if (m.port === 0) problems.push(`${at}: offered with port 0`);
+        if (m.direction !== 'sendonly') problems.push(`${at}: direction ${m.direction} is not sendonly`);
+        if (!m.path.some((p) => /^msrps?:\/\//i.test(p))) problems.push(`${at}: no MSRP a=path`);
+      }
+      for (const name of offeredNames(invite)) if (senderSendsOf(o.record, name).length === 0) problems.push(`RFC 5547: file ${name} was never sent over MSRP`);
+      return problems;
+    },
+    absent: (o) => (mlinesOf(first(o)).some((m) => m.media === 'message') ? ['RFC 5547 must not apply, but the offer has m=message lines'] : []),
+  },
+});
