@@ -1,11 +1,10 @@
 // What the vocabulary's names mean together, stated once for both the runtime and `spec check`:
 // facts the runtime derives from other facts, facts of which exactly one holds, facts an action
-// makes true (or false) for the rest of the session, and the action by which a followed clause
-// takes effect. The checker enumerates only situations these tables allow, resolves
-// `follow-clause` to what the followed clause's rules do, and warns about a rule whose situation
-// an action now forces away. Each table is keyed by vocabulary name, so each entry can become a
-// field of that name's declaration.
-import type { ClauseRole, ProcedureAction, ProcedureGuard } from './vocabulary.ts';
+// makes true for the rest of the session (read from the actions' vocabulary entries), and the
+// action by which a followed clause takes effect. The checker enumerates only situations these
+// tables allow, resolves `follow-clause` to what the followed clause's rules do, and warns about a
+// rule whose situation an action now forces away.
+import { actionEntries, type ClauseRole, type ProcedureAction, type ProcedureGuard } from './vocabulary.ts';
 
 /** A fact the runtime computes from another one: `fact` equals `from` (or its negation when `equals` is false). */
 export interface DerivedFact {
@@ -23,13 +22,18 @@ export const derivedFacts: { readonly [G in ProcedureGuard]?: DerivedFact } = {
 export const exclusiveFacts: readonly (readonly ProcedureGuard[])[] = [['one-recipient', 'recipient-list', 'predefined-group']];
 
 /**
- * Facts an action fixes for every later event of the same session (the action is decided at an
- * earlier event; its own event's facts were computed before it ran). A rule that performs such an
- * action in every situation of its event forces the fact; `spec check` then warns about any rule
- * whose trigger or guard needs the opposite (`unreachable-rule`), and the generator builds no test
- * for a situation that can no longer occur.
+ * Facts an action makes true for every later event of the same session (the action is decided at
+ * an earlier event; its own event's facts were computed before it ran), from each action's
+ * vocabulary entry (`implies`, runtime/procedure/vocabulary/actions/<name>.ts). A rule that
+ * performs such an action in every situation of its event forces the fact; `spec check` then warns
+ * about any rule whose trigger or guard needs it false (`unreachable-rule`), and the generator
+ * builds no test for a situation that can no longer occur.
  */
-export const actionImpliedFacts: { readonly [A in ProcedureAction]?: { readonly [G in ProcedureGuard]?: boolean } } = {};
+export const actionImpliedFacts: { readonly [A in ProcedureAction]?: { readonly [G in ProcedureGuard]?: boolean } } = Object.fromEntries(
+  Object.values(actionEntries)
+    .filter((entry) => (entry.implies ?? []).length > 0)
+    .map((entry) => [entry.name, Object.fromEntries((entry.implies ?? []).map((fact) => [fact, true]))]),
+);
 
 /** The action by which following a clause of each role takes effect: a release is its BYE. */
 export const clauseRoleActions: { readonly [R in ClauseRole]?: ProcedureAction } = {
