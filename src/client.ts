@@ -13,6 +13,7 @@ import {
 import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
+import { ClientRegistrations, networkUaOptions } from './client-network.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
 import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
 
@@ -193,6 +194,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${transferDefaults.maxChunkSize} (4 MiB), got ${String(chunk)}`);
   }
   const endpointOptions = msrpEndpointOptions(options);
+  const network = networkUaOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
   try {
@@ -213,6 +215,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const ua = createUserAgent({
     transports: [transport],
     localUri: options.localUri,
+    ...network,
     ...(options.outboundProxy !== undefined ? { outboundProxy: options.outboundProxy } : {}),
     contactParams: cpmContactParams(),
     // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
@@ -324,6 +327,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     transport: options.sip.transport,
   };
 
+  const registrations = new ClientRegistrations(ua, log);
   const client: CpmClient = {
     sipAddress,
     send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
@@ -402,8 +406,13 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         ...(log !== undefined ? { log } : {}),
       });
     },
+    register(register = {}) {
+      return registrations.register(register, options.localUri);
+    },
     close(): Promise<void> {
       closed ??= (async () => {
+        // RFC 3261 §10.2.2: bindings removed (Expires: 0) while the transport is still open.
+        await registrations.stopAll();
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();
