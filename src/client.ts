@@ -199,7 +199,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   try {
-    return await assembleClient(options, transport, endpoint);
+    return await assembleClient(options, transport, endpoint, network);
   } catch (error) {
     // Whatever was opened is closed again, so a failed createClient lets the process exit.
     await endpoint.close().catch(() => undefined);
@@ -209,7 +209,12 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 }
 
 /** The client on an open SIP transport and MSRP endpoint: user agent, sender, receivers, server. */
-async function assembleClient(options: ClientOptions & ClientExtraOptions, transport: SipTransport, endpoint: MsrpEndpoint): Promise<CpmClient> {
+async function assembleClient(
+  options: ClientOptions & ClientExtraOptions,
+  transport: SipTransport,
+  endpoint: MsrpEndpoint,
+  network: ReturnType<typeof networkUaOptions>,
+): Promise<CpmClient> {
   const log = options.log;
   const procedures = options.procedures ?? fileTransferProcedures;
   const receivers: FileTransferReceiver[] = [];
