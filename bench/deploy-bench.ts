@@ -138,10 +138,11 @@ export async function runDeployBench(options: { readonly dir: string; readonly s
         // Sessions keep running; focus-1 is killed once a few have started on it.
         let killedAt = 0;
         const stopAt = options.sessions;
-        const running = runSessions(clients, file, stopAt, () => killedAt !== 0 && Date.now() - killedAt > 3000);
+        let finished = false;
+        const running = runSessions(clients, file, stopAt, () => killedAt !== 0 && Date.now() - killedAt > 3000).finally(() => { finished = true; });
         const startedOnVictim = (): number => answers.filter((a) => a.instance === victim.name).length;
         const before = startedOnVictim();
-        while (startedOnVictim() < before + 2) await new Promise((r) => setTimeout(r, 10));
+        while (startedOnVictim() < before + 2 && !finished) await new Promise((r) => setTimeout(r, 10));
         await victim.kill();
         killedAt = Date.now();
         const all = await running;
