@@ -35,6 +35,12 @@ export interface ClientExtraOptions {
    */
   readonly sipTimers?: { readonly T1?: number; readonly T2?: number; readonly T4?: number };
   /**
+   * An INVITE that got a provisional response (100, 180 ...) but no final one this long after is
+   * CANCELled and its files fail with a timeout (default 90 s, DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS;
+   * 0 waits for ever).
+   */
+  readonly inviteTimeoutMs?: number;
+  /**
    * MSRP over TLS (msrps: paths, RFC 4975 §6): listen with `tls` key/cert and verify peers and
    * relays against `tls.ca`. Default: on when `sip.transport` is 'tls'.
    */
@@ -224,6 +230,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
     supported: ['recipient-list-invite'],
     userAgent: 'cpm-ft',
     ...(options.sipTimers !== undefined ? { timers: { T1: options.sipTimers.T1 ?? 500, T2: options.sipTimers.T2 ?? 4000, T4: options.sipTimers.T4 ?? 5000 } } : {}),
+    ...(options.inviteTimeoutMs !== undefined ? { inviteProvisionalTimeoutMs: options.inviteTimeoutMs } : {}),
     // RFC 6665 §4.5.2: the focus NOTIFYs the conference state inside our group INVITE dialog.
     dialogMethods: ['NOTIFY'],
     ...(log !== undefined ? { logger: (event: SipLogEvent) => log(sipLogEvent(event)) } : {}),
