@@ -13,6 +13,7 @@ import {
 import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
+import { ClientRegistrations, networkUaOptions } from './client-network.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
 import { checkClientOptions } from './options/check-client-options.ts';
 import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkServeOptions } from './options/check-call-options.ts';
@@ -190,6 +191,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   checkClientOptions(options);
   const log = options.log;
   const endpointOptions = msrpEndpointOptions(options);
+  const network = networkUaOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
   try {
@@ -203,7 +205,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   try {
-    return await assembleClient(options, transport, endpoint);
+    return await assembleClient(options, transport, endpoint, network);
   } catch (error) {
     // Whatever was opened is closed again, so a failed createClient lets the process exit.
     await endpoint.close().catch(() => undefined);
@@ -213,7 +215,12 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 }
 
 /** The client on an open SIP transport and MSRP endpoint: user agent, sender, receivers, server. */
-async function assembleClient(options: ClientOptions & ClientExtraOptions, transport: SipTransport, endpoint: MsrpEndpoint): Promise<CpmClient> {
+async function assembleClient(
+  options: ClientOptions & ClientExtraOptions,
+  transport: SipTransport,
+  endpoint: MsrpEndpoint,
+  network: ReturnType<typeof networkUaOptions>,
+): Promise<CpmClient> {
   const log = options.log;
   const procedures = options.procedures ?? fileTransferProcedures;
   const receivers: FileTransferReceiver[] = [];
@@ -224,6 +231,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
   const ua = createUserAgent({
     transports: [transport],
     localUri: options.localUri,
+    ...network,
     ...(options.outboundProxy !== undefined ? { outboundProxy: options.outboundProxy } : {}),
     contactParams: cpmContactParams(),
     // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
@@ -320,6 +328,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
     transport: options.sip.transport,
   };
 
+  const registrations = new ClientRegistrations(ua, log);
   const client: CpmClient = {
     sipAddress,
     send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
@@ -435,8 +444,13 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
         ...(log !== undefined ? { log } : {}),
       });
     },
+    register(register = {}) {
+      return registrations.register(register, options.localUri);
+    },
     close(): Promise<void> {
       closed ??= (async () => {
+        // RFC 3261 §10.2.2: bindings removed (Expires: 0) while the transport is still open.
+        await registrations.stopAll();
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();
