@@ -161,6 +161,12 @@ export class MsrpConnection {
     return !this.socket.writableNeedDrain;
   }
 
+  /** Resolves once the socket has closed (the peer's end as well as ours), never rejects. */
+  whenClosed(): Promise<void> {
+    if (this.socket.destroyed || this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
   /** Resolves once the socket's buffer has drained; rejects if the connection closes first. */
   waitDrain(): Promise<void> {
     if (this.#closeError) return Promise.reject(this.#closeError);
