@@ -10,7 +10,7 @@ import {
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
@@ -21,6 +21,13 @@ import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
  * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
  */
+
+/** The cancel reason an aborted signal gives: its reason's text, else a plain phrase. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return typeof reason === 'string' ? reason : 'cancelled by the application';
+}
 export interface ClientExtraOptions {
   readonly tls?: TlsOptions & ConnectionOptions;
   /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
@@ -326,13 +333,23 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 
   const client: CpmClient = {
     sipAddress,
-    send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
+    send(destination: Destination, files: readonly (string | FileToSend)[], sendOptions: SendOptions = {}): OutgoingTransfer {
       const transfer = sender.send(destination, files.map(noteIcon));
       const outgoing: OutgoingTransfer = {
         queue(more) { transfer.queue(more.map(noteIcon)); },
+        cancel(reason) { return transfer.cancel(reason); },
         on(event, listener) { transfer.on(event, listener); return outgoing; },
         done: transfer.done,
       };
+      const signal = sendOptions.signal;
+      if (signal !== undefined) {
+        const onAbort = (): void => void transfer.cancel(abortReason(signal));
+        if (signal.aborted) onAbort();
+        else {
+          signal.addEventListener('abort', onAbort, { once: true });
+          void transfer.done.then(() => signal.removeEventListener('abort', onAbort));
+        }
+      }
       return outgoing;
     },
     receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
@@ -387,6 +404,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },
@@ -399,6 +417,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },
