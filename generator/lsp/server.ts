@@ -1,71 +1,67 @@
-// `cpm-ft spec lsp`: a Language Server Protocol server over stdio for .rules and .cr files, built
-// on vscode-languageserver. Diagnostics come from the compiler behind `spec check` (same messages,
-// same locations), formatting from `spec fmt`; hover, definition and completion read the compiled IR
-// and the runtime's vocabulary.
+// `cpm-ft spec lsp`: a Language Server Protocol server for .rules and .cr files, built on
+// vscode-languageserver. Diagnostics come from the compiler behind `spec check` (same messages,
+// same locations, every syntax error of a file), for every open buffer, listed in spec/cr/ORDER or
+// not; formatting from `spec fmt`. Hover and go-to-definition read the compiled IR, or the last
+// one that compiled while the spec is broken; completion reads the cursor's context (completion.ts).
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  CompletionItemKind,
   DiagnosticSeverity,
   TextDocuments,
   TextDocumentSyncKind,
   createConnection,
-  type CompletionItem,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type Hover,
   type Location,
 } from 'vscode-languageserver/node';
-import { decisionPoints, procedureActions, procedureEvents, procedureGuards } from '../../runtime/index.ts';
 import { formatSpecText } from '../format/format-spec.ts';
 import type { SourceLocation } from '../ir/types.ts';
-import { runtimeCodecs } from '../passes/runtime-codecs.ts';
+import { completionsAt } from './completion.ts';
+import { definitionAt } from './definition.ts';
+import { hoverMarkdown } from './hover.ts';
 import { compileWorkspace, pathOfUri, uriOfPath, type WorkspaceState } from './spec-workspace.ts';
 import { openTransport, type LspLaunch } from './transport.ts';
 import { rangeAt, wordAt } from './word-at.ts';
 
-const keywords = ['document', 'clause', 'external', 'attribute', 'rule', 'cr', 'title', 'amends', 'after', 'add', 'modify', 'remove', 'on', 'when', 'if', 'decision', 'none', 'otherwise', 'do', 'see', 'summary', 'covers', 'text', 'and', 'or', 'not', 'fired', 'selector', 'value', 'flag', 'part', 'property', 'required', 'example', 'SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY'];
-
-function vocabulary(): CompletionItem[] {
-  const items: CompletionItem[] = [];
-  for (const [name, doc] of Object.entries(procedureEvents)) items.push({ label: name, kind: CompletionItemKind.Event, detail: 'event', documentation: doc });
-  for (const [name, doc] of Object.entries(procedureGuards)) items.push({ label: name, kind: CompletionItemKind.Variable, detail: 'guard', documentation: doc });
-  for (const [name, action] of Object.entries(procedureActions)) items.push({ label: name, kind: CompletionItemKind.Function, detail: 'action', documentation: action.summary });
-  for (const [name, point] of Object.entries(decisionPoints)) items.push({ label: name, kind: CompletionItemKind.EnumMember, detail: 'decision point', documentation: point.summary });
-  for (const name of runtimeCodecs) items.push({ label: name, kind: CompletionItemKind.TypeParameter, detail: 'attribute codec' });
-  for (const name of keywords) items.push({ label: name, kind: CompletionItemKind.Keyword, detail: 'keyword' });
-  return items;
-}
-
-function vocabularyDoc(name: string): string | null {
-  const events: Record<string, string> = procedureEvents;
-  const guards: Record<string, string> = procedureGuards;
-  const points: Record<string, { summary: string }> = decisionPoints;
-  const actions: Record<string, { summary: string }> = procedureActions;
-  if (events[name] !== undefined) return `**event** \`${name}\`: ${events[name]}`;
-  if (guards[name] !== undefined) return `**guard** \`${name}\`: ${guards[name]}`;
-  if (points[name] !== undefined) return `**decision point** \`${name}\`: ${points[name].summary}`;
-  if (actions[name] !== undefined) return `**action** \`${name}\`: ${actions[name].summary}`;
-  return null;
+/** The note on an open CR that spec/cr/ORDER does not list, at its `cr` header. */
+function unlistedNote(path: string, text: string): LspDiagnostic {
+  const lines = text.split(/\r?\n/);
+  const line = Math.max(0, lines.findIndex((l) => /^\s*cr\s/.test(l)));
+  const name = path.slice('spec/cr/'.length);
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: lines[line]?.length ?? 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'cr-not-listed',
+    source: 'cpm-ft',
+    message: `${name} is not listed in spec/cr/ORDER: it is checked as if appended after the CRs there; add the line '${name}' to ORDER to apply it`,
+  };
 }
 
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let root = process.cwd();
-  let state: WorkspaceState = { ir: null, diagnostics: [], sources: new Map(), crText: null };
+  let state: WorkspaceState = { ir: null, diagnostics: [], sources: new Map(), crText: null, unlisted: [] };
+  /** The last compile that produced an IR: what hover and definition read while the spec is broken. */
+  let lastGood: WorkspaceState | null = null;
   let published = new Set<string>();
 
-  const location = (source: SourceLocation): Location => ({ uri: uriOfPath(root, source.file), range: rangeAt(state.sources.get(source.file), source.line, source.column) });
+  const location = (source: SourceLocation, sources = state.sources): Location => ({ uri: uriOfPath(root, source.file), range: rangeAt(sources.get(source.file), source.line, source.column) });
 
   async function refresh(): Promise<void> {
     const open = new Map(documents.all().map((d) => [pathOfUri(root, d.uri), d.getText()]));
     state = await compileWorkspace(root, open);
+    if (state.ir !== null) lastGood = state;
+    else if (lastGood === null) {
+      // Broken from the start: the files as saved may still compile.
+      const saved = await compileWorkspace(root, new Map());
+      if (saved.ir !== null) lastGood = saved;
+    }
     const byUri = new Map<string, LspDiagnostic[]>();
+    const push = (uri: string, d: LspDiagnostic): void => { byUri.set(uri, [...(byUri.get(uri) ?? []), d]); };
     for (const d of state.diagnostics) {
       if (d.location === null) continue;
-      const uri = uriOfPath(root, d.location.file);
-      const list = byUri.get(uri) ?? [];
-      list.push({
+      push(uriOfPath(root, d.location.file), {
         range: rangeAt(state.sources.get(d.location.file), d.location.line, d.location.column),
         severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
         code: d.code,
@@ -73,8 +69,8 @@ export function startLanguageServer(connection: Connection): void {
         message: [d.message, ...d.notes.map((n) => n.message)].join('\n'),
         relatedInformation: d.notes.filter((n) => n.location !== null).map((n) => ({ location: location(n.location!), message: n.message })),
       });
-      byUri.set(uri, list);
     }
+    for (const path of state.unlisted) push(uriOfPath(root, path), unlistedNote(path, state.sources.get(path) ?? ''));
     // Clear files that had problems before and have none now; open files always get a (possibly empty) list.
     const uris = new Set([...published, ...byUri.keys(), ...documents.all().map((d) => d.uri)]);
     for (const uri of uris) await connection.sendDiagnostics({ uri, diagnostics: byUri.get(uri) ?? [] });
@@ -104,57 +100,32 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidChangeContent(schedule);
   documents.onDidClose(schedule);
 
-  const wordOf = (uri: string, line: number, character: number) => {
-    const doc = documents.get(uri);
-    return doc === undefined ? null : wordAt(doc.getText(), line, character);
-  };
-
   connection.onHover(async (params): Promise<Hover | null> => {
     await pending;
-    const word = wordOf(params.textDocument.uri, params.position.line, params.position.character);
-    if (word === null) return null;
-    const range = { start: { line: word.line, character: word.start }, end: { line: word.line, character: word.end } };
-    const ir = state.ir;
-    const rule = ir?.rules.find((r) => r.id === word.text);
-    if (rule !== undefined && ir !== null) {
-      const clause = ir.clauses.find((c) => c.id === rule.clause);
-      const statements = (rule.covers ?? []).map((c) => {
-        const key = c.step === null ? rule.clause : `${rule.clause}-${c.step}`;
-        const sentence = state.crText?.statements.find((s) => (s.step === null ? s.clause : `${s.clause}-${s.step}`) === key && s.text.includes(c.quote.replace(/\s+/g, ' ')))?.text;
-        return `> ${key}: ${sentence ?? `“${c.quote}”`}`;
-      });
-      const lines = [`**${rule.id}** ${rule.modality} — ${rule.clause} ${clause?.title ?? ''}`.trimEnd(), '', rule.summary, ...(statements.length > 0 ? ['', 'CR statement:', ...statements] : [])];
-      return { contents: { kind: 'markdown', value: lines.join('\n') }, range };
-    }
-    const clause = ir?.clauses.find((c) => c.id === word.text);
-    if (clause !== undefined) return { contents: { kind: 'markdown', value: `**clause ${clause.id}** ${clause.title}${clause.external ? ' (external)' : ''}` }, range };
-    const document = ir?.documents.find((d) => d.id === word.text);
-    if (document !== undefined) return { contents: { kind: 'markdown', value: `**${document.id}** ${document.title}` }, range };
-    const attribute = ir?.attributes.find((a) => a.name === word.text);
-    if (attribute !== undefined) return { contents: { kind: 'markdown', value: `**a=${attribute.name}** (${attribute.kind}) ${attribute.summary}` }, range };
-    const doc = vocabularyDoc(word.text);
-    return doc === null ? null : { contents: { kind: 'markdown', value: doc }, range };
+    const text = documents.get(params.textDocument.uri)?.getText();
+    const word = text === undefined ? null : wordAt(text, params.position.line, params.position.character);
+    if (word === null || text === undefined) return null;
+    const good = state.ir !== null ? state : lastGood;
+    const value = hoverMarkdown(word, text.split(/\r?\n/)[word.line] ?? '', good?.ir ?? null, good?.crText ?? null);
+    if (value === null) return null;
+    return { contents: { kind: 'markdown', value }, range: { start: { line: word.line, character: word.start }, end: { line: word.line, character: word.end } } };
   });
 
   connection.onDefinition(async (params): Promise<Location | null> => {
     await pending;
-    const word = wordOf(params.textDocument.uri, params.position.line, params.position.character);
-    const ir = state.ir;
-    if (word === null || ir === null) return null;
-    // '7.6.2' is both a clause and that clause's one rule: the words before it say which is meant.
-    const before = (documents.get(params.textDocument.uri)?.getText().split(/\r?\n/)[word.line] ?? '').slice(0, word.start);
-    const ruleContext = /(?:fired\(\s*|otherwise\s+|modify\s+|remove\s+|rule\s+)$/.test(before);
-    const rule = ir.rules.find((r) => r.id === word.text)?.source;
-    const other =
-      ir.clauses.find((c) => c.id === word.text)?.source ??
-      ir.documents.find((d) => d.id === word.text)?.source ??
-      ir.attributes.find((a) => a.name === word.text)?.source;
-    const target = ruleContext ? (rule ?? other) : (other ?? rule);
-    return target === undefined ? null : location(target);
+    const text = documents.get(params.textDocument.uri)?.getText();
+    if (text === undefined) return null;
+    const good = state.ir !== null ? state : lastGood;
+    // Rule ids are found in the texts as they are now (open buffers included), other names in the IR.
+    const target = definitionAt(text, params.position.line, params.position.character, state.sources, good?.ir ?? null);
+    return target === null ? null : location(target, state.sources.has(target.file) ? state.sources : (good?.sources ?? state.sources));
   });
 
-  const items = vocabulary();
-  connection.onCompletion(() => items);
+  connection.onCompletion(async (params) => {
+    await pending;
+    const text = documents.get(params.textDocument.uri)?.getText() ?? '';
+    return completionsAt(text, params.position.line, params.position.character, state.ir ?? lastGood?.ir ?? null);
+  });
 
   connection.onDocumentFormatting((params) => {
     const doc = documents.get(params.textDocument.uri);

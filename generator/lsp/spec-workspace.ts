@@ -1,5 +1,7 @@
 // The language server's view of the spec: the default spec files from disk with the editor's open
 // documents laid over them, compiled by the same front end (and CR-text coverage) as `spec check`.
+// An open file outside that set (a new CR not yet in spec/cr/ORDER, an example CR) is compiled as
+// if appended, as `spec check --cr FILE` does; a CR under spec/cr/ gets a note to list it.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,7 +19,11 @@ export interface WorkspaceState {
   sources: Map<string, string>;
   /** The CR text a CR names, if readable (for hovers). */
   crText: CrText | null;
+  /** Open CR files under spec/cr/ that spec/cr/ORDER does not list (checked as if appended). */
+  unlisted: string[];
 }
+
+const isUnlistedCr = (path: string): boolean => /^spec\/cr\/[^/]+\.cr$/.test(path);
 
 export const pathOfUri = (root: string, uri: string): string => {
   const file = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -34,7 +40,12 @@ export async function compileWorkspace(root: string, open: ReadonlyMap<string, s
     paths = [];
   }
   // An open file outside the default set (an example CR, a new .rules file) is compiled after it.
-  for (const path of open.keys()) if (!paths.includes(path)) paths.push(path);
+  const unlisted: string[] = [];
+  for (const path of open.keys()) {
+    if (paths.includes(path) || !/\.(?:cr|rules)$/.test(path)) continue;
+    paths.push(path);
+    if (isUnlistedCr(path)) unlisted.push(path);
+  }
   const sources = new Map<string, string>();
   for (const path of paths) {
     const text = open.get(path) ?? (await readFile(resolve(root, path), 'utf8').catch(() => null));
@@ -51,5 +62,5 @@ export async function compileWorkspace(root: string, open: ReadonlyMap<string, s
       crText = await readFile(file, 'utf8').then(extractStatements, () => null);
     }
   }
-  return { ir: result.ir, diagnostics, sources, crText };
+  return { ir: result.ir, diagnostics, sources, crText, unlisted };
 }

@@ -5,10 +5,10 @@
 // Blanking a rule inside a CR leaves a valid CR; blanking a top-level block leaves a valid file.
 import { parse, SyntaxError as PeggySyntaxError } from '../../grammar/rules-parser.js';
 
-interface Block { headerStart: number; open: number; close: number }
+export interface Block { headerStart: number; open: number; close: number }
 
 /** The `{ ... }` blocks of a text (strings and comments skipped); an unclosed block runs to the end. */
-function blocksOf(text: string): { blocks: Block[]; braces: Set<number> } {
+export function blocksOf(text: string): { blocks: Block[]; braces: Set<number> } {
   const blocks: Block[] = [];
   const braces = new Set<number>();
   const stack: { headerStart: number; open: number }[] = [];

@@ -12,7 +12,7 @@ function segmentKey(segment: string, depth: number): [number, number] {
   return [2, 0];
 }
 
-function compareSteps(a: string | null, b: string | null): number {
+export function compareSteps(a: string | null, b: string | null): number {
   const as = a === null ? [] : a.split('.');
   const bs = b === null ? [] : b.split('.');
   for (let i = 0; i < Math.min(as.length, bs.length); i++) {

@@ -30,7 +30,7 @@
  *   s.close(); await ep.close()
  *
  * Relays (RFC 4976): buildAuthRequest, interpretAuthResponse, answerAuthChallenge,
- *   parseDigestChallenge, digestAuthorization (RFC 2617 MD5, qop=auth).
+ *   parseDigestChallenge, digestAuthorization (runtime/auth/digest.ts: MD5, SHA-256, SHA-512-256).
  *   MsrpEndpoint.create({ relay: { uri, credentials, expires?, authTimeoutMs?, onRefreshFailed? } })
  *   dials the relay, AUTHs (MsrpRelayClient), re-AUTHs before expiry; sessions then get
  *   localPath = Use-Path + own URI, To-Path = Use-Path + peer path, and share the relay connection.
@@ -66,6 +66,6 @@ export {
 export { type IncomingMessageInfo, type MessageRejection, type MessageSink, MessageRefusedError, refusalOf } from './incoming-message.ts';
 // One byte-range bookkeeping for files and MSRP messages; the old name kept for callers.
 export { ReceivedRanges as MsrpReceivedRanges } from '../files/received-ranges.ts';
-export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from './relay/digest-auth.ts';
+export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from '../auth/digest.ts';
 export { type AuthOutcome, type AuthRequestInit, answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay/relay-auth.ts';
 export { MsrpRelayClient, type MsrpRelayOptions, type RelayGrant, refreshDelayMs } from './relay/relay-client.ts';

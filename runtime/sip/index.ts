@@ -19,6 +19,9 @@
  *   (a `PendingInvite` promise with `cancel()`), `reinvite`, `bye`, `request`, a
  *   `UserAgentDelegate` for incoming INVITE / re-INVITE / BYE / CANCEL / ACK, automatic 400, 405,
  *   416, 420, 481, 491, 500 and OPTIONS answers, and a `logger` hook for every message.
+ * - registration.ts: `ua.register({ aor, registrar, expires })` (RFC 3261 §10) with refresh, 423,
+ *   Service-Route, CRLF keep-alives; digest-authenticator.ts answers 401/407 (RFC 8760) when the UA
+ *   has `credentials`; locate/: RFC 3263 NAPTR/SRV/A through node:dns (`locator` option).
  * - cpm-headers.ts: OMA CPM ICSI feature tags, Conversation-ID / Contribution-ID helpers.
  */
 export * from './syntax/index.ts';
@@ -28,6 +31,10 @@ export * from './dialog/index.ts';
 export * from './user-agent-types.ts';
 export { createUserAgent, routeForProxy } from './user-agent.ts';
 export { resolveNextHop, type NextHop } from './request-routing.ts';
+export { Registration, refreshDelaySeconds, sameBinding, type RegistrationEvent, type RegistrationOptions, type RegistrationState } from './registration.ts';
+export { DigestAuthenticator, type SipCredentials } from './digest-authenticator.ts';
+export { ServerLocator, type LocatedTarget, type ServerLocatorOptions } from './locate/server-locator.ts';
+export { createDnsLookups, dnsServerAddress, type AddressAnswer, type DnsLookups, type NaptrAnswer, type SrvAnswer } from './locate/dns-lookups.ts';
 export { newBranch, newCallId, newTag } from './sip-ids.ts';
 export * from './cpm-headers.ts';
 export { createFakeClock, createSystemClock, systemClock, type Clock, type FakeClock, type TimerHandle } from '../clock.ts';

@@ -3,8 +3,10 @@
 
 import { CpmError } from '../errors.ts';
 import type { Dialog } from './dialog/dialog.ts';
+import type { AuthChain } from './digest-authenticator.ts';
 import { resolveNextHop } from './request-routing.ts';
 import type { SipRequest, SipResponse } from './syntax/sip-message.ts';
+import { cseqOf, stepAfter } from './uac-attempts.ts';
 import { toBuffer, type UaCore } from './user-agent-core.ts';
 import type { HeaderList, InDialogResult } from './user-agent-types.ts';
 
@@ -29,23 +31,51 @@ function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipReques
   core.send(request, hop.value.transport, hop.value.destination).catch(() => undefined);
 }
 
-/** Sends a request built by the dialog through a new client transaction. */
-function sendInDialog(core: UaCore, dialog: Dialog, request: SipRequest, onFinal: (response: SipResponse) => void, onError: (error: CpmError) => void): void {
-  const hop = resolveNextHop(request, core.options.transports, dialog.transport);
-  if (!hop.ok) {
-    onError(hop.error);
-    return;
-  }
-  request.headers.prepend('Via', core.via(hop.value.transport));
-  core.common(request.headers);
-  if (request.method === 'INVITE') request.headers.set('Contact', core.contact(hop.value.transport));
-  core.layer.sendRequest(request, hop.value.transport, hop.value.destination, {
-    onResponse: (response) => {
-      if (response.status >= 200) onFinal(response);
-    },
-    onTimeout: () => onError(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to ${request.method} in dialog ${dialog.id.callId}`)),
-    onTransportError: onError,
-  });
+/**
+ * Sends a request built by the dialog through a new client transaction. A 401/407 is answered
+ * once per challenge with a fresh request from `make` (a new CSeq in the dialog, RFC 3261 §22.2).
+ */
+function sendInDialog(
+  core: UaCore,
+  dialog: Dialog,
+  make: () => SipRequest,
+  onFinal: (response: SipResponse, request: SipRequest) => void,
+  onError: (error: CpmError) => void,
+): void {
+  const chain: AuthChain = new Set();
+  const attempt = (request: SipRequest): void => {
+    const hop = resolveNextHop(request, core.options.transports, dialog.transport);
+    if (!hop.ok) {
+      onError(hop.error);
+      return;
+    }
+    request.headers.prepend('Via', core.via(hop.value.transport));
+    core.common(request.headers);
+    if (request.method === 'INVITE') request.headers.set('Contact', core.contact(hop.value.transport));
+    core.auth?.authorize(request);
+    let answered = false;
+    core.layer.sendRequest(request, hop.value.transport, hop.value.destination, {
+      onResponse: (response) => {
+        if (response.status < 200) return;
+        if (!answered && (response.status === 401 || response.status === 407)) {
+          answered = true;
+          const step = stepAfter(core, response, chain, false);
+          if (step.kind === 'authenticate') {
+            attempt(make());
+            return;
+          }
+          if (step.kind === 'error') {
+            onError(step.error);
+            return;
+          }
+        }
+        onFinal(response, request);
+      },
+      onTimeout: () => onError(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to ${request.method} in dialog ${dialog.id.callId}`)),
+      onTransportError: onError,
+    });
+  };
+  attempt(make());
 }
 
 export function sendReinvite(core: UaCore, dialog: Dialog, body?: Buffer | string, contentType?: string, headers?: HeaderList): Promise<InDialogResult> {
@@ -60,19 +90,20 @@ export function sendReinvite(core: UaCore, dialog: Dialog, body?: Buffer | strin
       return;
     }
     const bodyBuf = toBuffer(body);
-    const request = dialog.createRequest('INVITE', {
-      body: bodyBuf,
-      ...(bodyBuf.length > 0 ? { contentType: contentType ?? 'application/sdp' } : {}),
-      ...(headers !== undefined ? { headers } : {}),
-    });
-    const seq = dialog.localSeq;
+    const make = (): SipRequest =>
+      dialog.createRequest('INVITE', {
+        body: bodyBuf,
+        ...(bodyBuf.length > 0 ? { contentType: contentType ?? 'application/sdp' } : {}),
+        ...(headers !== undefined ? { headers } : {}),
+      });
     dialog.outgoingInvitePending = true;
     let done = false;
     sendInDialog(
       core,
       dialog,
-      request,
-      (response) => {
+      make,
+      (response, request) => {
+        const seq = cseqOf(request);
         if (response.status < 300) {
           // RFC 3261 §14.1: ACK every 2xx (also retransmissions) with the re-INVITE's CSeq number.
           if (done) {
@@ -102,10 +133,17 @@ export function sendBye(core: UaCore, dialog: Dialog, headers?: HeaderList): Pro
   if (dialog.state === 'terminated' && !core.dialogs.has(dialog.key)) {
     return Promise.reject(new CpmError('ERR_SIP_DIALOG_TERMINATED', 'the dialog has ended'));
   }
-  const request = dialog.createRequest('BYE', headers === undefined ? {} : { headers });
+  const make = (): SipRequest => dialog.createRequest('BYE', headers === undefined ? {} : { headers });
+  const first = make();
   // RFC 3261 §15.1.1: the session and dialog end as soon as the BYE is sent.
   core.terminateDialog(dialog, 'BYE sent', false);
-  return new Promise((resolve, reject) => sendInDialog(core, dialog, request, (response) => resolve({ response }), reject));
+  let pending: SipRequest | undefined = first;
+  const next = (): SipRequest => {
+    const request = pending ?? make();
+    pending = undefined;
+    return request;
+  };
+  return new Promise((resolve, reject) => sendInDialog(core, dialog, next, (response) => resolve({ response }), reject));
 }
 
 export function sendDialogRequest(
@@ -118,16 +156,17 @@ export function sendDialogRequest(
     return Promise.reject(new CpmError('ERR_SIP_INVALID_METHOD', `use the dedicated method for ${method}`));
   }
   const body = toBuffer(options.body);
-  const request = dialog.createRequest(method, {
-    body,
-    ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
-    ...(options.headers !== undefined ? { headers: options.headers } : {}),
-  });
+  const make = (): SipRequest =>
+    dialog.createRequest(method, {
+      body,
+      ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+      ...(options.headers !== undefined ? { headers: options.headers } : {}),
+    });
   return new Promise((resolve, reject) =>
     sendInDialog(
       core,
       dialog,
-      request,
+      make,
       (response) => {
         if (response.status === 481 || response.status === 408) core.terminateDialog(dialog, `${response.status} to ${method}`);
         resolve({ response });

@@ -6,7 +6,7 @@ import { createResponseTo } from './syntax/build-response.ts';
 import { parseCSeq } from './syntax/cseq.ts';
 import { parseNameAddr } from './syntax/name-addr.ts';
 import type { SipMessage, SipRequest } from './syntax/sip-message.ts';
-import { isSipScheme } from './syntax/sip-uri.ts';
+import { isSipScheme, parseSipUri } from './syntax/sip-uri.ts';
 import type { MessageSource } from './transport/sip-transport.ts';
 import { newTag } from './sip-ids.ts';
 import { IncomingInviteImpl, offerInvite } from './incoming-invite.ts';
@@ -124,6 +124,16 @@ function receiveRequest(core: UaCore, request: SipRequest, source: MessageSource
   }
   switch (request.method) {
     case 'INVITE': {
+      // RFC 3261 §8.2.2.1: a Request-URI that is not ours (neither our AOR nor a bound Contact,
+      // when the application asks for the check) is answered 404.
+      const check = core.requestUriCheck;
+      if (check !== undefined) {
+        const uri = parseSipUri(request.uri);
+        if (!uri.ok || !check(uri.value)) {
+          reply(404, [], 'Not Found (not an address of this user agent)');
+          return;
+        }
+      }
       if (!request.headers.has('Contact')) {
         // RFC 3261 §8.1.1.8: an INVITE must carry a Contact; without one no dialog can exist.
         reply(400, [], 'Bad Request (missing Contact)');

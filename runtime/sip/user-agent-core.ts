@@ -18,6 +18,7 @@ import { formatVia } from './syntax/via.ts';
 import { defaultTimerValues, type ServerTransaction, type TimerValues, type TransactionEnv } from './transaction/transaction-env.ts';
 import { TransactionLayer } from './transaction/transaction-layer.ts';
 import type { PeerAddress, SipTransport } from './transport/sip-transport.ts';
+import { DigestAuthenticator } from './digest-authenticator.ts';
 import type { IncomingInviteImpl } from './incoming-invite.ts';
 import type { HeaderList, SipLogEvent, UserAgentOptions } from './user-agent-types.ts';
 
@@ -43,6 +44,12 @@ export class UaCore {
   /** Pending incoming INVITEs by their server transaction key, for CANCEL. */
   readonly incoming = new Map<ServerTransaction, IncomingInviteImpl>();
   readonly proxy: SipUri | undefined;
+  /** Answers digest challenges when the application gave credentials (RFC 3261 §22.2). */
+  readonly auth: DigestAuthenticator | undefined;
+  /** RFC 3608: the registrar's Service-Route, pre-loaded on out-of-dialog requests after the proxy. */
+  serviceRoute: readonly string[] = [];
+  /** Request-URIs a new INVITE may carry (others get 404); undefined accepts all. */
+  requestUriCheck: ((uri: SipUri) => boolean) | undefined;
   /** ALLOWED plus the in-dialog methods the application handles (`dialogMethods`). */
   readonly allowed: readonly string[];
   closed = false;
@@ -60,6 +67,7 @@ export class UaCore {
         this.proxy = parsed.value;
       } else this.proxy = options.outboundProxy;
     }
+    this.auth = options.credentials === undefined ? undefined : new DigestAuthenticator(options.credentials);
     const env: TransactionEnv = {
       clock: this.clock,
       timers: this.timers,
@@ -149,6 +157,12 @@ export class UaCore {
       port: transport.local.port,
       params: { branch, rport: null },
     });
+  }
+
+  /** Route values for a new out-of-dialog request: the outbound proxy (lr), then the Service-Route. */
+  preloadedRoutes(): string[] {
+    const routes = this.proxy === undefined ? [] : [`<${formatSipUri({ ...this.proxy, params: { ...this.proxy.params, lr: null } })}>`];
+    return [...routes, ...this.serviceRoute];
   }
 
   common(headers: SipHeaders): void {

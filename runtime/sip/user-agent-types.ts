@@ -4,6 +4,9 @@ import type { Dialog } from './dialog/dialog.ts';
 import type { SipMessage, SipRequest, SipResponse } from './syntax/sip-message.ts';
 import type { SipUri } from './syntax/sip-uri.ts';
 import type { TimerValues } from './transaction/transaction-env.ts';
+import type { SipCredentials } from './digest-authenticator.ts';
+import type { Registration, RegistrationOptions } from './registration.ts';
+import type { LocatedTarget } from './locate/server-locator.ts';
 import type { MessageSource, PeerAddress, SipTransport, SipTransportProtocol, TransportDiagnostic } from './transport/sip-transport.ts';
 
 export type HeaderList = Iterable<{ readonly name: string; readonly value: string }>;
@@ -40,6 +43,17 @@ export interface UserAgentOptions {
   readonly contactParams?: Readonly<Record<string, string | null>>;
   /** RFC 3261 §8.1.2: out-of-dialog requests go here with a pre-loaded `Route: <proxy;lr>`. */
   readonly outboundProxy?: SipUri | string;
+  /**
+   * Digest credentials (RFC 3261 §22, RFC 8760): 401/407 challenges to our requests are answered
+   * once each, and the nonce reused on later requests. Without them a challenge is a final answer.
+   */
+  readonly credentials?: SipCredentials;
+  /**
+   * RFC 3263 server location for out-of-dialog requests (a `ServerLocator`): the targets to try in
+   * order, failing over on 503, timeouts and transport errors. Without one, the URI's host is
+   * handed to the transport as it is.
+   */
+  readonly locator?: SipServerLocator;
   readonly clock?: Clock;
   readonly timers?: Partial<TimerValues>;
   /** User-Agent (and Server) header value. */
@@ -53,6 +67,11 @@ export interface UserAgentOptions {
    */
   readonly dialogMethods?: readonly string[];
   readonly delegate?: UserAgentDelegate;
+}
+
+/** What the UA needs of an RFC 3263 locator (runtime/sip/locate/server-locator.ts implements it). */
+export interface SipServerLocator {
+  locate(uri: SipUri, available: readonly SipTransportProtocol[]): Promise<readonly LocatedTarget[]>;
 }
 
 export interface InviteOptions {
@@ -138,6 +157,16 @@ export interface UserAgent {
   bye(dialog: Dialog, headers?: HeaderList): Promise<InDialogResult>;
   /** Sends any non-INVITE request in a dialog (INFO, UPDATE-less OPTIONS, ...). */
   request(dialog: Dialog, method: string, options?: { body?: Buffer | string; contentType?: string; headers?: HeaderList }): Promise<InDialogResult>;
+  /**
+   * Registers a binding at a registrar (RFC 3261 §10) and keeps it refreshed; call `start()` on the
+   * result, `stop()` to unregister. Digest challenges are answered with `options.credentials`.
+   */
+  register(options: RegistrationOptions): Registration;
+  /**
+   * Which Request-URIs a new INVITE may carry; others get 404 (RFC 3261 §8.2.2.1). Undefined (the
+   * default) accepts every one.
+   */
+  setRequestUriCheck(check: ((uri: SipUri) => boolean) | undefined): void;
   /** Live dialogs. */
   readonly dialogs: ReadonlyMap<string, Dialog>;
   /** Stops every timer. Transports are not closed (their creator owns them). */

@@ -7,6 +7,7 @@
 import type { Dialog } from './dialog/dialog.ts';
 import { formatNameAddr } from './syntax/name-addr.ts';
 import { formatSipUri, type SipUri } from './syntax/sip-uri.ts';
+import { Registration, type RegistrationOptions } from './registration.ts';
 import { sendBye, sendDialogRequest, sendReinvite } from './uac-in-dialog.ts';
 import { sendInvite } from './uac-invite.ts';
 import { receiveMessage } from './uas-receive.ts';
@@ -52,6 +53,14 @@ class UserAgentImpl implements UserAgent {
 
   request(dialog: Dialog, method: string, options: { body?: Buffer | string; contentType?: string; headers?: HeaderList } = {}): Promise<InDialogResult> {
     return sendDialogRequest(this.#core, dialog, method, options);
+  }
+
+  register(options: RegistrationOptions): Registration {
+    return new Registration(this.#core, options);
+  }
+
+  setRequestUriCheck(check: ((uri: SipUri) => boolean) | undefined): void {
+    this.#core.requestUriCheck = check;
   }
 
   close(): void {

@@ -47,6 +47,8 @@ export class GroupConferenceSubscription {
   #state: 'subscribing' | 'active' | 'refused' | 'terminated' = 'subscribing';
   readonly #waiters = new Set<() => void>();
   readonly #emitted = new Map<string, string>();
+  /** The focus ended the subscription itself (a terminated NOTIFY): its state is final. */
+  #final = false;
 
   constructor(options: GroupConferenceSubscriptionOptions) {
     this.#options = options;
@@ -105,7 +107,10 @@ export class GroupConferenceSubscription {
     // RFC 6665 §4.1.3: Subscription-State says whether more notifications will come.
     const subState = (request.headers.get('Subscription-State') ?? '').split(';')[0]?.trim().toLowerCase();
     incoming.respond(200, 'OK');
-    if (subState === 'terminated') this.#state = 'terminated';
+    if (subState === 'terminated') {
+      this.#state = 'terminated';
+      this.#final = true;
+    }
     else if (this.#state === 'subscribing') this.#state = 'active';
     this.#report();
     this.#wake();
@@ -175,22 +180,27 @@ export class GroupConferenceSubscription {
 
   /**
    * The members' outcomes for this session's files (`files`: transfer id → name). A member has
-   * `received` when every file reached it.
+   * `received` when every file reached it. When the focus went away without its final NOTIFY (it
+   * crashed, or the path to it broke), a member it last showed as in the session with a file still
+   * unreported is `failed`: nobody can say it got that file, so it is never counted as delivered.
    */
   members(files: ReadonlyMap<string, string>): MemberOutcome[] {
+    const lost = 'the focus stopped reporting before this outcome was known';
     return (this.#info?.users ?? []).map((user) => {
       const ep = user.endpoints[0];
       const outcomes: MemberFileOutcome[] = [...files.entries()].map(([id, name]) => {
         const f = ep?.files.find((d) => d.transferId === id);
-        if (f === undefined) return { name, delivered: false, reason: 'no delivery reported' };
+        if (f === undefined) return { name, delivered: false, reason: this.#final ? 'no delivery reported' : lost };
         return { name, delivered: f.outcome === 'delivered', ...(f.status === undefined ? {} : { status: f.status }), ...(f.reason === undefined ? {} : { reason: f.reason }) };
       });
       const received = outcomes.length > 0 && outcomes.every((o) => o.delivered);
+      const status = memberStatusOf(ep);
+      const unknown = !this.#final && (status === 'connected' || status === 'pending') && outcomes.some((o) => o.reason === lost);
       return {
         member: user.entity,
-        status: received ? 'received' : memberStatusOf(ep),
+        status: received ? 'received' : unknown ? 'failed' : status,
         ...(ep?.sipStatus === undefined ? {} : { sipStatus: ep.sipStatus }),
-        ...(ep?.reason === undefined ? {} : { reason: ep.reason }),
+        ...(unknown ? { reason: lost } : ep?.reason === undefined ? {} : { reason: ep.reason }),
         files: outcomes,
       };
     });

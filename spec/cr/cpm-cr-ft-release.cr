@@ -1,5 +1,5 @@
 # The seed CR (R01): session initiation (7.6.1) and release (7.6.2) for CPM file transfer.
-# Summaries paraphrase the CR; see /work/shared/seed/cpm-cr-file-transfer-release.txt for the text.
+# Summaries paraphrase the CR; `cpm-ft spec coverage` checks the rules against the CR text a user passes.
 
 cr CPM-CR-FT-RELEASE R01 {
   title "Clarify file transfer session initiation and release"

@@ -34,6 +34,7 @@ const commands: Record<string, CommandEntry> = {
   serve: { summary: 'serve --sip HOST:PORT --dir DIR — answer RFC 5547 pulls from a folder', load: () => import('./commands/serve.ts') },
   demo: { summary: 'demo — loopback transfer with an embedded receiver', load: () => import('./commands/demo.ts') },
   focus: { summary: 'focus --sip HOST:PORT --groups FILE — minimal group focus', load: () => import('./commands/focus.ts') },
+  deploy: { summary: 'deploy [--focus N] [--receivers M] — Kamailio dispatcher in front of focus and receiver processes on loopback', load: () => import('./commands/deploy.ts'), needs: 'repository' },
   bench: { summary: 'bench [--size BYTES] [--json] — throughput, memory and rate figures', load: () => import('./commands/bench.ts'), needs: 'repository' },
 };
 

@@ -41,9 +41,12 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
   };
   const byLegDialog = (dialog: Dialog): GroupSession | undefined => [...sessions].find((s) => s.ownsLegDialog(dialog));
 
+  // Replaced as a whole by setGroups (the CLI reloads the groups file): a session classified
+  // against the old directory keeps its members.
+  let groups = options.groups;
   const onInvite = (incoming: IncomingInvite): void => {
     const classified = classifyFocusInvite(incoming.request, {
-      groups: options.groups,
+      groups,
       maxMembers: options.maxMembers,
       ...(options.factoryUri === undefined ? {} : { factoryUri: options.factoryUri }),
     });
@@ -85,6 +88,7 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
     supported: [RECIPIENT_LIST_INVITE],
     contactParams: cpmContactParams(),
     userAgent: 'cpm-ft-focus',
+    ...(options.outboundProxy === undefined ? {} : { outboundProxy: options.outboundProxy }),
     ...(options.sipLogger === undefined ? {} : { logger: options.sipLogger }),
     // RFC 6665 §4.5.2: the originator's SUBSCRIBE to the conference package reuses its INVITE dialog.
     dialogMethods: ['SUBSCRIBE'],
@@ -125,6 +129,8 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
   return {
     sipAddress: { host: local.host, port: local.port, transport: options.sip.transport },
     factoryUri: options.factoryUri,
+    get groups() { return groups; },
+    setGroups(next) { groups = next; },
     get activeSessions() { return sessions.size; },
     async close() {
       if (closed) return;

@@ -12,6 +12,11 @@ export interface FocusOptions {
   readonly factoryUri?: string;
   /** Most members one session may fan out to. */
   readonly maxMembers: number;
+  /**
+   * Every member INVITE (and other out-of-dialog request) goes through this SIP proxy (sip:HOST:PORT),
+   * e.g. the Kamailio edge that knows where each member is. Default: straight to the member's URI.
+   */
+  readonly outboundProxy?: string;
   /** Address for the focus's MSRP listener. Default: the SIP host. */
   readonly msrpHost?: string;
   /** How long a member may take to answer before its INVITE is cancelled. Default 30 s. */
@@ -45,6 +50,10 @@ export type FocusEvent =
 export interface Focus {
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: FocusTransport };
   readonly factoryUri: string | undefined;
+  /** The pre-defined groups served now (those given at start, or the last `setGroups`). */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** Replaces the pre-defined groups for new sessions (sessions in progress keep their members). */
+  setGroups(groups: Readonly<Record<string, readonly string[]>>): void;
   /** Group sessions in progress. */
   readonly activeSessions: number;
   /** Ends every session (BYE both ways) and closes the sockets. */

@@ -15,7 +15,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 const REALM = 'relay.test';
 const NONCE = 'abc123';
 
@@ -86,9 +85,11 @@ class FakeRelay {
   }
   #digestOk(header: string): boolean {
     const p = new Map([...header.matchAll(/(\w+)="?([^",]*)"?/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
-    const ha1 = md5(`${p.get('username')}:${REALM}:${this.script.password}`);
-    const ha2 = md5(`AUTH:${p.get('uri')}`);
-    return p.get('uri') === this.uri && p.get('response') === md5(`${ha1}:${NONCE}:${ha2}`);
+    // RFC 7616 §3.4.1 without qop, with the hash the answer names (MD5 or SHA-256).
+    const h = (s: string): string => createHash(p.get('algorithm') === 'SHA-256' ? 'sha256' : 'md5').update(s).digest('hex');
+    const ha1 = h(`${p.get('username')}:${REALM}:${this.script.password}`);
+    const ha2 = h(`AUTH:${p.get('uri')}`);
+    return p.get('uri') === this.uri && p.get('response') === h(`${ha1}:${NONCE}:${ha2}`);
   }
 }
 
@@ -164,18 +165,18 @@ describe('MsrpEndpoint behind an RFC 4976 relay', () => {
     expect(relay.auths()).toHaveLength(2);
   });
 
-  it('a SHA-256-only challenge rejects with ERR_MSRP_RELAY_AUTH; SHA-256 offered with MD5 picks MD5', async () => {
+  it('a challenge in an algorithm we lack rejects with ERR_MSRP_RELAY_AUTH; SHA-256 offered before MD5 is answered with SHA-256', async () => {
     const sha = `Digest realm="${REALM}", nonce="${NONCE}", algorithm=SHA-256`;
-    const only = await new FakeRelay({ password: 'pw', challenges: [sha] }).listen();
+    const only = await new FakeRelay({ password: 'pw', challenges: [`Digest realm="${REALM}", nonce="${NONCE}", algorithm=SHA3-256`] }).listen();
     const error = await MsrpEndpoint.create({ relay: { uri: uri(only.uri), credentials: { username: 'alice', password: 'pw' } } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_MSRP_RELAY_AUTH' });
     expect((error as Error).message).toContain(only.uri);
-    expect((error as Error).message).toContain('SHA-256');
+    expect((error as Error).message).toContain('SHA3-256');
 
     const both = await new FakeRelay({ password: 'pw', expires: 300, challenges: [sha, `Digest realm="${REALM}", nonce="${NONCE}", algorithm=MD5`] }).listen();
     const ep = await endpointWith(both, 'pw');
     expect(ep.relay?.expires).toBe(300);
-    expect(both.auths()[1]?.headers.authorization[0]).toContain('algorithm=MD5');
+    expect(both.auths()[1]?.headers.authorization[0]).toContain('algorithm=SHA-256');
   });
 
   it('credentials are optional: a relay that grants at once needs none; one that challenges fails with ERR_MSRP_RELAY_AUTH_REQUIRED', async () => {

@@ -2,7 +2,7 @@ import { formatMsrpUri, type MsrpUri } from '../msrp-uri.ts';
 import { newTransactionId } from '../random-id.ts';
 import type { MsrpResponseHead } from '../syntax/msrp-parser.ts';
 import { serializeRequest } from '../syntax/msrp-serializer.ts';
-import { type DigestChallenge, type DigestCredentials, digestAuthorization, isMd5Challenge, parseDigestChallenge } from './digest-auth.ts';
+import { type DigestChallenge, type DigestCredentials, digestAuthorization, pickDigestChallenge, parseDigestChallenge } from '../../auth/digest.ts';
 
 export interface AuthRequestInit {
   /** The relay's URI (To-Path of the AUTH, RFC 4976 §5.1). */
@@ -41,10 +41,10 @@ export function interpretAuthResponse(head: MsrpResponseHead): AuthOutcome {
   const h = head.headers;
   if (head.status === 401) {
     // RFC 7616 §3.7 lets a server offer one challenge per algorithm (e.g. SHA-256 and MD5), the
-    // client picking one it supports; we only implement MD5, so take that one when offered and
-    // otherwise the first Digest challenge (answering it then fails with a coded error).
+    // client answering the first it supports; with none supported the first Digest challenge is
+    // taken (answering it then fails with a coded error).
     const challenges = h.wwwAuthenticate.map(parseDigestChallenge).filter((c) => c !== undefined);
-    const challenge = challenges.find(isMd5Challenge) ?? challenges[0];
+    const challenge = pickDigestChallenge(challenges) ?? challenges[0];
     if (challenge !== undefined) return { kind: 'challenge', challenge };
   }
   if (head.status === 200 && h.usePath !== undefined) return { kind: 'authorized', usePath: h.usePath, expires: h.expires };

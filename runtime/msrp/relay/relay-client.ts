@@ -3,7 +3,7 @@ import { type Clock, schedule, systemClock, type CancelTimer } from '../clock.ts
 import type { MsrpConnection } from '../msrp-connection.ts';
 import { formatMsrpUri, type MsrpUri } from '../msrp-uri.ts';
 import type { MsrpResponseHead } from '../syntax/msrp-parser.ts';
-import type { DigestCredentials } from './digest-auth.ts';
+import type { DigestCredentials } from '../../auth/digest.ts';
 import { answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from './relay-auth.ts';
 
 export interface MsrpRelayOptions {

@@ -47,6 +47,12 @@ export interface SipTransport {
   readonly advertisedHost: string;
   /** Sends one message; stream transports reuse a connection to the peer or open one. */
   send(message: SipMessage, destination: PeerAddress): Promise<void>;
+  /**
+   * Stream transports: an RFC 5626 §4.4.1 keep-alive on the connection to `destination` (a double
+   * CRLF "ping"); resolves true when the single CRLF "pong" comes back within `timeoutMs`, false
+   * when it does not or there is no open connection (the connection is then closed as dead).
+   */
+  ping?(destination: PeerAddress, timeoutMs: number): Promise<boolean>;
   /** Sets the receiver of parsed messages (one per transport; the UA core). */
   onMessage(handler: SipMessageHandler): void;
   onDiagnostic(handler: (diagnostic: TransportDiagnostic) => void): void;

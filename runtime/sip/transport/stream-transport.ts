@@ -57,7 +57,11 @@ interface Connection {
   readonly framer: SipStreamFramer;
   /** Accepted connections only: restarts the idle timer (see `idleTimeout`). */
   readonly touch: () => void;
+  /** Keep-alive pings waiting for their pong (RFC 5626 §4.4.1). */
+  readonly pongWaiters: Set<() => void>;
 }
+
+const CRLF = Buffer.from('\r\n');
 
 class StreamTransport implements SipTransport {
   readonly reliable = true;
@@ -139,11 +143,19 @@ class StreamTransport implements SipTransport {
         socket.destroy();
       }, idle);
     };
-    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch };
+    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch, pongWaiters: new Set() };
     this.#connections.set(key, conn);
     touch();
     const source: MessageSource = { ...peer, transport: this, connectionId: conn.id };
     socket.on('data', (chunk: Buffer) => {
+      // RFC 5626 §4.4.1: between messages, a double CRLF is a ping the server answers with one
+      // CRLF (the pong); a CRLF arriving while we wait for a pong is that pong.
+      if (conn.framer.buffered === 0 && (chunk[0] === 0x0d || chunk[0] === 0x0a)) {
+        const waiters = [...conn.pongWaiters];
+        conn.pongWaiters.clear();
+        for (const done of waiters) done();
+        if (waiters.length === 0 && inbound && chunk.subarray(0, 4).toString('latin1') === '\r\n\r\n' && !socket.destroyed) socket.write(CRLF);
+      }
       const items = conn.framer.push(chunk);
       // Activity is a complete message, or a chunk of nothing but CRLF keep-alives (RFC 5626
       // §3.5.1, which leaves nothing buffered); bytes of an unfinished message do not count.
@@ -186,6 +198,31 @@ class StreamTransport implements SipTransport {
         else resolve();
       });
     });
+  }
+
+  async ping(destination: PeerAddress, timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return false;
+    const conn = this.#connections.get(peerKey({ host: normaliseHost(destination.host), port: destination.port }));
+    if (conn === undefined || conn.socket.destroyed || !conn.socket.writable) return false;
+    const clock = this.options.clock ?? systemClock;
+    const ponged = await new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        clock.clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = clock.setTimeout(() => {
+        conn.pongWaiters.delete(done);
+        resolve(false);
+      }, timeoutMs);
+      conn.pongWaiters.add(done);
+      conn.socket.write('\r\n\r\n');
+    });
+    // RFC 5626 §4.4.1: no pong means the flow is dead; a new request must open a new connection.
+    if (!ponged) {
+      this.diagnose({ kind: 'connection-error', peer: destination, code: 'ERR_SIP_FLOW_DEAD', message: `no keep-alive pong within ${timeoutMs} ms; connection closed` });
+      conn.socket.destroy();
+    }
+    return ponged;
   }
 
   #connectionTo(destination: PeerAddress): Promise<Connection> {

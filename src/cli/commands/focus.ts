@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createFocus } from '../../focus/create-focus.ts';
 import type { Focus, FocusEvent, FocusTransport } from '../../focus/focus-types.ts';
 import { loadGroupsFile } from '../../focus/load-groups.ts';
+import { watchGroupsFile } from '../../focus/watch-groups-file.ts';
 import { parseDuration } from '../parse-duration.ts';
 import { parseHostPort } from '../parse-host-port.ts';
 import { parseSipUri } from '../parse-sip-uri.ts';
@@ -18,6 +19,7 @@ export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [op
   --sip HOST:PORT        where the focus listens for SIP (port 0 = any free port)
   --groups FILE          JSON object mapping each group URI to an array of member URIs
   --factory URI          conference factory URI for ad-hoc recipient lists (RFC 5366)
+  --proxy sip:HOST:PORT  send the member INVITEs through this SIP proxy (e.g. the Kamailio edge)
   --max-members N        most members per session (default 100); larger lists get 403
   --transport udp|tcp    SIP transport (default udp)
   --leg-answer-timeout DURATION
@@ -28,6 +30,9 @@ export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [op
   --idle-timeout DURATION
                          end a session without MSRP traffic from its sender this long (default 60s)
   --log json             one JSON line per focus event on stdout
+
+  The groups file is watched: a valid new version serves new sessions at once (sessions in
+  progress keep their members); an invalid one is reported on stderr and the old groups stay.
   -h, --help             this help
 `;
 
@@ -75,14 +80,14 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
     return 2;
   };
   let values: {
-    sip?: string; groups?: string; factory?: string; 'max-members'?: string; transport?: string; log?: string; help?: boolean;
+    sip?: string; groups?: string; factory?: string; proxy?: string; 'max-members'?: string; transport?: string; log?: string; help?: boolean;
     'leg-answer-timeout'?: string; 'msrp-setup-timeout'?: string; 'idle-timeout'?: string;
   };
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
-        sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, 'max-members': { type: 'string' },
+        sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, proxy: { type: 'string' }, 'max-members': { type: 'string' },
         transport: { type: 'string' }, log: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         'leg-answer-timeout': { type: 'string' }, 'msrp-setup-timeout': { type: 'string' }, 'idle-timeout': { type: 'string' },
       },
@@ -111,6 +116,10 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
     const factory = parseSipUri(values.factory, '--factory');
     if (!factory.ok) return usageError(factory.error);
   }
+  if (values.proxy !== undefined) {
+    const proxy = parseSipUri(values.proxy, '--proxy');
+    if (!proxy.ok) return usageError(proxy.error);
+  }
   const timers: { legAnswerTimeoutMs?: number; msrpSetupTimeoutMs?: number; idleTimeoutMs?: number } = {};
   for (const [flag, key] of [['leg-answer-timeout', 'legAnswerTimeoutMs'], ['msrp-setup-timeout', 'msrpSetupTimeoutMs'], ['idle-timeout', 'idleTimeoutMs']] as const) {
     const text = values[flag];
@@ -120,7 +129,8 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
     timers[key] = ms.value;
   }
   if (values.groups === undefined) return usageError('--groups FILE is required');
-  const groups = await loadGroupsFile(resolve(io.cwd, values.groups), { maxMembers });
+  const groupsPath = resolve(io.cwd, values.groups);
+  const groups = await loadGroupsFile(groupsPath, { maxMembers });
   if (!groups.ok) return usageError(`bad groups file: ${groups.error.message}`);
 
   const json = values.log === 'json';
@@ -132,6 +142,7 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
       maxMembers,
       ...timers,
       ...(values.factory === undefined ? {} : { factoryUri: values.factory }),
+      ...(values.proxy === undefined ? {} : { outboundProxy: values.proxy }),
       onEvent: (event) => io.stdout.write(json ? `${JSON.stringify(event)}\n` : `${safeText(describeFocusEvent(event))}\n`),
     });
   } catch (error) {
@@ -142,6 +153,16 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
   const listening = `focus listening on sip:${host.includes(':') ? `[${host}]` : host}:${port};transport=${transport.value}`
     + ` (${Object.keys(groups.value).length} groups${values.factory === undefined ? '' : `, factory ${values.factory}`})`;
   (json ? io.stderr : io.stdout).write(`${listening}\n`);
+  const started = focus;
+  const watcher = watchGroupsFile(groupsPath, {
+    initial: groups.value,
+    maxMembers,
+    onReload: (next) => {
+      started.setGroups(next);
+      io.stderr.write(`cpm-ft focus: groups reloaded (${Object.keys(next).length} groups)\n`);
+    },
+    onError: (error) => io.stderr.write(`cpm-ft focus: groups file not reloaded, keeping the previous groups: ${safeText(error.message)}\n`),
+  });
   deps.onStarted?.(focus);
 
   await new Promise<void>((done) => {
@@ -150,6 +171,7 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
       done();
     });
   });
+  watcher.close();
   await focus.close();
   return 0;
 }

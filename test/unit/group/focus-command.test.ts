@@ -1,7 +1,7 @@
 // `cpm-ft focus`: argument and groups-file checks (exit 2 with a clear message), and a real start
 // on an ephemeral port that stops on a (fake) signal.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
@@ -105,4 +105,90 @@ describe('cpm-ft focus', () => {
     }
     expect(await exit).toBe(0);
   }, 10_000);
+
+  it('reloads the groups file when it is replaced: a new group is served, an invalid version keeps the old groups', async () => {
+    const bob = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' } });
+    const inbox = join(dir, 'inbox');
+    await mkdir(inbox);
+    bob.receive({ dir: inbox });
+    const member = `sip:bob@127.0.0.1:${bob.sipAddress.port}`;
+    await writeFile(join(dir, 'g.json'), JSON.stringify({ 'sip:team@127.0.0.1': [member] }));
+    await writeFile(join(dir, 'a.txt'), 'hello crew\n');
+    const cli = io(dir);
+    let stop: ((s: SignalName) => void) | undefined;
+    let started: Focus | undefined;
+    const exit = runFocus(['--sip', '127.0.0.1:0', '--groups', 'g.json', '--log', 'json'], cli, {
+      onSignal: (handler) => { stop = handler; return () => { stop = undefined; }; },
+      onStarted: (f) => { started = f; },
+    });
+    for (let i = 0; i < 200 && started === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    const alice = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' } });
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      const crew = `sip:crew@127.0.0.1:${started?.sipAddress.port ?? 0}`;
+      // Before the change the group does not exist.
+      expect((await alice.send({ kind: 'predefined-group', uri: crew }, [join(dir, 'a.txt')]).done).ok).toBe(false);
+      // Replaced the way editors and deploy tools do it: a new file renamed over the old one.
+      await writeFile(join(dir, 'g.json.new'), JSON.stringify({ 'sip:team@127.0.0.1': [member], 'sip:crew@127.0.0.1': [member] }));
+      await rename(join(dir, 'g.json.new'), join(dir, 'g.json'));
+      await until(() => cli.err().includes('groups reloaded'));
+      expect(cli.err()).toContain('cpm-ft focus: groups reloaded (2 groups)');
+      const summary = await alice.send({ kind: 'predefined-group', uri: crew }, [join(dir, 'a.txt')]).done;
+      expect(summary.ok, cli.out()).toBe(true);
+      expect(summary.members?.map((m) => [m.member, m.status])).toEqual([[member, 'received']]);
+      expect(await readFile(join(inbox, 'a.txt'), 'utf8')).toBe('hello crew\n');
+
+      await writeFile(join(dir, 'g.json'), '{"sip:crew@127.0.0.1": ');
+      await until(() => cli.err().includes('not reloaded'));
+      expect(cli.err()).toMatch(/groups file not reloaded, keeping the previous groups: .*not valid JSON/);
+      expect(Object.keys(started?.groups ?? {})).toEqual(['sip:team@127.0.0.1', 'sip:crew@127.0.0.1']);
+    } finally {
+      await alice.close();
+      await bob.close();
+      stop?.('SIGTERM');
+    }
+    expect(await exit).toBe(0);
+  }, 15_000);
+
+  it('--proxy sends the member INVITEs to the proxy, the member URI as Request-URI and the proxy as Route', async () => {
+    const proxy = createSocket('udp4');
+    await new Promise<void>((r) => proxy.bind(0, '127.0.0.1', () => r()));
+    const received: string[] = [];
+    proxy.on('message', (m, from) => {
+      const text = m.toString();
+      received.push(text);
+      // Answers like a proxy that knows no such user, so the focus's leg ends at once.
+      if (!text.startsWith('INVITE ')) return;
+      const copied = text.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
+      proxy.send(['SIP/2.0 404 Not Found', ...copied.map((l) => (/^To:/i.test(l) ? `${l};tag=p1` : l)), 'Content-Length: 0', '', ''].join('\r\n'), from.port, from.address);
+    });
+    const member = 'sip:bob@members.invalid';
+    await writeFile(join(dir, 'g.json'), JSON.stringify({ 'sip:team@127.0.0.1': [member] }));
+    await writeFile(join(dir, 'a.txt'), 'hello\n');
+    const proxyUri = `sip:127.0.0.1:${(proxy.address()).port}`;
+    expect(await runFocus(['--sip', '127.0.0.1:0', '--groups', 'g.json', '--proxy', 'nowhere'], io(dir))).toBe(2);
+    const cli = io(dir);
+    let stop: ((s: SignalName) => void) | undefined;
+    let started: Focus | undefined;
+    const exit = runFocus(['--sip', '127.0.0.1:0', '--groups', 'g.json', '--proxy', proxyUri], cli, {
+      onSignal: (handler) => { stop = handler; return () => { stop = undefined; }; },
+      onStarted: (f) => { started = f; },
+    });
+    for (let i = 0; i < 200 && started === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    const alice = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' } });
+    try {
+      const summary = await alice.send({ kind: 'predefined-group', uri: `sip:team@127.0.0.1:${started?.sipAddress.port ?? 0}` }, [join(dir, 'a.txt')]).done;
+      expect(summary.files[0]?.failure?.message).toContain(`${member}: 404`);
+      const invite = received.find((m) => m.startsWith('INVITE '));
+      expect(invite?.split('\r\n')[0]).toBe(`INVITE ${member} SIP/2.0`);
+      expect(invite).toMatch(new RegExp(`\\r\\nRoute: <${proxyUri.replace(/\./g, '\\.')};lr>\\r\\n`, 'i'));
+    } finally {
+      await alice.close();
+      proxy.close();
+      stop?.('SIGTERM');
+    }
+    expect(await exit).toBe(0);
+  }, 15_000);
 });

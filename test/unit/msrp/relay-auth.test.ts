@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { digestAuthorization, parseDigestChallenge } from '../../../runtime/msrp/relay/digest-auth.ts';
+import { digestAuthorization, parseDigestChallenge } from '../../../runtime/auth/digest.ts';
 import { answerAuthChallenge, buildAuthRequest, interpretAuthResponse } from '../../../runtime/msrp/relay/relay-auth.ts';
 import { parseMsrpUri } from '../../../runtime/msrp/msrp-uri.ts';
 import { parsePieces } from './collect.ts';
@@ -17,10 +17,10 @@ describe('digest auth (RFC 2617)', () => {
     expect(value).toContain('opaque="5ccc069c403ebaf9f0171e9517f40e41"');
   });
 
-  it('an algorithm other than MD5 throws a CpmError ERR_MSRP_RELAY_AUTH', () => {
-    const challenge = parseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA-256');
+  it('an algorithm we do not implement throws a CpmError ERR_DIGEST_ALGORITHM', () => {
+    const challenge = parseDigestChallenge('Digest realm="r", nonce="n", algorithm=SHA3-256');
     expect(() => digestAuthorization(challenge!, { username: 'u', password: 'p' }, { method: 'AUTH', uri: 'msrp://r:1;tcp' }))
-      .toThrow(expect.objectContaining({ name: 'CpmError', code: 'ERR_MSRP_RELAY_AUTH' }));
+      .toThrow(expect.objectContaining({ name: 'CpmError', code: 'ERR_DIGEST_ALGORITHM' }));
   });
 
   it('rejects challenges that are not Digest or lack a nonce', () => {
@@ -44,9 +44,9 @@ describe('relay AUTH (RFC 4976)', () => {
     expect(parsePieces([second.wire]).messages[0]?.head.headers.authorization).toEqual([authorization]);
   });
 
-  it('prefers an MD5 challenge when a 401 offers several', () => {
+  it('answers the first challenge whose algorithm it implements when a 401 offers several (RFC 7616 §3.7)', () => {
     const wire = Buffer.from('MSRP t9 401 Unauthorized\r\nTo-Path: msrps://alice.example.com:1234/a1b2c3;tcp\r\nFrom-Path: msrps://relay.example.com:2855;tcp\r\n'
-      + 'WWW-Authenticate: Digest realm="r", nonce="sha", algorithm=SHA-256\r\nWWW-Authenticate: Digest realm="r", nonce="md", algorithm=MD5\r\n-------t9$\r\n');
+      + 'WWW-Authenticate: Digest realm="r", nonce="sha3", algorithm=SHA3-256\r\nWWW-Authenticate: Digest realm="r", nonce="md", algorithm=MD5\r\n-------t9$\r\n');
     const head = parsePieces([wire]).messages[0]?.head;
     if (head?.kind !== 'response') throw new Error('expected a response');
     expect(interpretAuthResponse(head)).toMatchObject({ kind: 'challenge', challenge: { nonce: 'md', algorithm: 'MD5' } });
