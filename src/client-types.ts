@@ -198,6 +198,10 @@ export interface OutgoingTransfer {
    */
   cancel(reason?: string): Promise<TransferSummary>;
   on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
+  /** Like `on`, for the next such event only. */
+  once<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
+  /** Removes a listener given to `on` or `once`. */
+  off<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
   /** Resolves when the session is released; never rejects (failures are in the summary). */
   readonly done: Promise<TransferSummary>;
 }
@@ -241,18 +245,40 @@ export interface PullFilesRequest extends Omit<PullRequest, 'selector'> {
   readonly selectors: readonly PullSelector[];
 }
 
+/** What `client.receive()` returns. */
+export interface ReceivingHandle {
+  /** The folder files go into. */
+  readonly dir: string;
+  /**
+   * Stops receiving: new offers no longer reach this receiver (they get 480 Temporarily Unavailable
+   * when no other receive() is active) and its sessions in progress end with a BYE. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
 export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
+  /** Throws ERR_INVALID_OPTION (synchronously) for a destination or file list of the wrong shape. */
   send(destination: Destination, files: readonly (string | FileToSend)[], options?: SendOptions): OutgoingTransfer;
-  /** Start accepting incoming file transfers. */
-  receive(options: ReceiveOptions): void;
+  /**
+   * Start accepting incoming file transfers into `options.dir`. Throws ERR_INVALID_OPTION for bad
+   * options and ERR_RECEIVE_DIR when the folder cannot be written; the handle stops receiving.
+   */
+  receive(options: ReceiveOptions): ReceivingHandle;
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;
+  /** Like `on`, for the next such event only. */
+  once<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;
+  /** Removes a listener given to `on` or `once`. */
+  off<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this;
   /** RFC 5547 pull: answer INVITEs whose file m-lines are all recvonly from files in `dir`. */
   serve(options: ServeOptions): void;
-  /** RFC 5547 pull: ask `from` for one file by its selector; never rejects (failures are in the result). */
+  /**
+   * RFC 5547 pull: ask `from` for one file by its selector. Transfer failures are in the result;
+   * it rejects only for a request of the wrong shape (ERR_INVALID_OPTION).
+   */
   pull(request: PullRequest): Promise<PullResult>;
-  /** RFC 5547 pull of several files over one session (re-INVITE per further file); never rejects. */
+  /** RFC 5547 pull of several files over one session (re-INVITE per further file); rejects as pull does. */
   pullFiles(request: PullFilesRequest): Promise<PullResult[]>;
   close(): Promise<void>;
 }

@@ -10,10 +10,14 @@ import {
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, SendOptions, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
+import { checkClientOptions } from './options/check-client-options.ts';
+import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkSendOptions, checkServeOptions } from './options/check-call-options.ts';
+import { assertWritableFolder } from './options/writable-folder.ts';
+import { SendIconChoices } from './send-icons.ts';
 import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
 
 
@@ -87,15 +91,6 @@ const internals = new WeakMap<CpmClient, ClientInternals>();
 
 export function inspectClient(client: CpmClient): ClientInternals | undefined {
   return internals.get(client);
-}
-
-/** Every given limit must be a positive integer: a typo must not silently disable a bound. */
-function checkLimits(limits: ClientLimits | undefined): void {
-  for (const [name, value] of Object.entries(limits ?? {})) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) <= 0)) {
-      throw new CpmError('ERR_CLIENT_LIMITS', `limits.${name} must be a positive integer, got ${String(value)}`);
-    }
-  }
 }
 
 /** The SIP parser limits of ClientLimits; the message bound also bounds the body. */
@@ -192,13 +187,9 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
 }
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
+  // Every option is checked before a socket is bound, so a bad one leaves nothing open.
+  checkClientOptions(options);
   const log = options.log;
-  const procedures = options.procedures ?? fileTransferProcedures;
-  checkLimits(options.limits);
-  const chunk = options.chunkSize;
-  if (chunk !== undefined && (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk > transferDefaults.maxChunkSize)) {
-    throw new CpmError('ERR_CLIENT_CHUNK_SIZE', `chunkSize must be an integer from 1 to ${transferDefaults.maxChunkSize} (4 MiB), got ${String(chunk)}`);
-  }
   const endpointOptions = msrpEndpointOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
@@ -212,6 +203,20 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     await transport.close();
     throw error;
   }
+  try {
+    return await assembleClient(options, transport, endpoint);
+  } catch (error) {
+    // Whatever was opened is closed again, so a failed createClient lets the process exit.
+    await endpoint.close().catch(() => undefined);
+    await transport.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The client on an open SIP transport and MSRP endpoint: user agent, sender, receivers, server. */
+async function assembleClient(options: ClientOptions & ClientExtraOptions, transport: SipTransport, endpoint: MsrpEndpoint): Promise<CpmClient> {
+  const log = options.log;
+  const procedures = options.procedures ?? fileTransferProcedures;
   const receivers: FileTransferReceiver[] = [];
   // RFC 5547 pull: at most one server answers the recvonly offers; push offers go to the receiver.
   let server: FileServer | undefined;
@@ -256,15 +261,6 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     },
   });
 
-  // RFC 5547 §6: the icon chosen for each path to send, read when the sender prepares the file;
-  // `false` means none, not even an automatic one.
-  const chosenIcons = new Map<string, string | FileIcon | false>();
-  const noteIcon = (file: string | FileToSend): string => {
-    if (typeof file === 'string') return file;
-    if (file.icon === undefined) chosenIcons.delete(file.path);
-    else chosenIcons.set(file.path, file.icon);
-    return file.path;
-  };
   const notice = options.onNotice;
   // Automatic icons for image files without one; the image library loads on the first image only.
   const thumbnailer = options.autoIcons === false ? undefined : new AutoThumbnailer({
@@ -275,12 +271,6 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       notice?.(event);
     },
   });
-  const iconFor = async (path: string, size: number): Promise<string | FileIcon | undefined> => {
-    const chosen = chosenIcons.get(path);
-    if (chosen === false) return undefined;
-    if (chosen !== undefined) return chosen;
-    return thumbnailer?.iconFor(path, size, guessMimeType(basename(path)));
-  };
   // The sender's log also feeds onNotice with its resume events, so a caller can say "resuming"
   // without subscribing to every protocol message.
   const senderLog = notice === undefined ? log : (event: LogEvent): void => {
@@ -301,7 +291,6 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
-    iconFor,
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
@@ -334,11 +323,20 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   const client: CpmClient = {
     sipAddress,
     send(destination: Destination, files: readonly (string | FileToSend)[], sendOptions: SendOptions = {}): OutgoingTransfer {
-      const transfer = sender.send(destination, files.map(noteIcon));
+      checkSendArguments(destination, files);
+      checkSendOptions(sendOptions);
+      // Icons are this send's choice only (its batches and queued files), never remembered.
+      const icons = new SendIconChoices(thumbnailer);
+      const transfer = sender.send(destination, files.map(icons.note), icons.lookup);
       const outgoing: OutgoingTransfer = {
-        queue(more) { transfer.queue(more.map(noteIcon)); },
+        queue(more) {
+          checkQueueArguments(more);
+          transfer.queue(more.map(icons.note));
+        },
         cancel(reason) { return transfer.cancel(reason); },
         on(event, listener) { transfer.on(event, listener); return outgoing; },
+        once(event, listener) { transfer.once(event, listener); return outgoing; },
+        off(event, listener) { transfer.off(event, listener); return outgoing; },
         done: transfer.done,
       };
       const signal = sendOptions.signal;
@@ -352,7 +350,10 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       }
       return outgoing;
     },
-    receive(receive: ReceiveOptions & ReceiveExtraOptions): void {
+    receive(receive: ReceiveOptions & ReceiveExtraOptions): ReceivingHandle {
+      checkReceiveOptions(receive);
+      if (closed !== undefined) throw new CpmError('ERR_CLIENT_CLOSED', 'receive: the client is closed');
+      assertWritableFolder(receive.dir, 'receive');
       const receiver = new FileTransferReceiver({
         endpoint,
         ua,
@@ -376,12 +377,35 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       receiver.on('file-failed', (e) => events.emit('file-failed', e));
       receiver.on('session-end', (e) => events.emit('session-end', e));
       receivers.push(receiver);
+      let stopped: Promise<void> | undefined;
+      return {
+        dir: receive.dir,
+        stop(): Promise<void> {
+          stopped ??= (async () => {
+            // New offers no longer reach this receiver (an earlier one, if any, takes them again;
+            // with none left they get 480); the sessions it holds end with a BYE.
+            const at = receivers.indexOf(receiver);
+            if (at !== -1) receivers.splice(at, 1);
+            await receiver.close();
+          })();
+          return stopped;
+        },
+      };
     },
     on(event, listener) {
       events.on(event, listener);
       return client;
     },
+    once(event, listener) {
+      events.once(event, listener);
+      return client;
+    },
+    off(event, listener) {
+      events.off(event, listener);
+      return client;
+    },
     serve(serve) {
+      checkServeOptions(serve);
       if (server !== undefined) throw new CpmError('ERR_CLIENT_SERVE', 'this client already serves a folder');
       server = new FileServer({
         endpoint,
@@ -396,6 +420,8 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       if (serve.onServed !== undefined) server.on('file-served', serve.onServed);
     },
     pull(request) {
+      // A bad request is the caller's bug: it rejects at once (a transfer failure resolves).
+      try { checkPullRequest(request, false); } catch (error) { return Promise.reject(error); }
       return pullFile({
         ua,
         endpoint,
@@ -409,6 +435,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
       });
     },
     pullFiles(request) {
+      try { checkPullRequest(request, true); } catch (error) { return Promise.reject(error); }
       return pullFiles({
         ua,
         endpoint,

@@ -10,6 +10,7 @@ import { newSessionId } from './random-id.ts';
 import { MsrpRelayClient, type MsrpRelayOptions } from './relay/relay-client.ts';
 import type { MsrpParserLimits, MsrpRequestHead } from './syntax/msrp-parser.ts';
 import { serializeResponse } from './syntax/msrp-serializer.ts';
+import { listenError } from '../listen-error.ts';
 
 export interface MsrpEndpointOptions {
   /** Address to listen on and to write into our URIs. Default 127.0.0.1. */
@@ -121,8 +122,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     const server = this.#options.tls ? createTlsServer(this.#options.tls, onSocket) : createNetServer(onSocket);
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', reject); resolve(); });
+      const onError = (error: Error): void => reject(listenError(error, this.#options.tls ? 'MSRP over TLS' : 'MSRP', this.host, this.#options.port ?? 0));
+      server.once('error', onError);
+      server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', onError); resolve(); });
     });
     const addr = server.address();
     if (addr !== null && typeof addr === 'object') this.#port = addr.port;

@@ -269,7 +269,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       session.closing.add(done);
       void done.then(() => session.closing.delete(done));
     }
-    incoming.accept(serializeSessionDescription(answer), 'application/sdp');
+    incoming.accept(serializeSessionDescription(answer), 'application/sdp', answerWarnings(this.options, plans));
     session.offer = offer;
     this.#startLines(session, offer, plans);
   }

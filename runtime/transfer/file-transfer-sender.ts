@@ -126,8 +126,13 @@ export class FileTransferSender {
     this.options = options;
   }
 
-  send(destination: Destination, files: readonly string[]): OutgoingFileTransfer {
-    const transfer = new OutgoingFileTransfer(this.options, destination, files, this.resumeBook);
+  /**
+   * `iconFor`, when given, chooses the icons of this transfer's files instead of the sender's own
+   * lookup: icons are an application's choice per send, never remembered across sends.
+   */
+  send(destination: Destination, files: readonly string[], iconFor?: IconLookup): OutgoingFileTransfer {
+    const options = iconFor === undefined ? this.options : { ...this.options, iconFor };
+    const transfer = new OutgoingFileTransfer(options, destination, files, this.resumeBook);
     this.#active.add(transfer);
     void transfer.done.then(() => this.#active.delete(transfer));
     transfer.start();

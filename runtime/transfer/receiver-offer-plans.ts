@@ -12,7 +12,7 @@ import { consultedPoints, mlineAnswerOf, planReceiverEvent, reofferAnswerOf, typ
 import { createSink } from './receiver-data-sink.ts';
 import { failLine } from './receiver-line-end.ts';
 import type { FileTransferReceiverOptions } from './receiver-options.ts';
-import { noop, type IncomingLine, type IncomingSession, type LinePlan, type ReceiverContext } from './receiver-session-state.ts';
+import { describeError, noop, type IncomingLine, type IncomingSession, type LinePlan, type ReceiverContext } from './receiver-session-state.ts';
 import { partialBytes, seedFromPartial, type PartialIdentity } from './resumable-partial.ts';
 import type { OfferedFileInfo } from './transfer-types.ts';
 
@@ -101,17 +101,23 @@ async function planNewLine(context: ReceiverContext, session: IncomingSession, m
   try {
     writer = await ReceivingWriter.create({ folder: context.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
   } catch (error) {
-    context.options.log?.({ kind: 'file', event: 'writer-failed', message: String(error) });
-    return { kind: 'reject', declined: false };
+    // An accepted offer we cannot store: the application hears it failed (not just offered) and
+    // the sender is told why, in a Warning (RFC 3261 §20.43) on the refusal.
+    const reason = `cannot store ${info.name} in the receiving folder: ${describeError(error)}`;
+    context.options.log?.({ kind: 'file', event: 'writer-failed', name: info.name, message: reason });
+    if (pushed) context.emit('file-failed', { transferId: info.transferId, name: info.name, reason });
+    return { kind: 'reject', declined: false, warning: reason };
   }
   if (rangeStart > 1 && identity !== undefined) {
     // The kept bytes go through the writer too, so the final hash covers the whole file.
     try {
       await seedFromPartial(context.options.dir, identity, writer, rangeStart - 1);
     } catch (error) {
-      context.options.log?.({ kind: 'file', event: 'resume-failed', name: info.name, message: String(error) });
+      const reason = `cannot resume ${info.name} from its kept part: ${describeError(error)}`;
+      context.options.log?.({ kind: 'file', event: 'resume-failed', name: info.name, message: reason });
       await writer.abort().catch(noop);
-      return { kind: 'reject', declined: false };
+      if (pushed) context.emit('file-failed', { transferId: info.transferId, name: info.name, reason });
+      return { kind: 'reject', declined: false, warning: reason };
     }
     context.options.log?.({ kind: 'file', event: 'resume', name: info.name, from: rangeStart, size: identity.size });
   }

@@ -8,14 +8,14 @@ import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { MsrpStatusError, type MsrpReport } from '../msrp/outgoing-message.ts';
 import type { ProcedureEvent } from '../procedure/vocabulary.ts';
 import type { PreparedFile } from './file-offer.ts';
-import type { FileFailure, TransferLogger } from './transfer-types.ts';
+import type { FileFailureCause, TransferLogger } from './transfer-types.ts';
 import { rangedFileSource, type RangeWatch } from './ranged-file-source.ts';
 
 export type SendOutcome =
   | { readonly kind: 'delivered' }
   | {
       readonly kind: 'failed';
-      readonly failure: FileFailure;
+      readonly failure: FileFailureCause;
       /** The procedure event this failure raises (step 5), if it is one the spec names. */
       readonly event?: ProcedureEvent;
       /** True when the MSRP connection is gone, so the session cannot carry more files. */
@@ -46,7 +46,7 @@ export interface SendFileOptions {
   readonly closeWatch: CloseWatch;
   readonly aborted: () => boolean;
   /** What the file fails with when it stopped because `aborted()` (default: 'transfer aborted'). */
-  readonly stopFailure?: () => FileFailure;
+  readonly stopFailure?: () => FileFailureCause;
   readonly onProgress: (acknowledged: number) => void;
   readonly log?: TransferLogger;
 }

@@ -45,7 +45,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
         // RFC 5547 §8.2: a push answerer cannot change the offered range, only decline it (it has
         // no partial copy to continue). The restart point is dropped: a new send is a full one.
         run.resumeBook.forget(run.destination, file);
-        run.failFile(file, { source: 'sip-response', message: `the receiver declined to resume ${file.name} from byte ${line.rangeStart} (m-line ${index}, port 0); send it again for a full transfer` });
+        run.failFile(file, { source: 'sip-response', code: 'ERR_RESUME_DECLINED', message: `the receiver declined to resume ${file.name} from byte ${line.rangeStart} (m-line ${index}, port 0); send it again for a full transfer` });
         continue;
       }
       run.failFile(file, { source: 'sip-response', message: `the answer rejected m-line ${index} (port 0)${warningFor(state.warnings, file.name)}` });
@@ -68,7 +68,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
     if (!perChunk && peerMax !== undefined && messageBytes > peerMax) {
       line.session?.close();
       line.session = undefined;
-      run.failFile(file, { source: 'sip-response', message: `${file.name} not sent: ${messageBytes} bytes exceed the receiver's a=max-size of ${peerMax} bytes (m-line ${index})` });
+      run.failFile(file, { source: 'sip-response', code: 'ERR_MSRP_PEER_MAX_SIZE', message: `${file.name} not sent: ${messageBytes} bytes exceed the receiver's a=max-size of ${peerMax} bytes (m-line ${index})` });
       continue;
     }
     const session = line.session as MsrpSession;
@@ -174,7 +174,7 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
     // The file shrank while it was read: the message was ended with '#', nothing to resume.
     const [got, expected] = watch.shortRead;
     run.resumeBook.forget(run.destination, file);
-    run.failFile(file, { source: 'local', message: `${file.path} changed during the send: read ${got} of ${expected} bytes from byte ${start}; the message was aborted` });
+    run.failFile(file, { source: 'local', code: 'ERR_FILE_CHANGED', message: `${file.path} changed during the send: read ${got} of ${expected} bytes from byte ${start}; the message was aborted` });
     return { broken: outcome.broken };
   }
   // RFC 4975 §7.1: each 200 proves the peer holds that chunk, so a file cut off by the

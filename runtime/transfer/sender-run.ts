@@ -2,9 +2,11 @@
 // data, after the last SEND, release, group members), and the two things every phase does: run
 // the generated rules of an event into a plan (action-executors.ts), and settle a file's outcome.
 
+import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
+import { withDerivedFacts } from '../procedure/fact-implications.ts';
 import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import { executeDecisions, emptyPlan, phaseOfEvent, refuseIfProhibited, type Phase, type Plans } from './action-executors.ts';
 import type { Destination } from './destination.ts';
@@ -15,7 +17,7 @@ import { factsOf, runProcedure, type DecisionPolicy } from './procedure-runner.t
 import type { PeerTuning } from './peer-data-path.ts';
 import type { ResumeBook } from './resume-book.ts';
 import type { QueuedItem, SessionState } from './sender-session-state.ts';
-import type { ExecutedDecision, FileFailure, FileResult, OutgoingTransferEvents, TransferLogEvent, TransferLogger } from './transfer-types.ts';
+import { withFailureCode, type ExecutedDecision, type FileFailure, type FileFailureCause, type FileResult, type OutgoingTransferEvents, type TransferLogEvent, type TransferLogger } from './transfer-types.ts';
 
 /** The sender's options with every default of transfer-defaults.ts applied. */
 export interface SenderSettings {
@@ -94,7 +96,7 @@ export class SenderRun {
   }
 
   /** What a file fails with when the transfer stops under it (cancelled by the user, or aborted). */
-  stopFailure(): FileFailure {
+  stopFailure(): FileFailureCause {
     return this.cancelled === undefined ? { source: 'local', message: 'transfer aborted' } : { source: 'cancelled', message: `transfer cancelled: ${this.cancelled}` };
   }
 
@@ -107,11 +109,11 @@ export class SenderRun {
   facts(extra: Partial<Record<ProcedureGuard, boolean>>): Record<ProcedureGuard, boolean> {
     const d = this.destination;
     return factsOf({
-      'one-recipient': d.kind === 'one-recipient',
-      'recipient-list': d.kind === 'recipient-list',
-      'predefined-group': d.kind === 'predefined-group',
-      'one-to-one-session': d.kind === 'one-recipient',
-      'group-session': d.kind !== 'one-recipient',
+      ...withDerivedFacts({
+        'one-recipient': d.kind === 'one-recipient',
+        'recipient-list': d.kind === 'recipient-list',
+        'predefined-group': d.kind === 'predefined-group',
+      }),
       'success-report-requested': this.settings.successReport,
       'wants-mline-reuse': this.settings.reuseMlines,
       ...extra,
@@ -152,7 +154,7 @@ export class SenderRun {
     this.#settle(file);
     const result: FileResult = { path: file.path, name: file.name, size: file.size, hash: file.hash.digest, ok: true };
     this.#record(file, result);
-    this.log({ kind: 'file', event: 'complete', name: file.name, size: file.size });
+    this.log({ kind: 'file', event: 'complete', name: file.name, path: file.path, size: file.size, hash: result.hash });
     this.emit('file-complete', result);
   }
 
@@ -161,7 +163,8 @@ export class SenderRun {
    * rules for it decide whether the user is told; other causes (connection, timeout, SIP) are
    * reported directly.
    */
-  failFile(file: FailedFile, cause: FileFailure, event?: ProcedureEvent): void {
+  failFile(file: FailedFile, stated: FileFailureCause, event?: ProcedureEvent): void {
+    const cause = withFailureCode(stated);
     // A connection that closed because the peer ended the session (its BYE): the BYE's Reason is
     // the cause when we closed the MSRP session for it; a failure we saw ourselves keeps its own
     // text, with the receiver's view added.
@@ -170,7 +173,7 @@ export class SenderRun {
     const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
       ? cause
       : closedForBye
-        ? { source: 'peer-bye', message: `the receiver ended the session: ${peerEnded}` }
+        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: `the receiver ended the session: ${peerEnded}` }
         : { ...cause, message: `${cause.message}; the receiver ended the session: ${peerEnded}` };
     this.#settle(file);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
@@ -203,7 +206,7 @@ export class SenderRun {
     return [...this.results].sort((a, b) => at(a) - at(b));
   }
 
-  failUnprepared(items: readonly QueuedItem[], failure: FileFailure): void {
+  failUnprepared(items: readonly QueuedItem[], failure: FileFailureCause): void {
     for (const item of items) {
       if (typeof item === 'string') this.failFile({ path: item, name: item.split(/[\\/]/).pop() ?? item, size: 0, hash: '' }, failure);
       else if (!this.isSettled(item)) this.failFile(item, failure);
@@ -221,7 +224,9 @@ export class SenderRun {
         this.unsettled.add(file);
         prepared.push(file);
       } catch (error) {
-        this.failUnprepared([item], { source: 'local', message: error instanceof Error ? error.message : String(error) });
+        // The error's own code (ERR_FILE_ICON, ERR_FILE_READ, ...) is the failure's.
+        const code = error instanceof CpmError ? error.code : 'ERR_FILE_READ';
+        this.failUnprepared([item], { source: 'local', code, message: error instanceof Error ? error.message : String(error) });
       }
     }
     return prepared;

@@ -13,7 +13,7 @@ import type { SipResponse } from '../sip/syntax/sip-message.ts';
 import type { PreparedFile } from './file-offer.ts';
 import type { DataPath } from './peer-data-path.ts';
 import type { GroupConferenceSubscription } from './group-conference-subscription.ts';
-import type { FileFailure } from './transfer-types.ts';
+import type { FileFailureCause } from './transfer-types.ts';
 
 /** One m-line of the session as the sender tracks it. */
 export interface Line {
@@ -70,10 +70,10 @@ export function warningFor(warnings: readonly string[] | undefined, name: string
 export type QueuedItem = string | PreparedFile;
 
 /** A SIP request that threw: Timer B/F expiring is a timeout (RFC 3261 §17.1.1.2: treated as 408). */
-export function sipErrorFailure(error: unknown, prefix = ''): FileFailure {
+export function sipErrorFailure(error: unknown, prefix = ''): FileFailureCause {
   const message = `${prefix}${error instanceof Error ? error.message : String(error)}`;
-  if (error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT') return { source: 'timeout', status: 408, message };
-  return { source: 'connection', message };
+  if (error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT') return { source: 'timeout', status: 408, code: error.code, message };
+  return { source: 'connection', ...(error instanceof CpmError ? { code: error.code } : {}), message };
 }
 
 /**

@@ -3,11 +3,42 @@
 
 import type { IconType } from './file-icon.ts';
 
+/**
+ * Where a file's failure came from: an MSRP error response to a chunk, a failure REPORT, the SIP
+ * answer (or its Warning), the MSRP connection, this side (a file that cannot be read, an abort),
+ * a transaction timeout, the receiver's BYE, or the user's cancel (OutgoingFileTransfer.cancel).
+ */
+export type FileFailureSource = 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' | 'peer-bye' | 'cancelled';
+
+/** The stable `code` of a FileFailure whose cause had none of its own, by source. */
+export const fileFailureCodes = {
+  'msrp-response': 'ERR_MSRP_STATUS',
+  'failure-report': 'ERR_MSRP_FAILURE_REPORT',
+  'sip-response': 'ERR_SIP_REJECTED',
+  connection: 'ERR_MSRP_CONNECTION',
+  local: 'ERR_TRANSFER_ABORTED',
+  timeout: 'ERR_TRANSFER_TIMEOUT',
+  'peer-bye': 'ERR_SESSION_ENDED_BY_PEER',
+  cancelled: 'ERR_TRANSFER_CANCELLED',
+} as const satisfies Record<FileFailureSource, string>;
+
 export interface FileFailure {
+  /** The SIP or MSRP status, when a response or REPORT carried one. */
   readonly status?: number;
-  /** 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' */
-  readonly source: string;
+  readonly source: FileFailureSource;
+  /**
+   * A stable error code: the cause's own (ERR_FILE_ICON, ERR_FILE_READ, ERR_MSRP_PEER_MAX_SIZE,
+   * ERR_RESUME_DECLINED, ...) or, without one, the source's default in `fileFailureCodes`.
+   */
+  readonly code: string;
   readonly message: string;
+}
+
+/** A failure as the transfer code states it; the code defaults from the source when not given. */
+export type FileFailureCause = Omit<FileFailure, 'code'> & { readonly code?: string };
+
+export function withFailureCode(cause: FileFailureCause): FileFailure {
+  return cause.code !== undefined ? cause as FileFailure : { ...cause, code: fileFailureCodes[cause.source] };
 }
 
 export interface FileResult {

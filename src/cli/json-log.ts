@@ -30,7 +30,10 @@ export function formatJsonLogLine(event: LogEvent): string {
   })}\n`;
 }
 
-/** A ClientOptions.log callback writing to `out`. */
-export function createJsonLog(out: { write(text: string): unknown }): (event: LogEvent) => void {
-  return (event) => void out.write(formatJsonLogLine(event));
+/**
+ * A ClientOptions.log callback writing to `out`. Each line starts with `time`, the moment it was
+ * logged as an ISO 8601 UTC timestamp with milliseconds, so lines from several processes interleave.
+ */
+export function createJsonLog(out: { write(text: string): unknown }, now: () => Date = () => new Date()): (event: LogEvent) => void {
+  return (event) => void out.write(formatJsonLogLine({ time: now().toISOString(), ...event }));
 }

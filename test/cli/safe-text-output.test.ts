@@ -69,7 +69,7 @@ describe('human output of the commands', () => {
 
   it('send: the receiver\'s reason phrase in a failure is escaped', async () => {
     const io = memoryIo(root);
-    const fake = fakeClientFactory(new Map([['a.txt', { source: 'sip-response', status: 603, message: `603 Decline${HOSTILE}` }]]));
+    const fake = fakeClientFactory(new Map([['a.txt', { source: 'sip-response', code: 'ERR_SIP_REJECTED', status: 603, message: `603 Decline${HOSTILE}` }]]));
     expect(await runSend(['--from', 'sip:alice@127.0.0.1', '--to', 'sip:bob@127.0.0.1:5070', 'a.txt'], io, { createClient: fake.createClient })).toBe(1);
     const text = io.stderr.text + io.stdout.text;
     expect(text).toContain('file transfer failed: a.txt: SIP 603: Decline\\x00');

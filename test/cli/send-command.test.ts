@@ -41,7 +41,7 @@ describe('cpm-ft send (fake client)', () => {
 
   it('exits 1 naming the file and the MSRP status when a file fails', async () => {
     const io = memoryIo(dir);
-    const fake = fakeClientFactory(new Map([['big.bin', { status: 413, source: 'msrp-response', message: 'Message too large' }]]));
+    const fake = fakeClientFactory(new Map([['big.bin', { status: 413, source: 'msrp-response', code: 'ERR_MSRP_STATUS', message: 'Message too large' }]]));
     expect(await runSend([...base, 'a.txt', 'big.bin'], io, { createClient: fake.createClient })).toBe(1);
     expect(io.stdout.text).toContain('failed big.bin: MSRP 413: Message too large\n');
     expect(io.stderr.text).toBe('file transfer failed: big.bin: MSRP 413: Message too large\n');
@@ -50,7 +50,7 @@ describe('cpm-ft send (fake client)', () => {
 
   it('with --log json writes only JSON lines on stdout and human text on stderr', async () => {
     const io = memoryIo(dir);
-    const fake = fakeClientFactory(new Map([['big.bin', { status: 413, source: 'msrp-response', message: 'too large' }]]));
+    const fake = fakeClientFactory(new Map([['big.bin', { status: 413, source: 'msrp-response', code: 'ERR_MSRP_STATUS', message: 'too large' }]]));
     expect(await runSend([...base, '--log', 'json', 'a.txt', 'big.bin'], io, { createClient: fake.createClient })).toBe(1);
     const lines = io.stdout.text.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(4);
@@ -83,7 +83,7 @@ describe('cpm-ft send (fake client)', () => {
         const client = (await fake.createClient(options)) as FakeClient;
         // A transfer that never ends on its own, like one waiting for a peer that went away; its
         // cancel does not end either, so the CLI's bound on the cancel is what lets it go on.
-        client.send = () => ({ queue: () => undefined, cancel: (reason) => { reasons.push(reason); return new Promise(() => undefined); }, on() { return this; }, done: new Promise(() => undefined) });
+        client.send = () => ({ queue: () => undefined, cancel: (reason) => { reasons.push(reason); return new Promise(() => undefined); }, on() { return this; }, once() { return this; }, off() { return this; }, done: new Promise(() => undefined) });
         return client;
       },
       onSignal: (h) => {
@@ -142,10 +142,10 @@ describe('cpm-ft send (fake client)', () => {
 
 describe('failure accounting', () => {
   it('describes failures by protocol and status', () => {
-    expect(describeFailure({ status: 488, source: 'sip-response', message: 'Not Acceptable Here' })).toBe('SIP 488: Not Acceptable Here');
-    expect(describeFailure({ status: 500, source: 'failure-report', message: 'x' })).toBe('MSRP 500: x');
-    expect(describeFailure({ source: 'timeout', message: 'no REPORT' })).toBe('timeout: no REPORT');
-    expect(describeFailure({ status: 603, source: 'sip-response', message: '603 Decline' })).toBe('SIP 603: Decline');
+    expect(describeFailure({ status: 488, source: 'sip-response', code: 'ERR_SIP_REJECTED', message: 'Not Acceptable Here' })).toBe('SIP 488: Not Acceptable Here');
+    expect(describeFailure({ status: 500, source: 'failure-report', code: 'ERR_MSRP_FAILURE_REPORT', message: 'x' })).toBe('MSRP 500: x');
+    expect(describeFailure({ source: 'timeout', code: 'ERR_TRANSFER_TIMEOUT', message: 'no REPORT' })).toBe('timeout: no REPORT');
+    expect(describeFailure({ status: 603, source: 'sip-response', code: 'ERR_SIP_REJECTED', message: '603 Decline' })).toBe('SIP 603: Decline');
   });
 
   it('counts a file only when an ok result exists for it', () => {

@@ -99,9 +99,12 @@ describe('receiver disk faults', () => {
   it.runIf(canMount)('a read-only folder refuses the offer before any data is sent', async () => {
     const inbox = await tinyTmpfs('1m', true);
     pair = await startRuntimePair({ inbox: inbox as string });
-    const { summary, told } = await sendOne(pair, 64 * 1024);
+    const { summary, told, receiverTold } = await sendOne(pair, 64 * 1024);
     expect(summary.ok).toBe(false);
-    expect(told).toEqual([{ source: 'sip-response', status: 488, message: '488 Not Acceptable Here' }]);
+    // The receiver's application hears the accepted offer failed, and the sender reads why in the
+    // 488's Warning (RFC 3261 §20.43), not a bare status.
+    expect(receiverTold).toEqual([expect.stringMatching(/^cannot store payload\.bin in the receiving folder: .*EROFS/)]);
+    expect(told).toEqual([{ source: 'sip-response', status: 488, message: expect.stringMatching(/^488 Not Acceptable Here: the receiver says "cannot store payload\.bin in the receiving folder: .*EROFS/) }]);
     await expectNothingPublished(pair.inbox);
     countWhenPassed('faults', 1);
   });
@@ -111,9 +114,10 @@ describe('receiver disk faults', () => {
     try {
       await writeFile(join(base, 'plain-file'), 'not a folder');
       pair = await startRuntimePair({ inbox: join(base, 'plain-file', 'inbox') });
-      const { summary, told } = await sendOne(pair, 64 * 1024);
+      const { summary, told, receiverTold } = await sendOne(pair, 64 * 1024);
       expect(summary.ok).toBe(false);
-      expect(told).toEqual([{ source: 'sip-response', status: 488, message: '488 Not Acceptable Here' }]);
+      expect(receiverTold).toEqual([expect.stringMatching(/^cannot store payload\.bin in the receiving folder: .*ENOTDIR/)]);
+      expect(told).toEqual([{ source: 'sip-response', status: 488, message: expect.stringMatching(/^488 Not Acceptable Here: the receiver says "cannot store payload\.bin .*ENOTDIR/) }]);
       countWhenPassed('faults', 1);
     } finally {
       await pair?.close();

@@ -31,7 +31,7 @@ describe('the sender is told why, at once', () => {
     const summary = await pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]).done;
     const took = Date.now() - started;
     expect(summary.ok).toBe(false);
-    expect(summary.files[0]?.failure).toEqual({ source: 'peer-bye', message: expect.stringMatching(/^the receiver ended the session: 503 cannot connect to the sender's MSRP path: .*(self-signed|certificate)/) });
+    expect(summary.files[0]?.failure).toEqual({ source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: expect.stringMatching(/^the receiver ended the session: 503 cannot connect to the sender's MSRP path: .*(self-signed|certificate)/) });
     expect(summary.files[0]?.failure?.message).not.toMatch(/did not connect within/);
     // Generous: the point is "not the 30 s wait".
     expect(took).toBeLessThan(10_000);

@@ -95,8 +95,8 @@ describe('parser limits from ClientOptions.limits', () => {
 
   it('a limit that is not a positive integer is refused when the client is created', async () => {
     await expect(createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, limits: { maxSessions: 0 } }))
-      .rejects.toMatchObject({ code: 'ERR_CLIENT_LIMITS' });
+      .rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     await expect(createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, limits: { sipMaxHeaders: 1.5 } }))
-      .rejects.toMatchObject({ code: 'ERR_CLIENT_LIMITS' });
+      .rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 });

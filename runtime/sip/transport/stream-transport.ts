@@ -8,6 +8,7 @@ import type { SipMessage } from '../syntax/sip-message.ts';
 import { SipStreamFramer } from '../syntax/sip-stream-framer.ts';
 import { handleIncoming } from './handle-incoming.ts';
 import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
+import { listenError } from '../../listen-error.ts';
 
 export interface StreamTransportOptions {
   /** Address to bind; default 127.0.0.1. */
@@ -114,9 +115,10 @@ class StreamTransport implements SipTransport {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (error: Error): void => reject(listenError(error, `SIP over ${protocol}`, host, options.port ?? 0));
+      server.once('error', onError);
       server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
+        server.off('error', onError);
         resolve();
       });
     });

@@ -6,6 +6,7 @@ import { serializeSipMessage } from '../syntax/serialize-message.ts';
 import type { SipMessage } from '../syntax/sip-message.ts';
 import { handleIncoming } from './handle-incoming.ts';
 import type { MessageSource, PeerAddress, SipMessageHandler, SipTransport, TransportDiagnostic } from './sip-transport.ts';
+import { listenError } from '../../listen-error.ts';
 
 export interface UdpTransportOptions {
   /** Address to bind; default 127.0.0.1. */
@@ -31,9 +32,13 @@ export async function createUdpTransport(options: UdpTransportOptions = {}): Pro
   const buffer = options.socketBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
   const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: buffer, sendBufferSize: buffer });
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
+    socket.once('error', (error) => {
+      // Nothing may stay open when the bind fails, or the process could not exit.
+      try { socket.close(); } catch { /* already closed */ }
+      reject(listenError(error, 'SIP over UDP', host, options.port ?? 0));
+    });
     socket.bind(options.port ?? 0, host, () => {
-      socket.off('error', reject);
+      socket.removeAllListeners('error');
       resolve();
     });
   });

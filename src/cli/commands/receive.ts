@@ -12,6 +12,7 @@ import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import type { CliIo } from '../main.ts';
 import { safeLineWriter } from '../../safe-text.ts';
 import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
+import { assertWritableFolder } from '../../options/writable-folder.ts';
 
 export type { SignalName };
 
@@ -53,6 +54,13 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     await mkdir(dir, { recursive: true });
   } catch (error) {
     io.stderr.write(`cpm-ft receive: cannot create ${dir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  // A folder that cannot take files fails now, not at every offer.
+  try {
+    assertWritableFolder(dir, 'cpm-ft receive');
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n`);
     return 1;
   }
 

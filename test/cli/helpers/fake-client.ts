@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
-  OutgoingTransferEvents, FileToSend, PullFilesRequest, PullRequest, PullResult, ReceiveOptions, ServeOptions, TransferSummary,
+  OutgoingTransferEvents, FileToSend, PullFilesRequest, PullRequest, PullResult, ReceiveOptions, ReceivingHandle, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
 
 export interface FakeClientLog {
@@ -65,6 +65,18 @@ export class FakeClient implements CpmClient {
         listeners.set(event, [...(listeners.get(event) ?? []), listener as Listener]);
         return this;
       },
+      once(event, listener) {
+        const wrapped = (payload: never): void => {
+          listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== wrapped));
+          (listener as Listener)(payload);
+        };
+        listeners.set(event, [...(listeners.get(event) ?? []), wrapped]);
+        return this;
+      },
+      off(event, listener) {
+        listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== (listener as Listener)));
+        return this;
+      },
       done: (async (): Promise<TransferSummary> => {
         await new Promise((resolve) => setImmediate(resolve));
         const results: FileResult[] = [];
@@ -72,7 +84,7 @@ export class FakeClient implements CpmClient {
           const data = readFileSync(path);
           const name = basename(path);
           if (cancelled !== undefined) {
-            const result = { path, name, size: data.length, hash: hashOf(data), ok: false, failure: { source: 'cancelled', message: `transfer cancelled: ${cancelled}` } };
+            const result = { path, name, size: data.length, hash: hashOf(data), ok: false, failure: { source: 'cancelled' as const, code: 'ERR_TRANSFER_CANCELLED', message: `transfer cancelled: ${cancelled}` } };
             results.push(result);
             emit('file-failed', result);
             continue;
@@ -100,8 +112,9 @@ export class FakeClient implements CpmClient {
     return transfer;
   }
 
-  receive(options: ReceiveOptions): void {
+  receive(options: ReceiveOptions): ReceivingHandle {
     this.#log.receives.push(options);
+    return { dir: options.dir, stop: async () => undefined };
   }
 
   // RFC 5547 pull is exercised against real clients (test/e2e/pull-*), not this fake.
@@ -119,6 +132,19 @@ export class FakeClient implements CpmClient {
 
   on<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {
     this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener as Listener]);
+    return this;
+  }
+
+  once<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {
+    const wrapped = (payload: IncomingTransferEvents[E]): void => {
+      this.off(event, wrapped);
+      listener(payload);
+    };
+    return this.on(event, wrapped);
+  }
+
+  off<E extends keyof IncomingTransferEvents>(event: E, listener: (payload: IncomingTransferEvents[E]) => void): this {
+    this.#listeners.set(event, (this.#listeners.get(event) ?? []).filter((l) => l !== (listener as Listener)));
     return this;
   }
 

@@ -1,0 +1,55 @@
+// Every error code the library can hand to an application: on a thrown or rejected CpmError, in a
+// FileFailure (`code`), a TransferSummary `error`, a pull result or a log event. One list, so that
+// `CpmErrorCode` is a closed union an application can switch over; test/unit/errors keeps it in step
+// with the codes the sources use. Codes are stable: new ones are added, none is reused.
+import { CpmError } from '../runtime/index.ts';
+
+export const cpmErrorCodes = [
+  // Options and start-up (createClient, receive, send, pull, serve)
+  'ERR_INVALID_OPTION', 'ERR_RECEIVE_DIR', 'ERR_CLIENT_CLOSED', 'ERR_CLIENT_SERVE', 'ERR_CLIENT_TLS_CONFIG', 'ERR_CLIENT_MSRP_RELAY',
+  'ERR_ADDRESS_IN_USE', 'ERR_ADDRESS_NOT_AVAILABLE', 'ERR_ADDRESS_ACCESS', 'ERR_LISTEN',
+  // A file's failure (FileFailure.code)
+  'ERR_SIP_REJECTED', 'ERR_RESUME_DECLINED', 'ERR_TRANSFER_ABORTED', 'ERR_TRANSFER_TIMEOUT', 'ERR_SESSION_ENDED_BY_PEER',
+  'ERR_MSRP_STATUS', 'ERR_MSRP_FAILURE_REPORT', 'ERR_MSRP_PEER_MAX_SIZE',
+  // Files on disk
+  'ERR_FILE_CHANGED', 'ERR_FILE_HASH_ALGORITHM', 'ERR_FILE_HASH_MISMATCH', 'ERR_FILE_ICON', 'ERR_FILE_NAME_UNSAFE', 'ERR_FILE_NOT_REGULAR',
+  'ERR_FILE_RANGE', 'ERR_FILE_READ', 'ERR_FILE_SIZE_MISMATCH', 'ERR_FILE_WRITE',
+  // SIP
+  'ERR_SIP_BODY_TOO_LARGE', 'ERR_SIP_CALLBACK', 'ERR_SIP_CONTENT_LENGTH', 'ERR_SIP_DIALOG_TERMINATED', 'ERR_SIP_HEADER_TOO_LONG',
+  'ERR_SIP_IDLE_TIMEOUT', 'ERR_SIP_INVALID_METHOD', 'ERR_SIP_INVALID_REQUEST', 'ERR_SIP_INVALID_STATE', 'ERR_SIP_INVALID_STATUS',
+  'ERR_SIP_MESSAGE_TOO_LARGE', 'ERR_SIP_MISSING_HEADER', 'ERR_SIP_MULTIPART_BOUNDARY', 'ERR_SIP_NO_TRANSPORT', 'ERR_SIP_PARSE',
+  'ERR_SIP_REQUEST_PENDING', 'ERR_SIP_TOO_MANY_CONNECTIONS', 'ERR_SIP_TOO_MANY_HEADERS', 'ERR_SIP_TRANSACTION_TIMEOUT',
+  'ERR_SIP_TRANSPORT', 'ERR_SIP_TRANSPORT_CLOSED', 'ERR_SIP_URI_SCHEME', 'ERR_SIP_VERSION',
+  // SIP registration, authentication and server location (RFC 3261 §10, §22; RFC 3263; RFC 5626)
+  'ERR_SIP_REGISTER', 'ERR_SIP_AUTH', 'ERR_SIP_AUTH_REJECTED', 'ERR_DIGEST_ALGORITHM', 'ERR_DIGEST_QOP',
+  'ERR_SIP_DNS', 'ERR_SIP_DNS_SERVER', 'ERR_SIP_UNAVAILABLE', 'ERR_SIP_FLOW_DEAD',
+  // SDP
+  'ERR_SDP_OFFER_ANSWER', 'ERR_SDP_PARSE', 'ERR_SDP_VALUE',
+  // MSRP and relays
+  'ERR_MSRP_ABORTED', 'ERR_MSRP_BIND', 'ERR_MSRP_CONNECT', 'ERR_MSRP_CONNECTION', 'ERR_MSRP_CONNECTION_CLOSED', 'ERR_MSRP_CONNECTION_IDLE',
+  'ERR_MSRP_MESSAGE_REFUSED', 'ERR_MSRP_NO_PATH', 'ERR_MSRP_PARSE', 'ERR_MSRP_REPORT_TIMEOUT', 'ERR_MSRP_SESSION_CLOSED',
+  'ERR_MSRP_SOURCE', 'ERR_MSRP_SOURCE_SIZE', 'ERR_MSRP_TRANSACTION_ID', 'ERR_MSRP_TRANSACTION_TIMEOUT', 'ERR_MSRP_URI',
+  'ERR_MSRP_RELAY_AUTH', 'ERR_MSRP_RELAY_AUTH_REQUIRED', 'ERR_MSRP_RELAY_CONNECT', 'ERR_MSRP_RELAY_CONNECTION',
+  'ERR_MSRP_RELAY_EXPIRES', 'ERR_MSRP_RELAY_TIMEOUT',
+  // RFC 5547 pull
+  'ERR_PULL_ABORTED', 'ERR_PULL_CONNECTION', 'ERR_PULL_NAME', 'ERR_PULL_SELECTOR', 'ERR_PULL_TIMEOUT',
+  // The spec's procedures (TransferSummary.error)
+  'ERR_PROCEDURE_ACTION_OUT_OF_PHASE', 'ERR_PROCEDURE_CONFLICT', 'ERR_PROCEDURE_PHASE', 'ERR_PROCEDURE_PROHIBITED',
+  'ERR_PROCEDURE_UNCOVERED', 'ERR_PROCEDURE_UNKNOWN_CLAUSE',
+  // Groups: member lists, conference state, the focus
+  'ERR_GROUP_LIST_ENTITY', 'ERR_GROUP_LIST_PARSE', 'ERR_GROUP_LIST_TOO_LARGE', 'ERR_GROUP_LIST_UNSUPPORTED', 'ERR_GROUP_MEMBERS_EMPTY',
+  'ERR_GROUP_MEMBERS_TOO_MANY', 'ERR_GROUP_MEMBER_DUPLICATE', 'ERR_GROUP_MEMBER_URI',
+  'ERR_CONFERENCE_INFO_ENTITY', 'ERR_CONFERENCE_INFO_PARSE', 'ERR_CONFERENCE_INFO_TOO_LARGE',
+  'ERR_FOCUS_BODY', 'ERR_FOCUS_GROUPS', 'ERR_FOCUS_LEG', 'ERR_FOCUS_LEG_ENDED', 'ERR_FOCUS_NOT_DELIVERED', 'ERR_FOCUS_NO_LEG',
+  'ERR_FOCUS_NO_OFFER', 'ERR_FOCUS_OUT_OF_ORDER', 'ERR_FOCUS_REQUIRE', 'ERR_FOCUS_SDP', 'ERR_FOCUS_UNKNOWN_GROUP', 'ERR_FOCUS_URI',
+  // Misuse of the runtime's lower-level building blocks
+  'ERR_INVALID_ARG', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_STATE',
+] as const;
+
+export type CpmErrorCode = (typeof cpmErrorCodes)[number];
+
+/** A CpmError whose code is one of the library's (narrowed to `code` when given). */
+export function isCpmError<C extends CpmErrorCode = CpmErrorCode>(error: unknown, code?: C): error is CpmError & { readonly code: C } {
+  if (!(error instanceof CpmError)) return false;
+  return code === undefined ? (cpmErrorCodes as readonly string[]).includes(error.code) : error.code === code;
+}
