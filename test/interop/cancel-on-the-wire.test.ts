@@ -57,15 +57,21 @@ interface WireEvent {
  * BYE requests, by frame. TLS streams are decrypted with `keylog` and their plaintext read.
  */
 async function wireEvents(file: string, ports: { sip: number; msrp: number }, keylog: string | undefined): Promise<WireEvent[]> {
-  const tls = keylog === undefined ? [] : ['-o', `tls.keylog_file:${keylog}`, '-d', `tcp.port==${ports.sip},tls`, '-d', `tcp.port==${ports.msrp},tls`];
+  const tls = keylog === undefined
+    ? ['-d', `tcp.port==${ports.sip},sip`]
+    : ['-o', `tls.keylog_file:${keylog}`, '-d', `tcp.port==${ports.sip},tls`, '-d', `tls.port==${ports.sip},sip`, '-d', `tcp.port==${ports.msrp},tls`];
   const field = keylog === undefined ? 'tcp.payload' : 'data.data';
   const { stdout } = await execFileAsync(peerCommand('tshark'), ['-r', file, '-n', ...tls, '-Y', 'tcp.len > 0 && !tcp.analysis.retransmission', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,',
-    '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', field], { maxBuffer: 1024 * 1024 * 1024 });
+    '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'sip.Method', '-e', field], { maxBuffer: 1024 * 1024 * 1024 });
   const splitters = new Map<string, MsrpStreamSplitter>();
-  const sipText = new Map<string, string>();
   const events: WireEvent[] = [];
   for (const line of stdout.split('\n')) {
-    const [frame, stream, src, dst, hex] = line.split('\t');
+    const [frame, stream, src, dst, methods, hex] = line.split('\t');
+    // tshark's SIP dissector (decrypted first over TLS) names each request of the segment.
+    if (Number(dst) === ports.sip) {
+      for (const method of (methods ?? '').split(',')) if (method === 'BYE') events.push({ frame: Number(frame), what: 'bye', fromSender: true });
+      continue;
+    }
     if (hex === undefined || hex === '') continue;
     const bytes = Buffer.from(hex.replace(/[:,]/g, ''), 'hex');
     const key = `${stream}:${src}`;
@@ -73,13 +79,6 @@ async function wireEvents(file: string, ports: { sip: number; msrp: number }, ke
       let splitter = splitters.get(key);
       if (splitter === undefined) { splitter = new MsrpStreamSplitter(); splitters.set(key, splitter); }
       for (const msrp of splitter.push(bytes)) events.push({ frame: Number(frame), what: 'msrp', fromSender: Number(dst) === ports.msrp, msrp });
-    } else if (Number(dst) === ports.sip) {
-      // SIP over a stream: each request starts a line; the sender's BYE is what matters here.
-      const before = sipText.get(key) ?? '';
-      const text = before + bytes.toString('latin1');
-      sipText.set(key, text);
-      const byes = (text.match(/(^|\r\n)BYE sip:/g) ?? []).length - (before.match(/(^|\r\n)BYE sip:/g) ?? []).length;
-      for (let i = 0; i < byes; i++) events.push({ frame: Number(frame), what: 'bye', fromSender: true });
     }
   }
   return events.sort((a, b) => a.frame - b.frame);
