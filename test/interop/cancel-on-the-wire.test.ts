@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { createClient, inspectClient } from '../../src/client.ts';
-import type { CpmClient } from '../../src/client-types.ts';
+import { createClient, inspectClient, type ReceiveExtraOptions } from '../../src/client.ts';
+import type { CpmClient, ReceiveOptions } from '../../src/client-types.ts';
 import { killTrackedChildren, trackChild, waitForExit } from '../helpers/child-process-registry.ts';
 import { MsrpStreamSplitter, type MsrpMessageSummary } from '../helpers/msrp-stream-splitter.ts';
 import { describeWithPeers, peerCommand } from '../helpers/system-peers.ts';
@@ -116,7 +116,8 @@ async function startReceiver(transport: 'tcp' | 'tls', pki: { cert: string; key:
   const client = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport }, ...tls });
   cleanups.push(() => client.close());
   // Passive: the sender connects to our MSRP port, so capturing our two ports sees the whole session.
-  client.receive({ dir: inbox, keepPartials, setup: 'passive' });
+  const receive: ReceiveOptions & ReceiveExtraOptions = { dir: inbox, keepPartials, setup: 'passive' };
+  client.receive(receive);
   const firstData = new Promise<void>((resolve) => client.once('progress', () => resolve()));
   const msrp = inspectClient(client)?.endpoint.port ?? 0;
   return { client, inbox, uri: `sip:bob@127.0.0.1:${client.sipAddress.port};transport=${transport}`, ports: { sip: client.sipAddress.port, msrp }, firstData };
