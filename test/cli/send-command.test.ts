@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeFailure, missingFiles, runSend } from '../../src/cli/commands/send.ts';
 import { fakeClientFactory, type FakeClient } from './helpers/fake-client.ts';
 import { memoryIo } from './helpers/memory-io.ts';
+import type { OutgoingTransfer } from '../../src/client-types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cpm-ft-cli-send-'));
 writeFileSync(join(dir, 'a.txt'), 'alpha');
@@ -77,11 +78,22 @@ describe('cpm-ft send (fake client)', () => {
     const fake = fakeClientFactory();
     let handler: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
     const exits: number[] = [];
-    const running = runSend([...base, 'a.txt'], io, {
+    writeFileSync(join(dir, 'later.txt'), 'second');
+    const running = runSend([...base, 'a.txt', 'later.txt'], io, {
       createClient: async (options) => {
         const client = (await fake.createClient(options)) as FakeClient;
-        // A transfer that never ends on its own, like one waiting for a peer that went away.
-        client.send = () => ({ queue: () => undefined, on() { return this; }, once() { return this; }, off() { return this; }, done: new Promise(() => undefined) });
+        // A transfer that never ends on its own, like one waiting for a peer that went away; the
+        // first file has got half-way.
+        client.send = () => ({
+          queue: () => undefined,
+          on(event: string, listener: (p: { file: string; sent: number; total: number }) => void) {
+            if (event === 'progress') listener({ file: join(dir, 'a.txt'), sent: 5, total: 10 });
+            return this;
+          },
+          once() { return this; },
+          off() { return this; },
+          done: new Promise(() => undefined),
+        }) as unknown as OutgoingTransfer;
         return client;
       },
       onSignal: (h) => {
@@ -96,7 +108,8 @@ describe('cpm-ft send (fake client)', () => {
     raise?.('SIGINT');
     expect(exits).toEqual([130]);
     expect(await running).toBe(130);
-    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT\n');
+    // The interruption names what it cut off: the file in flight and the one not started.
+    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT; not delivered: a.txt (5 of 10 bytes sent), later.txt (not started)\n');
     expect(fake.log.clients[0]?.closed).toBe(true);
     expect(handler).toBeUndefined();
   });

@@ -143,6 +143,9 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   }
 
   const nameOf = (file: string): string => basename(file);
+  // What an interruption leaves undelivered: files without an outcome, and how far each had got.
+  const sentSoFar = new Map<string, { sent: number; total: number }>();
+  const settledPaths = new Set<string>();
   const started = new Set<string>();
   const startOnce = (name: string, size: number): void => {
     if (started.has(name)) return;
@@ -168,17 +171,20 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     const transfer = client.send(command.destination, first.map(toSend));
     for (const batch of later) transfer.queue(batch.map(toSend));
     transfer.on('progress', ({ file, sent, total }) => {
+      sentSoFar.set(resolve(file), { sent, total });
       const name = nameOf(file);
       startOnce(name, total);
       view.update(name, sent, total);
     });
     transfer.on('file-complete', (result) => {
+      settledPaths.add(resolve(result.path));
       startOnce(result.name, result.size);
       view.done(result.name, result.hash);
     });
     transfer.on('file-failed', (result) => {
       // Closing after a signal fails what is in flight; the interruption line already says so.
       if (signalled) return;
+      settledPaths.add(resolve(result.path));
       startOnce(result.name, result.size);
       // A declined resume is retried whole below; that retry's outcome is the one to show.
       if (declinedResume(result.failure)) return;
@@ -204,7 +210,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     }
     if (typeof outcome === 'string') {
       view.finish();
-      io.stderr.write(`file transfer failed: interrupted by ${outcome}\n`);
+      // Name what the interruption cut off, so the user knows what to send again.
+      const cut = command.batches.flat().map((file) => resolve(io.cwd, file)).filter((path) => !settledPaths.has(path)).map((path) => {
+        const at = sentSoFar.get(path);
+        return `${basename(path)} (${at === undefined ? 'not started' : `${at.sent} of ${at.total} bytes sent`})`;
+      });
+      io.stderr.write(`file transfer failed: interrupted by ${outcome}${cut.length === 0 ? '' : `; not delivered: ${safeText(cut.join(', '))}`}\n`);
       await client.close().catch(() => undefined);
       unsubscribe();
       return outcome === 'SIGINT' ? 130 : 143;
