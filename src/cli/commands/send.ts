@@ -288,6 +288,8 @@ function declinedResume(failure: FileFailure): boolean {
 
 /** 'MSRP 413: message too large' — the protocol and status first, since that is what users search for. */
 export function describeFailure(failure: FileFailure): string {
+  // The receiver's BYE already reads as a sentence ("the receiver closed the session").
+  if (failure.source === 'peer-bye') return withTlsTrustHint(failure.message);
   const protocol = failure.source.startsWith('msrp') || failure.source === 'failure-report' ? 'MSRP' : failure.source.startsWith('sip') ? 'SIP' : failure.source;
   const head = failure.status === undefined ? protocol : `${protocol} ${failure.status}`;
   // Messages often start with the status again ('603 Decline'); say it once.
