@@ -12,6 +12,7 @@ import { lowerToIr } from './passes/lower-to-ir.ts';
 import { reportActionArguments } from './passes/report-action-arguments.ts';
 import { reportAttributeDefinitions } from './passes/report-attribute-definitions.ts';
 import { reportCoversModality } from './passes/report-covers-modality.ts';
+import { reportDecisionBranches } from './passes/report-decision-branches.ts';
 import { reportDecisionPoints } from './passes/report-decision-points.ts';
 import { reportEmptyClauses } from './passes/report-empty-clauses.ts';
 import { reportMissingFields } from './passes/report-missing-fields.ts';
@@ -22,6 +23,8 @@ import { reportRoleMismatch } from './passes/report-role-mismatch.ts';
 import { reportRuleReferences } from './passes/report-rule-references.ts';
 import { reportUnknownNames } from './passes/report-unknown-names.ts';
 import { reportUnknownReferences } from './passes/report-unknown-references.ts';
+import { reportUnreachableRules } from './passes/report-unreachable-rules.ts';
+import { reportUnspecified } from './passes/report-unspecified.ts';
 import { emptyModel, type SpecModel } from './passes/spec-model.ts';
 import { Session } from './session.ts';
 
@@ -55,7 +58,13 @@ const checkPasses: readonly ((model: SpecModel, session: Session) => void)[] = [
 ];
 
 /** Checks of what the rules mean together, run on the lowered IR with the rule semantics. */
-const semanticPasses: readonly ((ir: SpecIR, session: Session) => void)[] = [reportModalityConflicts, reportSessionOutcomes];
+const semanticPasses: readonly ((ir: SpecIR, session: Session) => void)[] = [
+  reportModalityConflicts,
+  reportSessionOutcomes,
+  reportDecisionBranches,
+  reportUnspecified,
+  (ir, session) => reportUnreachableRules(ir, session),
+];
 
 /**
  * Compiles spec files into the IR. Files are read in the order given: declarations first is not

@@ -13,6 +13,7 @@ import {
 import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
+import { ClientRegistrations, networkUaOptions } from './client-network.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
 import { checkClientOptions } from './options/check-client-options.ts';
 import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkServeOptions } from './options/check-call-options.ts';
@@ -34,6 +35,12 @@ export interface ClientExtraOptions {
    * give-up time, is 64*T1, so a smaller T1 shortens how long an unanswered INVITE is waited for.
    */
   readonly sipTimers?: { readonly T1?: number; readonly T2?: number; readonly T4?: number };
+  /**
+   * An INVITE that got a provisional response (100, 180 ...) but no final one this long after is
+   * CANCELled and its files fail with a timeout (default 90 s, DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS;
+   * 0 waits for ever).
+   */
+  readonly inviteTimeoutMs?: number;
   /**
    * MSRP over TLS (msrps: paths, RFC 4975 §6): listen with `tls` key/cert and verify peers and
    * relays against `tls.ca`. Default: on when `sip.transport` is 'tls'.
@@ -184,6 +191,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   checkClientOptions(options);
   const log = options.log;
   const endpointOptions = msrpEndpointOptions(options);
+  const network = networkUaOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
   try {
@@ -197,7 +205,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   try {
-    return await assembleClient(options, transport, endpoint);
+    return await assembleClient(options, transport, endpoint, network);
   } catch (error) {
     // Whatever was opened is closed again, so a failed createClient lets the process exit.
     await endpoint.close().catch(() => undefined);
@@ -207,7 +215,12 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 }
 
 /** The client on an open SIP transport and MSRP endpoint: user agent, sender, receivers, server. */
-async function assembleClient(options: ClientOptions & ClientExtraOptions, transport: SipTransport, endpoint: MsrpEndpoint): Promise<CpmClient> {
+async function assembleClient(
+  options: ClientOptions & ClientExtraOptions,
+  transport: SipTransport,
+  endpoint: MsrpEndpoint,
+  network: ReturnType<typeof networkUaOptions>,
+): Promise<CpmClient> {
   const log = options.log;
   const procedures = options.procedures ?? fileTransferProcedures;
   const receivers: FileTransferReceiver[] = [];
@@ -218,12 +231,14 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
   const ua = createUserAgent({
     transports: [transport],
     localUri: options.localUri,
+    ...network,
     ...(options.outboundProxy !== undefined ? { outboundProxy: options.outboundProxy } : {}),
     contactParams: cpmContactParams(),
     // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
     supported: ['recipient-list-invite'],
     userAgent: 'cpm-ft',
     ...(options.sipTimers !== undefined ? { timers: { T1: options.sipTimers.T1 ?? 500, T2: options.sipTimers.T2 ?? 4000, T4: options.sipTimers.T4 ?? 5000 } } : {}),
+    ...(options.inviteTimeoutMs !== undefined ? { inviteProvisionalTimeoutMs: options.inviteTimeoutMs } : {}),
     // RFC 6665 §4.5.2: the focus NOTIFYs the conference state inside our group INVITE dialog.
     dialogMethods: ['NOTIFY'],
     ...(log !== undefined ? { logger: (event: SipLogEvent) => log(sipLogEvent(event)) } : {}),
@@ -313,6 +328,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
     transport: options.sip.transport,
   };
 
+  const registrations = new ClientRegistrations(ua, log);
   const client: CpmClient = {
     sipAddress,
     send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
@@ -428,8 +444,13 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
         ...(log !== undefined ? { log } : {}),
       });
     },
+    register(register = {}) {
+      return registrations.register(register, options.localUri);
+    },
     close(): Promise<void> {
       closed ??= (async () => {
+        // RFC 3261 §10.2.2: bindings removed (Expires: 0) while the transport is still open.
+        await registrations.stopAll();
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();

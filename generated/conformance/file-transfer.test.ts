@@ -276,3 +276,17 @@ describe('7.6.2 File transfer session release', () => {
     ]);
   });
 });
+
+describe('RFC5547-5 The file selector: the offerer describes one file per m-line', () => {
+  it('RFC5547-5-1.mline-per-file handler: on send-files-requested when more-than-one-file asks for one-mline-per-file', () => {
+    const decisions = onSendFilesRequested(context(['more-than-one-file'], []));
+    expect(decisionsOf(decisions, 'RFC5547-5-1.mline-per-file')).toEqual([
+      { action: 'one-mline-per-file', args: [], modality: 'SHALL' },
+    ]);
+  });
+  it('RFC5547-5-1.mline-per-file wire: on send-files-requested when more-than-one-file shows one-mline-per-file', async () => {
+    await wire('RFC5547-5-1.mline-per-file', 'send-files-requested', ['more-than-one-file'], {}, [
+      { action: 'one-mline-per-file', args: [], present: true },
+    ]);
+  });
+});

@@ -8,12 +8,14 @@ import type { Decision, ProcedureContext } from '../../runtime/index.ts';
  * @rule 7.6.1-1.predefined-group
  * @rule 7.6.1-2
  * @rule 7.6.1-3
+ * @rule RFC5547-5-1.mline-per-file
  * @see 7.6.1
  * @see 7.3.1
  * @see RFC5547
  * @amended-by CPM-CR-FT-RELEASE R01
  * @see 7.4.1.1
  * @see 7.4.1.2
+ * @see RFC5547-5
  */
 export function onSendFilesRequested(ctx: ProcedureContext): Decision[] {
   const decisions: Decision[] = [];
@@ -81,6 +83,17 @@ export function onSendFilesRequested(ctx: ProcedureContext): Decision[] {
     if (ctx.facts['one-to-one-session'] && ctx.facts['more-than-one-file']) {
       fired.add('7.6.1-3');
       decisions.push({ rule: '7.6.1-3', modality: 'SHALL', action: 'one-mline-per-file', args: [] });
+    }
+  }
+
+  // SHALL: An offer carrying several files describes each one in its own m-line, whatever the session kind: a file-selector describes one file, and the answerer takes or refuses each file on its own.
+  // @rule RFC5547-5-1.mline-per-file
+  // @see RFC5547-5
+  {
+    matched.add('RFC5547-5-1.mline-per-file');
+    if (ctx.facts['more-than-one-file']) {
+      fired.add('RFC5547-5-1.mline-per-file');
+      decisions.push({ rule: 'RFC5547-5-1.mline-per-file', modality: 'SHALL', action: 'one-mline-per-file', args: [] });
     }
   }
 

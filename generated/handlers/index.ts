@@ -55,6 +55,8 @@ export const rules: readonly RuleInfo[] = [
   { id: '7.6.1-5', clause: '7.6.1', step: '5', modality: 'SHALL', summary: 'An MSRP error response or a failure REPORT means the transfer failed, and the client tells its user so.', triggers: ['msrp-error-response', 'failure-report-received'], actions: [{ name: 'indicate-transfer-failed', args: [] }], cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' } },
   /** @rule 7.6.2 */
   { id: '7.6.2', clause: '7.6.2', step: null, modality: 'SHALL', summary: 'The sender ends a finished file transfer session with a SIP BYE.', triggers: ['transfer-complete'], actions: [{ name: 'send-bye', args: [] }], cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' } },
+  /** @rule RFC5547-5-1.mline-per-file */
+  { id: 'RFC5547-5-1.mline-per-file', clause: 'RFC5547-5', step: '1.mline-per-file', modality: 'SHALL', summary: 'An offer carrying several files describes each one in its own m-line, whatever the session kind: a file-selector describes one file, and the answerer takes or refuses each file on its own.', triggers: ['send-files-requested'], actions: [{ name: 'one-mline-per-file', args: [] }], cr: null },
   /** @rule RFC5547-6-1.verify-hash */
   { id: 'RFC5547-6-1.verify-hash', clause: 'RFC5547-6', step: '1.verify-hash', modality: 'SHALL', summary: 'When the offer gave the file\'s hash, check the received file against it before publishing it; a file that differs is refused (MSRP 400) and never appears under its name.', triggers: ['file-data-complete'], actions: [{ name: 'verify-file-hash', args: [] }], cr: null },
   /** @rule RFC5547-8-1.push-accept */

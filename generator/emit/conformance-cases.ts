@@ -4,6 +4,7 @@
 import type { RuleIR } from '../ir/types.ts';
 import { rulesForEvent, type EventRun } from './rule-semantics.ts';
 import { searchSituation } from './search-situation.ts';
+import { fixedAt, forcedFacts } from '../passes/forced-facts.ts';
 
 export type Branch = 'only' | 'yes' | 'no';
 
@@ -65,10 +66,10 @@ export function casesPerBranch<T>(rules: readonly RuleIR[], events: readonly str
   return cases;
 }
 
-function findCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch): ConformanceCase | null {
+function findCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch, fixed: Readonly<Record<string, boolean>>): ConformanceCase | null {
   const reached = (run: EventRun, yes: readonly string[]): boolean =>
     branch === 'no' ? run.consulted.includes(rule.id) && !yes.includes(rule.id) : tookEffect(run, rule);
-  const situation = searchSituation(rules, event, reached);
+  const situation = searchSituation(rules, event, reached, fixed);
   if (situation === null) return null;
   const { facts, yes, run } = situation;
   const expected = expectedDecisions(run, rule);
@@ -78,5 +79,6 @@ function findCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch:
 
 /** Every reachable case of every rule, in rule order then event order. */
 export function conformanceCases(rules: readonly RuleIR[], events: readonly string[]): ConformanceCase[] {
-  return casesPerBranch(rules, events, (rule, event, branch) => findCase(rules, rule, event, branch));
+  const forced = forcedFacts(rules);
+  return casesPerBranch(rules, events, (rule, event, branch) => findCase(rules, rule, event, branch, fixedAt(forced, event)));
 }

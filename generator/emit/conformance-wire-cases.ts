@@ -9,6 +9,9 @@ import type { RuleIR } from '../ir/types.ts';
 import { caseTitlePrefix, casesPerBranch, expectedDecisions, isDefaultBranch, tookEffect, type Branch, type ConformanceCase } from './conformance-cases.ts';
 import { prohibits, rulesForEvent, type EventRun } from './rule-semantics.ts';
 import { evaluateSituation, searchSituation, type Situation } from './search-situation.ts';
+import { fixedAt, forcedFacts } from '../passes/forced-facts.ts';
+
+type Fixed = Readonly<Record<string, boolean>>;
 
 export interface WireExpectation {
   action: string;
@@ -90,17 +93,17 @@ function describe(e: WireExpectation): string {
   return `${e.present ? '' : 'no '}${e.action}${e.args.length === 0 ? '' : ` ${e.args.join(' ')}`}`;
 }
 
-function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch): WireCase | null {
+function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, branch: Branch, fixed: Fixed): WireCase | null {
   const involved = rulesForEvent(rules, event);
   const dependents = dependentsOf(involved, rule, event);
   const fires = (run: EventRun): boolean => tookEffect(run, rule) && dependents.every((d) => run.fired.has(d.id));
   // The observable situation: the rule and its direct dependents fire; failing that, the rule alone.
-  const positive = searchSituation(rules, event, fires) ?? searchSituation(rules, event, (run) => tookEffect(run, rule));
+  const positive = searchSituation(rules, event, fires, fixed) ?? searchSituation(rules, event, (run) => tookEffect(run, rule), fixed);
   let situation: Situation | null = positive;
-  if (prohibits(rule)) return prohibitionCase(rules, rule, event, involved, dependents);
+  if (prohibits(rule)) return prohibitionCase(rules, rule, event, involved, dependents, fixed);
   // Never reached: a SHALL NOT rule it depends on keeps it from firing. It still gets its wire test:
   // where it would fire were that rule a SHALL, its actions must not show.
-  if (positive === null) return branch === 'no' ? null : unreachableCase(rules, rule, event, involved);
+  if (positive === null) return branch === 'no' ? null : unreachableCase(rules, rule, event, involved, fixed);
   if (branch === 'no') {
     if (positive === null) return null;
     const yes = positive.yes.filter((id) => id !== rule.id);
@@ -137,10 +140,10 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
  * test fails if the runtime performs it anyway. Expected: the prohibited actions and those of the
  * rules depending on the rule never show; what fires instead does.
  */
-function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[], dependents: readonly RuleIR[]): WireCase | null {
+function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[], dependents: readonly RuleIR[], fixed: Fixed): WireCase | null {
   const asShall = rules.map((r) => (r === rule ? { ...r, modality: 'SHALL' as const } : r));
-  const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id)))
-    ?? searchSituation(asShall, event, (run) => run.fired.has(rule.id));
+  const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id) && dependents.every((d) => run.fired.has(d.id)), fixed)
+    ?? searchSituation(asShall, event, (run) => run.fired.has(rule.id), fixed);
   if (would === null) return null;
   const run = evaluateSituation(rules, event, would.facts, would.yes);
   if (!tookEffect(run, rule)) return null;
@@ -159,10 +162,10 @@ function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, 
  * of the rules depending on it never show, what fires instead does. A rule unreachable for any other
  * reason gets no case, so the trace reports it missing.
  */
-function unreachableCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[]): WireCase | null {
+function unreachableCase(rules: readonly RuleIR[], rule: RuleIR, event: string, involved: readonly RuleIR[], fixed: Fixed): WireCase | null {
   for (const cause of involved.filter((r) => prohibits(r) && dependentsClosure(involved, r, event).includes(rule))) {
     const asShall = rules.map((r) => (r === cause ? { ...r, modality: 'SHALL' as const } : r));
-    const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id));
+    const would = searchSituation(asShall, event, (run) => run.fired.has(rule.id), fixed);
     if (would === null) continue;
     const run = evaluateSituation(rules, event, would.facts, would.yes);
     if (run.fired.has(rule.id)) continue;
@@ -178,5 +181,6 @@ function unreachableCase(rules: readonly RuleIR[], rule: RuleIR, event: string, 
 
 /** Every reachable wire case of every rule, in rule order then event order. */
 export function conformanceWireCases(rules: readonly RuleIR[], events: readonly string[]): WireCase[] {
-  return casesPerBranch(rules, events, (rule, event, branch) => findWireCase(rules, rule, event, branch));
+  const forced = forcedFacts(rules);
+  return casesPerBranch(rules, events, (rule, event, branch) => findWireCase(rules, rule, event, branch, fixedAt(forced, event)));
 }

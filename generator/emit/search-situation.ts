@@ -27,10 +27,15 @@ export function evaluateSituation(rules: readonly RuleIR[], event: string, holdi
   return evaluateEvent(rules, event, { facts: Object.fromEntries(holding.map((name) => [name, true])), decide: (_point, id) => yes.includes(id) });
 }
 
+/**
+ * `fixed`: facts an earlier action forces for this event (generator/passes/forced-facts.ts); a
+ * situation that contradicts one can no longer occur, so no test is built for it.
+ */
 export function searchSituation(
   rules: readonly RuleIR[],
   event: string,
   accept: (run: EventRun, yes: readonly string[]) => boolean,
+  fixed: Readonly<Record<string, boolean>> = {},
 ): Situation | null {
   const involved = rulesForEvent(rules, event);
   const facts: string[] = [];
@@ -45,6 +50,7 @@ export function searchSituation(
     const chosen = names.filter((_, i) => (mask & (1 << i)) !== 0);
     const holding = chosen.filter((name) => !name.startsWith('decide:'));
     const yes = chosen.filter((name) => name.startsWith('decide:')).map((name) => name.slice('decide:'.length));
+    if (Object.entries(fixed).some(([fact, value]) => facts.includes(fact) && holding.includes(fact) !== value)) continue;
     const run = evaluateSituation(rules, event, holding, yes);
     if (accept(run, yes)) return { facts: holding, yes, run };
   }

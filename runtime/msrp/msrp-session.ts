@@ -266,7 +266,7 @@ export class MsrpSession {
     const fr: FailureReport = head.headers.failureReport ?? 'yes';
     if (fr === 'no' || (fr === 'partial' && status === 200)) return;
     const prev = head.headers.fromPath[0];
-    conn.write([serializeResponse({
+    conn.reply([serializeResponse({
       transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: [this.localUri],
       ...(comment === undefined ? {} : { comment }),
     })]);
@@ -415,7 +415,7 @@ export class MsrpSession {
     if (upTo - msg.reportedUpTo < PROGRESS_REPORT_BYTES || conn.closed) return;
     if (msg.total === undefined || upTo >= msg.total) return;
     msg.reportedUpTo = upTo;
-    conn.write([serializeReport({
+    conn.reply([serializeReport({
       transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
       byteRange: { start: 1, end: upTo, total: msg.total }, status: { namespace: 0, code: 200, reason: 'OK' },
     })]);
@@ -432,7 +432,7 @@ export class MsrpSession {
         // RFC 4975 §7.1.2: with Success-Report: yes the receiver confirms the whole message in
         // one REPORT whose Byte-Range covers all of it and whose Status is 000 200.
         if (!msg.info.successReport || conn.closed) return;
-        conn.write([serializeReport({
+        conn.reply([serializeReport({
           transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
           byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: 200, reason: 'OK' },
         })]);
@@ -443,7 +443,7 @@ export class MsrpSession {
         // bytes that failed: here the whole message.
         if (msg.info.failureReport === 'no' || conn.closed) return;
         const { status, comment } = refusalOf(error);
-        conn.write([serializeReport({
+        conn.reply([serializeReport({
           transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
           byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: status, reason: comment },
         })]);

@@ -6,6 +6,7 @@ import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
 import type { ProcedureEvent, ProcedureGuard } from '../procedure/vocabulary.ts';
+import { withDerivedFacts } from '../procedure/fact-implications.ts';
 import type { PendingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import { executeDecisions, emptyPlan, phaseOfEvent, refuseIfProhibited, type Phase, type Plans } from './action-executors.ts';
 import type { Destination } from './destination.ts';
@@ -99,11 +100,11 @@ export class SenderRun {
   facts(extra: Partial<Record<ProcedureGuard, boolean>>): Record<ProcedureGuard, boolean> {
     const d = this.destination;
     return factsOf({
-      'one-recipient': d.kind === 'one-recipient',
-      'recipient-list': d.kind === 'recipient-list',
-      'predefined-group': d.kind === 'predefined-group',
-      'one-to-one-session': d.kind === 'one-recipient',
-      'group-session': d.kind !== 'one-recipient',
+      ...withDerivedFacts({
+        'one-recipient': d.kind === 'one-recipient',
+        'recipient-list': d.kind === 'recipient-list',
+        'predefined-group': d.kind === 'predefined-group',
+      }),
       'success-report-requested': this.settings.successReport,
       'wants-mline-reuse': this.settings.reuseMlines,
       ...extra,

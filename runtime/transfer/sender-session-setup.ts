@@ -39,10 +39,13 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
   if (plan.rfc5547 !== undefined) refuseIfProhibited(plan, 'apply-rfc5547');
   if (plan.fileAttributes !== undefined) refuseIfProhibited(plan, 'add-file-attributes');
   const withFileAttributes = plan.fileAttributes !== undefined;
-  // Without one-mline-per-file only the first file is described; the others become the next batch.
+  // How several files are described is the rules' choice (7.6.1-3, RFC 5547); `spec check` rejects a
+  // spec that leaves it open (`unspecified`), so a handler that does is a typed error, never a default.
+  if (files.length > 1 && plan.mlinePerFile === undefined) {
+    throw new CpmError('ERR_PROCEDURE_UNCOVERED', `sending ${files.length} files to a ${run.destination.kind}: no rule says how several files are described`);
+  }
   if (plan.mlinePerFile !== undefined) refuseIfProhibited(plan, 'one-mline-per-file');
-  const offered = plan.mlinePerFile !== undefined ? files : files.slice(0, 1);
-  if (offered.length < files.length) run.queue.unshift(files.slice(offered.length));
+  const offered = files;
 
   const procedure = plan.setUp.procedure;
   const invite = procedure.inviteTarget(run.destination);

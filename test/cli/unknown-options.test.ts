@@ -14,16 +14,16 @@ const errorOf = (result: { ok: boolean; error?: string }): string => (result.ok 
 describe('unknown options', () => {
   it('send: the typo, the nearest option and every valid one', () => {
     const error = errorOf(parseSendArgs(['--too', 'sip:bob@127.0.0.1', 'a.txt']));
-    expect(error).toMatch(/^unknown option --too \(did you mean --to\?\); valid options: --chunk-size, --decide, .*--from, .*--to, --transport$/);
+    expect(error).toMatch(/^unknown option --too \(did you mean --to\?\); valid options: .*--chunk-size, --decide, .*--from, .*--to, --transport$/);
     expect(error).not.toMatch(/positional/);
   });
 
   it('receive: a swapped pair of letters still finds the option', () => {
-    expect(errorOf(parseReceiveArgs(['--dri', 'inbox']))).toMatch(/^unknown option --dri \(did you mean --dir\?\); valid options: --dir, --help, /);
+    expect(errorOf(parseReceiveArgs(['--dri', 'inbox']))).toMatch(/^unknown option --dri \(did you mean --dir\?\); valid options: .*--dir, .*--help, /);
   });
 
   it('pull and demo: nothing close, so only the list', () => {
-    expect(errorOf(parsePullArgs(['--xyzzy']))).toMatch(/^unknown option --xyzzy; valid options: --dir, --from, /);
+    expect(errorOf(parsePullArgs(['--xyzzy']))).toMatch(/^unknown option --xyzzy; valid options: .*--dir, .*--from, /);
     expect(errorOf(parseDemoArgs(['--sise', '3']))).toBe('unknown option --sise (did you mean --size?); valid options: --help, --size, --transport');
   });
 

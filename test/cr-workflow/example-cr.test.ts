@@ -258,7 +258,7 @@ describe('example CR added to spec/cr/ORDER in a copy of the repository', () => 
 
     copyFileSync(join(copy, exampleCr), join(copy, 'spec/cr/cpm-cr-ft-4a-shall.cr'));
     appendFileSync(join(copy, 'spec/cr/ORDER'), 'cpm-cr-ft-4a-shall.cr\n');
-    expect((await cli(copy, ['spec', 'check'])).stdout).toBe('spec ok: 12 rules in 2 clauses, 7 SDP attributes, 2 CRs applied (6 files)\n');
+    expect((await cli(copy, ['spec', 'check'])).stdout).toBe('spec ok: 13 rules in 3 clauses, 7 SDP attributes, 2 CRs applied (6 files)\n');
 
     const stale = await cli(copy, ['generate', '--check']);
     expect(stale.code).toBe(1);

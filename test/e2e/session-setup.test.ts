@@ -94,12 +94,11 @@ describe('group destinations', () => {
     expect(first?.body).toContain('Content-Disposition: recipient-list');
     expect(first?.body).toContain('application/resource-lists+xml');
     for (const uri of uris) expect(first?.body).toContain(`<entry uri="${uri}"`);
-    // 7.6.1-3 describes several files per INVITE only in 1-1 sessions: in a group the second
-    // file waits for the next batch, sent by re-INVITE on the reused m-line.
-    expect(summary.decisions.map((d) => d.action)).not.toContain('one-mline-per-file');
-    expect(invites).toHaveLength(2);
-    expect(mlines(first?.body)).toHaveLength(1);
-    expect(mlines(invites[1]?.body)).toHaveLength(1);
+    // 7.6.1-3 speaks of 1-1 sessions only; RFC 5547's offerer rule describes each file in its own
+    // m-line in a group session too, so both files go in the one INVITE.
+    expect(summary.decisions.filter((d) => d.action === 'one-mline-per-file').map((d) => d.rule)).toEqual(['RFC5547-5-1.mline-per-file']);
+    expect(invites).toHaveLength(1);
+    expect(mlines(first?.body)).toHaveLength(2);
     expect(summary.decisions.map((d) => d.rule)).toContain('7.6.1-1.ad-hoc-group');
     expect(await listDir(pair.inbox)).toEqual(['g1.bin', 'g2.bin']);
   });
@@ -138,7 +137,7 @@ describe('procedure variants', () => {
     expect(await listDir(pair.inbox)).toEqual(['x1.bin', 'x2.bin']);
   });
 
-  it('a spec without rule 7.6.1-3 offers one file per INVITE and sends the rest by re-INVITE', async () => {
+  it('a spec in which no rule describes several files fails the transfer with a typed error before any INVITE, not a default', async () => {
     pair = await startPair('udp');
     const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
     const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0 });
@@ -148,12 +147,14 @@ describe('procedure variants', () => {
       localUri: 'sip:alice@127.0.0.1',
       logger: (e) => { if (e.kind === 'message' && e.direction === 'sent') methods.push(e.method); },
     });
-    // The seed's procedures (test/fixtures/seed-spec/) with 7.6.1-3's decision filtered out.
+    // The seed's procedures (test/fixtures/seed-spec/) with every one-mline-per-file decision
+    // (7.6.1-3 and RFC 5547's offerer rule) filtered out: `spec check` rejects such a spec
+    // (`unspecified`); a handler that does it anyway must not meet a runtime default.
     const seed = await seedProcedures();
     const onSendFilesRequested = seed.handlers['send-files-requested'];
     if (onSendFilesRequested === undefined) throw new Error('the seed spec has no send-files-requested handler');
     const procedures: FileTransferProcedures = {
-      handlers: { ...seed.handlers, 'send-files-requested': (ctx) => onSendFilesRequested(ctx).filter((d) => d.rule !== '7.6.1-3') },
+      handlers: { ...seed.handlers, 'send-files-requested': (ctx) => onSendFilesRequested(ctx).filter((d) => d.action !== 'one-mline-per-file') },
       fileAttributes: seed.fileAttributes,
     };
     const sender = new FileTransferSender({ ua, endpoint, procedures, waitTimeoutMs: 3000 });
@@ -163,10 +164,11 @@ describe('procedure variants', () => {
       await writeTestFile(a, 1500);
       await writeTestFile(b, 1500);
       const summary = await sender.send({ kind: 'one-recipient', uri: pair.receiverUri }, [a, b]).done;
-      await pair.sessionEnd();
-      expect(summary.ok).toBe(true);
-      expect(methods).toEqual(['INVITE', 'ACK', 'INVITE', 'ACK', 'BYE']);
-      expect(summary.decisions.map((d) => d.action)).not.toContain('one-mline-per-file');
+      expect(summary.ok).toBe(false);
+      expect(summary.error?.code).toBe('ERR_PROCEDURE_UNCOVERED');
+      expect(summary.error?.message).toBe('sending 2 files to a one-recipient: no rule says how several files are described');
+      expect(summary.files.map((f) => f.ok)).toEqual([false, false]);
+      expect(methods).toEqual([]);
     } finally {
       await sender.close();
       ua.close();

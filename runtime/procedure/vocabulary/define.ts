@@ -58,7 +58,7 @@ export interface ActionEntry<N extends string = string, R extends ProcedureRole 
   /** The argument kind a rule gives it (`follow-clause 7.6.2`), if any. */
   readonly args: ArgumentKind;
   readonly summary: string;
-  /** Facts made true once it is done. */
+  /** Facts made true for the rest of the session once it is done (`spec check` uses them: fact-implications.ts). */
   readonly implies?: readonly ProcedureGuard[];
   readonly api: ApiExposure;
   /** What it records in the plan of each phase it means something in. */

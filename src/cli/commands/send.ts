@@ -12,6 +12,7 @@ import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { MSRP_RELAY_AUTH_ENV, resolveMsrpRelay } from '../parse-msrp-relay.ts';
+import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
@@ -104,6 +105,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     return 2;
   }
 
+  const network = command.network === undefined ? undefined : await resolveNetworkOptions(command.network, io);
+  if (network !== undefined && !network.ok) {
+    io.stderr.write(`cpm-ft send: ${network.error}\n(try 'cpm-ft send --help')\n`);
+    return 2;
+  }
+
   // With --log json stdout carries only JSON lines, so everything meant for people goes to stderr.
   const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
   const view = (deps.progressView ?? ((out) => createProgressView(out, io.env)))(human);
@@ -121,6 +128,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     client = await createClient({
+      ...(network === undefined ? {} : network.value),
       localUri: command.from,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
@@ -139,6 +147,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     });
   } catch (error) {
     io.stderr.write(`file transfer failed: cannot start the SIP client: ${safeText(clientStartError(error))}\n`);
+    return 1;
+  }
+
+  // --register before sending: a sender reachable at its AOR, or a registrar that wants it first.
+  if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft send: ${line}\n`)))) {
+    await client.close().catch(() => undefined);
     return 1;
   }
 

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
+  ClientRegistration,
+  RegisterOptions,
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
   OutgoingTransferEvents, FileToSend, PullFilesRequest, PullRequest, PullResult, ReceiveOptions, ReceivingHandle, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
@@ -15,6 +17,8 @@ export interface FakeClientLog {
   queued: (readonly string[])[];
   receives: ReceiveOptions[];
   clients: FakeClient[];
+  /** Every client.register() call, in order. */
+  registers: RegisterOptions[];
 }
 
 type Listener = (payload: never) => void;
@@ -140,6 +144,11 @@ export class FakeClient implements CpmClient {
     for (const listener of this.#listeners.get(event) ?? []) (listener as (p: IncomingTransferEvents[E]) => void)(payload);
   }
 
+  register(options: RegisterOptions = {}): Promise<ClientRegistration> {
+    this.#log.registers.push(options);
+    return Promise.resolve({ aor: options.aor ?? this.options.localUri, state: 'registered', contact: undefined, on: () => () => undefined, unregister: async () => undefined });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -150,7 +159,7 @@ export function fakeClientFactory(fail: ReadonlyMap<string, FileFailure> = new M
   createClient: (options: ClientOptions) => Promise<CpmClient>;
   log: FakeClientLog;
 } {
-  const log: FakeClientLog = { options: [], sends: [], queued: [], receives: [], clients: [] };
+  const log: FakeClientLog = { options: [], sends: [], queued: [], receives: [], clients: [], registers: [] };
   return {
     log,
     createClient: async (options) => {

@@ -8,6 +8,7 @@ const base = `
 clause 7.6.1 "Initiation"
 clause 7.6.2 "Release"
 rule 7.6.1-1 SHALL { on send-files-requested do follow-clause 7.3.1 summary "set up" }
+rule 7.6.1-3 SHALL { on send-files-requested if more-than-one-file do one-mline-per-file summary "m-lines" }
 rule 7.6.2 SHALL { on transfer-complete do send-bye summary "bye" }
 external clause 7.3.1 "1-1"
 `;
@@ -50,9 +51,11 @@ describe('semantic spec checks', () => {
   it('modality-conflict: SHALL NOT against SHALL on the same action in an overlapping situation, located at both', () => {
     const rules = `${step4}rule 7.6.2-1 SHALL NOT { on transfer-complete do send-bye summary "no bye" }\n`;
     const result = compile(rules);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['modality-conflict']);
-    expect(result.diagnostics[0]?.location?.line).toBe(lineOf(rules, '7.6.2-1 SHALL NOT'));
-    expect(result.diagnostics[0]?.notes[0]?.location?.line).toBe(lineOf(rules, 'rule 7.6.2 SHALL'));
+    // The release that 7.6.1-4.c asks for through 7.6.2 is then forbidden as well.
+    expect(result.diagnostics.map((d) => d.code).sort()).toEqual(['modality-conflict', 'prohibited-outcome']);
+    const conflict = result.diagnostics.find((d) => d.code === 'modality-conflict');
+    expect(conflict?.location?.line).toBe(lineOf(rules, '7.6.2-1 SHALL NOT'));
+    expect(conflict?.notes[0]?.location?.line).toBe(lineOf(rules, 'rule 7.6.2 SHALL'));
   });
 
   it('no modality-conflict when the situations cannot overlap', () => {

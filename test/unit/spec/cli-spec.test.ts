@@ -32,7 +32,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('cpm-ft spec', () => {
   it('check: exit 0 and a one-line summary for the seed spec', async () => {
     const r = await cli(['check']);
-    expect(r).toEqual({ code: 0, stdout: 'spec ok: 12 rules in 2 clauses, 7 SDP attributes, 1 CR applied (5 files)\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'spec ok: 13 rules in 3 clauses, 7 SDP attributes, 1 CR applied (5 files)\n', stderr: '' });
   });
 
   it('check --verbose prints stage timings', async () => {
