@@ -231,9 +231,22 @@ export interface FileToSend {
   readonly icon?: string | FileIcon | false;
 }
 
+/** What `client.send()` takes besides the destination and the files. */
+export interface SendOptions {
+  /** Aborting it cancels the transfer, as `transfer.cancel()` does (its reason becomes the cancel's). */
+  readonly signal?: AbortSignal;
+}
+
 export interface OutgoingTransfer {
   /** Queue another batch for the same destination (7.6.1 step 4.a finds it). */
   queue(files: readonly (string | FileToSend)[]): void;
+  /**
+   * Cancels the transfer (clause 7.6.1 step 6): the file being sent is interrupted with an MSRP '#'
+   * chunk and the session released (BYE) once that is on the wire. Files not through fail with
+   * source 'cancelled'; files already delivered stay delivered. Resolves with the summary (as
+   * `done`); calling it again, or after the end, changes nothing.
+   */
+  cancel(reason?: string): Promise<TransferSummary>;
   on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
   /** Like `on`, for the next such event only. */
   once<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
@@ -270,6 +283,8 @@ export interface PullRequest {
   readonly maxSize?: number;
   /** Bound on waiting for the file (default 60 s). */
   readonly timeoutMs?: number;
+  /** Aborting it cancels the pull: the part received is discarded, the session released, the result `reason: 'cancelled'`. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -295,7 +310,7 @@ export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
   /** Throws ERR_INVALID_OPTION (synchronously) for a destination or file list of the wrong shape. */
-  send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer;
+  send(destination: Destination, files: readonly (string | FileToSend)[], options?: SendOptions): OutgoingTransfer;
   /**
    * Start accepting incoming file transfers into `options.dir`. Throws ERR_INVALID_OPTION for bad
    * options and ERR_RECEIVE_DIR when the folder cannot be written; the handle stops receiving.

@@ -10,13 +10,13 @@ import {
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 import { ClientRegistrations, networkUaOptions } from './client-network.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
 import { checkClientOptions } from './options/check-client-options.ts';
-import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkServeOptions } from './options/check-call-options.ts';
+import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkSendOptions, checkServeOptions } from './options/check-call-options.ts';
 import { assertWritableFolder } from './options/writable-folder.ts';
 import { SendIconChoices } from './send-icons.ts';
 import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
@@ -26,6 +26,13 @@ import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
  * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
  */
+
+/** The cancel reason an aborted signal gives: its reason's text, else a plain phrase. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return typeof reason === 'string' ? reason : 'cancelled by the application';
+}
 export interface ClientExtraOptions {
   readonly tls?: TlsOptions & ConnectionOptions;
   /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
@@ -331,8 +338,9 @@ async function assembleClient(
   const registrations = new ClientRegistrations(ua, log);
   const client: CpmClient = {
     sipAddress,
-    send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
+    send(destination: Destination, files: readonly (string | FileToSend)[], sendOptions: SendOptions = {}): OutgoingTransfer {
       checkSendArguments(destination, files);
+      checkSendOptions(sendOptions);
       // Icons are this send's choice only (its batches and queued files), never remembered.
       const icons = new SendIconChoices(thumbnailer);
       const transfer = sender.send(destination, files.map(icons.note), icons.lookup);
@@ -341,11 +349,21 @@ async function assembleClient(
           checkQueueArguments(more);
           transfer.queue(more.map(icons.note));
         },
+        cancel(reason) { return transfer.cancel(reason); },
         on(event, listener) { transfer.on(event, listener); return outgoing; },
         once(event, listener) { transfer.once(event, listener); return outgoing; },
         off(event, listener) { transfer.off(event, listener); return outgoing; },
         done: transfer.done,
       };
+      const signal = sendOptions.signal;
+      if (signal !== undefined) {
+        const onAbort = (): void => void transfer.cancel(abortReason(signal));
+        if (signal.aborted) onAbort();
+        else {
+          signal.addEventListener('abort', onAbort, { once: true });
+          void transfer.done.then(() => signal.removeEventListener('abort', onAbort));
+        }
+      }
       return outgoing;
     },
     receive(receive: ReceiveOptions & ReceiveExtraOptions): ReceivingHandle {
@@ -428,6 +446,7 @@ async function assembleClient(
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },
@@ -441,6 +460,7 @@ async function assembleClient(
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },

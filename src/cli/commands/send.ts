@@ -6,7 +6,7 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { readIconFile } from '../../../runtime/index.ts';
-import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
+import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, OutgoingTransfer, TransferSummary } from '../../client-types.ts';
 import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
@@ -40,12 +40,20 @@ export function processSignals(handler: (signal: SignalName) => void): () => voi
 
 export interface SendDeps {
   readonly createClient?: ClientFactory;
-  /** Shutdown signals (tests pass a fake); the first one closes the client, a second exits at once. */
+  /** Shutdown signals (tests pass a fake); the first one cancels the transfer, a second exits at once. */
   readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
   readonly exit?: (code: number) => void;
   /** Progress view factory (tests pass one with a fake clock). */
   readonly progressView?: (out: ProgressStream) => ProgressView;
+  /** Bound on the cancel after the first signal (default CANCEL_WAIT_MS). */
+  readonly cancelWaitMs?: number;
 }
+
+/**
+ * How long the first Ctrl-C waits for the cancel to finish: the '#' chunk answered, the BYE
+ * answered, the MSRP connections closed. A second signal exits at once.
+ */
+export const CANCEL_WAIT_MS = 10_000;
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runSend(args, io);
@@ -157,9 +165,6 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   }
 
   const nameOf = (file: string): string => basename(file);
-  // What an interruption leaves undelivered: files without an outcome, and how far each had got.
-  const sentSoFar = new Map<string, { sent: number; total: number }>();
-  const settledPaths = new Set<string>();
   const started = new Set<string>();
   const startOnce = (name: string, size: number): void => {
     if (started.has(name)) return;
@@ -167,8 +172,9 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     view.start(name, size);
   };
 
-  // First signal: stop waiting, close the client (which releases the session) and exit 130/143.
-  // A second signal while closing exits at once.
+  // First signal: cancel the transfer (clause 7.6.1 step 6: the file being sent is interrupted with
+  // an MSRP '#' chunk, then the session is released), name the files it stopped, close the client
+  // and exit 130/143. A second signal while that runs exits at once.
   let signalled = false;
   let interrupt: (signal: SignalName) => void = () => undefined;
   const interrupted = new Promise<SignalName>((resolvePromise) => {
@@ -180,25 +186,24 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     interrupt(signal);
   });
 
+  let current: OutgoingTransfer | undefined;
   const sendBatches = (batches: readonly (readonly string[])[]): Promise<TransferSummary | SignalName> => {
     const [first = [], ...later] = batches;
     const transfer = client.send(command.destination, first.map(toSend));
+    current = transfer;
     for (const batch of later) transfer.queue(batch.map(toSend));
     transfer.on('progress', ({ file, sent, total }) => {
-      sentSoFar.set(resolve(file), { sent, total });
       const name = nameOf(file);
       startOnce(name, total);
       view.update(name, sent, total);
     });
     transfer.on('file-complete', (result) => {
-      settledPaths.add(resolve(result.path));
       startOnce(result.name, result.size);
       view.done(result.name, result.hash);
     });
     transfer.on('file-failed', (result) => {
       // Closing after a signal fails what is in flight; the interruption line already says so.
       if (signalled) return;
-      settledPaths.add(resolve(result.path));
       startOnce(result.name, result.size);
       // A declined resume is retried whole below; that retry's outcome is the one to show.
       if (declinedResume(result.failure)) return;
@@ -224,12 +229,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     }
     if (typeof outcome === 'string') {
       view.finish();
-      // Name what the interruption cut off, so the user knows what to send again.
-      const cut = command.batches.flat().map((file) => resolve(io.cwd, file)).filter((path) => !settledPaths.has(path)).map((path) => {
-        const at = sentSoFar.get(path);
-        return `${basename(path)} (${at === undefined ? 'not started' : `${at.sent} of ${at.total} bytes sent`})`;
-      });
-      io.stderr.write(`file transfer failed: interrupted by ${outcome}${cut.length === 0 ? '' : `; not delivered: ${safeText(cut.join(', '))}`}\n`);
+      const cancelled = current === undefined ? [] : await cancelledFiles(current, `interrupted by ${outcome}`, deps.cancelWaitMs ?? CANCEL_WAIT_MS);
+      io.stderr.write(`file transfer failed: interrupted by ${outcome}${cancelled.length === 0 ? '' : `: ${safeText(cancelled.join(', '))} cancelled`}\n`);
       await client.close().catch(() => undefined);
       unsubscribe();
       return outcome === 'SIGINT' ? 130 : 143;
@@ -271,6 +272,14 @@ export function describeMember(member: MemberOutcome): string {
     : missing.map((f) => `${f.name}: ${f.status === undefined ? '' : `MSRP ${f.status} `}${f.reason ?? 'not delivered'}`).join(', ');
   const partial = got > 0 ? `, received ${got} of ${files} files` : '';
   return `${member.status} (${detail}${partial})`;
+}
+
+/** Cancels `transfer` and names the files the cancel stopped; none when it did not end within `waitMs`. */
+async function cancelledFiles(transfer: OutgoingTransfer, reason: string, waitMs: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), waitMs); });
+  const summary = await Promise.race([transfer.cancel(reason), late]).finally(() => clearTimeout(timer));
+  return (summary?.files ?? []).filter((f) => !f.ok && f.failure?.source === 'cancelled').map((f) => f.name);
 }
 
 async function checkReadableFile(path: string): Promise<string | undefined> {

@@ -53,7 +53,13 @@ export class FakeClient implements CpmClient {
     };
     const pending: string[] = [...files];
     const log = this.#log;
+    let cancelled: string | undefined;
     const transfer: OutgoingTransfer = {
+      // Cancelled before it ran: every file still pending fails with source 'cancelled'.
+      cancel(reason) {
+        cancelled ??= reason ?? 'cancelled';
+        return transfer.done;
+      },
       queue(items) {
         const more = items.map(pathOf);
         log.queued.push(more);
@@ -81,6 +87,12 @@ export class FakeClient implements CpmClient {
         for (let path = pending.shift(); path !== undefined; path = pending.shift()) {
           const data = readFileSync(path);
           const name = basename(path);
+          if (cancelled !== undefined) {
+            const result = { path, name, size: data.length, hash: hashOf(data), ok: false, failure: { source: 'cancelled' as const, code: 'ERR_TRANSFER_CANCELLED', message: `transfer cancelled: ${cancelled}` } };
+            results.push(result);
+            emit('file-failed', result);
+            continue;
+          }
           this.options.log?.({ kind: 'msrp', direction: 'sent', method: 'SEND', file: name, bytes: data.length });
           for (let step = 1; step <= 4; step += 1) emit('progress', { file: path, sent: Math.floor((data.length * step) / 4), total: data.length });
           const failure = this.#fail.get(name);
