@@ -1,7 +1,8 @@
 // `cpm-ft bench --soak`: one receiver process against a bounded mix of good sends, SIGKILLed
 // senders, dead INVITEs (a=path where nothing listens) and garbage to its SIP and MSRP ports.
 // Prints sessions completed, failures by cause, and the receiver's RSS and open sessions at the
-// start and the end: the open sessions must come back to where they started (nothing leaked).
+// start and the end: the open sessions must come back to where they started (nothing leaked), and
+// the receiver's RSS may not grow by more than a bound over the run's second half (soak-memory.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -13,9 +14,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cpmContactParams, createUdpTransport, createUserAgent } from '../runtime/index.ts';
 import { writeRandomFile } from './baseline.ts';
+import { siblingScript } from './sibling-script.ts';
+import { DEFAULT_SOAK_RSS_GROWTH_PERCENT, judgeRssGrowth, type RssSample, type RssVerdict } from './soak-memory.ts';
 
 export interface SoakOptions {
   readonly seconds: number;
+  /** The receiver's RSS may grow at most this many percent over the run's second half (default 10). */
+  readonly rssGrowthPercent?: number;
   /** Progress lines (one every ~10 s). */
   readonly onStage?: (line: string) => void;
 }
@@ -37,17 +42,23 @@ export interface SoakResult {
   readonly end: ReceiverStatus;
   /** The open sessions and held slots came back to the start. */
   readonly leaked: boolean;
+  /** The receiver's RSS over the second half of the run against the bound. */
+  readonly memory: RssVerdict;
 }
 
-const bin = fileURLToPath(new URL('../bin/cpm-ft.js', import.meta.url));
-const receiverScript = fileURLToPath(new URL('./soak-receiver.ts', import.meta.url));
+// From the sources (tsx) or from dist/ (`npm run bench`, plain node): the scripts next to this one.
+const fromSources = import.meta.url.endsWith('.ts');
+const bin = fileURLToPath(new URL(fromSources ? '../bin/cpm-ft.js' : '../src/cli/bin.js', import.meta.url));
+const receiverScript = siblingScript('./soak-receiver', import.meta.url);
 
 class SoakReceiver {
   readonly #child: ChildProcess;
   readonly #lines: string[] = [];
   #wake: (() => void) | undefined;
   constructor(dir: string) {
-    this.#child = spawn(process.execPath, ['--expose-gc', '--import', import.meta.resolve('tsx'), receiverScript, dir, '2000', '2000', '64'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Set-up 2 s (dead INVITEs end quickly), idle 10 s: a 2 s idle time ended good sends whose
+    // data stalled for 2 s on a loaded machine (7 of 424 in a 30-minute run).
+    this.#child = spawn(process.execPath, ['--expose-gc', ...receiverScript.execArgv, receiverScript.path, dir, '2000', '10000', '64'], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.#child.stdout! }).on('line', (line) => { this.#lines.push(line); this.#wake?.(); });
   }
   async next(): Promise<ReceiverStatus & { sipPort: number; msrpPort: number }> {
@@ -148,21 +159,33 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const cycle = [0, 2, 3, 0, 1, 2, 0, 3, 2, 0];
   let turn = 0;
   const pick = (): (() => Promise<void>) => actions[cycle[turn++ % cycle.length] as number] as () => Promise<void>;
+  const startedAt = Date.now();
+  const samples: RssSample[] = [];
+  // The only caller of receiver.status() while the workers run: one sample every twentieth of the
+  // run (1 to 10 s apart), a progress line about every 10 s.
+  const sampleEveryMs = Math.min(10_000, Math.max(1000, (options.seconds * 1000) / 20));
   let lastReport = Date.now();
-  const worker = async (): Promise<void> => {
+  const sampler = async (): Promise<void> => {
     while (Date.now() < deadline) {
-      await pick()().catch((error: unknown) => fail(`harness: ${String(error)}`));
-      if (Date.now() - lastReport > 10_000) {
+      await sleep(Math.min(sampleEveryMs, Math.max(0, deadline - Date.now())));
+      const s = await receiver.status();
+      samples.push({ atMs: Date.now() - startedAt, rssBytes: s.rssBytes });
+      if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
-        const s = await receiver.status();
-        options.onStage?.(`soak: ${Math.round((deadline - Date.now()) / 1000)} s left, ${completed} completed, receiver ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB RSS, ${s.openSessions} open`);
+        options.onStage?.(`soak: ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left, ${completed} completed, receiver ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB RSS, ${s.openSessions} open`);
       }
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
-  // Sessions of the last faults end by the receiver's own timers (2 s here): wait for them.
+  const worker = async (): Promise<void> => {
+    while (Date.now() < deadline) {
+      await pick()().catch((error: unknown) => fail(`harness: ${String(error)}`));
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), sampler()]);
+  // Sessions of the last faults end by the receiver's own timers (set-up 2 s, idle 10 s here):
+  // wait for them.
   let end = await receiver.status();
-  for (let i = 0; i < 50 && (end.openSessions > start.openSessions || end.heldSessions > start.heldSessions); i++) {
+  for (let i = 0; i < 75 && (end.openSessions > start.openSessions || end.heldSessions > start.heldSessions); i++) {
     await sleep(200);
     end = await receiver.status();
   }
@@ -175,6 +198,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   return {
     seconds: options.seconds, completed, failures, injected, start: pick3(start), end: pick3(end),
     leaked: end.openSessions !== start.openSessions || end.heldSessions !== start.heldSessions,
+    memory: judgeRssGrowth(samples.length > 0 ? samples : [{ atMs: 0, rssBytes: end.rssBytes }], options.seconds * 1000, options.rssGrowthPercent ?? DEFAULT_SOAK_RSS_GROWTH_PERCENT),
   };
 }
 
@@ -186,6 +210,7 @@ export function formatSoak(r: SoakResult): string {
     `  sessions completed: ${r.completed}`,
     `  failures: ${Object.keys(r.failures).length === 0 ? 'none' : Object.entries(r.failures).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     `  receiver RSS: start ${mib(r.start.rssBytes)}, end ${mib(r.end.rssBytes)}`,
+    `  receiver RSS over the second half: ${mib(r.memory.midRssBytes)} -> ${mib(r.memory.endRssBytes)} (${(r.memory.growth * 100).toFixed(1)} %, bound ${r.memory.boundPercent} %, ${r.memory.samples} samples)${r.memory.ok ? '' : '  GREW'}`,
     `  receiver open sessions: start ${r.start.openSessions}, end ${r.end.openSessions}; slots held: start ${r.start.heldSessions}, end ${r.end.heldSessions}${r.leaked ? '  LEAKED' : ''}`,
   ];
   return `${lines.join('\n')}\n`;

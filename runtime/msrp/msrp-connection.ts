@@ -21,6 +21,21 @@ export interface MsrpConnectionDelegate {
 /** How long close() lets queued bytes (an error response) flush before the socket is destroyed. */
 export const CLOSE_LINGER_MS = 1000;
 
+/** Bounds on what we queue toward a peer in reply to its requests (responses and REPORTs). */
+export interface MsrpReplyLimits {
+  /**
+   * Reply bytes waiting in our process for the socket (the kernel's buffer is full) beyond which
+   * the connection stops being read. Default DEFAULT_MSRP_MAX_QUEUED_REPLY_BYTES (256 KiB):
+   * enough for ~2,500 responses, far more than a sender's window keeps unanswered.
+   */
+  readonly maxQueuedReplyBytes: number;
+  /** A connection whose replies stay over the bound this long is dropped. Default 10 s. */
+  readonly replyDrainTimeoutMs: number;
+}
+
+export const DEFAULT_MSRP_MAX_QUEUED_REPLY_BYTES = 256 * 1024;
+export const DEFAULT_MSRP_REPLY_DRAIN_TIMEOUT_MS = 10_000;
+
 const DISCARD: MsrpBodyHandler = { data: () => {}, end: () => {} };
 
 /**
@@ -39,13 +54,22 @@ export class MsrpConnection {
   #cancelLinger: CancelTimer | undefined;
   readonly #clock: Clock;
   #corked = false;
+  readonly #replyLimits: MsrpReplyLimits;
+  /** Reply bytes handed to the socket and not yet passed to the kernel. */
+  #queuedReplyBytes = 0;
+  /** Set while reading is paused for replies the peer does not take: drops the connection when it fires. */
+  #cancelReplyWait: CancelTimer | undefined;
 
   /** Reads arrive as views into a reused buffer (reused-read-buffer.ts), valid during the call only. */
   readonly borrowsReads: boolean;
 
-  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}, clock: Clock = systemClock, reads?: BorrowedReads) {
+  constructor(socket: Socket, delegate: MsrpConnectionDelegate, limits: Partial<MsrpParserLimits> = {}, clock: Clock = systemClock, reads?: BorrowedReads, replyLimits: Partial<MsrpReplyLimits> = {}) {
     this.socket = socket;
     this.#clock = clock;
+    this.#replyLimits = {
+      maxQueuedReplyBytes: replyLimits.maxQueuedReplyBytes ?? DEFAULT_MSRP_MAX_QUEUED_REPLY_BYTES,
+      replyDrainTimeoutMs: replyLimits.replyDrainTimeoutMs ?? DEFAULT_MSRP_REPLY_DRAIN_TIMEOUT_MS,
+    };
     this.#delegate = delegate;
     this.#parser = new MsrpParser({
       head: (head) => {
@@ -77,6 +101,8 @@ export class MsrpConnection {
       this.#closeError = err;
       this.#cancelLinger?.();
       this.#cancelLinger = undefined;
+      this.#cancelReplyWait?.();
+      this.#cancelReplyWait = undefined;
       for (const w of this.#drainWaiters) w.reject(err);
       this.#drainWaiters = [];
       this.#waiters.clear();
@@ -97,7 +123,7 @@ export class MsrpConnection {
     const to = parseMsrpPath(err.paths.to ?? '');
     const from = parseMsrpPath(err.paths.from ?? '');
     if (err.transactionId !== undefined && err.method !== undefined && err.method !== 'REPORT' && to.ok && from.ok) {
-      socket.write(serializeResponse({ transactionId: err.transactionId, status: 400, toPath: from.value.slice(0, 1), fromPath: to.value.slice(0, 1) }));
+      this.reply([serializeResponse({ transactionId: err.transactionId, status: 400, toPath: from.value.slice(0, 1), fromPath: to.value.slice(0, 1) })]);
     }
     this.close(err);
   }
@@ -159,6 +185,50 @@ export class MsrpConnection {
     for (let i = 0; i <= last; i++) if (buffers[i]!.length > 0) this.socket.write(buffers[i]!, i === last ? done : undefined);
     this.socket.uncork();
     return !this.socket.writableNeedDrain;
+  }
+
+  /** Resolves once the socket has closed (the peer's end as well as ours), never rejects. */
+  whenClosed(): Promise<void> {
+    if (this.socket.destroyed || this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
+  /**
+   * Writes a response or REPORT: something the peer's own requests made us send, so a peer that
+   * sends without reading its replies would grow this queue without end (a 1-byte SEND costs it
+   * ~150 bytes and us a ~100-byte 200 plus its write request). Past maxQueuedReplyBytes the
+   * connection stops being read, so the peer can send no more until it reads; if it still does
+   * not within replyDrainTimeoutMs it is dropped, which fails its sessions like any lost
+   * connection. Our own outgoing data is not counted: its writer waits for 'drain' itself, and
+   * pausing reads for it would stop us reading the very responses the peer needs to send.
+   */
+  reply(buffers: readonly Buffer[]): void {
+    if (this.closed) return;
+    let bytes = 0;
+    for (const b of buffers) bytes += b.length;
+    this.#queuedReplyBytes += bytes;
+    this.write(buffers, () => {
+      this.#queuedReplyBytes -= bytes;
+      // Resume at half the bound, so a peer reading slowly is not paused and resumed per reply.
+      if (this.#cancelReplyWait !== undefined && this.#queuedReplyBytes <= this.#replyLimits.maxQueuedReplyBytes / 2) {
+        this.#cancelReplyWait();
+        this.#cancelReplyWait = undefined;
+        this.resume();
+      }
+    });
+    if (this.#cancelReplyWait === undefined && this.#queuedReplyBytes > this.#replyLimits.maxQueuedReplyBytes && !this.closed) {
+      this.pause();
+      const { maxQueuedReplyBytes, replyDrainTimeoutMs } = this.#replyLimits;
+      this.#cancelReplyWait = schedule(this.#clock, replyDrainTimeoutMs, () => {
+        this.#cancelReplyWait = undefined;
+        this.destroy(new CpmError('ERR_MSRP_PEER_NOT_READING', `the peer did not read its MSRP responses: more than ${maxQueuedReplyBytes} bytes waited for ${replyDrainTimeoutMs} ms; connection dropped`));
+      });
+    }
+  }
+
+  /** Reply bytes waiting for the socket (diagnostics and tests). */
+  get queuedReplyBytes(): number {
+    return this.#queuedReplyBytes;
   }
 
   /** Resolves once the socket's buffer has drained; rejects if the connection closes first. */

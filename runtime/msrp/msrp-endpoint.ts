@@ -3,7 +3,7 @@ import { connect as tlsConnect, createServer as createTlsServer, type Connection
 import { CpmError } from '../errors.ts';
 import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
 import { BorrowedReads } from './reused-read-buffer.ts';
-import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
+import { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate, type MsrpReplyLimits } from './msrp-connection.ts';
 import { MsrpSession, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 import { formatMsrpUri, msrpUriEquals, type MsrpUri } from './msrp-uri.ts';
 import { newSessionId } from './random-id.ts';
@@ -36,6 +36,8 @@ export interface MsrpEndpointOptions {
   readonly inboundIdleTimeoutMs?: number;
   /** Accepted connections open at once; more are closed on arrival. Default 1024. */
   readonly maxInboundConnections?: number;
+  /** Bounds on responses and REPORTs queued toward a peer that does not read (msrp-connection.ts). */
+  readonly replyLimits?: Partial<MsrpReplyLimits>;
 }
 
 /** Where an outgoing MSRP connection goes. */
@@ -151,7 +153,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   }
 
   #adopt(socket: Socket): MsrpConnection {
-    const conn = new MsrpConnection(socket, this, this.#options.parserLimits, this.#clock, this.#borrowedReads.get(socket));
+    const conn = new MsrpConnection(socket, this, this.#options.parserLimits, this.#clock, this.#borrowedReads.get(socket), this.#options.replyLimits);
     this.#connections.add(conn);
     return conn;
   }
@@ -309,7 +311,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     if (head.headers.failureReport === 'no') return;
     const prev = head.headers.fromPath[0];
     const me = head.headers.toPath[0];
-    conn.write([serializeResponse({ transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: me === undefined ? [] : [me] })]);
+    conn.reply([serializeResponse({ transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: me === undefined ? [] : [me] })]);
   }
 
   closed(conn: MsrpConnection, error: CpmError): void {

@@ -266,7 +266,7 @@ export class MsrpSession {
     const fr: FailureReport = head.headers.failureReport ?? 'yes';
     if (fr === 'no' || (fr === 'partial' && status === 200)) return;
     const prev = head.headers.fromPath[0];
-    conn.write([serializeResponse({
+    conn.reply([serializeResponse({
       transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: [this.localUri],
       ...(comment === undefined ? {} : { comment }),
     })]);
@@ -415,7 +415,7 @@ export class MsrpSession {
     if (upTo - msg.reportedUpTo < PROGRESS_REPORT_BYTES || conn.closed) return;
     if (msg.total === undefined || upTo >= msg.total) return;
     msg.reportedUpTo = upTo;
-    conn.write([serializeReport({
+    conn.reply([serializeReport({
       transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
       byteRange: { start: 1, end: upTo, total: msg.total }, status: { namespace: 0, code: 200, reason: 'OK' },
     })]);
@@ -432,7 +432,7 @@ export class MsrpSession {
         // RFC 4975 §7.1.2: with Success-Report: yes the receiver confirms the whole message in
         // one REPORT whose Byte-Range covers all of it and whose Status is 000 200.
         if (!msg.info.successReport || conn.closed) return;
-        conn.write([serializeReport({
+        conn.reply([serializeReport({
           transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
           byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: 200, reason: 'OK' },
         })]);
@@ -443,7 +443,7 @@ export class MsrpSession {
         // bytes that failed: here the whole message.
         if (msg.info.failureReport === 'no' || conn.closed) return;
         const { status, comment } = refusalOf(error);
-        conn.write([serializeReport({
+        conn.reply([serializeReport({
           transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
           byteRange: { start: 1, end: total, total }, status: { namespace: 0, code: status, reason: comment },
         })]);
@@ -464,6 +464,26 @@ export class MsrpSession {
     for (const w of waiters) w.reject(error);
     this.#wake();
     this.options.delegate?.onClose?.(error);
+  }
+
+  /**
+   * Interrupts every message this session is sending (OutgoingMessage.interrupt): each ends with
+   * a '#' chunk written before anything else of it, and no further chunk goes. Resolves once the
+   * receiver answered those chunks (or could not), so a caller can release the session after.
+   */
+  interrupt(timeoutMs?: number): Promise<void> {
+    return Promise.all([...this.#outgoing.values()].map((m) => m.interrupt(timeoutMs))).then(() => undefined);
+  }
+
+  /**
+   * Closes the session and resolves once its connection, if no other session needs it, is gone:
+   * ended after every queued byte went out and the peer closed its side too (or the linger of
+   * MsrpConnection.close ran out), so a process that exits next does not reset it.
+   */
+  closeGracefully(): Promise<void> {
+    const conn = this.#connection;
+    this.close();
+    return conn === undefined || !conn.closed ? Promise.resolve() : conn.whenClosed();
   }
 
   /** Ends the session: fails what is in progress and releases it from the endpoint. */

@@ -2,6 +2,7 @@
 // An INVITE may take several attempts (uac-attempts.ts): one more answering a 401/407 challenge,
 // and one per further RFC 3263 target after a 503 or a transport failure.
 
+import type { TimerHandle } from '../clock.ts';
 import { CpmError } from '../errors.ts';
 import { Dialog } from './dialog/dialog.ts';
 import type { AuthChain } from './digest-authenticator.ts';
@@ -51,6 +52,16 @@ function cancelFor(invite: SipRequest, reason: string | undefined): SipRequest {
   return createRequest('CANCEL', invite.uri, h);
 }
 
+/**
+ * An INVITE with a provisional response but no final one is CANCELled after this long (90 s).
+ * RFC 3261 only bounds that wait at a proxy (Timer C, more than 3 minutes, §16.6), sized for a
+ * phone left ringing; a UAC may CANCEL whenever it likes (§9.1). A file offer is answered by
+ * software at once or by a person looking at a prompt, which takes seconds to a minute, so 90 s
+ * keeps every real answer while a peer that sends 100 Trying or 180 and then nothing no longer
+ * keeps the sender waiting for ever.
+ */
+export const DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS = 90_000;
+
 export function sendInvite(core: UaCore, target: string, options: InviteOptions = {}): PendingInvite {
   let cancelWanted: string | undefined;
   /** Sends the CANCEL for the current attempt, when it had a provisional response. */
@@ -81,6 +92,20 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
       outcome = undefined;
       o?.reject(error);
     };
+    // Every wait ends: the wait for a final response after a provisional one (provisionalTimeoutMs),
+    // and after our CANCEL the wait for any final response at all (RFC 3261 §9.1: 64*T1).
+    const waitMs = options.provisionalTimeoutMs ?? core.options.inviteProvisionalTimeoutMs ?? DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS;
+    let timedOut: CpmError | undefined;
+    let waitTimer: TimerHandle | undefined;
+    const stopWaiting = (): void => {
+      core.clock.clearTimeout(waitTimer);
+      waitTimer = undefined;
+    };
+    /** The final response that ends the wait: our timeout when we cancelled for it, else `result`. */
+    const finish = (result: InviteResult): void => {
+      if (timedOut !== undefined) fail(timedOut);
+      else settle(result);
+    };
 
     withHops(core, base, (hops) => {
       const chain: AuthChain = new Set();
@@ -99,6 +124,13 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
         const sendCancel = (): void => {
           if (cancelSent || settled) return;
           cancelSent = true;
+          stopWaiting();
+          // RFC 3261 §9.1: with no final response 64*T1 after the CANCEL the transaction is given up.
+          const afterCancel = 64 * core.timers.T1;
+          waitTimer = core.clock.setTimeout(() => {
+            waitTimer = undefined;
+            if (!settled) fail(timedOut ?? new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} within ${afterCancel} ms of its CANCEL`));
+          }, afterCancel);
           // §9.1: the CANCEL is its own non-INVITE transaction sent to the same destination.
           core.layer.sendRequest(cancelFor(invite, cancelWanted), transport, destination, {
             onResponse: () => undefined,
@@ -126,12 +158,22 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
         core.layer.sendRequest(invite, transport, destination, {
           onResponse: (response) => {
             if (response.status < 200) {
+              if (!provisional && cancelWanted === undefined && waitMs > 0 && waitTimer === undefined) {
+                waitTimer = core.clock.setTimeout(() => {
+                  waitTimer = undefined;
+                  const seconds = Math.round(waitMs / 100) / 10;
+                  timedOut = new CpmError('ERR_SIP_INVITE_TIMEOUT', `INVITE ${target}: ${response.status} ${response.reason} and then no final response within ${seconds} s; cancelled`);
+                  cancelWanted = `no final response within ${seconds} s`;
+                  cancelCurrent?.();
+                }, waitMs);
+              }
               provisional = true;
               if (cancelWanted !== undefined) sendCancel();
               const onProgress = options.onProgress;
               if (response.status > 100 && onProgress !== undefined) core.guard('onProgress', transport, () => onProgress(response));
               return;
             }
+            stopWaiting();
             if (response.status < 300) {
               const existing = core.uacDialogFor(response);
               if (existing !== undefined) {
@@ -152,7 +194,7 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
               if (cancelWanted !== undefined) {
                 // §9.1 race: the 2xx crossed our CANCEL; the session is ACKed and closed at once.
                 void sendBye(core, dialog).catch(() => undefined);
-                settle({ kind: 'rejected', response, cancelled: true });
+                finish({ kind: 'rejected', response, cancelled: true });
                 return;
               }
               settle({ kind: 'accepted', dialog, response });
@@ -160,7 +202,7 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
             }
             if (settled || done) return;
             done = true;
-            const rejected = (): void => settle({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
+            const rejected = (): void => finish({ kind: 'rejected', response, cancelled: cancelWanted !== undefined });
             const step = stepAfter(core, response, chain, index + 1 < hops.length);
             if (step.kind === 'authenticate') again(attempt, rejected);
             else if (step.kind === 'next-hop' && !provisional) {
@@ -169,8 +211,8 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
             } else if (step.kind === 'error') fail(step.error);
             else rejected();
           },
-          onTimeout: () => failOver(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`)),
-          onTransportError: failOver,
+          onTimeout: () => { stopWaiting(); failOver(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`)); },
+          onTransportError: (error) => { stopWaiting(); failOver(error); },
         });
       };
       attempt();

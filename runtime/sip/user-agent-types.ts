@@ -56,6 +56,8 @@ export interface UserAgentOptions {
   readonly locator?: SipServerLocator;
   readonly clock?: Clock;
   readonly timers?: Partial<TimerValues>;
+  /** Default of InviteOptions.provisionalTimeoutMs for every INVITE of this UA (90 s). */
+  readonly inviteProvisionalTimeoutMs?: number;
   /** User-Agent (and Server) header value. */
   readonly userAgent?: string;
   /** Option tags we support; a request whose Require lists others gets 420 (RFC 3261 §8.2.2.3). */
@@ -83,6 +85,12 @@ export interface InviteOptions {
   readonly to?: string;
   /** Called for every provisional response. */
   readonly onProgress?: (response: SipResponse) => void;
+  /**
+   * How long after its first provisional response the INVITE may stay without a final one before
+   * it is CANCELled and fails with ERR_SIP_INVITE_TIMEOUT; default the UA's
+   * inviteProvisionalTimeoutMs (DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS, 90 s); 0 waits for ever.
+   */
+  readonly provisionalTimeoutMs?: number;
 }
 
 export type InviteResult =

@@ -72,7 +72,7 @@ export type QueuedItem = string | PreparedFile;
 /** A SIP request that threw: Timer B/F expiring is a timeout (RFC 3261 §17.1.1.2: treated as 408). */
 export function sipErrorFailure(error: unknown, prefix = ''): FileFailureCause {
   const message = `${prefix}${error instanceof Error ? error.message : String(error)}`;
-  if (error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT') return { source: 'timeout', status: 408, code: error.code, message };
+  if (error instanceof CpmError && (error.code === 'ERR_SIP_TRANSACTION_TIMEOUT' || error.code === 'ERR_SIP_INVITE_TIMEOUT')) return { source: 'timeout', status: 408, code: error.code, message };
   return { source: 'connection', ...(error instanceof CpmError ? { code: error.code } : {}), message };
 }
 

@@ -14,7 +14,7 @@ describe('cpm-ft bench --soak', () => {
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout: out });
       });
     });
-    const report = JSON.parse(stdout) as { completed: number; failures: Record<string, number>; injected: Record<string, number>; leaked: boolean; start: { openSessions: number; heldSessions: number; rssBytes: number }; end: { openSessions: number; heldSessions: number; rssBytes: number } };
+    const report = JSON.parse(stdout) as { completed: number; failures: Record<string, number>; injected: Record<string, number>; leaked: boolean; start: { openSessions: number; heldSessions: number; rssBytes: number }; end: { openSessions: number; heldSessions: number; rssBytes: number }; memory: { ok: boolean; samples: number; boundPercent: number; midRssBytes: number; endRssBytes: number } };
     expect(report.failures).toEqual({});
     expect(report.leaked).toBe(false);
     expect(report.end.openSessions).toBe(report.start.openSessions);
@@ -22,6 +22,11 @@ describe('cpm-ft bench --soak', () => {
     expect(report.completed).toBeGreaterThan(0);
     for (const kind of ['good send', 'dead INVITE', 'garbage', 'SIGKILLed sender']) expect(report.injected[kind] ?? 0, kind).toBeGreaterThan(0);
     expect(report.end.rssBytes).toBeGreaterThan(0);
+    // RSS is sampled through the run and judged against the default bound.
+    expect(report.memory.samples).toBeGreaterThanOrEqual(5);
+    expect(report.memory.boundPercent).toBe(10);
+    expect(report.memory.midRssBytes).toBeGreaterThan(0);
+    expect(report.memory.ok).toBe(true);
     expect(code).toBe(0);
   }, 120_000);
 });

@@ -7,8 +7,11 @@ import { serializeSipMessage } from '../syntax/serialize-message.ts';
 import type { SipMessage } from '../syntax/sip-message.ts';
 import { SipStreamFramer } from '../syntax/sip-stream-framer.ts';
 import { handleIncoming } from './handle-incoming.ts';
+import { holdReadsWhileBacklogged } from './read-hold.ts';
 import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
 import { listenError } from '../../listen-error.ts';
+
+type FramedMessage = ReturnType<SipStreamFramer['push']>[number];
 
 export interface StreamTransportOptions {
   /** Address to bind; default 127.0.0.1. */
@@ -17,8 +20,15 @@ export interface StreamTransportOptions {
   readonly port?: number;
   readonly advertisedHost?: string;
   readonly limits?: Partial<SipParseLimits>;
-  /** Most bytes queued for writing on one connection before it is dropped. Default 1 MiB. */
+  /**
+   * Most bytes queued for writing on one connection before it is dropped. Default 1 MiB. Past
+   * half of it the connection stops being read (a peer that sends requests without reading our
+   * responses can then make us send no more), and a connection that has not drained
+   * `drainTimeout` ms later is dropped.
+   */
   readonly maxPendingWrite?: number;
+  /** How long a connection over half of maxPendingWrite may stay so before it is dropped. Default 10 s. */
+  readonly drainTimeout?: number;
   /** Connect timeout for outgoing connections, ms. Default 10 s. */
   readonly connectTimeout?: number;
   /**
@@ -35,6 +45,8 @@ export interface StreamTransportOptions {
 }
 
 const defaultIdleTimeout = 60_000;
+const defaultMaxPendingWrite = 1024 * 1024;
+const defaultDrainTimeout = 10_000;
 const defaultMaxInboundConnections = 1024;
 
 export interface TlsTransportOptions extends StreamTransportOptions {
@@ -58,6 +70,8 @@ interface Connection {
   readonly framer: SipStreamFramer;
   /** Accepted connections only: restarts the idle timer (see `idleTimeout`). */
   readonly touch: () => void;
+  /** After every write: holds reads while the queue toward the peer is long (see `maxPendingWrite`). */
+  readonly wrote: () => void;
   /** Keep-alive pings waiting for their pong (RFC 5626 §4.4.1). */
   readonly pongWaiters: Set<() => void>;
 }
@@ -145,7 +159,44 @@ class StreamTransport implements SipTransport {
         socket.destroy();
       }, idle);
     };
-    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch, pongWaiters: new Set() };
+    // Framed messages not yet handled: a read can hold many requests, and once reads are held
+    // (see read-hold.ts) the rest of it waits here instead of adding answers.
+    const backlog: FramedMessage[] = [];
+    const handleBacklog = (): void => {
+      while (backlog.length > 0 && !hold.held() && !socket.destroyed) {
+        const { result, raw, fatal } = backlog.shift() as FramedMessage;
+        handleIncoming(result, raw, {
+          source,
+          deliver: this.#handler,
+          diagnose: (d) => this.diagnose(d),
+          // On a stream the reply goes back over the same connection (RFC 3261 §18.2.2).
+          reply: (response) => {
+            if (socket.destroyed) return;
+            const bytes = serializeSipMessage(response);
+            if (socket.writableLength + bytes.length > (this.options.maxPendingWrite ?? defaultMaxPendingWrite)) {
+              this.diagnose({ kind: 'connection-error', peer, code: 'ERR_SIP_PEER_NOT_READING', message: 'write buffer is full (the peer does not read its responses); connection dropped' });
+              socket.destroy();
+              return;
+            }
+            socket.write(bytes);
+            hold.wrote();
+          },
+        });
+        // A framing error leaves the stream unsynchronised: finish the reply, then close.
+        if (fatal) {
+          backlog.length = 0;
+          socket.end();
+        }
+      }
+    };
+    const hold = holdReadsWhileBacklogged(socket, {
+      clock,
+      maxPendingWrite: this.options.maxPendingWrite ?? defaultMaxPendingWrite,
+      drainTimeout: this.options.drainTimeout ?? defaultDrainTimeout,
+      onRelease: handleBacklog,
+      onDrop: (queued, timeout) => this.diagnose({ kind: 'connection-error', peer, code: 'ERR_SIP_PEER_NOT_READING', message: `the peer did not read ${queued} queued bytes within ${timeout} ms; connection dropped` }),
+    });
+    const conn: Connection = { id: `${this.protocol.toLowerCase()}-${this.#nextId++}`, socket, framer: new SipStreamFramer(this.options.limits), touch, wrote: hold.wrote, pongWaiters: new Set() };
     this.#connections.set(key, conn);
     touch();
     const source: MessageSource = { ...peer, transport: this, connectionId: conn.id };
@@ -162,19 +213,8 @@ class StreamTransport implements SipTransport {
       // Activity is a complete message, or a chunk of nothing but CRLF keep-alives (RFC 5626
       // §3.5.1, which leaves nothing buffered); bytes of an unfinished message do not count.
       if (items.length > 0 || conn.framer.buffered === 0) touch();
-      for (const { result, raw, fatal } of items) {
-        handleIncoming(result, raw, {
-          source,
-          deliver: this.#handler,
-          diagnose: (d) => this.diagnose(d),
-          // On a stream the reply goes back over the same connection (RFC 3261 §18.2.2).
-          reply: (response) => {
-            if (!socket.destroyed) socket.write(serializeSipMessage(response));
-          },
-        });
-        // A framing error leaves the stream unsynchronised: finish the reply, then close.
-        if (fatal) socket.end();
-      }
+      for (const item of items) backlog.push(item);
+      handleBacklog();
     });
     socket.on('error', (err) => this.diagnose({ kind: 'connection-error', peer, message: err.message }));
     socket.on('close', () => {
@@ -186,10 +226,12 @@ class StreamTransport implements SipTransport {
 
   async send(message: SipMessage, destination: PeerAddress): Promise<void> {
     if (this.#closed) throw this.#closedError();
-    const conn = await this.#connectionTo(destination);
+    // An open connection is written at once (no await before the write), so a response sent
+    // while handling a request counts in the backlog before the next request is looked at.
+    const conn = this.#openConnection(destination) ?? await this.#connectionTo(destination);
     const bytes = serializeSipMessage(message);
     // Bounded output: a peer that stops reading must not make us buffer without limit.
-    if (conn.socket.writableLength + bytes.length > (this.options.maxPendingWrite ?? 1024 * 1024)) {
+    if (conn.socket.writableLength + bytes.length > (this.options.maxPendingWrite ?? defaultMaxPendingWrite)) {
       conn.socket.destroy();
       throw new CpmError('ERR_SIP_TRANSPORT', `write buffer to ${peerKey(destination)} is full; connection dropped`);
     }
@@ -199,7 +241,13 @@ class StreamTransport implements SipTransport {
         if (err) reject(new CpmError('ERR_SIP_TRANSPORT', `${this.protocol} write to ${peerKey(destination)} failed: ${err.message}`, { cause: err }));
         else resolve();
       });
+      conn.wrote();
     });
+  }
+
+  #openConnection(destination: PeerAddress): Connection | undefined {
+    const existing = this.#connections.get(peerKey({ host: normaliseHost(destination.host), port: destination.port }));
+    return existing !== undefined && !existing.socket.destroyed && !existing.socket.readableEnded && existing.socket.writable ? existing : undefined;
   }
 
   async ping(destination: PeerAddress, timeoutMs: number): Promise<boolean> {

@@ -25,9 +25,11 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
                           auto: larger chunks, Failure-Report: partial, delivery on the success
                           REPORT); off measures the untuned data path
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
-  --soak [--soak-seconds N]
+  --soak [--soak-seconds N] [--soak-rss-growth PERCENT]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
-                          one receiver for N seconds (default 600); exit 1 on a leak or failure
+                          one receiver for N seconds (default 600); exit 1 on a leak, a failure, or
+                          the receiver's RSS growing more than PERCENT (default 10) over the
+                          second half of the run
   --repeat N              run (a) and (b) N times; the table shows the median run and the spread
   --only STAGES           comma-separated subset of ${benchStages.join(',')}
   --compare FILE          also print each figure's change against an earlier --json output
@@ -41,7 +43,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
         'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, 'peer-tuning': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, 'soak-rss-growth': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -60,10 +62,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (values['soak'] === true) {
     const text = typeof values['soak-seconds'] === 'string' ? values['soak-seconds'] : '600';
     if (!/^\d+$/.test(text) || Number(text) === 0) return usageError(`--soak-seconds expects a positive number of seconds, got '${text}'`);
+    const growthText = typeof values['soak-rss-growth'] === 'string' ? values['soak-rss-growth'] : undefined;
+    if (growthText !== undefined && !/^\d+(\.\d+)?$/.test(growthText)) return usageError(`--soak-rss-growth expects a percentage (e.g. 10), got '${growthText}'`);
     const { formatSoak, runSoak } = await import('../../../bench/soak-bench.ts');
-    const result = await runSoak({ seconds: Number(text), onStage: (line) => io.stderr.write(`${line}\n`) });
+    const result = await runSoak({ seconds: Number(text), ...(growthText !== undefined ? { rssGrowthPercent: Number(growthText) } : {}), onStage: (line) => io.stderr.write(`${line}\n`) });
     io.stdout.write(values['json'] === true ? `${JSON.stringify(result)}\n` : formatSoak(result));
-    return result.leaked || Object.keys(result.failures).length > 0 ? 1 : 0;
+    return result.leaked || Object.keys(result.failures).length > 0 || !result.memory.ok ? 1 : 0;
   }
   const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { root: io.cwd, quick: values['quick'] === true };
   if (typeof values['size'] === 'string') {

@@ -17,7 +17,7 @@ const host: MsrpSessionHost = { connect: () => Promise.reject(new Error('unused'
 /** A connection that records what the session writes back. */
 function fakeConnection() {
   const written: Buffer[] = [];
-  const conn = { closed: false, write: (parts: Buffer[]) => { written.push(...parts); }, pause: () => {}, resume: () => {} };
+  const conn = { closed: false, write: (parts: Buffer[]) => { written.push(...parts); }, reply: (parts: Buffer[]) => { written.push(...parts); }, pause: () => {}, resume: () => {} };
   const statuses = () => parsePieces([Buffer.concat(written)]).messages.map((m) => (m.head.kind === 'response' ? m.head.status : 0));
   return { conn: conn as unknown as MsrpConnection, statuses };
 }
