@@ -273,7 +273,7 @@ describe('7.6.1 File transfer session initiation', () => {
     ]);
   });
   it('7.6.1-6 wire: on transfer-cancelled shows interrupt-send, follow-clause 7.6.2', async () => {
-    await wire('7.6.1-6', 'transfer-cancelled', [], {}, [
+    await wire('7.6.1-6', 'transfer-cancelled', [], {}, {}, [
       { action: 'interrupt-send', args: [], present: true },
       { action: 'follow-clause', args: ['7.6.2'], present: true },
     ]);
