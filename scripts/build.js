@@ -13,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const assetDirs = ['generator', 'grammar', 'templates', 'runtime', 'src'];
-// The bench (run from dist/ by `npm run bench`) starts kamailio with the interop configs, which
-// test/helpers/kamailio.ts looks for next to itself.
-const benchAssetDirs = ['test/interop/kamailio'];
+// The bench (run from dist/ by `npm run bench`) starts kamailio with the interop configs (which
+// test/helpers/kamailio.ts looks for next to itself) and, in its deployment stage, with the edge's
+// config in deploy/kamailio.
+const benchAssetDirs = ['test/interop/kamailio', 'deploy/kamailio'];
 
 /** tsc emits .js/.d.ts/.map for every .ts source; everything else (including a hand-written .d.ts) is copied. */
 const isAsset = (name) => !name.endsWith('.ts') || name.endsWith('.d.ts');

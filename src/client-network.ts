@@ -12,7 +12,7 @@ import type { ClientRegistration, LogEvent, NetworkOptions, RegisterOptions } fr
 export function networkUaOptions(options: NetworkOptions): { credentials?: { username: string; password: string; realm?: string }; locator?: SipServerLocator } {
   const auth = options.auth;
   if (auth !== undefined && (auth.username === '' || typeof auth.password !== 'string')) {
-    throw new CpmError('ERR_CLIENT_AUTH', 'auth needs a non-empty username and a password');
+    throw new CpmError('ERR_INVALID_OPTION', 'auth: needs a non-empty username and a password (string)');
   }
   const dns = options.dns;
   return {
