@@ -12,5 +12,7 @@ export default defineConfig({
     env: { XDG_STATE_HOME: join(tmpdir(), 'cpm-ft-test-state') },
     // Prints "interop: N scenarios passed; hostile: N inputs tried; faults: N injected" at the end.
     globalSetup: ['test/helpers/counters-global-setup.ts'],
+    // After vitest's summary: the slowest test files (`npm test` names the same reporters on its command line).
+    reporters: ['default', './test/helpers/timing-reporter.ts'],
   },
 });

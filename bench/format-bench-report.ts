@@ -77,6 +77,23 @@ function sessionSplit(r: SessionRateResult): string {
   return ` (kernel ${r.senderKernelCpuMsPerSession.toFixed(2)} / ${r.receiverKernelCpuMsPerSession.toFixed(2)}${main})`;
 }
 
+/** (i): the dispatcher deployment with 1 and 2 focus instances, and the failover time. */
+function deployRows(report: BenchReport): Row[] {
+  const d = report.deploy;
+  if (d === undefined) return [];
+  if ('skipped' in d) return [['(i) deployment behind kamailio', 'skipped', '-', d.skipped]];
+  const load = `load average ${d.loadAverage[0].toFixed(1)} -> ${d.loadAverage[1].toFixed(1)}`;
+  return [
+    ...d.rates.map((r): Row => [`(i) ${r.focusInstances} focus behind the dispatcher`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
+      `${r.sessions} group sessions (${d.fileBytes / 1024} KiB to ${d.members} members), ${r.concurrency} concurrent, ${r.failures} failed; `
+      + `per instance ${Object.entries(r.perInstance).map(([k, v]) => `${k} ${v}`).join(', ')}; 2 receivers; ${d.kamailioVersion}; ${load}`
+      + (r.firstFailure === undefined ? '' : `; first failure: ${r.firstFailure}`)]),
+    ['(i) focus SIGKILLed: first session served', `${d.kill.firstServedMs.toFixed(0)} ms`, '-',
+      `by the survivor, from the kill; ${d.kill.failedInFlight} sessions under way failed (on the killed instance), `
+      + `${d.kill.failedAfterKill} of ${d.kill.sessionsAfterKill} started after the kill failed; probes every ${d.kill.pingIntervalSeconds} s`],
+  ];
+}
+
 export function formatBenchReport(report: BenchReport): string {
   const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
@@ -104,6 +121,7 @@ export function formatBenchReport(report: BenchReport): string {
         + (relay.direct.ok && relay.relayed.ok ? 'SHA-1 match' : `FAILED: ${relay.relayed.failure ?? relay.direct.failure ?? ''}`)]);
     }
   }
+  rows.push(...deployRows(report));
   const u = report.startup;
   if (u !== undefined) {
     const vsNode = `of node -e 0 (${u.nodeMs.toFixed(0)} ms), median of ${u.runs}, ${u.entry === 'dist' ? 'built CLI, plain node' : 'sources through tsx'}`;

@@ -14,6 +14,7 @@ import { medianRun, summarizeTransferRuns, type TransferRun, type TransferSummar
 import { runMsrpParserBench, runSipParserBench, type MsrpParserBenchResult, type SipParserBenchResult } from './parser-bench.ts';
 import { filesNeeded, runSessionRateBench, writeSmallFiles, type SessionRateResult } from './session-rate-bench.ts';
 import { runRelayBench, type RelayBenchResult } from './relay-bench.ts';
+import { runDeployBench, type DeployBenchResult } from './deploy-bench.ts';
 import { runSpecBench, type SpecBenchResult } from './spec-bench.ts';
 import { runStartupBench, type StartupBenchResult } from './startup-bench.ts';
 import { runTransferBench, type TransferBenchResult } from './transfer-bench.ts';
@@ -46,7 +47,7 @@ export interface BenchOptions {
 }
 
 /** Stages that --only can pick. (a) and (b) form one stage: (b) is read against (a). */
-export const benchStages = ['transfer', 'rate', 'parsers', 'spec', 'startup', 'relay'] as const;
+export const benchStages = ['transfer', 'rate', 'parsers', 'spec', 'startup', 'relay', 'deploy'] as const;
 export type BenchStage = typeof benchStages[number];
 
 export interface BenchReport {
@@ -70,6 +71,8 @@ export interface BenchReport {
   readonly spec?: SpecBenchResult;
   /** Kamailio as an MSRP relay in the path, or why that was skipped. */
   readonly relay?: RelayBenchResult;
+  /** Kamailio's dispatcher in front of 1 and 2 focus instances, and a focus killed, or why skipped. */
+  readonly deploy?: DeployBenchResult;
   /** (g) start-up of the CLI and idle RSS of a client, against `node -e 0`. */
   readonly startup?: StartupBenchResult;
   /** Every transfer arrived intact and no session failed. */
@@ -180,8 +183,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       relay = await runRelayBench({ sizeBytes: quick ? 2 * 1024 * 1024 : sizeBytes, dir });
     }
 
+    let deploy: DeployBenchResult | undefined;
+    if (runs('deploy')) {
+      deploy = await runDeployBench({ dir, sessions: quick ? 20 : 200, concurrency: 4, onStage: stage });
+    }
+
+    // The kill fails the sessions on the killed instance by design; any other failure is a failure.
+    const deployOk = deploy === undefined || 'skipped' in deploy || (deploy.rates.every((r) => r.failures === 0) && deploy.kill.failedAfterKill === 0);
     const relayOk = relay === undefined || 'skipped' in relay || (relay.direct.ok && relay.relayed.ok);
-    const ok = transferRuns.every((r) => r.transfer.ok && r.fairBaseline.ok) && relayOk && (startup === undefined || startup.ok)
+    const ok = transferRuns.every((r) => r.transfer.ok && r.fairBaseline.ok) && relayOk && deployOk && (startup === undefined || startup.ok)
       && sessionRate.every((r) => r.failures === 0 && r.received === r.sessions);
     return {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
@@ -195,6 +205,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ...(sipParser !== undefined ? { sipParser } : {}),
       ...(spec !== undefined ? { spec } : {}),
       ...(relay !== undefined ? { relay } : {}),
+      ...(deploy !== undefined ? { deploy } : {}),
       ...(startup !== undefined ? { startup } : {}),
       ok,
     };

@@ -5,7 +5,7 @@
 // deleted or renamed leaves nothing stale behind. Everything goes to stderr, so `npm pack --json`
 // (which runs this through `prepare`) still prints only JSON on stdout.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const assetDirs = ['generator', 'grammar', 'templates', 'runtime', 'src'];
-// The bench (run from dist/ by `npm run bench`) starts kamailio with the interop configs, which
-// test/helpers/kamailio.ts looks for next to itself.
-const benchAssetDirs = ['test/interop/kamailio'];
+// The bench (run from dist/ by `npm run bench`) starts kamailio with the interop configs (which
+// test/helpers/kamailio.ts looks for next to itself) and, in its deployment stage, with the edge's
+// config in deploy/kamailio.
+const benchAssetDirs = ['test/interop/kamailio', 'deploy/kamailio'];
 
 /** tsc emits .js/.d.ts/.map for every .ts source; everything else (including a hand-written .d.ts) is copied. */
 const isAsset = (name) => !name.endsWith('.ts') || name.endsWith('.d.ts');
@@ -38,6 +39,9 @@ try {
   process.exit(1);
 }
 for (const dir of [...assetDirs, ...benchAssetDirs]) copyAssets(join(root, dir));
+// tsc writes files 0644. npm makes a bin executable only when it links it (install, or npx's first
+// run in a clone); a rebuild after that would leave `npx cpm-ft` failing with "Permission denied".
+chmodSync(join(dist, 'src/cli/bin.js'), 0o755);
 
 // The library entry points ('.', './runtime', './runtime/testing') are also bundled, with the modules
 // they share in common chunks: a process that imports the client then loads a handful of files instead

@@ -14,16 +14,66 @@ import type {
   PullResult,
   PullSelector,
   FileServerEvents,
+  RegistrationEvent,
+  RegistrationState,
   TransferSummary as RuntimeTransferSummary,
 } from '../runtime/index.ts';
 
-export type { Destination, FileIcon, PeerTuning, PullResult, PullSelector };
+export type { Destination, FileIcon, PeerTuning, PullResult, PullSelector, RegistrationEvent, RegistrationState };
 export type ServeRequestEvent = FileServerEvents['request'];
 export type FileServedEvent = FileServerEvents['file-served'];
 
 export type SipTransportName = 'udp' | 'tcp' | 'tls';
 
-export interface ClientOptions {
+/** Real SIP networks (docs/real-networks.md): digest credentials and RFC 3263 DNS. */
+export interface NetworkOptions {
+  /**
+   * Digest credentials (RFC 3261 §22, RFC 8760: MD5, SHA-256, SHA-512-256) answering 401/407 on
+   * REGISTER, INVITE, re-INVITE, BYE and SUBSCRIBE; `realm` limits them to one realm. A realm that
+   * refuses them fails the request with ERR_SIP_AUTH_REJECTED naming the realm. Never logged.
+   */
+  readonly auth?: { readonly username: string; readonly password: string; readonly realm?: string };
+  /**
+   * RFC 3263 server location (NAPTR, SRV, A/AAAA) for out-of-dialog requests, with failover to the
+   * next target on 503, timeout or transport error: `true` asks the system's DNS servers,
+   * `{ server: 'HOST[:PORT]' }` that one. Default off: host names go to the OS resolver as they are.
+   */
+  readonly dns?: boolean | { readonly server?: string };
+}
+
+/** What `client.register()` takes (RFC 3261 §10). */
+export interface RegisterOptions {
+  /** Address of record to register; default the client's localUri. */
+  readonly aor?: string;
+  /** Registrar URI (Request-URI of the REGISTER); default the AOR's domain, located by RFC 3263. */
+  readonly registrar?: string;
+  /** Contact to bind; default the client's own SIP address. */
+  readonly contact?: string;
+  /** Lifetime asked for in seconds (default 3600); the registrar's answer wins. */
+  readonly expires?: number;
+  /** CRLF keep-alive period on TCP/TLS (RFC 5626), seconds; default 30, 0 off. */
+  readonly keepAliveSeconds?: number;
+  /** Delay before registering again after a failure, seconds (default 30). */
+  readonly retrySeconds?: number;
+  /**
+   * Accept INVITEs for any Request-URI. Default false: once registered, an INVITE naming neither
+   * a registered AOR nor a bound Contact is answered 404.
+   */
+  readonly acceptAnyRequestUri?: boolean;
+}
+
+/** A live registration: refreshed until `unregister()` or `client.close()` (Expires: 0). */
+export interface ClientRegistration {
+  readonly aor: string;
+  readonly state: RegistrationState;
+  /** The Contact bound at the registrar. */
+  readonly contact: string | undefined;
+  /** Registration state changes (registered / refreshed, failed, unregistered); returns the unsubscribe. */
+  on(listener: (event: RegistrationEvent) => void): () => void;
+  unregister(): Promise<void>;
+}
+
+export interface ClientOptions extends NetworkOptions {
   /** Our address of record, e.g. sip:alice@127.0.0.1. */
   readonly localUri: string;
   /** Where the SIP stack listens; port 0 picks a free port. */
@@ -181,9 +231,22 @@ export interface FileToSend {
   readonly icon?: string | FileIcon | false;
 }
 
+/** What `client.send()` takes besides the destination and the files. */
+export interface SendOptions {
+  /** Aborting it cancels the transfer, as `transfer.cancel()` does (its reason becomes the cancel's). */
+  readonly signal?: AbortSignal;
+}
+
 export interface OutgoingTransfer {
   /** Queue another batch for the same destination (7.6.1 step 4.a finds it). */
   queue(files: readonly (string | FileToSend)[]): void;
+  /**
+   * Cancels the transfer (clause 7.6.1 step 6): the file being sent is interrupted with an MSRP '#'
+   * chunk and the session released (BYE) once that is on the wire. Files not through fail with
+   * source 'cancelled'; files already delivered stay delivered. Resolves with the summary (as
+   * `done`); calling it again, or after the end, changes nothing.
+   */
+  cancel(reason?: string): Promise<TransferSummary>;
   on<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
   /** Like `on`, for the next such event only. */
   once<E extends keyof OutgoingTransferEvents>(event: E, listener: (payload: OutgoingTransferEvents[E]) => void): this;
@@ -220,6 +283,8 @@ export interface PullRequest {
   readonly maxSize?: number;
   /** Bound on waiting for the file (default 60 s). */
   readonly timeoutMs?: number;
+  /** Aborting it cancels the pull: the part received is discarded, the session released, the result `reason: 'cancelled'`. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -245,7 +310,7 @@ export interface CpmClient {
   /** The SIP address actually bound (after port 0 resolution). */
   readonly sipAddress: { readonly host: string; readonly port: number; readonly transport: SipTransportName };
   /** Throws ERR_INVALID_OPTION (synchronously) for a destination or file list of the wrong shape. */
-  send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer;
+  send(destination: Destination, files: readonly (string | FileToSend)[], options?: SendOptions): OutgoingTransfer;
   /**
    * Start accepting incoming file transfers into `options.dir`. Throws ERR_INVALID_OPTION for bad
    * options and ERR_RECEIVE_DIR when the folder cannot be written; the handle stops receiving.
@@ -265,5 +330,10 @@ export interface CpmClient {
   pull(request: PullRequest): Promise<PullResult>;
   /** RFC 5547 pull of several files over one session (re-INVITE per further file); rejects as pull does. */
   pullFiles(request: PullFilesRequest): Promise<PullResult[]>;
+  /**
+   * Registers at a registrar (RFC 3261 §10) and keeps the binding refreshed; resolves once
+   * registered. A first failure other than refused credentials rejects but is retried meanwhile.
+   */
+  register(options?: RegisterOptions): Promise<ClientRegistration>;
   close(): Promise<void>;
 }

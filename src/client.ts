@@ -10,12 +10,13 @@ import {
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SipTransportName } from './client-types.ts';
+import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
+import { ClientRegistrations, networkUaOptions } from './client-network.ts';
 import { AutoThumbnailer } from './icons/auto-thumbnail.ts';
 import { checkClientOptions } from './options/check-client-options.ts';
-import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkServeOptions } from './options/check-call-options.ts';
+import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkSendOptions, checkServeOptions } from './options/check-call-options.ts';
 import { assertWritableFolder } from './options/writable-folder.ts';
 import { SendIconChoices } from './send-icons.ts';
 import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
@@ -25,6 +26,13 @@ import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
  * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
  * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
  */
+
+/** The cancel reason an aborted signal gives: its reason's text, else a plain phrase. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return typeof reason === 'string' ? reason : 'cancelled by the application';
+}
 export interface ClientExtraOptions {
   readonly tls?: TlsOptions & ConnectionOptions;
   /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
@@ -190,6 +198,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
   checkClientOptions(options);
   const log = options.log;
   const endpointOptions = msrpEndpointOptions(options);
+  const network = networkUaOptions(options);
   const transport = await openTransport(options);
   let endpoint: MsrpEndpoint;
   try {
@@ -203,7 +212,7 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
     throw error;
   }
   try {
-    return await assembleClient(options, transport, endpoint);
+    return await assembleClient(options, transport, endpoint, network);
   } catch (error) {
     // Whatever was opened is closed again, so a failed createClient lets the process exit.
     await endpoint.close().catch(() => undefined);
@@ -213,7 +222,12 @@ export async function createClient(options: ClientOptions & ClientExtraOptions):
 }
 
 /** The client on an open SIP transport and MSRP endpoint: user agent, sender, receivers, server. */
-async function assembleClient(options: ClientOptions & ClientExtraOptions, transport: SipTransport, endpoint: MsrpEndpoint): Promise<CpmClient> {
+async function assembleClient(
+  options: ClientOptions & ClientExtraOptions,
+  transport: SipTransport,
+  endpoint: MsrpEndpoint,
+  network: ReturnType<typeof networkUaOptions>,
+): Promise<CpmClient> {
   const log = options.log;
   const procedures = options.procedures ?? fileTransferProcedures;
   const receivers: FileTransferReceiver[] = [];
@@ -224,6 +238,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
   const ua = createUserAgent({
     transports: [transport],
     localUri: options.localUri,
+    ...network,
     ...(options.outboundProxy !== undefined ? { outboundProxy: options.outboundProxy } : {}),
     contactParams: cpmContactParams(),
     // RFC 5366: a recipient-list INVITE may reach us when we act as the focus in tests.
@@ -320,10 +335,12 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
     transport: options.sip.transport,
   };
 
+  const registrations = new ClientRegistrations(ua, log);
   const client: CpmClient = {
     sipAddress,
-    send(destination: Destination, files: readonly (string | FileToSend)[]): OutgoingTransfer {
+    send(destination: Destination, files: readonly (string | FileToSend)[], sendOptions: SendOptions = {}): OutgoingTransfer {
       checkSendArguments(destination, files);
+      checkSendOptions(sendOptions);
       // Icons are this send's choice only (its batches and queued files), never remembered.
       const icons = new SendIconChoices(thumbnailer);
       const transfer = sender.send(destination, files.map(icons.note), icons.lookup);
@@ -332,11 +349,21 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
           checkQueueArguments(more);
           transfer.queue(more.map(icons.note));
         },
+        cancel(reason) { return transfer.cancel(reason); },
         on(event, listener) { transfer.on(event, listener); return outgoing; },
         once(event, listener) { transfer.once(event, listener); return outgoing; },
         off(event, listener) { transfer.off(event, listener); return outgoing; },
         done: transfer.done,
       };
+      const signal = sendOptions.signal;
+      if (signal !== undefined) {
+        const onAbort = (): void => void transfer.cancel(abortReason(signal));
+        if (signal.aborted) onAbort();
+        else {
+          signal.addEventListener('abort', onAbort, { once: true });
+          void transfer.done.then(() => signal.removeEventListener('abort', onAbort));
+        }
+      }
       return outgoing;
     },
     receive(receive: ReceiveOptions & ReceiveExtraOptions): ReceivingHandle {
@@ -419,6 +446,7 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },
@@ -432,11 +460,17 @@ async function assembleClient(options: ClientOptions & ClientExtraOptions, trans
         dir: request.dir,
         ...(request.maxSize !== undefined ? { maxSize: request.maxSize } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(log !== undefined ? { log } : {}),
       });
     },
+    register(register = {}) {
+      return registrations.register(register, options.localUri);
+    },
     close(): Promise<void> {
       closed ??= (async () => {
+        // RFC 3261 §10.2.2: bindings removed (Expires: 0) while the transport is still open.
+        await registrations.stopAll();
         await sender.close();
         // Closing fails what is in flight, which records restart points: write them out.
         await resumeStore?.close();

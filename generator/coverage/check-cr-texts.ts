@@ -1,12 +1,14 @@
 // `spec check`'s share of the coverage: every CR that names its text (`text "path"`, relative to
 // the CR file) has that text read and covered by the rules as they stand once that CR is applied
-// (a later CR answers to its own text, not to this one); problems become located diagnostics.
+// (a later CR answers to its own text, not to this one); problems become located diagnostics. A CR
+// that states the revision it implements (`text "path" revision R02`) must name a text of that revision.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { compileSpec } from '../compile-spec.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { SpecIR } from '../ir/types.ts';
 import { extractStatements } from './extract-statements.ts';
 import { matchCoverage } from './match-coverage.ts';
+import { textRevision } from './text-changes.ts';
 
 export type ReadText = (absolutePath: string) => Promise<string>;
 
@@ -31,6 +33,17 @@ export async function checkCrTexts(ir: SpecIR, sources: ReadonlyMap<string, stri
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
       diagnostics.push({ code: 'cr-text-unreadable', severity: 'error', message: `cannot read the text of CR '${cr.id}' at ${relative(root, file) || file}: ${reason}`, location: cr.text.source, notes: [] });
       continue;
+    }
+    // The CR says which revision of its text the rules implement; the file must be that revision.
+    const revision = textRevision(text);
+    if (cr.text.revision !== undefined && revision !== null && revision !== cr.text.revision) {
+      diagnostics.push({
+        code: 'cr-text-revision',
+        severity: 'error',
+        message: `CR '${cr.id}' implements revision ${cr.text.revision} of its text, but ${relative(root, file) || file} is revision ${revision}: run \`cpm-ft spec coverage\` on the new text against the old to see what changed, update the rules, then name the new text and revision`,
+        location: cr.text.source,
+        notes: [],
+      });
     }
     const report = matchCoverage(extractStatements(text), rulesAfter(ir, sources, cr.text.source.file));
     for (const problem of report.problems) {

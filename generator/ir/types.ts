@@ -110,8 +110,8 @@ export interface ChangeRequestIR {
   title: string;
   /** Clause ids the CR amends. */
   amends: string[];
-  /** The CR's plain text, as written in the CR file (relative to it), for `spec coverage`. */
-  text?: { path: string; source: SourceLocation } | null;
+  /** The CR's plain text, as written in the CR file (relative to it), for `spec coverage`; revision: the one of that text the rules implement (`text "path" revision R02`). */
+  text?: { path: string; source: SourceLocation; revision?: string } | null;
   /** `fields`: for a modify, the rule fields it changed ('modality', 'triggers', 'guard', 'decision', 'otherwise', 'actions', 'references', 'covers', 'summary'). */
   changes: { kind: 'add' | 'modify' | 'remove'; rule: string; fields?: string[]; source: SourceLocation }[];
   source: SourceLocation;

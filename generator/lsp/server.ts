@@ -139,7 +139,10 @@ export function startLanguageServer(connection: Connection): void {
   connection.listen();
 }
 
-/** Runs the server over the launch's transport until the client disconnects, exits or its process is gone. */
+/**
+ * Runs the server over the launch's transport until the client disconnects or exits. A dead editor
+ * (`--clientProcessId`) is vscode-languageserver's watchdog's job: it reads the flag from process.argv.
+ */
 export function runLanguageServer(launch: LspLaunch): Promise<void> {
   return new Promise((resolve) => {
     const opened = openTransport(launch.transport);
@@ -147,18 +150,6 @@ export function runLanguageServer(launch: LspLaunch): Promise<void> {
     connection.onExit(() => resolve());
     if ('reader' in opened) opened.reader.onClose(() => resolve());
     else opened.input.on('end', () => resolve());
-    if (launch.clientProcessId !== null) {
-      const pid = launch.clientProcessId;
-      const timer = setInterval(() => {
-        try {
-          process.kill(pid, 0);
-        } catch {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 3000);
-      timer.unref();
-    }
     startLanguageServer(connection);
   });
 }

@@ -18,7 +18,7 @@ export type LspTransport =
 
 export interface LspLaunch {
   transport: LspTransport;
-  /** The editor's process: the server exits when it is gone. */
+  /** The editor's process, validated here; vscode-languageserver's watchdog exits when it is gone. */
   clientProcessId: number | null;
 }
 

@@ -79,8 +79,8 @@ export type CrFieldNode =
   | { kind: 'title'; text: string; location: SourceLocation }
   | { kind: 'amends'; clauses: NameNode[]; location: SourceLocation }
   | { kind: 'after'; cr: NameNode; location: SourceLocation }
-  /** `text "path"`: the CR's plain text (relative to the .cr file), checked by `spec coverage`. */
-  | { kind: 'text'; path: string; location: SourceLocation }
+  /** `text "path" [revision R02]`: the CR's plain text (relative to the .cr file), checked by `spec coverage`, and the revision of it the rules implement. */
+  | { kind: 'text'; path: string; revision: string | null; location: SourceLocation }
   | { kind: 'add'; rule: RuleNode; location: SourceLocation }
   | ModifyNode
   | { kind: 'remove'; id: NameNode; location: SourceLocation };

@@ -99,7 +99,7 @@ function crFieldElement(f: CrFieldNode): Element {
     case 'after':
       return line(`after ${f.cr.value}`);
     case 'text':
-      return line(`text ${quote(f.path)}`);
+      return line(`text ${quote(f.path)}${f.revision === null ? '' : ` revision ${f.revision}`}`);
     case 'add':
       return ruleElement(f.rule, 'add ', f.location);
     case 'modify':

@@ -183,7 +183,7 @@ export function applyChangeRequests(model: SpecModel, session: Session): void {
     }
     applied.add(crNode.id);
     const text = crNode.fields.find((f) => f.kind === 'text');
-    const crText = text === undefined ? null : { path: text.path, location: text.location };
+    const crText = text === undefined ? null : { path: text.path, revision: text.revision, location: text.location };
     model.crs.push({ id: crNode.id, revision: crNode.revision, title: title?.text ?? '', amends, text: crText, changes, source: crNode.location });
   }
 }

@@ -98,7 +98,7 @@ export function lowerToIr(model: SpecModel): SpecIR {
       revision: cr.revision,
       title: cr.title,
       amends: cr.amends.map((a) => a.value),
-      text: cr.text === null ? null : { path: cr.text.path, source: cr.text.location },
+      text: cr.text === null ? null : { path: cr.text.path, source: cr.text.location, ...(cr.text.revision === null ? {} : { revision: cr.text.revision }) },
       changes: cr.changes.map((c) => ({ kind: c.kind, rule: c.rule, ...(c.kind === 'modify' ? { fields: c.fields } : {}), source: c.source })),
       source: cr.source,
     })),

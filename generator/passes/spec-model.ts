@@ -39,7 +39,7 @@ export interface AppliedCr {
   title: string;
   amends: NameNode[];
   /** `text "path"` as written (relative to the CR file), with where it was written. */
-  text: { path: string; location: SourceLocation } | null;
+  text: { path: string; revision: string | null; location: SourceLocation } | null;
   changes: AppliedChange[];
   source: SourceLocation;
 }

@@ -187,6 +187,12 @@ export class MsrpConnection {
     return !this.socket.writableNeedDrain;
   }
 
+  /** Resolves once the socket has closed (the peer's end as well as ours), never rejects. */
+  whenClosed(): Promise<void> {
+    if (this.socket.destroyed || this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
   /**
    * Writes a response or REPORT: something the peer's own requests made us send, so a peer that
    * sends without reading its replies would grow this queue without end (a 1-byte SEND costs it

@@ -466,6 +466,26 @@ export class MsrpSession {
     this.options.delegate?.onClose?.(error);
   }
 
+  /**
+   * Interrupts every message this session is sending (OutgoingMessage.interrupt): each ends with
+   * a '#' chunk written before anything else of it, and no further chunk goes. Resolves once the
+   * receiver answered those chunks (or could not), so a caller can release the session after.
+   */
+  interrupt(timeoutMs?: number): Promise<void> {
+    return Promise.all([...this.#outgoing.values()].map((m) => m.interrupt(timeoutMs))).then(() => undefined);
+  }
+
+  /**
+   * Closes the session and resolves once its connection, if no other session needs it, is gone:
+   * ended after every queued byte went out and the peer closed its side too (or the linger of
+   * MsrpConnection.close ran out), so a process that exits next does not reset it.
+   */
+  closeGracefully(): Promise<void> {
+    const conn = this.#connection;
+    this.close();
+    return conn === undefined || !conn.closed ? Promise.resolve() : conn.whenClosed();
+  }
+
   /** Ends the session: fails what is in progress and releases it from the endpoint. */
   close(): void {
     if (this.#closed) return;

@@ -387,20 +387,48 @@ export class OutgoingMessage {
    * send an empty chunk ending with '#' so the receiver learns of the abort (RFC 4975 §7.1).
    */
   abort(): void {
-    if (this.#settled) return;
+    void this.#endWithHash('no');
+  }
+
+  /**
+   * Interrupts the message for good (the user cancelled it): no further chunk goes, and the
+   * empty '#' chunk (RFC 4975 §7.1) is written after what is already queued on the connection,
+   * before anything else. Resolves once the receiver answered that chunk (so the interruption is
+   * on the wire and read), or the connection closed, or `timeoutMs` passed; at once when the
+   * message had nothing to interrupt (no chunk sent yet, or its last chunk already written).
+   */
+  interrupt(timeoutMs = this.#options.transactionTimeoutMs ?? 30_000): Promise<void> {
+    return this.#endWithHash('yes', timeoutMs);
+  }
+
+  #endWithHash(failureReport: 'yes' | 'no', timeoutMs = 0): Promise<void> {
+    if (this.#settled) return Promise.resolve();
     const link = this.#link;
     const between = !this.#allWritten && this.#offset > 0;
     this.fail(new CpmError('ERR_MSRP_ABORTED', `message ${this.messageId} aborted`));
-    if (link === undefined || !between || link.connection.closed) return;
+    if (link === undefined || !between || link.connection.closed) return Promise.resolve();
     const tid = chooseTransactionId([]);
-    link.connection.write([
+    const conn = link.connection;
+    const answered = failureReport === 'no' ? Promise.resolve() : new Promise<void>((resolve) => {
+      // RFC 4975 §7.2: a request with Failure-Report other than `no` gets a response; its 200
+      // proves the receiver read every chunk before it. A receiver that never answers, or a
+      // connection that goes, ends the wait too: the interruption was all we could do.
+      let cancel: CancelTimer | undefined;
+      const done = (): void => { cancel?.(); conn.forgetTransaction(tid); resolve(); };
+      cancel = schedule(link.clock, timeoutMs, done);
+      conn.expectResponse(tid, done);
+      conn.whenClosed().then(done, done);
+    });
+    conn.write([
       serializeRequestHead({
         transactionId: tid, method: 'SEND', toPath: link.toPath, fromPath: link.fromPath, messageId: this.messageId,
-        byteRange: { start: this.#offset + 1, end: this.#offset, total: this.size }, failureReport: 'no',
+        byteRange: { start: this.#offset + 1, end: this.#offset, total: this.size },
+        ...(failureReport === 'no' ? { failureReport: 'no' as const } : {}),
         contentType: this.#options.contentType,
       }),
       serializeEndLine(tid, '#', true),
     ]);
+    return answered;
   }
 
   #cleanup(keepTransactions = false): void {

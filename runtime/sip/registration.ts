@@ -29,7 +29,7 @@ export interface RegistrationOptions {
   readonly keepAliveSeconds?: number;
   /** Seconds to wait for a keep-alive's pong (default 10, RFC 5626 §4.4.1). */
   readonly pongTimeoutSeconds?: number;
-  /** Seconds before retrying after a failed REGISTER (default 30; Retry-After wins when given). */
+  /** Seconds before retrying after a failed REGISTER (default 30). */
   readonly retrySeconds?: number;
   readonly clock?: Clock;
 }

@@ -32,6 +32,8 @@ export interface PullOptions {
   readonly maxSize?: number;
   /** Bound on the wait for the answerer's connection and for the whole file (default 60 s). */
   readonly timeoutMs?: number;
+  /** Aborting it cancels the pull: the file is not taken (its part discarded) and the session released. */
+  readonly signal?: AbortSignal;
   readonly log?: TransferLogger;
 }
 
@@ -39,8 +41,8 @@ export type PullResult =
   | { readonly ok: true; readonly path: string; readonly size: number; readonly hash: string }
   | {
       readonly ok: false;
-      /** not-found: the answerer rejected the m-line (port 0); rejected: a SIP error response; failed: anything else. */
-      readonly reason: 'not-found' | 'rejected' | 'failed';
+      /** not-found: the answerer rejected the m-line (port 0); rejected: a SIP error response; cancelled: the signal aborted; failed: anything else. */
+      readonly reason: 'not-found' | 'rejected' | 'cancelled' | 'failed';
       readonly message: string;
       readonly status?: number;
     };

@@ -23,6 +23,7 @@ import { ResumeBook } from './resume-book.ts';
 import { afterLastSend, type NextBatch } from './sender-after-last-send.ts';
 import { transferBatch } from './sender-batch-transfer.ts';
 import { handleMemberDialogRequest } from './sender-group-members.ts';
+import { cancelSession } from './sender-cancel.ts';
 import { releaseSession, sendBye } from './sender-release.ts';
 import type { IconLookup } from './prepare-file-icon.ts';
 import { SenderRun, type SenderSettings } from './sender-run.ts';
@@ -200,6 +201,25 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     );
   }
 
+  /**
+   * Cancels the transfer (clause 7.6.1 step 6): the rules of the transfer-cancelled event interrupt
+   * the file being sent with a '#' chunk and release the session once that is on the wire. Files
+   * not yet through fail with source 'cancelled'; what arrived before stays arrived. Resolves with
+   * the summary; calling it again, or after the end, changes nothing.
+   */
+  cancel(reason = 'cancelled by the user'): Promise<GroupTransferSummary> {
+    const run = this.#run;
+    if (this.#finished || run.cancelled !== undefined) return this.done;
+    run.cancelled = reason;
+    run.log({ kind: 'file', event: 'cancel', reason });
+    run.abort();
+    run.pendingInvite?.cancel('transfer cancelled');
+    run.cancelling = cancelSession(run);
+    // Its failure surfaces where the session loop awaits it; this copy only must not go unhandled.
+    run.cancelling.catch(() => undefined);
+    return this.done;
+  }
+
   async abort(): Promise<void> {
     const run = this.#run;
     run.abort();
@@ -247,17 +267,19 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
     const run = this.#run;
     // Each pass opens one SIP session. Batches left over when a session is released without a
     // re-INVITE for them (step 4.c) go in a new session.
-    while (run.queue.length > 0 && !run.aborted) {
-      const batch = run.queue.shift() as QueuedItem[];
-      try {
+    try {
+      while (run.queue.length > 0 && !run.aborted) {
+        const batch = run.queue.shift() as QueuedItem[];
         await this.#session(batch);
-      } catch (error) {
-        if (!(error instanceof CpmError) || !error.code.startsWith('ERR_PROCEDURE')) throw error;
-        await this.#procedureError(error);
-        return;
       }
+      // A cancel between sessions (or before the first) still ends by its own procedure.
+      if (run.cancelling !== undefined) await run.cancelling;
+    } catch (error) {
+      if (!(error instanceof CpmError) || !error.code.startsWith('ERR_PROCEDURE')) throw error;
+      await this.#procedureError(error);
+      return;
     }
-    if (run.aborted) for (const batch of run.queue.splice(0)) run.failUnprepared(batch, { source: 'local', message: 'transfer aborted' });
+    if (run.aborted) for (const batch of run.queue.splice(0)) run.failUnprepared(batch, run.stopFailure());
   }
 
   async #session(batch: readonly QueuedItem[]): Promise<void> {
@@ -274,13 +296,14 @@ export class OutgoingFileTransfer extends TypedEmitter<OutgoingTransferEvents & 
         }
       } else if (next !== undefined && next.negotiated.ok) {
         const broken = await transferBatch(run, state, next.active, next.negotiated.value, next.answerSdp);
-        if (broken) {
+        if (broken && run.cancelling === undefined) {
           // A dropped MSRP connection: what was not sent has failed and the session is released.
           state.broken = true;
           await releaseSession(run, state);
           return;
         }
       }
+      if (run.cancelling !== undefined) { await run.cancelling; return; }
       if (run.aborted) { await releaseSession(run, state); return; }
       // Clause 7.6.1 step 4: the batch is through (or its re-INVITE failed); the rules say what comes next.
       const outcome = await afterLastSend(run, state);

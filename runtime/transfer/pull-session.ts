@@ -39,12 +39,27 @@ export async function pullFiles(options: PullSessionOptions): Promise<PullResult
   const state: SessionState = { dialog: undefined, offer: undefined };
   const results: PullResult[] = [];
   try {
-    for (const selector of options.selectors) results.push(await pullNext(options, state, selector));
+    for (const selector of options.selectors) {
+      results.push(options.signal?.aborted === true ? failed('cancelled', cancelMessage(options.signal)) : await pullNext(options, state, selector));
+    }
   } finally {
     // RFC 5547 §8: the file receiver ends the session once it is done with it.
     if (state.dialog !== undefined) await options.ua.bye(state.dialog).catch(() => undefined);
   }
   return results;
+}
+
+const cancelMessage = (signal: AbortSignal): string => `pull cancelled${signal.reason instanceof Error ? `: ${signal.reason.message}` : typeof signal.reason === 'string' ? `: ${signal.reason}` : ''}`;
+
+/** Rejects once `signal` aborts (never without one); the listener goes with `settled`. */
+function whenAborted(signal: AbortSignal | undefined, settled: Promise<unknown>): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal === undefined) return;
+    const onAbort = (): void => reject(new CpmError('ERR_PULL_CANCELLED', cancelMessage(signal)));
+    if (signal.aborted) { onAbort(); return; }
+    signal.addEventListener('abort', onAbort, { once: true });
+    void settled.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
+  });
 }
 
 interface SessionState {
@@ -97,10 +112,11 @@ async function pullNext(options: PullSessionOptions, state: SessionState, select
     session.setRemotePath(remote.value);
     if (line.connectingParty === 'offerer') await session.connect();
     log?.({ kind: 'file', event: 'pull-accepted', setup: getSetup(answered, answer), transferId });
-    const file = await withTimeout(settled.promise, timeoutMs, () => new CpmError('ERR_PULL_TIMEOUT', `the file did not arrive within ${timeoutMs} ms`));
+    const file = await withTimeout(Promise.race([settled.promise, whenAborted(options.signal, settled.promise)]), timeoutMs, () => new CpmError('ERR_PULL_TIMEOUT', `the file did not arrive within ${timeoutMs} ms`));
     log?.({ kind: 'file', event: 'pulled', path: file.path, size: file.size });
     return { ok: true, path: file.path, size: file.size, hash: file.hash.digest };
   } catch (error) {
+    if (error instanceof CpmError && error.code === 'ERR_PULL_CANCELLED') return failed('cancelled', error.message);
     return failed('failed', error instanceof Error ? error.message : String(error));
   } finally {
     await writer?.abort().catch(() => undefined);

@@ -45,6 +45,8 @@ export interface SendFileOptions {
   readonly waitTimeoutMs: number;
   readonly closeWatch: CloseWatch;
   readonly aborted: () => boolean;
+  /** What the file fails with when it stopped because `aborted()` (default: 'transfer aborted'). */
+  readonly stopFailure?: () => FileFailureCause;
   readonly onProgress: (acknowledged: number) => void;
   readonly log?: TransferLogger;
 }
@@ -127,7 +129,7 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
   } catch (error) {
     if (failureReport !== undefined) return failureReportOutcome(failureReport);
     if (error instanceof MsrpStatusError) return statusErrorOutcome(error);
-    if (options.aborted()) return { kind: 'failed', failure: { source: 'local', message: 'transfer aborted' }, broken: false };
+    if (options.aborted()) return { kind: 'failed', failure: options.stopFailure?.() ?? { source: 'local', message: 'transfer aborted' }, broken: false };
     if (isConnectionError(error)) return { kind: 'failed', failure: { source: 'connection', message: messageOf(error) }, broken: true };
     return { kind: 'failed', failure: { source: 'local', message: messageOf(error) }, broken: false };
   } finally {

@@ -28,7 +28,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
   if (run.aborted) {
     for (const index of active) {
       const file = state.lines[index]?.file;
-      if (file) run.failFile(file, { source: 'local', message: 'transfer aborted' });
+      if (file) run.failFile(file, run.stopFailure());
     }
     return false;
   }
@@ -97,7 +97,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
   const verdicts: Array<Promise<void>> = [];
   for (const [position, { line, file, setup }] of ready.entries()) {
     if (run.aborted) {
-      run.failFile(file, { source: 'local', message: 'transfer aborted' });
+      run.failFile(file, run.stopFailure());
       continue;
     }
     try {
@@ -154,6 +154,7 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
     waitTimeoutMs: settings.waitTimeoutMs,
     closeWatch: line,
     aborted: () => run.aborted,
+    stopFailure: () => run.stopFailure(),
     onProgress: (sent) => {
       acknowledged = sent;
       run.emit('progress', { file: file.name, sent: start - 1 + sent, total: file.size });
@@ -177,9 +178,9 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
     return { broken: outcome.broken };
   }
   // RFC 4975 §7.1: each 200 proves the peer holds that chunk, so a file cut off by the
-  // connection, a timeout or a local abort can restart after the acknowledged bytes; a file the
-  // peer refused (error response, failure REPORT) restarts from scratch.
-  if (outcome.failure.source === 'connection' || outcome.failure.source === 'timeout' || outcome.failure.source === 'local') {
+  // connection, a timeout, a local abort or a cancel can restart after the acknowledged bytes; a
+  // file the peer refused (error response, failure REPORT) restarts from scratch.
+  if (['connection', 'timeout', 'local', 'cancelled'].includes(outcome.failure.source)) {
     // The message's own count is exact; the progress ticks may lag behind it.
     const received = Math.max(acknowledged, watch.message?.bytesAcknowledged ?? 0);
     if (run.destination.kind === 'one-recipient') run.resumeBook.record(run.destination, file, start - 1 + received);

@@ -68,6 +68,10 @@ export class SenderRun {
   /** Group sessions: the members' outcomes, gathered from the focus's notifications. */
   members: MemberOutcome[] | undefined;
   aborted = false;
+  /** Set by OutgoingFileTransfer.cancel: why the user cancelled. */
+  cancelled: string | undefined;
+  /** The cancel procedure (sender-cancel.ts) while it runs: the session's end waits for it. */
+  cancelling: Promise<void> | undefined;
   readonly abortSignal: Promise<'aborted'>;
   #signalAbort!: () => void;
   current: SessionState | undefined;
@@ -89,6 +93,11 @@ export class SenderRun {
   abort(): void {
     this.aborted = true;
     this.#signalAbort();
+  }
+
+  /** What a file fails with when the transfer stops under it (cancelled by the user, or aborted). */
+  stopFailure(): FileFailureCause {
+    return this.cancelled === undefined ? { source: 'local', message: 'transfer aborted' } : { source: 'cancelled', message: `transfer cancelled: ${this.cancelled}` };
   }
 
   log(event: TransferLogEvent): void {

@@ -80,7 +80,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     const result = await Promise.race([pending, run.abortSignal]).finally(() => { run.pendingInvite = undefined; });
     if (result === 'aborted') {
       closeLines(state);
-      run.failUnprepared(offered, { source: 'local', message: 'transfer aborted' });
+      run.failUnprepared(offered, run.stopFailure());
       return undefined;
     }
     if (result.kind === 'rejected') {

@@ -6,9 +6,9 @@ import type { IconType } from './file-icon.ts';
 /**
  * Where a file's failure came from: an MSRP error response to a chunk, a failure REPORT, the SIP
  * answer (or its Warning), the MSRP connection, this side (a file that cannot be read, an abort),
- * a transaction timeout, or the receiver's BYE.
+ * a transaction timeout, the receiver's BYE, or the user's cancel (OutgoingFileTransfer.cancel).
  */
-export type FileFailureSource = 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' | 'peer-bye';
+export type FileFailureSource = 'msrp-response' | 'failure-report' | 'sip-response' | 'connection' | 'local' | 'timeout' | 'peer-bye' | 'cancelled';
 
 /** The stable `code` of a FileFailure whose cause had none of its own, by source. */
 export const fileFailureCodes = {
@@ -19,6 +19,7 @@ export const fileFailureCodes = {
   local: 'ERR_TRANSFER_ABORTED',
   timeout: 'ERR_TRANSFER_TIMEOUT',
   'peer-bye': 'ERR_SESSION_ENDED_BY_PEER',
+  cancelled: 'ERR_TRANSFER_CANCELLED',
 } as const satisfies Record<FileFailureSource, string>;
 
 export interface FileFailure {

@@ -6,6 +6,7 @@ import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTransport } from './parse-transport.ts';
+import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 
 export interface PullCommand {
   readonly from: string;
@@ -17,6 +18,8 @@ export interface PullCommand {
   readonly uri: string | undefined;
   readonly maxSize: number | undefined;
   readonly timeoutMs: number | undefined;
+  /** --register, --auth-user, --dns-server, --proxy (parse-network-options.ts). */
+  readonly network?: NetworkArgs;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -26,6 +29,7 @@ export interface ServeCommand {
   readonly dir: string;
   readonly transport: SipTransportName;
   readonly uri: string | undefined;
+  readonly network?: NetworkArgs;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -46,7 +50,7 @@ export const pullUsage = `usage: cpm-ft pull --from URI --selector SELECTOR --di
   --max-size BYTES    largest file taken
   --timeout SECONDS   how long to wait for the file (default 60)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-`;
+${networkUsage}`;
 
 export const serveUsage = `usage: cpm-ft serve --sip HOST:PORT --dir DIR [options]
 
@@ -59,7 +63,7 @@ export const serveUsage = `usage: cpm-ft serve --sip HOST:PORT --dir DIR [option
   --transport T       udp (default) or tcp
   --uri URI           our address of record (default sip:cpm-ft@HOST)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-`;
+${networkUsage}`;
 
 const pullOptions = {
   from: { type: 'string' },
@@ -72,6 +76,7 @@ const pullOptions = {
   timeout: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...networkOptionSpecs,
 } as const;
 
 const serveOptions = {
@@ -81,19 +86,22 @@ const serveOptions = {
   uri: { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...networkOptionSpecs,
 } as const;
 
 type Values<O> = { [K in keyof O]?: O[K] extends { type: 'string'; multiple: true } ? string[] : O[K] extends { type: 'string' } ? string : boolean };
 
 function parseWith<O extends typeof pullOptions | typeof serveOptions>(args: readonly string[], options: O): Result<Values<O>, string> {
   try {
-    return ok(parseArgs({ args: [...args], options, allowPositionals: false, strict: true }).values as Values<O>);
+    return ok(parseArgs({ args: withOptionalRegisterUri(args), options, allowPositionals: false, strict: true }).values as Values<O>);
   } catch (error) {
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
 }
 
-function common(values: { transport?: string | undefined; uri?: string | undefined; log?: string | undefined }): Result<{ transport: SipTransportName; uri: string | undefined; logJson: boolean }, string> {
+function common(values: { transport?: string | undefined; uri?: string | undefined; log?: string | undefined } & Parameters<typeof parseNetworkArgs>[0]): Result<{ transport: SipTransportName; uri: string | undefined; logJson: boolean; network: NetworkArgs }, string> {
+  const network = parseNetworkArgs(values);
+  if (!network.ok) return network;
   if (values.log !== undefined && values.log !== 'json') return fail(`--log supports only 'json', got '${values.log}'`);
   const transport = parseTransport(values.transport, ['udp', 'tcp']);
   if (!transport.ok) return transport;
@@ -103,7 +111,7 @@ function common(values: { transport?: string | undefined; uri?: string | undefin
     if (!parsed.ok) return parsed;
     uri = parsed.value;
   }
-  return ok({ transport: transport.value, uri, logJson: values.log === 'json' });
+  return ok({ transport: transport.value, uri, logJson: values.log === 'json', network: network.value });
 }
 
 export function parsePullArgs(args: readonly string[]): Result<PullCommand, string> {

@@ -10,6 +10,7 @@ import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-
 import { parseTransport } from './parse-transport.ts';
 import { parseDuration } from './parse-duration.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
+import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 
 export interface ReceiveCommand {
   readonly sip: HostPort;
@@ -35,6 +36,8 @@ export interface ReceiveCommand {
   readonly idleTimeoutMs?: number | undefined;
   /** --icons DIR: RFC 5547 file icons of accepted offers are saved there. */
   readonly iconsDir?: string | undefined;
+  /** --register, --auth-user, --dns-server, --proxy (parse-network-options.ts). */
+  readonly network?: NetworkArgs;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -64,7 +67,7 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --icons DIR         save the RFC 5547 file icon of each accepted file into DIR (PNG, JPEG,
                       GIF or WebP by their bytes, at most 32 KiB; anything else is refused)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-${msrpRelayUsage}${tlsUsage}`;
+${networkUsage}${msrpRelayUsage}${tlsUsage}`;
 
 const options = {
   sip: { type: 'string' },
@@ -85,6 +88,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
   ...tlsOptionSpecs,
+  ...networkOptionSpecs,
 } as const;
 
 /** A count option: a positive decimal integer. */
@@ -97,7 +101,7 @@ function parseCount(value: string | undefined, flag: string): Result<number | un
 export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand, string> {
   let values: { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
   try {
-    ({ values } = parseArgs({ args: joinNegativeValues(args, valueOptionNames(options)), options, allowPositionals: false, strict: true }));
+    ({ values } = parseArgs({ args: joinNegativeValues(withOptionalRegisterUri(args), valueOptionNames(options)), options, allowPositionals: false, strict: true }));
   } catch (error) {
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -131,6 +135,8 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   }
   const msrpRelay = parseMsrpRelayArgs(values);
   if (!msrpRelay.ok) return msrpRelay;
+  const network = parseNetworkArgs(values);
+  if (!network.ok) return network;
   const maxSessionsPerPeer = parseCount(values['max-sessions-per-peer'], '--max-sessions-per-peer');
   if (!maxSessionsPerPeer.ok) return maxSessionsPerPeer;
   const maxSessions = parseCount(values['max-sessions'], '--max-sessions');
@@ -142,7 +148,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   return ok({
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
-    msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value,
+    msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value, network: network.value,
     ...(values.icons !== undefined ? { iconsDir: values.icons } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-tls-options.ts';
 import { parseTransport } from './parse-transport.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
+import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 import { decideUsage, parseDecideOptions, type DecisionAnswerMap } from './parse-decide-option.ts';
 
 
@@ -24,6 +25,8 @@ export interface SendCommand {
   /** Automatic thumbnails for image files without --icon (--no-icon turns them off). */
   readonly autoIcons: boolean;
   readonly proxy: string | undefined;
+  /** --register, --auth-user, --dns-server (parse-network-options.ts). */
+  readonly network?: NetworkArgs;
   readonly transport: SipTransportName;
   readonly tls: TlsPaths | undefined;
   readonly sip: HostPort;
@@ -50,7 +53,6 @@ export const sendUsage = `usage: cpm-ft send --from URI --to URI [--to URI ...] 
   --to URI            recipient; several --to (with --factory) make a recipient list
   --factory URI       conference factory for a recipient list (ad-hoc group)
   --group URI         pre-defined group instead of --to
-  --proxy sip:H:P     outbound proxy for every out-of-dialog request
   --transport T       udp (default), tcp or tls
   --sip HOST:PORT     local SIP bind (default 127.0.0.1:0)
   --success-report    ask for MSRP success REPORTs and wait for them
@@ -68,14 +70,13 @@ ${decideUsage('sender')}  --chunk-size BYTES  MSRP chunk size (default ${transfe
                       image files without one get a 128 px thumbnail when sharp is installed
   --no-icon           no automatic thumbnails (files given an --icon keep theirs)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
-${msrpRelayUsage}${tlsUsage}`;
+${networkUsage}${msrpRelayUsage}${tlsUsage}`;
 
 const options = {
   from: { type: 'string' },
   to: { type: 'string', multiple: true },
   factory: { type: 'string' },
   group: { type: 'string' },
-  proxy: { type: 'string' },
   transport: { type: 'string' },
   sip: { type: 'string' },
   'success-report': { type: 'boolean' },
@@ -92,13 +93,14 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
   ...tlsOptionSpecs,
+  ...networkOptionSpecs,
 } as const;
 
 /** Parses send's arguments; the error is a one-line message for exit 2. */
 export function parseSendArgs(args: readonly string[]): Result<SendCommand, string> {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; tokens: true; strict: true }>>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(args, valueOptionNames(options)), options, allowPositionals: true, tokens: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(withOptionalRegisterUri(args), valueOptionNames(options)), options, allowPositionals: true, tokens: true, strict: true });
   } catch (error) {
     // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
     return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
@@ -177,7 +179,9 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   if (values['no-resume'] === true && values['resume-state'] !== undefined) return fail('--no-resume cannot be combined with --resume-state');
   const msrpRelay = parseMsrpRelayArgs(values);
   if (!msrpRelay.ok) return msrpRelay;
-  return ok({ ...base, logJson: values.log === 'json', from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, peerTuning, msrpRelay: msrpRelay.value });
+  const network = parseNetworkArgs(values);
+  if (!network.ok) return network;
+  return ok({ ...base, logJson: values.log === 'json', network: network.value, from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, peerTuning, msrpRelay: msrpRelay.value });
 }
 
 // 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1

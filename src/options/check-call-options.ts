@@ -44,6 +44,17 @@ export function checkSendArguments(destination: unknown, files: unknown): void {
   checkFiles(check, files);
 }
 
+/** send()'s third argument: { signal? }. */
+export function checkSendOptions(options: unknown): void {
+  const check = new OptionChecker('send');
+  const o = check.object('options', options, 'an object such as { signal }');
+  checkSignal(check, o['signal']);
+}
+
+function checkSignal(check: OptionChecker, signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) check.fail('signal', signal, 'an AbortSignal (from an AbortController)');
+}
+
 export function checkQueueArguments(files: unknown): void {
   checkFiles(new OptionChecker('queue'), files);
 }
@@ -72,6 +83,7 @@ export function checkPullRequest(request: unknown, several: boolean): void {
   check.string('dir', o['dir'], 'the folder to write the pulled file into (a non-empty string)');
   check.integer('maxSize', o['maxSize'], 0, Number.MAX_SAFE_INTEGER, 'a whole number of bytes (0 or more)');
   check.duration('timeoutMs', o['timeoutMs']);
+  checkSignal(check, o['signal']);
   if (several) {
     const selectors = o['selectors'];
     if (!Array.isArray(selectors) || selectors.length === 0) check.fail('selectors', selectors, 'a non-empty array of file selectors ({ name?, type?, size?, hash? })');

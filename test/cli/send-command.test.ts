@@ -72,16 +72,18 @@ describe('cpm-ft send (fake client)', () => {
     expect(fake.log.sends[1]?.destination).toEqual({ kind: 'predefined-group', uri: 'sip:team@h' });
   });
 
-  it('a signal closes the client and exits 130; a second one exits at once', async () => {
+  it('a signal cancels the transfer, closes the client and exits 130; a second one exits at once', async () => {
     const io = memoryIo(dir);
     const fake = fakeClientFactory();
     let handler: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
     const exits: number[] = [];
+    const reasons: (string | undefined)[] = [];
     const running = runSend([...base, 'a.txt'], io, {
       createClient: async (options) => {
         const client = (await fake.createClient(options)) as FakeClient;
-        // A transfer that never ends on its own, like one waiting for a peer that went away.
-        client.send = () => ({ queue: () => undefined, on() { return this; }, once() { return this; }, off() { return this; }, done: new Promise(() => undefined) });
+        // A transfer that never ends on its own, like one waiting for a peer that went away; its
+        // cancel does not end either, so the CLI's bound on the cancel is what lets it go on.
+        client.send = () => ({ queue: () => undefined, cancel: (reason) => { reasons.push(reason); return new Promise(() => undefined); }, on() { return this; }, once() { return this; }, off() { return this; }, done: new Promise(() => undefined) });
         return client;
       },
       onSignal: (h) => {
@@ -89,6 +91,7 @@ describe('cpm-ft send (fake client)', () => {
         return () => { handler = undefined; };
       },
       exit: (code) => void exits.push(code),
+      cancelWaitMs: 50,
     });
     for (let i = 0; i < 1000 && handler === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const raise = handler;
@@ -96,10 +99,38 @@ describe('cpm-ft send (fake client)', () => {
     raise?.('SIGINT');
     expect(exits).toEqual([130]);
     expect(await running).toBe(130);
+    expect(reasons).toEqual(['interrupted by SIGINT']);
     expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT\n');
     expect(fake.log.clients[0]?.closed).toBe(true);
     expect(handler).toBeUndefined();
   });
+  it('the first signal names the files its cancel stopped', async () => {
+    const io = memoryIo(dir);
+    const fake = fakeClientFactory();
+    let handler: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    const running = runSend([...base, 'a.txt', 'b.txt'], io, {
+      createClient: async (options) => {
+        const client = (await fake.createClient(options)) as FakeClient;
+        const send = client.send.bind(client);
+        // The fake delivers on the next turn; the signal comes first, so its cancel stops both files.
+        client.send = (destination, files) => {
+          const transfer = send(destination, files);
+          handler?.('SIGINT');
+          return transfer;
+        };
+        return client;
+      },
+      onSignal: (h) => {
+        handler = h;
+        return () => { handler = undefined; };
+      },
+      exit: () => undefined,
+    });
+    expect(await running).toBe(130);
+    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT: a.txt, b.txt cancelled\n');
+    expect(fake.log.clients[0]?.closed).toBe(true);
+  });
+
 
   it('exits 1 when the client cannot start', async () => {
     const io = memoryIo(dir);

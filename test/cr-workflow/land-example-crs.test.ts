@@ -61,6 +61,8 @@ const wireSigns: Readonly<Record<string, RegExp[]>> = {
   ],
   // SHOULD: the default branch (left unanswered) and the declined branch are both tested.
   'cr-4a-should.cr': [/it\('7\.6\.1-4\.a \[default: yes\] wire: /, /it\('7\.6\.1-4\.a \[declined\] wire: /],
+  // A new step with a new event and action: the cancel interrupts the SEND with '#' and releases the session.
+  'cr-transfer-cancel.cr': [/it\('7\.6\.1-6 wire: on transfer-cancelled shows interrupt-send, follow-clause 7\.6\.2'/],
   // SHALL NOT on the receiving side: a pushed file whose bytes differ from the offered hash is published, not refused with 400.
   'cr-verify-hash-shall-not.cr': [
     /it\('RFC5547-6-1\.verify-hash wire: on file-data-complete when selector-has-hash shows no verify-file-hash'/,

@@ -5,7 +5,7 @@
 // the shipped .d.ts (NodeNext and Bundler), and the tarball's file list. npm runs with its own cache
 // and an empty user config inside the temp dir, so nothing global is read or written.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ let work: string;
 let project: string;
 let npmEnv: NodeJS.ProcessEnv;
 let tarballFiles: string[];
+let cloneNpxEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cpm-ft-package-'));
@@ -58,7 +59,11 @@ beforeAll(async () => {
     npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false',
   });
 
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 150_000);
+  // npx in the clone links the clone's bin once, in its cache; make that link before `npm pack` rebuilds
+  // dist/, as a user who ran `npx cpm-ft` and then `npm test` has.
+  cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache') };
+  if (existsSync(join(root, 'dist/src/cli/bin.js'))) await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv);
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 420_000);
   if (packed.code !== 0) throw new Error(describeRun('npm pack', packed));
   const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   if (entry === undefined) throw new Error(`npm pack printed no entry: ${packed.stdout}`);
@@ -67,7 +72,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }));
   const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, entry.filename)], project, npmEnv);
   if (installed.code !== 0) throw new Error(describeRun('npm install of the tarball', installed));
-}, 240_000);
+}, 600_000); // npm pack builds dist/ (tsc, esbuild): minutes on a loaded 2-core machine
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -108,6 +113,12 @@ console.log(JSON.stringify({ root, runtime: import.meta.resolve('cpm-ft/runtime'
   it('installs with no dependency: neither the toolchain (optional peers) nor tsx comes along', () => {
     const installed = readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'));
     expect(installed).toEqual(['cpm-ft']);
+  });
+
+  it('in the clone, the build leaves the bin executable and npx cpm-ft still runs it', async () => {
+    expect((statSync(join(root, 'dist/src/cli/bin.js')).mode & 0o777).toString(8)).toBe('755');
+    const version = await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv);
+    expect(version, describeRun('npx cpm-ft --version in the clone', version)).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
   });
 
   it('(a) npx cpm-ft --version and npx cpm-ft demo run the built CLI with plain node', async () => {

@@ -1,11 +1,11 @@
-// `cpm-ft spec coverage TEXT`: every normative statement of the seed CR text mapped to the rules of
+// `cpm-ft spec coverage TEXT`: every normative statement of the CR text fixture mapped to the rules of
 // the fixture spec; removing a rule, editing a quoted word or changing a modality is reported.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractStatements } from '../../generator/coverage/extract-statements.ts';
 import { run } from '../../src/cli/commands/spec.ts';
-import { runCommand, scratchSpec, seedText } from './workbench-helpers.ts';
+import { runCommand, scratchSpec, crText } from './workbench-helpers.ts';
 
 let cleanup: (() => void) | null = null;
 afterEach(() => {
@@ -24,33 +24,33 @@ const json = (stdout: string): { covered: number; total: number; statements: { i
 
 describe('spec coverage', () => {
   it('finds numbered, lettered, roman and unnumbered statements with their modality', () => {
-    const text = extractStatements(readFileSync(seedText, 'utf8'));
+    const text = extractStatements(readFileSync(crText, 'utf8'));
     expect(text.clauses.map((c) => c.id)).toEqual(['7.6.1', '7.6.2']);
     const byId = new Map(text.statements.map((s) => [s.id, s]));
     expect(byId.get('7.6.1-4.a')?.modality).toBe('MAY');
-    expect(byId.get('7.6.1-4.b.ii')?.text).toContain('set the port in the m-line to zero');
+    expect(byId.get('7.6.1-4.b.ii')?.text).toContain('close every m-line it no longer needs');
     expect(byId.get('7.6.2')).toMatchObject({ clause: '7.6.2', step: null, modality: 'SHALL' });
     // Step 4 itself states no requirement; the lower-case "shall" of the IPR boilerplate is not normative.
     expect(byId.has('7.6.1-4')).toBe(false);
     expect(text.statements.every((s) => s.clause.startsWith('7.6.'))).toBe(true);
   });
 
-  it('the seed text is fully covered by the fixture spec', async () => {
+  it('the CR text fixture is fully covered by the fixture spec', async () => {
     const root = scratch();
-    const r = await runCommand(run, ['coverage', seedText, '--format', 'json'], root);
+    const r = await runCommand(run, ['coverage', crText, '--format', 'json'], root);
     expect(r.code).toBe(0);
     const report = json(r.stdout);
     expect(report.covered).toBe(report.total);
     expect(report.total).toBeGreaterThan(0);
     expect(report.problems).toEqual([]);
-    const table = await runCommand(run, ['coverage', seedText], root);
+    const table = await runCommand(run, ['coverage', crText], root);
     expect(table.stdout).toMatch(/coverage: (\d+) of \1 statements covered \(100%\)/);
   });
 
   it('a CR that removes 7.6.1-5 leaves step 5 uncovered: exit 1 naming it', async () => {
     const root = scratch();
     writeFileSync(join(root, 'remove-5.cr'), 'cr CPM-CR-DROP-5 R01 {\n  title "drop step 5"\n  amends 7.6.1\n  remove 7.6.1-5\n}\n');
-    const r = await runCommand(run, ['coverage', seedText, '--cr', 'remove-5.cr'], root);
+    const r = await runCommand(run, ['coverage', crText, '--cr', 'remove-5.cr'], root);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^7\.6\.1-5 +SHALL +- +uncovered$/m);
     expect(r.stdout).toContain('error[uncovered-statement]: 7.6.1-5 (SHALL');
@@ -59,22 +59,22 @@ describe('spec coverage', () => {
   it('a changed word in the quoted text is reported at the rule that quotes it', async () => {
     const root = scratch();
     const edited = join(root, 'edited.txt');
-    writeFileSync(edited, readFileSync(seedText, 'utf8').replace('set the port in the m-line to zero', 'set the port in the m-line to nine'));
+    writeFileSync(edited, readFileSync(crText, 'utf8').replace('close every m-line it no longer needs', 'close every m-line it still needs'));
     const r = await runCommand(run, ['coverage', edited, '--format', 'json'], root);
     expect(r.code).toBe(1);
     const problems = json(r.stdout).problems;
     const quote = problems.find((p) => p.kind === 'quote-not-found');
-    expect(quote?.message).toContain('rule 7.6.1-4.b.ii quotes "SHALL set the port in the m-line to zero"');
+    expect(quote?.message).toContain('rule 7.6.1-4.b.ii quotes "SHALL close every m-line it no longer needs"');
     expect(quote?.location?.file).toBe('spec/cr/cpm-cr-ft-release.cr');
-    const crText = readFileSync(join(root, 'spec/cr/cpm-cr-ft-release.cr'), 'utf8').split('\n');
-    expect(crText[quote!.location!.line - 1]).toContain('covers 4.b.ii');
+    const crLines = readFileSync(join(root, 'spec/cr/cpm-cr-ft-release.cr'), 'utf8').split('\n');
+    expect(crLines[quote!.location!.line - 1]).toContain('covers 4.b.ii');
     expect(json(r.stdout).statements.find((s) => s.id === '7.6.1-4.b.ii')?.status).toBe('uncovered');
   });
 
   it('a rule whose modality differs from the text is a modality mismatch', async () => {
     const root = scratch();
     writeFileSync(join(root, 'shall.cr'), 'cr CPM-CR-4A R01 {\n  title "t"\n  amends 7.6.1\n  modify 7.6.1-4.a SHALL { decision none }\n}\n');
-    const r = await runCommand(run, ['coverage', seedText, '--cr', 'shall.cr', '--format', 'json'], root);
+    const r = await runCommand(run, ['coverage', crText, '--cr', 'shall.cr', '--format', 'json'], root);
     expect(r.code).toBe(1);
     const report = json(r.stdout);
     expect(report.statements.find((s) => s.id === '7.6.1-4.a')?.status).toBe('modality-mismatch');
@@ -86,14 +86,14 @@ describe('spec coverage', () => {
     const crPath = join(root, 'spec/cr/cpm-cr-ft-release.cr');
     const original = readFileSync(crPath, 'utf8');
     const withText = (path: string): string => original.replace(/(\n  amends [^\n]*\n)/, `$1  text ${JSON.stringify(path)}\n`);
-    writeFileSync(crPath, withText(seedText));
+    writeFileSync(crPath, withText(crText));
     expect(await runCommand(run, ['check'], root)).toMatchObject({ code: 0 });
     const edited = join(root, 'edited.txt');
-    writeFileSync(edited, readFileSync(seedText, 'utf8').replace('SHALL send a SIP BYE', 'SHALL send a SIP CANCEL'));
+    writeFileSync(edited, readFileSync(crText, 'utf8').replace('SHALL end it with a SIP BYE', 'SHALL end it with a SIP CANCEL'));
     writeFileSync(crPath, withText('../../edited.txt'));
     const changed = await runCommand(run, ['check'], root);
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toMatch(/spec\/cr\/cpm-cr-ft-release\.cr:\d+:5: error\[quote-not-found\]: rule 7\.6\.2 quotes "SHALL send a SIP BYE"/);
+    expect(changed.stderr).toMatch(/spec\/cr\/cpm-cr-ft-release\.cr:\d+:5: error\[quote-not-found\]: rule 7\.6\.2 quotes "SHALL end it with a SIP BYE"/);
     writeFileSync(crPath, withText('../../no-such.txt'));
     const missing = await runCommand(run, ['check'], root);
     expect(missing.code).toBe(1);

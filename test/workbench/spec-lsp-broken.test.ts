@@ -60,6 +60,8 @@ describe('spec lsp on a spec being edited', () => {
     const at = positionOf(text, 'SHALL {');
     expect(got).toEqual([expect.objectContaining({ code: 'covers-modality-mismatch', severity: 2, range: { start: at, end: { line: at.line, character: at.character + 'SHALL'.length } } })]);
     expect(got.some((d) => d.code === 'cr-not-listed')).toBe(false);
+    const hover = await lsp.hover(path, positionOf(text, 'modify 7.6.1-4.a', 9));
+    expect(hover?.contents.value).toContain('⚠ covers-modality-mismatch: the sentence says MAY, the rule is SHALL');
   });
 
   it('reports every syntax error of the buffer, in words, and hovers on the last good parse meanwhile', async () => {

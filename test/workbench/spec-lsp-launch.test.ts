@@ -1,13 +1,14 @@
 // `cpm-ft spec lsp` started the ways editors start language servers: exactly as editor/vscode's
 // extension builds its ServerOptions (vscode-languageclient appends `--stdio` to a stdio Executable's
-// args), and over --socket=N and --node-ipc; unknown or malformed flags are usage errors.
+// args), and over --socket=N and --node-ipc; --clientProcessId ends it with the editor; unknown or
+// malformed flags are usage errors.
 import { spawn } from 'node:child_process';
 import Module, { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMessageReader, SocketMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { run } from '../../src/cli/commands/spec.ts';
 import { LspSession, positionOf } from './lsp-harness.ts';
 import { repoRoot, runCommand, scratchSpec } from './workbench-helpers.ts';
@@ -57,7 +58,6 @@ describe('spec lsp launch', () => {
     expect(server.transport).toBe(transportKind.stdio);
     expect(server.options.cwd).toBe(repoRoot);
     const child = spawn(server.command, clientArgs(server), { cwd: server.options.cwd, stdio: ['pipe', 'pipe', 'inherit'] });
-    const { StreamMessageReader, StreamMessageWriter } = await import('vscode-jsonrpc/node');
     const session = new LspSession(createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), repoRoot, child);
     const init = await session.initialize();
     expect(init.capabilities).toMatchObject({ hoverProvider: true });
@@ -101,6 +101,20 @@ describe('spec lsp launch', () => {
     expect((await session.diagnostics(path, (d) => d.length > 0)).map((d) => d.code)).toContain('unknown-action');
     expect(await session.close()).toBe(0);
   });
+
+  it('exits when the editor process named by --clientProcessId is gone', async () => {
+    const editor = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    const server = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp', '--stdio', `--clientProcessId=${editor.pid}`], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    // Still serving while the editor lives.
+    const session = new LspSession(createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!)), repoRoot, null);
+    await session.initialize();
+    expect(server.exitCode).toBeNull();
+    editor.kill('SIGKILL');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20000));
+    expect(await Promise.race([exited, timeout])).toBe(1);
+    session.connection.dispose();
+  }, 60000);
 
   it('refuses unknown and malformed flags with a usage error', async () => {
     for (const [args, message] of [

@@ -89,7 +89,7 @@ describe('spec lsp', () => {
     const hover = await connection.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: crUri }, position: positionOf(original, 'fired(7.6.1-4.b)', 8) });
     expect(hover.contents.value).toContain('**7.6.1-4.b** SHALL — 7.6.1 File transfer session initiation');
     expect(hover.contents.value).toContain('re-INVITE');
-    expect(hover.contents.value).toContain('7.6.1-4.b: “SHALL send re-INVITE”');
+    expect(hover.contents.value).toContain('7.6.1-4.b: “SHALL send a re-INVITE”');
   });
 
   it('goes to the definition of fired(...), otherwise, a clause and a document', async () => {

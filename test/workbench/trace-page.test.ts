@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StaticTrace } from '../../generator/emit/emit-trace-json.ts';
 import { run } from '../../src/cli/commands/trace.ts';
 import { describeWithPeers, peerCommand } from '../helpers/system-peers.ts';
-import { runCommand, scratchSpec, seedText } from './workbench-helpers.ts';
+import { runCommand, scratchSpec, crText } from './workbench-helpers.ts';
 
 let scratch: ReturnType<typeof scratchSpec>;
 let browser: Browser;
@@ -21,8 +21,8 @@ const trace: StaticTrace = {
     { id: '7.6.2', title: 'File transfer session release' },
   ],
   rules: [
-    { id: '7.6.1-5', clause: '7.6.1', step: '5', modality: 'SHALL', summary: 'Tell the user the transfer failed.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:3'], tests: [{ name: '7.6.1-5 wire: failure', file: 'generated/conformance/c.test.ts' }], covers: [{ step: '5', quote: 'SHALL indicate to the CPM User' }], actions: [{ name: 'indicate-transfer-failed', args: [] }] },
-    { id: '7.6.2', clause: '7.6.2', step: null, modality: 'SHALL', summary: 'Send a BYE when done.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:9'], tests: [{ name: '7.6.2 wire: bye', file: 'generated/conformance/c.test.ts' }], covers: [{ step: null, quote: 'SHALL send a SIP BYE' }], actions: [{ name: 'send-bye', args: [] }] },
+    { id: '7.6.1-5', clause: '7.6.1', step: '5', modality: 'SHALL', summary: 'Tell the user the transfer failed.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:3'], tests: [{ name: '7.6.1-5 wire: failure', file: 'generated/conformance/c.test.ts' }], covers: [{ step: '5', quote: 'SHALL tell the CPM User' }], actions: [{ name: 'indicate-transfer-failed', args: [] }] },
+    { id: '7.6.2', clause: '7.6.2', step: null, modality: 'SHALL', summary: 'Send a BYE when done.', cr: { id: 'CPM-CR-FT-RELEASE', revision: 'R01' }, code: ['generated/handlers/h.ts:9'], tests: [{ name: '7.6.2 wire: bye', file: 'generated/conformance/c.test.ts' }], covers: [{ step: null, quote: 'SHALL end it with a SIP BYE' }], actions: [{ name: 'send-bye', args: [] }] },
   ],
 };
 
@@ -60,7 +60,7 @@ describeWithPeers(['chromium'], 'trace page', () => {
   });
 
   it('shows totals, statements, code, tests and failures; filter, status and links work in Chromium', async () => {
-    const r = await runCommand(run, ['--format', 'html', '--out', 'pages/deep/trace.html', '--results', 'results.json', '--text', seedText], scratch.root);
+    const r = await runCommand(run, ['--format', 'html', '--out', 'pages/deep/trace.html', '--results', 'results.json', '--text', crText], scratch.root);
     expect(r.code).toBe(0);
     const page = await browser.newPage();
     await page.goto(pathToFileURL(join(scratch.root, 'pages/deep/trace.html')).href);
@@ -68,7 +68,7 @@ describeWithPeers(['chromium'], 'trace page', () => {
     expect(await page.locator('#total-pass').textContent()).toBe('1');
     expect(await page.locator('#total-fail').textContent()).toBe('1');
     const bye = page.locator('[id="rule-7.6.2"]');
-    await expect.poll(() => bye.locator('.stmt').textContent()).toContain('SHALL send a SIP BYE to close the session');
+    await expect.poll(() => bye.locator('.stmt').textContent()).toContain('SHALL end it with a SIP BYE');
     expect(await bye.locator('pre.msg').textContent()).toBe('AssertionError: expected a BYE after the last 200');
     expect(await bye.textContent()).toContain('send-bye → runtime/transfer/executors.ts:2');
     const failed = page.locator('[id="rule-7.6.1-5"]');

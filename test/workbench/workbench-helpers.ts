@@ -1,9 +1,8 @@
-// Shared by the workbench tests: the spec fixture copied to a scratch root, the seed CR text, and
+// Shared by the workbench tests: the spec fixture copied to a scratch root, the CR text fixture, and
 // the spec / trace commands run in-process with captured output.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/main.ts';
@@ -11,23 +10,10 @@ import type { CliIo } from '../../src/cli/main.ts';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const fixtureSpec = join(repoRoot, 'test/fixtures/workbench-spec');
 /**
- * The seed CR text. A clone has shared/ beside it (CI, the main checkout); a linked git worktree
- * finds it beside the main checkout its repository belongs to.
+ * A CR text written for the tests (same layout and modal verbs as the file-transfer CR, in the
+ * project's own words), which the fixture spec's `covers` lines quote.
  */
-function findSeedText(): string {
-  const relative = 'shared/seed/cpm-cr-file-transfer-release.txt';
-  const candidates = [join(repoRoot, '..', relative)];
-  try {
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    candidates.push(join(dirname(dirname(common)), relative));
-  } catch {
-    // Not a git checkout: only the sibling folder can hold it.
-  }
-  const found = candidates.find((c) => existsSync(c));
-  if (found === undefined) throw new Error(`the seed CR text is not at ${candidates.join(' or ')}`);
-  return found;
-}
-export const seedText = findSeedText();
+export const crText = join(repoRoot, 'test/fixtures/cr-text/file-transfer-cr.txt');
 
 /** A scratch repository root holding a copy of the fixture spec; `remove` deletes it. */
 export function scratchSpec(prefix: string): { root: string; remove: () => void } {

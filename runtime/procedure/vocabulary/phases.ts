@@ -19,6 +19,7 @@ export const phaseDeclarations = {
   'after-last-send': { role: 'sender', follows: 'session-release' },
   'file-failed': { role: 'sender', follows: null },
   release: { role: 'sender', follows: null },
+  cancel: { role: 'sender', follows: 'session-release' },
   'answer-mline': { role: 'receiver', follows: null },
   'reoffer-mline': { role: 'receiver', follows: null },
   'file-complete': { role: 'receiver', follows: null },
@@ -63,6 +64,12 @@ export interface ReleasePlan extends PlanBase {
   bye?: Decision;
 }
 
+/** The user cancelled the transfer: what happens to the message being sent and to the session. */
+export interface CancelPlan extends PlanBase {
+  interrupt?: Decision;
+  release?: Decision;
+}
+
 /** RFC 5547 §8: what the answer says for one offered m-line (push or pull). */
 export interface AnswerMlinePlan extends PlanBase {
   /** Push: accept the file, answering recvonly. */
@@ -92,6 +99,7 @@ interface PlanTypes {
   'after-last-send': AfterLastSendPlan;
   'file-failed': FileFailedPlan;
   release: ReleasePlan;
+  cancel: CancelPlan;
   'answer-mline': AnswerMlinePlan;
   'reoffer-mline': ReofferMlinePlan;
   'file-complete': FileCompletePlan;

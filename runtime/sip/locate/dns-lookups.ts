@@ -60,7 +60,11 @@ export function createDnsLookups(options: { readonly server?: string; readonly t
     srv: (name) => orEmpty(resolver.resolveSrv(name)),
     addresses: async (name) => {
       const v4 = await orEmpty(resolver.resolve4(name, { ttl: true }));
-      const v6 = await orEmpty(resolver.resolve6(name, { ttl: true }));
+      // A server that refuses AAAA for a name it gave A records for still gave us addresses.
+      const v6 = await orEmpty(resolver.resolve6(name, { ttl: true })).catch((error: unknown) => {
+        if (v4.length > 0) return [];
+        throw error;
+      });
       return [...v4, ...v6];
     },
   };

@@ -104,7 +104,7 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
   const sizes = batchSizes(facts);
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-conformance-'));
   const make = async (name: string, index: number): Promise<ScenarioFile & { path: string }> => {
-    const size = 700 + index * 131;
+    const size = setup.fileSize ?? 700 + index * 131;
     const path = join(dir, name);
     await writeFile(path, randomBytes(size));
     return { name, size, path };

@@ -18,6 +18,8 @@ export interface SenderScenarioSetup {
   queue: boolean;
   /** The queued batch has one file fewer than the first, leaving m-lines unused. */
   fewerQueued: boolean;
+  /** Bytes of each file; undefined: small files of a few hundred bytes, one chunk each. */
+  fileSize: number | undefined;
   successReport: boolean;
   reuseMlines: boolean;
   /** The sender's `decisions` option, by decision point (keyed by name: the points' own entries fill it). */
@@ -35,6 +37,7 @@ export const defaultSenderSetup = (): SenderScenarioSetup => ({
   firstBatch: 1,
   queue: false,
   fewerQueued: false,
+  fileSize: undefined,
   successReport: false,
   reuseMlines: false,
   decisions: {},

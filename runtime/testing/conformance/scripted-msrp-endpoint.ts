@@ -26,6 +26,11 @@ export interface MsrpPeerScript {
   readonly successReports?: boolean;
   /** Delay before each success REPORT, to prove the sender waits for it. Default 0. */
   readonly successReportDelayMs?: number;
+  /**
+   * Stop reading the connection after the first chunk of a file's message that is not its last,
+   * until resumeReading(): the sender's window and the socket buffers then hold it mid-message.
+   */
+  readonly holdAfterFirstChunk?: boolean;
 }
 
 /** One accepted m-line: the peer's MSRP session for one file. */
@@ -59,6 +64,10 @@ export class ScriptedMsrpEndpoint {
   /** Our own requests, by transaction id, so the sender's responses name their method. */
   readonly #ours = new Map<string, string>();
   script: MsrpPeerScript;
+  /** Connections held by holdAfterFirstChunk, and who waits for the hold. */
+  #held: Socket[] = [];
+  #holdWaiters: Array<() => void> = [];
+  #holdDone = false;
 
   private constructor(record: WireRecord, server: Server, script: MsrpPeerScript) {
     this.#record = record;
@@ -120,6 +129,25 @@ export class ScriptedMsrpEndpoint {
       from: 'peer', kind: 'request', method: 'SEND', status: undefined, transactionId: tid, toPath: toPath.map(formatMsrpUri), fromPath: fromPath.map(formatMsrpUri),
       messageId: undefined, byteRange: '1-0/0', successReport: undefined, failureReport: undefined, reportStatus: undefined, contentType: undefined, bodyLength: 0, flag: '$', file: undefined,
     });
+  }
+
+  /** Resolves once a connection is held (holdAfterFirstChunk). */
+  whenHeld(): Promise<void> {
+    if (this.#held.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#holdWaiters.push(resolve));
+  }
+
+  /** Reads the held connections again. */
+  resumeReading(): void {
+    for (const socket of this.#held.splice(0)) socket.resume();
+  }
+
+  #hold(socket: Socket): void {
+    if (this.#holdDone) return;
+    this.#holdDone = true;
+    socket.pause();
+    this.#held.push(socket);
+    for (const wake of this.#holdWaiters.splice(0)) wake();
   }
 
   async close(): Promise<void> {
@@ -212,6 +240,7 @@ export class ScriptedMsrpEndpoint {
       this.#respond(socket, head.transactionId, h, 200, slot, slot.file);
       return;
     }
+    if (flag === '+' && this.script.holdAfterFirstChunk === true) this.#hold(socket);
     const messageId = h.messageId ?? '';
     const progress = this.#progress.get(messageId) ?? { received: 0, total: undefined, sawLast: false };
     progress.received += incoming.bodyLength;

@@ -43,6 +43,10 @@ export interface ScriptedPeer {
   readonly msrpPort: number;
   /** Replaces the script for every message from now on. */
   setScript(script: ScriptedPeerScript): void;
+  /** Resolves once the MSRP side holds a connection (script holdAfterFirstChunk). */
+  whenMsrpHeld(): Promise<void>;
+  /** Reads the held MSRP connection again. */
+  resumeMsrp(): void;
   /** The peer's MSRP sessions, one per accepted file m-line. */
   slots(): readonly PeerMsrpSlot[];
   close(): Promise<void>;
@@ -175,6 +179,8 @@ export async function createScriptedPeer(options: ScriptedPeerOptions = {}): Pro
       msrp.script = next;
     },
     slots: () => msrp.slots(),
+    whenMsrpHeld: () => msrp.whenHeld(),
+    resumeMsrp: () => msrp.resumeReading(),
     async close() {
       ua.close();
       await transport.close();

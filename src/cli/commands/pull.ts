@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { formatPullSelector } from '../../../runtime/index.ts';
 import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
+import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import type { CliIo } from '../main.ts';
 import { parsePullArgs, pullUsage } from '../parse-pull-args.ts';
 import { loadClientFactory, type ClientFactory } from './send.ts';
@@ -36,17 +37,27 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     io.stderr.write(`cpm-ft pull: cannot create ${dir}: ${(error as Error).message}\n`);
     return 1;
   }
+  const network = command.network === undefined ? undefined : await resolveNetworkOptions(command.network, io);
+  if (network !== undefined && !network.ok) {
+    io.stderr.write(`cpm-ft pull: ${network.error}\n(try 'cpm-ft pull --help')\n`);
+    return 2;
+  }
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
     client = await createClient({
+      ...(network === undefined ? {} : network.value),
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
     });
   } catch (error) {
     io.stderr.write(`cpm-ft pull: cannot bind ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft pull: ${line}\n`)))) {
+    await client.close().catch(() => undefined);
     return 1;
   }
   try {

@@ -9,6 +9,7 @@ import { createJsonLog } from '../json-log.ts';
 import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
+import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import type { CliIo } from '../main.ts';
 import { safeLineWriter } from '../../safe-text.ts';
 import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
@@ -89,11 +90,18 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     return 2;
   }
 
+  const network = command.network === undefined ? undefined : await resolveNetworkOptions(command.network, io);
+  if (network !== undefined && !network.ok) {
+    io.stderr.write(`cpm-ft receive: ${network.error}\n(try 'cpm-ft receive --help')\n`);
+    return 2;
+  }
+
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
     client = await createClient({
+      ...(network === undefined ? {} : network.value),
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
@@ -171,6 +179,8 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     ...(command.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: command.idleTimeoutMs }),
   });
   human.write(`listening on ${formatListenUri(client.sipAddress)} (files go to ${dir})\n`);
+  // --register: a first REGISTER that fails (a refused password, say) ends the command with 1.
+  if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft receive: ${line}\n`)))) finish(1);
 
   const code = await finished;
   try {

@@ -6,12 +6,13 @@ import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { readIconFile } from '../../../runtime/index.ts';
-import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, TransferSummary } from '../../client-types.ts';
+import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, OutgoingTransfer, TransferSummary } from '../../client-types.ts';
 import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { MSRP_RELAY_AUTH_ENV, resolveMsrpRelay } from '../parse-msrp-relay.ts';
+import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
@@ -38,12 +39,20 @@ export function processSignals(handler: (signal: SignalName) => void): () => voi
 
 export interface SendDeps {
   readonly createClient?: ClientFactory;
-  /** Shutdown signals (tests pass a fake); the first one closes the client, a second exits at once. */
+  /** Shutdown signals (tests pass a fake); the first one cancels the transfer, a second exits at once. */
   readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
   readonly exit?: (code: number) => void;
   /** Progress view factory (tests pass one with a fake clock). */
   readonly progressView?: (out: ProgressStream) => ProgressView;
+  /** Bound on the cancel after the first signal (default CANCEL_WAIT_MS). */
+  readonly cancelWaitMs?: number;
 }
+
+/**
+ * How long the first Ctrl-C waits for the cancel to finish: the '#' chunk answered, the BYE
+ * answered, the MSRP connections closed. A second signal exits at once.
+ */
+export const CANCEL_WAIT_MS = 10_000;
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runSend(args, io);
@@ -103,6 +112,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     return 2;
   }
 
+  const network = command.network === undefined ? undefined : await resolveNetworkOptions(command.network, io);
+  if (network !== undefined && !network.ok) {
+    io.stderr.write(`cpm-ft send: ${network.error}\n(try 'cpm-ft send --help')\n`);
+    return 2;
+  }
+
   // With --log json stdout carries only JSON lines, so everything meant for people goes to stderr.
   const human = (command.logJson ? io.stderr : io.stdout) as ProgressStream & NodeJS.WritableStream;
   const view = (deps.progressView ?? ((out) => createProgressView(out, io.env)))(human);
@@ -120,6 +135,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     client = await createClient({
+      ...(network === undefined ? {} : network.value),
       localUri: command.from,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
@@ -141,6 +157,12 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     return 1;
   }
 
+  // --register before sending: a sender reachable at its AOR, or a registrar that wants it first.
+  if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft send: ${line}\n`)))) {
+    await client.close().catch(() => undefined);
+    return 1;
+  }
+
   const nameOf = (file: string): string => basename(file);
   const started = new Set<string>();
   const startOnce = (name: string, size: number): void => {
@@ -149,8 +171,9 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     view.start(name, size);
   };
 
-  // First signal: stop waiting, close the client (which releases the session) and exit 130/143.
-  // A second signal while closing exits at once.
+  // First signal: cancel the transfer (clause 7.6.1 step 6: the file being sent is interrupted with
+  // an MSRP '#' chunk, then the session is released), name the files it stopped, close the client
+  // and exit 130/143. A second signal while that runs exits at once.
   let signalled = false;
   let interrupt: (signal: SignalName) => void = () => undefined;
   const interrupted = new Promise<SignalName>((resolvePromise) => {
@@ -162,9 +185,11 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     interrupt(signal);
   });
 
+  let current: OutgoingTransfer | undefined;
   const sendBatches = (batches: readonly (readonly string[])[]): Promise<TransferSummary | SignalName> => {
     const [first = [], ...later] = batches;
     const transfer = client.send(command.destination, first.map(toSend));
+    current = transfer;
     for (const batch of later) transfer.queue(batch.map(toSend));
     transfer.on('progress', ({ file, sent, total }) => {
       const name = nameOf(file);
@@ -203,7 +228,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     }
     if (typeof outcome === 'string') {
       view.finish();
-      io.stderr.write(`file transfer failed: interrupted by ${outcome}\n`);
+      const cancelled = current === undefined ? [] : await cancelledFiles(current, `interrupted by ${outcome}`, deps.cancelWaitMs ?? CANCEL_WAIT_MS);
+      io.stderr.write(`file transfer failed: interrupted by ${outcome}${cancelled.length === 0 ? '' : `: ${safeText(cancelled.join(', '))} cancelled`}\n`);
       await client.close().catch(() => undefined);
       unsubscribe();
       return outcome === 'SIGINT' ? 130 : 143;
@@ -245,6 +271,14 @@ export function describeMember(member: MemberOutcome): string {
     : missing.map((f) => `${f.name}: ${f.status === undefined ? '' : `MSRP ${f.status} `}${f.reason ?? 'not delivered'}`).join(', ');
   const partial = got > 0 ? `, received ${got} of ${files} files` : '';
   return `${member.status} (${detail}${partial})`;
+}
+
+/** Cancels `transfer` and names the files the cancel stopped; none when it did not end within `waitMs`. */
+async function cancelledFiles(transfer: OutgoingTransfer, reason: string, waitMs: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), waitMs); });
+  const summary = await Promise.race([transfer.cancel(reason), late]).finally(() => clearTimeout(timer));
+  return (summary?.files ?? []).filter((f) => !f.ok && f.failure?.source === 'cancelled').map((f) => f.name);
 }
 
 async function checkReadableFile(path: string): Promise<string | undefined> {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
+import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import type { CliIo } from '../main.ts';
 import { parseServeArgs, serveUsage } from '../parse-pull-args.ts';
 import { formatListenUri } from './receive.ts';
@@ -38,11 +39,17 @@ export async function runServe(args: readonly string[], io: CliIo, deps: ServeDe
     io.stderr.write(`cpm-ft serve: ${dir} is not a folder\n(try 'cpm-ft serve --help')\n`);
     return 2;
   }
+  const network = command.network === undefined ? undefined : await resolveNetworkOptions(command.network, io);
+  if (network !== undefined && !network.ok) {
+    io.stderr.write(`cpm-ft serve: ${network.error}\n(try 'cpm-ft serve --help')\n`);
+    return 2;
+  }
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
     client = await createClient({
+      ...(network === undefined ? {} : network.value),
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
@@ -58,6 +65,10 @@ export async function runServe(args: readonly string[], io: CliIo, deps: ServeDe
     onServed: (f) => human.write(f.ok ? `sent ${f.name} ${f.size} bytes\n` : `failed to send ${f.name}: ${f.reason ?? ''}\n`),
   });
   human.write(`serving ${dir} on ${formatListenUri(client.sipAddress)}\n`);
+  if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft serve: ${line}\n`)))) {
+    await client.close().catch(() => undefined);
+    return 1;
+  }
   const code = await new Promise<number>((resolvePromise) => {
     const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
       unsubscribe();

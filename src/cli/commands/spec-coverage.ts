@@ -1,6 +1,8 @@
 // `cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...`: which rules cover each normative
 // statement of a CR's plain text. Exit 0 when every statement is covered with the right modality
-// and every quote is still in the text, 1 otherwise (or when the spec does not compile).
+// and every quote is still in the text, 1 otherwise (or when the spec does not compile). Each CR
+// whose own text covers the same clauses is compared with TEXT: the statements that changed since
+// the revision it implements are listed (they do not change the exit code).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliIo } from '../main.ts';
@@ -31,6 +33,14 @@ export async function specCoverage(io: CliIo, textPath: string, extraCrs: string
     return 1;
   }
   const report = matchCoverage(extractStatements(text), result.ir.rules);
-  io.stdout.write(format === 'json' ? formatCoverageJson(report, textPath) : formatCoverageTable(report, textPath));
+  const { changesSinceCrs, formatChangesSince } = await import('../../../generator/coverage/changed-since-cr.ts');
+  const changedSince = await changesSinceCrs(result.ir, io.cwd, text, (path) => readFile(path, 'utf8'));
+  if (format === 'json') {
+    const json = JSON.parse(formatCoverageJson(report, textPath)) as Record<string, unknown>;
+    io.stdout.write(`${JSON.stringify({ ...json, changedSince }, null, 2)}\n`);
+  } else {
+    io.stdout.write(formatCoverageTable(report, textPath));
+    for (const line of formatChangesSince(changedSince)) io.stdout.write(`${line}\n`);
+  }
   return report.ok ? 0 : 1;
 }

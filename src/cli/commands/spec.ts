@@ -26,10 +26,11 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
   coverage  every SHALL / SHALL NOT / SHOULD / SHOULD NOT / MAY statement of the CR text TEXT, the rules
           that cover it (\`covers STEP "quote"\` in a rule) and its status; exit 1 when a statement has no
           rule, a rule's modality differs from the text's or a quote is no longer in the text.
-          \`spec check\` runs it too for each CR that names its text (\`text "path"\`, relative to the CR file)
-  lsp     a Language Server Protocol server, on stdin/stdout or per --stdio, --node-ipc, --socket=N,
-          --pipe=NAME (as editors start servers); diagnostics as \`spec check\`, hover,
-          go to definition, completion of the vocabulary, formatting as \`spec fmt\`); see editor/vscode/
+          \`spec check\` runs it too for each CR that names its text (\`text "path" [revision Rnn]\`, relative
+          to the CR file); the statements changed since the revision a CR implements are listed
+  lsp     a Language Server Protocol server on stdin/stdout, or per --stdio, --node-ipc, --socket=N,
+          --pipe=NAME (the flags editors pass): diagnostics as \`spec check\` for every open buffer,
+          hover, completion by context, go to definition, formatting as \`spec fmt\` (docs/editor.md)
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
 

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type {
+  ClientRegistration,
+  RegisterOptions,
   ClientOptions, CpmClient, Destination, FileFailure, FileResult, IncomingTransferEvents, OutgoingTransfer,
   OutgoingTransferEvents, FileToSend, PullFilesRequest, PullRequest, PullResult, ReceiveOptions, ReceivingHandle, ServeOptions, TransferSummary,
 } from '../../../src/client-types.ts';
@@ -15,6 +17,8 @@ export interface FakeClientLog {
   queued: (readonly string[])[];
   receives: ReceiveOptions[];
   clients: FakeClient[];
+  /** Every client.register() call, in order. */
+  registers: RegisterOptions[];
 }
 
 type Listener = (payload: never) => void;
@@ -49,7 +53,13 @@ export class FakeClient implements CpmClient {
     };
     const pending: string[] = [...files];
     const log = this.#log;
+    let cancelled: string | undefined;
     const transfer: OutgoingTransfer = {
+      // Cancelled before it ran: every file still pending fails with source 'cancelled'.
+      cancel(reason) {
+        cancelled ??= reason ?? 'cancelled';
+        return transfer.done;
+      },
       queue(items) {
         const more = items.map(pathOf);
         log.queued.push(more);
@@ -77,6 +87,12 @@ export class FakeClient implements CpmClient {
         for (let path = pending.shift(); path !== undefined; path = pending.shift()) {
           const data = readFileSync(path);
           const name = basename(path);
+          if (cancelled !== undefined) {
+            const result = { path, name, size: data.length, hash: hashOf(data), ok: false, failure: { source: 'cancelled' as const, code: 'ERR_TRANSFER_CANCELLED', message: `transfer cancelled: ${cancelled}` } };
+            results.push(result);
+            emit('file-failed', result);
+            continue;
+          }
           this.options.log?.({ kind: 'msrp', direction: 'sent', method: 'SEND', file: name, bytes: data.length });
           for (let step = 1; step <= 4; step += 1) emit('progress', { file: path, sent: Math.floor((data.length * step) / 4), total: data.length });
           const failure = this.#fail.get(name);
@@ -140,6 +156,11 @@ export class FakeClient implements CpmClient {
     for (const listener of this.#listeners.get(event) ?? []) (listener as (p: IncomingTransferEvents[E]) => void)(payload);
   }
 
+  register(options: RegisterOptions = {}): Promise<ClientRegistration> {
+    this.#log.registers.push(options);
+    return Promise.resolve({ aor: options.aor ?? this.options.localUri, state: 'registered', contact: undefined, on: () => () => undefined, unregister: async () => undefined });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -150,7 +171,7 @@ export function fakeClientFactory(fail: ReadonlyMap<string, FileFailure> = new M
   createClient: (options: ClientOptions) => Promise<CpmClient>;
   log: FakeClientLog;
 } {
-  const log: FakeClientLog = { options: [], sends: [], queued: [], receives: [], clients: [] };
+  const log: FakeClientLog = { options: [], sends: [], queued: [], receives: [], clients: [], registers: [] };
   return {
     log,
     createClient: async (options) => {

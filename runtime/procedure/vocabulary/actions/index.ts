@@ -11,6 +11,7 @@ import { echoFileSelectorAction } from './echo-file-selector.ts';
 import { echoFileTransferIdAction } from './echo-file-transfer-id.ts';
 import { followClauseAction } from './follow-clause.ts';
 import { indicateTransferFailedAction } from './indicate-transfer-failed.ts';
+import { interruptSendAction } from './interrupt-send.ts';
 import { keepTransferAction } from './keep-transfer.ts';
 import { oneMlinePerFileAction } from './one-mline-per-file.ts';
 import { rejectMlineAction } from './reject-mline.ts';
@@ -31,6 +32,7 @@ export const actionEntries = byName([
   closeUnusedMlineAction,
   sendByeAction,
   indicateTransferFailedAction,
+  interruptSendAction,
   answerRecvonlyAction,
   answerSendonlyAction,
   echoFileSelectorAction,

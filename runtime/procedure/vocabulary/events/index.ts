@@ -9,6 +9,7 @@ import { msrpErrorResponseEvent } from './msrp-error-response.ts';
 import { pullOfferReceivedEvent } from './pull-offer-received.ts';
 import { sendFilesRequestedEvent } from './send-files-requested.ts';
 import { successReportReceivedEvent } from './success-report-received.ts';
+import { transferCancelledEvent } from './transfer-cancelled.ts';
 import { transferCompleteEvent } from './transfer-complete.ts';
 
 export const eventEntries = byName([
@@ -18,6 +19,7 @@ export const eventEntries = byName([
   msrpErrorResponseEvent,
   failureReportReceivedEvent,
   transferCompleteEvent,
+  transferCancelledEvent,
   fileOfferReceivedEvent,
   pullOfferReceivedEvent,
   mlineReofferedEvent,
