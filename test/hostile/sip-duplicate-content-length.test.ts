@@ -51,7 +51,7 @@ describe('differing duplicate Content-Length', () => {
   it('over UDP: the datagram is answered 400', async () => {
     const { transport } = await stack(() => createUdpTransport({ host: '127.0.0.1', port: 0 }));
     const socket = createSocket('udp4');
-    cleanups.push(() => socket.close());
+    cleanups.push(() => { socket.close(); });
     const replies: number[] = [];
     socket.on('message', (data) => { const r = parseSipMessage(data); if (r.ok && r.value.kind === 'response') replies.push(r.value.status); });
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
