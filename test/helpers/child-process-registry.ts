@@ -4,19 +4,29 @@ import type { ChildProcess } from 'node:child_process';
 
 const live = new Set<ChildProcess>();
 
-/** Registers a child; it is forgotten automatically once it exits. */
+// A child that could not be started (ENOENT, EACCES) emits 'error' and never 'exit': it counts as
+// gone at once, so no hook waits for it until its timeout.
+const spawnFailed = new WeakSet<ChildProcess>();
+
+const gone = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null || spawnFailed.has(child);
+
+/** Registers a child; it is forgotten automatically once it exits (or fails to start). */
 export function trackChild(child: ChildProcess): ChildProcess {
   live.add(child);
   child.once('exit', () => live.delete(child));
+  child.once('error', () => {
+    if (child.pid === undefined) { spawnFailed.add(child); live.delete(child); }
+  });
   return child;
 }
 
-/** Resolves when the child has exited (immediately if it already has). */
+/** Resolves when the child has exited, or failed to start (immediately if it already has). */
 export function waitForExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  if (gone(child)) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => { if (child.pid === undefined) resolve({ code: null, signal: null }); });
+  });
 }
 
 /**
@@ -24,7 +34,7 @@ export function waitForExit(child: ChildProcess): Promise<{ code: number | null;
  * so no test ever returns with a peer still running.
  */
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 3000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (gone(child)) return;
   const exited = waitForExit(child);
   child.kill(signal);
   let timer: NodeJS.Timeout | undefined;

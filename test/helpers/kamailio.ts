@@ -22,6 +22,8 @@ export interface KamailioOptions {
   /** `-A NAME=VALUE` pre-processor defines; string values are quoted for you. */
   readonly defines?: Readonly<Record<string, string | number>>;
   readonly readyTimeoutMs?: number;
+  /** Also listen for SIP over TLS on this port (needs the tls module and a config that loads it). */
+  readonly tlsPort?: number;
 }
 
 export interface KamailioRun {
@@ -43,6 +45,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioR
     '-m', '32', '-M', '8',
     '-a', 'no',
     ...options.transports.flatMap((t) => ['-l', `${t}:127.0.0.1:${port}`]),
+    ...(options.tlsPort === undefined ? [] : ['-l', `tls:127.0.0.1:${options.tlsPort}`]),
     ...defines,
   ];
   const child = trackChild(spawn(peerCommand('kamailio'), args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] }));
@@ -55,6 +58,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioR
   };
   try {
     for (const transport of options.transports) await waitForPort(port, transport, options.readyTimeoutMs ?? 5000, alive);
+    if (options.tlsPort !== undefined) await waitForPort(options.tlsPort, 'tcp', options.readyTimeoutMs ?? 5000, alive);
   } catch (error) {
     await stop();
     throw new CpmError('ERR_TEST_KAMAILIO', `kamailio did not start: ${(error as Error).message}\n${stderr.slice(-2000)}`, { cause: error });

@@ -5,6 +5,7 @@
 // lookup("location") to the receiver's Contact. Also: the refresh on the wire, SRV failover past a
 // dead target, a wrong password failing at once, and the CLI (receive --register, SIGTERM
 // unregisters; send with only the AOR).
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,16 @@ async function zone(port: number, srv?: readonly string[]): Promise<DnsmasqRun> 
   return dns;
 }
 
-async function client(user: 'bob' | 'alice', transport: SipTransportName, dns: DnsmasqRun, password?: string): Promise<CpmClient> {
+/** A self-signed certificate for 127.0.0.1, trusted by both clients, served by Kamailio too. */
+async function certificate(): Promise<{ dir: string; key: Buffer; cert: Buffer }> {
+  const dir = await tempDir();
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { dir, key: await readFile(join(dir, 'k.pem')), cert: await readFile(join(dir, 'c.pem')) };
+}
+
+async function client(user: 'bob' | 'alice', transport: SipTransportName, dns: DnsmasqRun, password?: string, tls?: { key: Buffer; cert: Buffer }): Promise<CpmClient> {
   const c = await createClient({
+    ...(tls === undefined ? {} : { tls: { key: tls.key, cert: tls.cert, ca: tls.cert } }),
     localUri: `sip:${user}@example.test`,
     sip: { host: '127.0.0.1', port: 0, transport },
     auth: { username: user, password: password ?? (user === 'bob' ? PW_BOB : PW_ALICE) },
@@ -110,6 +119,33 @@ describeWithPeers(['kamailio', 'dnsmasq'], 'cpm-ft through a Kamailio registrar 
       expect(registerLines(k, 0)).toBe(1);
     }, 60_000);
   });
+
+  it('over TLS: sips flows to Kamailio found by a SIPS+D2T NAPTR, both sides authenticated', async () => {
+    const tls = await certificate();
+    const tlsConfig = join(tls.dir, 'tls.cfg');
+    await writeFile(tlsConfig, `[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\nprivate_key = ${join(tls.dir, 'k.pem')}\ncertificate = ${join(tls.dir, 'c.pem')}\n\n[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n`);
+    const tlsPort = await freePort('tcp');
+    const k = await startKamailio({ config: 'registrar.cfg', transports: ['udp', 'tcp'], tlsPort, defines: { PW_BOB, PW_ALICE, WITH_TLS: 1, TLS_CONFIG: tlsConfig } });
+    cleanups.push(() => k.stop());
+    const dns = await startDnsmasq({
+      naptr: ['example.test,10,10,s,SIPS+D2T,,_sips._tcp.example.test'],
+      srv: [`_sips._tcp.example.test,kam.example.test,${tlsPort},10,0`],
+      hosts: ['kam.example.test,127.0.0.1'],
+    });
+    cleanups.push(() => dns.stop());
+    const inbox = await tempDir();
+    const bob = await client('bob', 'tls', dns, undefined, tls);
+    bob.receive({ dir: inbox });
+    await bob.register({ expires: 60 });
+    const alice = await client('alice', 'tls', dns, undefined, tls);
+    const file = join(tls.dir, 'over-tls.txt');
+    await writeFile(file, 'secret figures\n'.repeat(300));
+    const summary = await alice.send({ kind: 'one-recipient', uri: 'sip:bob@example.test' }, [file]).done;
+    expect(summary.ok, JSON.stringify(summary.files)).toBe(true);
+    expect(await readFile(join(inbox, 'over-tls.txt'), 'utf8')).toBe('secret figures\n'.repeat(300));
+    expect(k.log()).toMatch(/registrar: REGISTER sip:bob@example\.test expires 60 from 127\.0\.0\.1:\d+\/tls/);
+    expect(k.log()).toMatch(/proxy: challenge INVITE sip:bob@example\.test from 127\.0\.0\.1:\d+\/tls/);
+  }, 60_000);
 
   it('fails over to the next SRV target when the first is down', async () => {
     const k = await kamailio();

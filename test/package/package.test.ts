@@ -62,7 +62,10 @@ beforeAll(async () => {
   // npx in the clone links the clone's bin once, in its cache; make that link before `npm pack` rebuilds
   // dist/, as a user who ran `npx cpm-ft` and then `npm test` has.
   cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache') };
-  if (existsSync(join(root, 'dist/src/cli/bin.js'))) await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv);
+  if (existsSync(join(root, 'dist/src/cli/bin.js'))) {
+    const linked = await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv, 300_000);
+    if (linked.code !== 0) throw new Error(describeRun('npx cpm-ft --version in the clone, before the build', linked));
+  }
   const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 420_000);
   if (packed.code !== 0) throw new Error(describeRun('npm pack', packed));
   const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -195,6 +198,6 @@ console.log(JSON.stringify({ ok: summary.ok, icons, notes: notes.map((n) => n.ev
       const problems = await compile(resolution);
       expect(problems.filter((p) => p.file !== 'misuse.ts')).toEqual([]);
       expect(problems.map((p) => `${p.file}:${p.line} ${p.code}`)).toEqual(['misuse.ts:6 TS2322', 'misuse.ts:8 TS2379']);
-    });
+    }, 180_000); // a full tsc of the project and the shipped .d.ts
   });
 });
