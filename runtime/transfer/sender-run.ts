@@ -128,7 +128,10 @@ export class SenderRun {
     const plan = emptyPlan(phase);
     for (const event of events) {
       if (phaseOfEvent[event] !== phase) continue;
-      const step = runProcedure(this.settings.procedures.handlers, event, facts(), this.settings.decide);
+      const holding = facts();
+      // Which event ran with which facts: the conformance tests check that the situation they built is the one the rules saw.
+      this.log({ kind: 'rule', event, facts: Object.entries(holding).filter(([, held]) => held).map(([name]) => name) });
+      const step = runProcedure(this.settings.procedures.handlers, event, holding, this.settings.decide);
       for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
       for (const decision of step.decisions) {
         this.decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args], ...(decision.modality === 'SHALL NOT' ? { prohibited: true } : {}) });
