@@ -172,12 +172,13 @@ export class SenderRun {
     // the cause when we closed the MSRP session for it; a failure we saw ourselves keeps its own
     // text, with the receiver's view added.
     const peerEnded = this.current?.peerEnded;
-    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout';
+    // A 481 after its BYE is the receiver's MSRP session already gone: the BYE says why.
+    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout' || cause.status === 481;
     const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
       ? cause
       : closedForBye
-        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: `the receiver ended the session: ${peerEnded}` }
-        : { ...cause, message: `${cause.message}; the receiver ended the session: ${peerEnded}` };
+        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: peerEndedText(peerEnded) }
+        : { ...cause, message: `${cause.message}; ${peerEndedText(peerEnded)}` };
     this.#settle(file);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
@@ -236,3 +237,12 @@ export class SenderRun {
   }
 }
 
+/**
+ * The receiver's BYE in words: a normal release (RFC 3326 cause 200: it stopped receiving) reads
+ * "the receiver closed the session"; any other cause is quoted as "the receiver ended the session".
+ */
+function peerEndedText(reason: string): string {
+  const normal = /^200(?: (.*))?$/.exec(reason);
+  if (normal !== null) return `the receiver closed the session${normal[1] === undefined ? '' : ` (${normal[1]})`}`;
+  return `the receiver ended the session: ${reason}`;
+}
