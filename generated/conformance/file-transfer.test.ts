@@ -4,11 +4,12 @@
 // the decisions it returns, so a handler that drifts from the spec fails here. Each wire-level test
 // builds a real situation where the rule applies, runs the sending client with the generated
 // procedures against a scripted peer over loopback SIP and MSRP, and checks on the recorded wire
-// what each of the rule's actions means (runtime/testing/conformance/expect-action.ts).
+// what each of the rule's actions means (runtime/testing/conformance/expect-action.ts), and that
+// the rule's event ran with the rule's facts as built (expect-raised.ts).
 import { describe, expect, it } from 'vitest';
 import { procedureGuards } from '../../runtime/index.ts';
 import type { Decision, DecisionPoint, ProcedureAction, ProcedureContext, ProcedureEvent, ProcedureGuard } from '../../runtime/index.ts';
-import { expectAction, expectNoAction, runConformanceScenario } from '../../runtime/testing/conformance/index.ts';
+import { expectAction, expectNoAction, expectRaised, runConformanceScenario } from '../../runtime/testing/conformance/index.ts';
 import { procedureHandlers } from '../handlers/index.ts';
 import { onFailureReportReceived, onLastSendAcknowledged, onMsrpErrorResponse, onSendFilesRequested, onSuccessReportReceived, onTransferCancelled, onTransferComplete } from '../handlers/file-transfer.ts';
 import { buildFileAttributes, parseFileAttributes } from '../sdp/sdp-attributes.ts';
@@ -32,10 +33,13 @@ async function wire(
   event: ProcedureEvent,
   facts: readonly ProcedureGuard[],
   decide: Partial<Record<DecisionPoint, boolean>>,
+  held: Partial<Record<ProcedureGuard, boolean>>,
   expectations: readonly { action: ProcedureAction; args: readonly string[]; present: boolean }[],
 ): Promise<void> {
   const outcome = await runConformanceScenario({ rule, event, facts, decide, procedures });
-  const problems = expectations.flatMap((e) => (e.present ? expectAction(outcome, e.action, e.args) : expectNoAction(outcome, e.action, e.args)));
+  // The rule's own event must have run in the situation under test, not merely the actions have shown.
+  const problems = expectRaised(outcome, event, held);
+  problems.push(...expectations.flatMap((e) => (e.present ? expectAction(outcome, e.action, e.args) : expectNoAction(outcome, e.action, e.args))));
   expect(problems, `wire record:\n${outcome.record.describe()}`).toEqual([]);
 }
 
@@ -161,40 +165,40 @@ describe('7.6.1 File transfer session initiation', () => {
     ]);
   });
   it('7.6.1-1.one-to-one wire: on send-files-requested when one-recipient shows follow-clause 7.3.1, apply-rfc5547', async () => {
-    await wire('7.6.1-1.one-to-one', 'send-files-requested', ['one-recipient'], {}, [
+    await wire('7.6.1-1.one-to-one', 'send-files-requested', ['one-recipient'], {}, { 'one-recipient': true }, [
       { action: 'follow-clause', args: ['7.3.1'], present: true },
       { action: 'apply-rfc5547', args: [], present: true },
     ]);
   });
   it('7.6.1-1.ad-hoc-group wire: on send-files-requested when recipient-list shows follow-clause 7.4.1.1, apply-rfc5547', async () => {
-    await wire('7.6.1-1.ad-hoc-group', 'send-files-requested', ['recipient-list'], {}, [
+    await wire('7.6.1-1.ad-hoc-group', 'send-files-requested', ['recipient-list'], {}, { 'recipient-list': true }, [
       { action: 'follow-clause', args: ['7.4.1.1'], present: true },
       { action: 'apply-rfc5547', args: [], present: true },
     ]);
   });
   it('7.6.1-1.predefined-group wire: on send-files-requested when predefined-group shows follow-clause 7.4.1.2, apply-rfc5547', async () => {
-    await wire('7.6.1-1.predefined-group', 'send-files-requested', ['predefined-group'], {}, [
+    await wire('7.6.1-1.predefined-group', 'send-files-requested', ['predefined-group'], {}, { 'predefined-group': true }, [
       { action: 'follow-clause', args: ['7.4.1.2'], present: true },
       { action: 'apply-rfc5547', args: [], present: true },
     ]);
   });
   it('7.6.1-2 wire: on send-files-requested shows add-file-attributes', async () => {
-    await wire('7.6.1-2', 'send-files-requested', [], {}, [
+    await wire('7.6.1-2', 'send-files-requested', [], {}, {}, [
       { action: 'add-file-attributes', args: [], present: true },
     ]);
   });
   it('7.6.1-3 wire: on send-files-requested when one-to-one-session, more-than-one-file shows one-mline-per-file', async () => {
-    await wire('7.6.1-3', 'send-files-requested', ['one-to-one-session', 'more-than-one-file'], {}, [
+    await wire('7.6.1-3', 'send-files-requested', ['one-to-one-session', 'more-than-one-file'], {}, { 'one-to-one-session': true, 'more-than-one-file': true }, [
       { action: 'one-mline-per-file', args: [], present: true },
     ]);
   });
   it('7.6.1-4.a [decided yes] wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows check-pending-files', async () => {
-    await wire('7.6.1-4.a', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.a', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, { 'success-report-requested': false }, [
       { action: 'check-pending-files', args: [], present: true },
     ]);
   });
   it('7.6.1-4.a [decided no] wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows no check-pending-files, no send-reinvite, no reuse-mline, no close-unused-mline, follow-clause 7.6.2', async () => {
-    await wire('7.6.1-4.a', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': false }, [
+    await wire('7.6.1-4.a', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': false }, { 'success-report-requested': false }, [
       { action: 'check-pending-files', args: [], present: false },
       { action: 'send-reinvite', args: [], present: false },
       { action: 'reuse-mline', args: [], present: false },
@@ -203,12 +207,12 @@ describe('7.6.1 File transfer session initiation', () => {
     ]);
   });
   it('7.6.1-4.a [decided yes] wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse shows check-pending-files', async () => {
-    await wire('7.6.1-4.a', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.a', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, { 'success-report-requested': true }, [
       { action: 'check-pending-files', args: [], present: true },
     ]);
   });
   it('7.6.1-4.a [decided no] wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse shows no check-pending-files, no send-reinvite, no reuse-mline, no close-unused-mline, follow-clause 7.6.2', async () => {
-    await wire('7.6.1-4.a', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': false }, [
+    await wire('7.6.1-4.a', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': false }, { 'success-report-requested': true }, [
       { action: 'check-pending-files', args: [], present: false },
       { action: 'send-reinvite', args: [], present: false },
       { action: 'reuse-mline', args: [], present: false },
@@ -217,59 +221,59 @@ describe('7.6.1 File transfer session initiation', () => {
     ]);
   });
   it('7.6.1-4.b wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse, unused-mlines shows send-reinvite', async () => {
-    await wire('7.6.1-4.b', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, { 'success-report-requested': false, 'pending-files-same-destination': true, 'wants-mline-reuse': true }, [
       { action: 'send-reinvite', args: [], present: true },
     ]);
   });
   it('7.6.1-4.b wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse, unused-mlines shows send-reinvite', async () => {
-    await wire('7.6.1-4.b', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, { 'success-report-requested': true, 'pending-files-same-destination': true, 'wants-mline-reuse': true }, [
       { action: 'send-reinvite', args: [], present: true },
     ]);
   });
   it('7.6.1-4.b.i wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse shows reuse-mline', async () => {
-    await wire('7.6.1-4.b.i', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b.i', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, { 'success-report-requested': false }, [
       { action: 'reuse-mline', args: [], present: true },
     ]);
   });
   it('7.6.1-4.b.i wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse shows reuse-mline', async () => {
-    await wire('7.6.1-4.b.i', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b.i', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse'], { 'check-pending-files': true }, { 'success-report-requested': true }, [
       { action: 'reuse-mline', args: [], present: true },
     ]);
   });
   it('7.6.1-4.b.ii wire: on last-send-acknowledged when pending-files-same-destination, wants-mline-reuse, unused-mlines shows close-unused-mline', async () => {
-    await wire('7.6.1-4.b.ii', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b.ii', 'last-send-acknowledged', ['pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, { 'success-report-requested': false, 'unused-mlines': true }, [
       { action: 'close-unused-mline', args: [], present: true },
     ]);
   });
   it('7.6.1-4.b.ii wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse, unused-mlines shows close-unused-mline', async () => {
-    await wire('7.6.1-4.b.ii', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, [
+    await wire('7.6.1-4.b.ii', 'success-report-received', ['success-report-requested', 'pending-files-same-destination', 'wants-mline-reuse', 'unused-mlines'], { 'check-pending-files': true }, { 'success-report-requested': true, 'unused-mlines': true }, [
       { action: 'close-unused-mline', args: [], present: true },
     ]);
   });
   it('7.6.1-4.c wire: on last-send-acknowledged shows follow-clause 7.6.2, no send-reinvite', async () => {
-    await wire('7.6.1-4.c', 'last-send-acknowledged', [], { 'check-pending-files': false }, [
+    await wire('7.6.1-4.c', 'last-send-acknowledged', [], { 'check-pending-files': false }, { 'success-report-requested': false }, [
       { action: 'follow-clause', args: ['7.6.2'], present: true },
       { action: 'send-reinvite', args: [], present: false },
     ]);
   });
   it('7.6.1-4.c wire: on success-report-received when success-report-requested shows follow-clause 7.6.2, no send-reinvite', async () => {
-    await wire('7.6.1-4.c', 'success-report-received', ['success-report-requested'], { 'check-pending-files': false }, [
+    await wire('7.6.1-4.c', 'success-report-received', ['success-report-requested'], { 'check-pending-files': false }, { 'success-report-requested': true }, [
       { action: 'follow-clause', args: ['7.6.2'], present: true },
       { action: 'send-reinvite', args: [], present: false },
     ]);
   });
   it('7.6.1-5 wire: on msrp-error-response shows indicate-transfer-failed', async () => {
-    await wire('7.6.1-5', 'msrp-error-response', [], {}, [
+    await wire('7.6.1-5', 'msrp-error-response', [], {}, {}, [
       { action: 'indicate-transfer-failed', args: [], present: true },
     ]);
   });
   it('7.6.1-5 wire: on failure-report-received shows indicate-transfer-failed', async () => {
-    await wire('7.6.1-5', 'failure-report-received', [], {}, [
+    await wire('7.6.1-5', 'failure-report-received', [], {}, {}, [
       { action: 'indicate-transfer-failed', args: [], present: true },
     ]);
   });
   it('7.6.1-6 wire: on transfer-cancelled shows interrupt-send, follow-clause 7.6.2', async () => {
-    await wire('7.6.1-6', 'transfer-cancelled', [], {}, [
+    await wire('7.6.1-6', 'transfer-cancelled', [], {}, {}, [
       { action: 'interrupt-send', args: [], present: true },
       { action: 'follow-clause', args: ['7.6.2'], present: true },
     ]);
@@ -284,7 +288,7 @@ describe('7.6.2 File transfer session release', () => {
     ]);
   });
   it('7.6.2 wire: on transfer-complete shows send-bye', async () => {
-    await wire('7.6.2', 'transfer-complete', [], {}, [
+    await wire('7.6.2', 'transfer-complete', [], {}, {}, [
       { action: 'send-bye', args: [], present: true },
     ]);
   });
@@ -298,7 +302,7 @@ describe('RFC5547-5 The file selector: the offerer describes one file per m-line
     ]);
   });
   it('RFC5547-5-1.mline-per-file wire: on send-files-requested when more-than-one-file shows one-mline-per-file', async () => {
-    await wire('RFC5547-5-1.mline-per-file', 'send-files-requested', ['more-than-one-file'], {}, [
+    await wire('RFC5547-5-1.mline-per-file', 'send-files-requested', ['more-than-one-file'], {}, { 'more-than-one-file': true }, [
       { action: 'one-mline-per-file', args: [], present: true },
     ]);
   });

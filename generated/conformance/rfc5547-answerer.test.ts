@@ -4,11 +4,12 @@
 // the decisions it returns, so a handler that drifts from the spec fails here. Each wire-level test
 // builds a real situation where the rule applies, runs the sending client with the generated
 // procedures against a scripted peer over loopback SIP and MSRP, and checks on the recorded wire
-// what each of the rule's actions means (runtime/testing/conformance/expect-action.ts).
+// what each of the rule's actions means (runtime/testing/conformance/expect-action.ts), and that
+// the rule's event ran with the rule's facts as built (expect-raised.ts).
 import { describe, expect, it } from 'vitest';
 import { procedureGuards } from '../../runtime/index.ts';
 import type { Decision, DecisionPoint, ProcedureAction, ProcedureContext, ProcedureEvent, ProcedureGuard } from '../../runtime/index.ts';
-import { expectAction, expectNoAction, runConformanceScenario } from '../../runtime/testing/conformance/index.ts';
+import { expectAction, expectNoAction, expectRaised, runConformanceScenario } from '../../runtime/testing/conformance/index.ts';
 import { procedureHandlers } from '../handlers/index.ts';
 import { onFileDataComplete, onFileOfferReceived, onMlineReoffered, onPullOfferReceived } from '../handlers/rfc5547-answerer.ts';
 import { buildFileAttributes, parseFileAttributes } from '../sdp/sdp-attributes.ts';
@@ -32,10 +33,13 @@ async function wire(
   event: ProcedureEvent,
   facts: readonly ProcedureGuard[],
   decide: Partial<Record<DecisionPoint, boolean>>,
+  held: Partial<Record<ProcedureGuard, boolean>>,
   expectations: readonly { action: ProcedureAction; args: readonly string[]; present: boolean }[],
 ): Promise<void> {
   const outcome = await runConformanceScenario({ rule, event, facts, decide, procedures });
-  const problems = expectations.flatMap((e) => (e.present ? expectAction(outcome, e.action, e.args) : expectNoAction(outcome, e.action, e.args)));
+  // The rule's own event must have run in the situation under test, not merely the actions have shown.
+  const problems = expectRaised(outcome, event, held);
+  problems.push(...expectations.flatMap((e) => (e.present ? expectAction(outcome, e.action, e.args) : expectNoAction(outcome, e.action, e.args))));
   expect(problems, `wire record:\n${outcome.record.describe()}`).toEqual([]);
 }
 
@@ -47,7 +51,7 @@ describe('RFC5547-6 Extensions to SDP: the receiver\'s use of the offered file d
     ]);
   });
   it('RFC5547-6-1.verify-hash wire: on file-data-complete when selector-has-hash shows verify-file-hash', async () => {
-    await wire('RFC5547-6-1.verify-hash', 'file-data-complete', ['selector-has-hash'], {}, [
+    await wire('RFC5547-6-1.verify-hash', 'file-data-complete', ['selector-has-hash'], {}, { 'selector-has-hash': true }, [
       { action: 'verify-file-hash', args: [], present: true },
     ]);
   });
@@ -92,12 +96,12 @@ describe('RFC5547-8 Protocol operation: the answerer of a file offer', () => {
     ]);
   });
   it('RFC5547-8-1.push-accept [decided yes] wire: on file-offer-received when offer-sendonly shows answer-recvonly', async () => {
-    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, [
+    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, { 'offer-sendonly': true }, [
       { action: 'answer-recvonly', args: [], present: true },
     ]);
   });
   it('RFC5547-8-1.push-accept [decided no] wire: on file-offer-received when offer-sendonly shows no answer-recvonly, no echo-file-selector, no echo-file-transfer-id, reject-mline', async () => {
-    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': false }, [
+    await wire('RFC5547-8-1.push-accept', 'file-offer-received', ['offer-sendonly'], { 'accept-file': false }, { 'offer-sendonly': true }, [
       { action: 'answer-recvonly', args: [], present: false },
       { action: 'echo-file-selector', args: [], present: false },
       { action: 'echo-file-transfer-id', args: [], present: false },
@@ -105,26 +109,26 @@ describe('RFC5547-8 Protocol operation: the answerer of a file offer', () => {
     ]);
   });
   it('RFC5547-8-1.push-echo wire: on file-offer-received when offer-sendonly shows echo-file-selector, echo-file-transfer-id', async () => {
-    await wire('RFC5547-8-1.push-echo', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, [
+    await wire('RFC5547-8-1.push-echo', 'file-offer-received', ['offer-sendonly'], { 'accept-file': true }, {}, [
       { action: 'echo-file-selector', args: [], present: true },
       { action: 'echo-file-transfer-id', args: [], present: true },
     ]);
   });
   it('RFC5547-8-1.push-decline wire: on file-offer-received shows reject-mline, no answer-recvonly', async () => {
-    await wire('RFC5547-8-1.push-decline', 'file-offer-received', [], {}, [
+    await wire('RFC5547-8-1.push-decline', 'file-offer-received', [], {}, {}, [
       { action: 'reject-mline', args: [], present: true },
       { action: 'answer-recvonly', args: [], present: false },
     ]);
   });
   it('RFC5547-8-2.pull-serve wire: on pull-offer-received when file-found shows answer-sendonly, echo-file-selector, echo-file-transfer-id', async () => {
-    await wire('RFC5547-8-2.pull-serve', 'pull-offer-received', ['file-found'], {}, [
+    await wire('RFC5547-8-2.pull-serve', 'pull-offer-received', ['file-found'], {}, { 'file-found': true }, [
       { action: 'answer-sendonly', args: [], present: true },
       { action: 'echo-file-selector', args: [], present: true },
       { action: 'echo-file-transfer-id', args: [], present: true },
     ]);
   });
   it('RFC5547-8-2.pull-not-found wire: on pull-offer-received shows reject-mline, no answer-sendonly, no echo-file-selector, no echo-file-transfer-id', async () => {
-    await wire('RFC5547-8-2.pull-not-found', 'pull-offer-received', [], {}, [
+    await wire('RFC5547-8-2.pull-not-found', 'pull-offer-received', [], {}, {}, [
       { action: 'reject-mline', args: [], present: true },
       { action: 'answer-sendonly', args: [], present: false },
       { action: 'echo-file-selector', args: [], present: false },
@@ -154,18 +158,18 @@ describe('RFC5547-8.1 The file-transfer-id attribute: re-offers of a file m-line
     ]);
   });
   it('RFC5547-8.1-1.same-id-continues wire: on mline-reoffered shows keep-transfer', async () => {
-    await wire('RFC5547-8.1-1.same-id-continues', 'mline-reoffered', [], {}, [
+    await wire('RFC5547-8.1-1.same-id-continues', 'mline-reoffered', [], {}, { 'port-zero': false, 'transfer-id-changed': false }, [
       { action: 'keep-transfer', args: [], present: true },
     ]);
   });
   it('RFC5547-8.1-2.new-id-new-transfer wire: on mline-reoffered when transfer-id-changed shows close-transfer, take-as-new-offer', async () => {
-    await wire('RFC5547-8.1-2.new-id-new-transfer', 'mline-reoffered', ['transfer-id-changed'], {}, [
+    await wire('RFC5547-8.1-2.new-id-new-transfer', 'mline-reoffered', ['transfer-id-changed'], {}, { 'port-zero': false, 'transfer-id-changed': true }, [
       { action: 'close-transfer', args: [], present: true },
       { action: 'take-as-new-offer', args: [], present: true },
     ]);
   });
   it('RFC5547-8.1-3.port-zero-closes wire: on mline-reoffered when port-zero shows close-transfer', async () => {
-    await wire('RFC5547-8.1-3.port-zero-closes', 'mline-reoffered', ['port-zero'], {}, [
+    await wire('RFC5547-8.1-3.port-zero-closes', 'mline-reoffered', ['port-zero'], {}, { 'port-zero': true }, [
       { action: 'close-transfer', args: [], present: true },
     ]);
   });

@@ -7,7 +7,7 @@
 // target actions must not happen, and what fires instead of a declined rule must happen.
 import type { RuleIR } from '../ir/types.ts';
 import { caseTitlePrefix, casesPerBranch, expectedDecisions, isDefaultBranch, tookEffect, type Branch, type ConformanceCase } from './conformance-cases.ts';
-import { prohibits, rulesForEvent, type EventRun } from './rule-semantics.ts';
+import { guardFacts, prohibits, rulesForEvent, type EventRun } from './rule-semantics.ts';
 import { evaluateSituation, searchSituation, type Situation } from './search-situation.ts';
 import { fixedAt, forcedFacts } from '../passes/forced-facts.ts';
 
@@ -25,6 +25,8 @@ export interface WireExpectation {
 /** A wire-level case; `facts`/`yes`/`expected` mean what they mean for handler-level cases. */
 export interface WireCase extends ConformanceCase {
   kind: 'wire';
+  /** The facts the rule's trigger and guard read at `event`, each with the value the situation gives it: the run must have seen exactly these. */
+  held: Record<string, boolean>;
   /** Decision point -> answer, for the decision points consulted in this situation. */
   decide: Record<string, boolean>;
   expectations: WireExpectation[];
@@ -131,7 +133,7 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
   const decide = decideMap(rules, run, yes);
   // The default branch of a SHOULD / SHOULD NOT rule leaves its point unanswered: the runtime's default is under test.
   if (rule.decision !== null && isDefaultBranch(rule, branch)) delete decide[rule.decision];
-  return { kind: 'wire', rule, event, branch, facts, yes, expected, decide, expectations: unique, title };
+  return { kind: 'wire', rule, event, branch, facts, yes, expected, decide, expectations: unique, title, held: heldFacts(rule, event, facts) };
 }
 
 /**
@@ -152,7 +154,7 @@ function prohibitionCase(rules: readonly RuleIR[], rule: RuleIR, event: string, 
   for (const d of run.decisions) if (d.rule !== rule.id && !would.run.fired.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: d.modality !== 'SHALL NOT', rule: d.rule });
   const unique = dedupe(expectations);
   const title = `${caseTitlePrefix(rule, 'only', 'wire', event, would.facts)} shows ${unique.map(describe).join(', ')}`;
-  return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title };
+  return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title, held: heldFacts(rule, event, would.facts) };
 }
 
 /**
@@ -174,9 +176,17 @@ function unreachableCase(rules: readonly RuleIR[], rule: RuleIR, event: string, 
     for (const d of run.decisions) if (!would.run.fired.has(d.rule)) expectations.push({ action: d.action, args: [...d.args], present: d.modality !== 'SHALL NOT', rule: d.rule });
     const unique = dedupe(expectations);
     const title = `${caseTitlePrefix(rule, 'only', 'wire', event, would.facts)} shows ${unique.map(describe).join(', ')} (not reached while ${cause.id} is SHALL NOT)`;
-    return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title };
+    return { kind: 'wire', rule, event, branch: 'only', facts: would.facts, yes: would.yes, expected: expectedDecisions(run, rule), decide: decideMap(rules, run, would.yes), expectations: unique, title, held: heldFacts(rule, event, would.facts) };
   }
   return null;
+}
+
+/** The facts `rule` reads at `event` (its trigger guards for it, and its guard), each true when `facts` lists it. */
+function heldFacts(rule: RuleIR, event: string, facts: readonly string[]): Record<string, boolean> {
+  const read: string[] = [];
+  for (const trigger of rule.triggers) if (trigger.event === event) guardFacts(trigger.guard, read);
+  guardFacts(rule.guard, read);
+  return Object.fromEntries(read.map((fact) => [fact, facts.includes(fact)]));
 }
 
 /** Every reachable wire case of every rule, in rule order then event order. */

@@ -23,6 +23,11 @@ function decideLiteral(test: WireCase): string {
   return entries.length === 0 ? '{}' : `{ ${entries.map(([point, answer]) => `${literal(point)}: ${answer}`).join(', ')} }`;
 }
 
+function heldLiteral(test: WireCase): string {
+  const entries = Object.entries(test.held);
+  return entries.length === 0 ? '{}' : `{ ${entries.map(([fact, value]) => `${literal(fact)}: ${value}`).join(', ')} }`;
+}
+
 function expectationsLiteral(test: WireCase): string {
   const items = test.expectations.map((e) => `{ action: ${literal(e.action)}, args: ${list(e.args)}, present: ${e.present} }`);
   return items.length === 0 ? '[]' : `[\n      ${items.join(',\n      ')},\n    ]`;
@@ -72,6 +77,7 @@ export function emitConformance(unit: HandlerUnit, clauses: readonly ClauseIR[],
               eventLiteral: literal(c.event),
               facts: list(c.facts),
               decide: decideLiteral(c),
+              held: heldLiteral(c),
               expectations: expectationsLiteral(c),
             })),
         };

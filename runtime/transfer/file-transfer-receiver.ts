@@ -26,6 +26,7 @@ import { describeError, noop, type IncomingLine, type IncomingSession, type Line
 import { reasonHeaderFor, SessionLifetime, type SessionEnd } from './session-lifetime.ts';
 import type { IncomingTransferEvents } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
+import { withTimeout } from '../with-timeout.ts';
 
 export type { FileTransferReceiverOptions } from './receiver-options.ts';
 export { DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_PEER, sessionPeerKey } from './receiver-admission.ts';
@@ -170,11 +171,26 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** Open sessions (answered, not yet ended), for diagnostics and the soak. */
   get openSessions(): number { return this.#sessions.size; }
 
+  /**
+   * Stops receiving. Each open session first gets a BYE saying so (RFC 3326 Reason, cause 200: a
+   * normal release), answered before its MSRP sessions go, so the sender reads "the receiver closed
+   * the session" rather than the 481 its next chunk would otherwise meet.
+   */
   async close(): Promise<void> {
     const all = [...this.#sessions.values()];
     this.#sessions.clear();
     for (const s of all) s.lifetime.dispose();
-    await Promise.all(all.map(async (s) => { await endSession(this.#context, s); this.#admission.leave(s.peer); }));
+    const end: SessionEnd = { cause: 'closed', text: 'receiving stopped' };
+    await Promise.all(all.map(async (s) => {
+      const dialog = s.dialog;
+      const ua = this.options.ua;
+      if (ua !== undefined && dialog !== undefined && dialog.state !== 'terminated') {
+        this.options.log?.({ kind: 'file', event: 'session-ended', from: s.from, cause: end.cause, reason: end.text });
+        await withTimeout(ua.bye(dialog, [reasonHeaderFor(end)]), 2000, () => new Error('no answer to the BYE')).catch(noop);
+      }
+      await endSession(this.#context, s, end.text);
+      this.#admission.leave(s.peer);
+    }));
   }
 
   /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */

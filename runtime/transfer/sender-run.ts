@@ -128,7 +128,10 @@ export class SenderRun {
     const plan = emptyPlan(phase);
     for (const event of events) {
       if (phaseOfEvent[event] !== phase) continue;
-      const step = runProcedure(this.settings.procedures.handlers, event, facts(), this.settings.decide);
+      const holding = facts();
+      // Which event ran with which facts: the conformance tests check that the situation they built is the one the rules saw.
+      this.log({ kind: 'rule', event, facts: Object.entries(holding).filter(([, held]) => held).map(([name]) => name) });
+      const step = runProcedure(this.settings.procedures.handlers, event, holding, this.settings.decide);
       for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
       for (const decision of step.decisions) {
         this.decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args], ...(decision.modality === 'SHALL NOT' ? { prohibited: true } : {}) });
@@ -169,12 +172,13 @@ export class SenderRun {
     // the cause when we closed the MSRP session for it; a failure we saw ourselves keeps its own
     // text, with the receiver's view added.
     const peerEnded = this.current?.peerEnded;
-    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout';
+    // A 481 after its BYE is the receiver's MSRP session already gone: the BYE says why.
+    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout' || cause.status === 481;
     const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
       ? cause
       : closedForBye
-        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: `the receiver ended the session: ${peerEnded}` }
-        : { ...cause, message: `${cause.message}; the receiver ended the session: ${peerEnded}` };
+        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: peerEndedText(peerEnded) }
+        : { ...cause, message: `${cause.message}; ${peerEndedText(peerEnded)}` };
     this.#settle(file);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
@@ -233,3 +237,12 @@ export class SenderRun {
   }
 }
 
+/**
+ * The receiver's BYE in words: a normal release (RFC 3326 cause 200: it stopped receiving) reads
+ * "the receiver closed the session"; any other cause is quoted as "the receiver ended the session".
+ */
+function peerEndedText(reason: string): string {
+  const normal = /^200(?: (.*))?$/.exec(reason);
+  if (normal !== null) return `the receiver closed the session${normal[1] === undefined ? '' : ` (${normal[1]})`}`;
+  return `the receiver ended the session: ${reason}`;
+}

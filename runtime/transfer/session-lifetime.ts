@@ -17,7 +17,9 @@ export type SessionEndCause =
   /** Every file is settled and nothing happened for the idle time (the peer never sent BYE). */
   | 'idle'
   /** A file was open but no MSRP data came for the idle time (a peer gone without FIN). */
-  | 'stalled';
+  | 'stalled'
+  /** The application stopped receiving (receive handle stopped, client closed, Ctrl-C). */
+  | 'closed';
 
 export interface SessionEnd {
   readonly cause: SessionEndCause;
@@ -38,6 +40,7 @@ const CAUSE_STATUS: Record<SessionEndCause, number> = {
   'msrp-setup-timeout': 408,
   idle: 200,
   stalled: 408,
+  closed: 200,
 };
 
 /** The BYE's Reason header for an end we decided. */

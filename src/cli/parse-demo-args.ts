@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../runtime/index.ts';
 import type { SipTransportName } from '../client-types.ts';
 import { parseByteCount } from './parse-byte-count.ts';
 import { parseTransport } from './parse-transport.ts';
+import { explainParseError } from './explain-parse-error.ts';
 
 export interface DemoCommand {
   readonly size: number;
@@ -22,13 +23,14 @@ export const demoUsage = `usage: cpm-ft demo [--size BYTES] [--transport udp|tcp
 
 export const defaultDemoSize = 8 * 1024 * 1024;
 
+const demoOptions = { size: { type: 'string' }, transport: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
 export function parseDemoArgs(args: readonly string[]): Result<DemoCommand, string> {
   let values: { size?: string; transport?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: [...args], options: { size: { type: 'string' }, transport: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true }));
+    ({ values } = parseArgs({ args: [...args], options: demoOptions, allowPositionals: false, strict: true }));
   } catch (error) {
-    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
-    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    return fail(explainParseError(error, demoOptions));
   }
   let size = defaultDemoSize;
   if (values.size !== undefined) {

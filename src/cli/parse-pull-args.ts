@@ -6,6 +6,7 @@ import { parseByteCount } from './parse-byte-count.ts';
 import { parseHostPort, type HostPort } from './parse-host-port.ts';
 import { parseSipUri } from './parse-sip-uri.ts';
 import { parseTransport } from './parse-transport.ts';
+import { explainParseError } from './explain-parse-error.ts';
 import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 
 export interface PullCommand {
@@ -95,7 +96,7 @@ function parseWith<O extends typeof pullOptions | typeof serveOptions>(args: rea
   try {
     return ok(parseArgs({ args: withOptionalRegisterUri(args), options, allowPositionals: false, strict: true }).values as Values<O>);
   } catch (error) {
-    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    return fail(explainParseError(error, options));
   }
 }
 

@@ -10,6 +10,7 @@ import { parseTlsPaths, tlsOptionSpecs, tlsUsage, type TlsPaths } from './parse-
 import { parseTransport } from './parse-transport.ts';
 import { parseDuration } from './parse-duration.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
+import { explainParseError } from './explain-parse-error.ts';
 import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 
 export interface ReceiveCommand {
@@ -103,8 +104,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   try {
     ({ values } = parseArgs({ args: joinNegativeValues(withOptionalRegisterUri(args), valueOptionNames(options)), options, allowPositionals: false, strict: true }));
   } catch (error) {
-    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
-    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    return fail(explainParseError(error, options));
   }
   const common = {
     once: values.once === true, reject: values.reject === true, keepPartials: values['keep-partials'] === true, help: values.help === true, logJson: values.log === 'json',

@@ -13,6 +13,7 @@ import { parseTransport } from './parse-transport.ts';
 import { joinNegativeValues, valueOptionNames } from './join-option-values.ts';
 import { networkOptionSpecs, networkUsage, parseNetworkArgs, withOptionalRegisterUri, type NetworkArgs } from './parse-network-options.ts';
 import { decideUsage, parseDecideOptions, type DecisionAnswerMap } from './parse-decide-option.ts';
+import { explainParseError } from './explain-parse-error.ts';
 
 
 export interface SendCommand {
@@ -102,8 +103,7 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   try {
     parsed = parseArgs({ args: joinNegativeValues(withOptionalRegisterUri(args), valueOptionNames(options)), options, allowPositionals: true, tokens: true, strict: true });
   } catch (error) {
-    // node's messages can run to three lines; the first says what is wrong, the usage hint follows.
-    return fail((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    return fail(explainParseError(error, options));
   }
   const { values, tokens } = parsed;
   const help = values.help === true;

@@ -82,6 +82,21 @@ describe('cpm-ft send → cpm-ft receive over loopback', () => {
     expect(readFileSync(join(inbox, 'random.bin')).equals(files['random.bin'] ?? Buffer.alloc(0))).toBe(true);
   });
 
+  it('a certificate the sender does not trust: the failure says to give its CA with --tls-ca', async () => {
+    const pki = mkdtempSync(join(root, 'pki-untrusted-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(pki, 'k.pem'), '-out', join(pki, 'c.pem'),
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const receiver = await startReceiver(join(root, 'in-untrusted'), ['--transport', 'tls', '--tls-cert', join(pki, 'c.pem'), '--tls-key', join(pki, 'k.pem')]);
+    const outbox = mkdtempSync(join(root, 'out-untrusted-'));
+    makeFiles(outbox);
+    // The sender has its own certificate but no --tls-ca: Node's default CAs do not know the receiver's.
+    const sender = cli(['send', '--transport', 'tls', '--tls-cert', join(pki, 'c.pem'), '--tls-key', join(pki, 'k.pem'), '--from', 'sip:alice@127.0.0.1', '--to', `sip:bob@127.0.0.1:${receiver.port};transport=tls`, join(outbox, 'small.txt')]);
+    expect(await finished(sender)).toBe(1);
+    expect(sender.err()).toMatch(/self[- ]signed certificate.*\(the certificate is not trusted: give the CA that signed the peer's certificate with --tls-ca FILE\)/);
+    receiver.child.kill('SIGTERM');
+    await finished(receiver);
+  });
+
   it('--log json: every stdout line of both processes is one JSON object', async () => {
     const outbox = mkdtempSync(join(root, 'out-json-'));
     makeFiles(outbox);

@@ -13,6 +13,7 @@ import { chooseTransactionId, serializeRequest, serializeResponse } from '../../
 import { CpmError } from '../../runtime/errors.ts';
 import { FuzzMeter } from '../helpers/fuzz-meter.ts';
 import { mutatedBytes, splitPieces } from '../helpers/fuzz-mutate.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const meter = new FuzzMeter();
 afterAll(() => console.log(meter.summary('msrp')));
@@ -65,7 +66,7 @@ describe('MsrpParser: no exception, same events whatever the split points', () =
   it('random bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), fc.array(fc.nat(), { maxLength: 16 }), (bytes, cuts) => sameEventsAnySplit(Buffer.from(bytes), cuts)),
-      { seed: seeds.random, numRuns: 1000 },
+      { seed: seeds.random, ...fuzzRuns(1000) },
     );
   });
 
@@ -73,7 +74,7 @@ describe('MsrpParser: no exception, same events whatever the split points', () =
     const alphabet = fc.constantFrom(...'MSRP a1 SEND 200 OK\r\nTo-Path: msrp://h:1/s;tcp From-Path: Byte-Range: 1-*/5 Content-Type: t/p -------a1$+#'.split(''));
     fc.assert(
       fc.property(fc.string({ unit: alphabet, maxLength: 600 }), fc.array(fc.nat(), { maxLength: 16 }), (text, cuts) => sameEventsAnySplit(Buffer.from(text, 'latin1'), cuts)),
-      { seed: seeds.random + 1, numRuns: 1000 },
+      { seed: seeds.random + 1, ...fuzzRuns(1000) },
     );
   });
 
@@ -87,7 +88,7 @@ describe('MsrpParser: no exception, same events whatever the split points', () =
           expect(meter.run('MsrpParser', buf.length, () => run(bytes))).toEqual(run([buf]));
         }
       }),
-      { seed: seeds.mutated, numRuns: 1500 },
+      { seed: seeds.mutated, ...fuzzRuns(1500) },
     );
   });
 });
@@ -160,7 +161,7 @@ describe('MSRP URIs', () => {
           if (!r.ok) expect(r.error).toBeInstanceOf(CpmError);
         }
       }),
-      { seed: seeds.uri, numRuns: 2000 },
+      { seed: seeds.uri, ...fuzzRuns(2000) },
     );
     const n = 64 * 1024;
     for (const text of [`msrp://${'a'.repeat(n)}`, `msrp://${'@'.repeat(n)}`, `msrp://h/${'/'.repeat(n)}`, `msrp://h;tcp${';a'.repeat(n / 2)} `, `msrp://[${':'.repeat(n)}`, `${'msrp://h;tcp '.repeat(n / 13)}x`]) {
@@ -177,7 +178,7 @@ describe('MSRP URIs', () => {
         expect(r.ok && r.value, text).toEqual(path);
         if (r.ok) expect(r.value.map(formatMsrpUri).join(' ')).toBe(text);
       }),
-      { seed: seeds.uri + 1, numRuns: 1000 },
+      { seed: seeds.uri + 1, ...fuzzRuns(1000) },
     );
   });
 });
@@ -245,7 +246,7 @@ describe('generated messages come back exactly, whatever the read boundaries', (
         const events = meter.run('MsrpParser', wire.length, () => run(splitPieces(wire, cuts)));
         expect(events).toEqual(messages.flatMap((m) => m.expected));
       }),
-      { seed: seeds.grammar, numRuns: 800 },
+      { seed: seeds.grammar, ...fuzzRuns(800) },
     );
   });
 });

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeFileName } from '../../runtime/files/safe-file-name.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const check = (offered: string): string => {
   const once = safeFileName(offered);
@@ -32,7 +33,7 @@ describe('safeFileName: idempotent, NFC', () => {
       fc.property(fc.array(piece, { maxLength: 400 }).map((p) => p.join('')), (offered) => {
         check(offered);
       }),
-      { seed: 0xf120, numRuns: 2000 },
+      { seed: 0xf120, ...fuzzRuns(2000) },
     );
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collisionName, resolveInsideFolder, safeFileName } from '../../runtime/files/safe-file-name.ts';
 import { CpmError } from '../../runtime/errors.ts';
 import { FuzzMeter } from '../helpers/fuzz-meter.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const meter = new FuzzMeter();
 afterAll(() => console.log(meter.summary('files')));
@@ -43,7 +44,7 @@ describe('safeFileName: any offered name becomes one component inside the folder
         expect(once).toBe(once.normalize('NFC'));
         expect(safeFileName(once)).toBe(once);
       }),
-      { seed: seeds.names, numRuns: 3000 },
+      { seed: seeds.names, ...fuzzRuns(3000) },
     );
   });
 
@@ -59,7 +60,7 @@ describe('safeFileName: any offered name becomes one component inside the folder
         expect(dirname(r.value)).toBe(folder);
         expect(r.value).not.toBe(folder);
       }),
-      { seed: seeds.resolve, numRuns: 3000 },
+      { seed: seeds.resolve, ...fuzzRuns(3000) },
     );
   });
 

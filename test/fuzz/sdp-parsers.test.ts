@@ -21,6 +21,7 @@ import {
 import { CpmError, type Result } from '../../runtime/errors.ts';
 import { FuzzMeter } from '../helpers/fuzz-meter.ts';
 import { mutatedText } from '../helpers/fuzz-mutate.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const meter = new FuzzMeter();
 afterAll(() => console.log(meter.summary('sdp')));
@@ -73,7 +74,7 @@ describe('SDP parser: no exception, bounded time', () => {
           expect(loc?.column).toBeGreaterThanOrEqual(1);
         } else parseFileAttributes(r.value);
       }),
-      { seed: seeds.random, numRuns: 2500 },
+      { seed: seeds.random, ...fuzzRuns(2500) },
     );
   });
 
@@ -92,7 +93,7 @@ describe('SDP parser: no exception, bounded time', () => {
         expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
         if (again.ok) expect(serializeSessionDescription(again.value)).toBe(once);
       }),
-      { seed: seeds.mutated, numRuns: 2500 },
+      { seed: seeds.mutated, ...fuzzRuns(2500) },
     );
   });
 
@@ -129,7 +130,7 @@ describe('RFC 5547 value codecs: any text', () => {
         fc.property(fc.oneof(valueish, fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
           expectResult(meter.run(`codec:${name}`, text.length, () => fileAttributeCodecs[name].parse(text)), 'ERR_SDP_VALUE');
         }),
-        { seed: seeds.codecs, numRuns: 800 },
+        { seed: seeds.codecs, ...fuzzRuns(800) },
       );
     });
   }
@@ -143,7 +144,7 @@ describe('RFC 5547 value codecs: any text', () => {
         const d = meter.run('parseDateTime', text.length, () => parseDateTime(text));
         if (d !== null) expect(Number.isNaN(d.getTime())).toBe(false);
       }),
-      { seed: seeds.selector, numRuns: 1500 },
+      { seed: seeds.selector, ...fuzzRuns(1500) },
     );
   });
 });
@@ -198,7 +199,7 @@ describe('generated descriptions and values round-trip', () => {
         expect(r.ok, r.ok ? '' : `${r.error.message}\n${text}`).toBe(true);
         if (r.ok) expect(r.value).toEqual(sd);
       }),
-      { seed: seeds.grammar, numRuns: 1000 },
+      { seed: seeds.grammar, ...fuzzRuns(1000) },
     );
   });
 
@@ -233,7 +234,7 @@ describe('generated descriptions and values round-trip', () => {
         const back = meter.run('parseSelectorParts', selector.length, () => parseSelectorParts(selector));
         expect(back.ok && Object.fromEntries(back.value)).toEqual(Object.fromEntries(parts));
       }),
-      { seed: seeds.codecs + 1, numRuns: 1000 },
+      { seed: seeds.codecs + 1, ...fuzzRuns(1000) },
     );
   });
 });

@@ -25,6 +25,7 @@ import {
 import { CpmError, type Result } from '../../runtime/errors.ts';
 import { FuzzMeter } from '../helpers/fuzz-meter.ts';
 import { mutatedBytes, splitPieces } from '../helpers/fuzz-mutate.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const meter = new FuzzMeter();
 afterAll(() => console.log(meter.summary('sip')));
@@ -74,7 +75,7 @@ describe('SIP message parser: no exception, bounded time', () => {
         expectSipResult(meter.run('parseSipMessage', buf.length, () => parseSipMessage(buf, { stream: true })));
         meter.run('salvageRequestHeaders', buf.length, () => salvageRequestHeaders(buf));
       }),
-      { seed: seeds.random, numRuns: 2000 },
+      { seed: seeds.random, ...fuzzRuns(2000) },
     );
   });
 
@@ -87,7 +88,7 @@ describe('SIP message parser: no exception, bounded time', () => {
         expectSipResult(r);
         if (r.ok) parseDeep(r.value);
       }),
-      { seed: seeds.random + 1, numRuns: 1500 },
+      { seed: seeds.random + 1, ...fuzzRuns(1500) },
     );
   });
 
@@ -112,7 +113,7 @@ describe('SIP message parser: no exception, bounded time', () => {
           if (again.ok) expect(serializeSipMessage(again.value).equals(once)).toBe(true);
         }
       }),
-      { seed: seeds.mutated, numRuns: 2500 },
+      { seed: seeds.mutated, ...fuzzRuns(2500) },
     );
   });
 
@@ -127,7 +128,7 @@ describe('SIP message parser: no exception, bounded time', () => {
           expectSipResultLoose(meter.run('parseMultipart', buf.length, () => parseMultipart(buf, contentType)));
         },
       ),
-      { seed: seeds.multipart, numRuns: 800 },
+      { seed: seeds.multipart, ...fuzzRuns(800) },
     );
   });
 });
@@ -153,7 +154,7 @@ describe('header value parsers: any string', () => {
           const r = meter.run(name, text.length, () => parse(text));
           if (resultParsers.has(name)) expectSipResultLoose(r as Result<unknown>);
         }),
-        { seed: seeds.strings, numRuns: 1500 },
+        { seed: seeds.strings, ...fuzzRuns(1500) },
       );
     });
   }
@@ -204,7 +205,7 @@ describe('SipStreamFramer', () => {
         const split = meter.run('SipStreamFramer', buf.length, () => frame(splitPieces(buf, cuts)));
         expect(split).toEqual(whole);
       }),
-      { seed: seeds.framer, numRuns: 600 },
+      { seed: seeds.framer, ...fuzzRuns(600) },
     );
   });
 });
@@ -326,7 +327,7 @@ describe('generated valid messages round-trip', () => {
         expect(parseVia(message.headers.get('Via')!).ok).toBe(true);
         expect(parseNameAddr(message.headers.get('From')!).ok).toBe(true);
       }),
-      { seed: seeds.grammar, numRuns: 1000 },
+      { seed: seeds.grammar, ...fuzzRuns(1000) },
     );
   });
 });

@@ -12,6 +12,7 @@ import type { SourceLocation } from '../../generator/ir/types.ts';
 import { defaultSpecPaths } from '../../generator/load-spec.ts';
 import { FuzzMeter } from '../helpers/fuzz-meter.ts';
 import { mutatedText } from '../helpers/fuzz-mutate.ts';
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 
 const meter = new FuzzMeter();
 afterAll(() => console.log(meter.summary('spec')));
@@ -57,7 +58,7 @@ describe('spec DSL: mutated specs give located diagnostics, never an exception',
       fc.property(fc.nat({ max: inputs.length - 1 }).chain((i) => mutatedText([inputs[i]!.text], { maxSplice: 16 * 1024 }).map((text) => ({ i, text }))), ({ i, text }) => {
         compileChecked(inputs.map((s, j) => (j === i ? { ...s, text } : s)));
       }),
-      { seed: seeds.bytes, numRuns: 700 },
+      { seed: seeds.bytes, ...fuzzRuns(700) },
     );
   });
 
@@ -75,7 +76,7 @@ describe('spec DSL: mutated specs give located diagnostics, never an exception',
         }
         compileChecked(inputs.map((s, j) => (j === i ? { ...s, text } : s)));
       }),
-      { seed: seeds.tokens, numRuns: 700 },
+      { seed: seeds.tokens, ...fuzzRuns(700) },
     );
   });
 
@@ -85,7 +86,7 @@ describe('spec DSL: mutated specs give located diagnostics, never an exception',
         const specs = [...inputs, { path: 'spec/cr/fuzz.cr', text }];
         compileChecked(reverse ? specs.reverse() : specs);
       }),
-      { seed: seeds.random, numRuns: 500 },
+      { seed: seeds.random, ...fuzzRuns(500) },
     );
   });
 });

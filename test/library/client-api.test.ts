@@ -142,3 +142,21 @@ describe('the log', () => {
     expect(String(complete?.['hash'])).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
   });
 });
+
+describe('a receiver that stops mid-file', () => {
+  it('reads at the sender as "the receiver closed the session", not a refused chunk', async () => {
+    const bob = await client('bob');
+    const alice = await client('alice');
+    mkdirSync(join(root, 'in'));
+    const handle = bob.receive({ dir: join(root, 'in') });
+    let stopping: Promise<void> | undefined;
+    bob.on('progress', () => { stopping ??= handle.stop(); });
+    const big = join(root, 'big.bin');
+    writeFileSync(big, Buffer.alloc(256 * 1024 * 1024, 7));
+    const summary = await alice.send(to(bob), [big]).done;
+    await stopping;
+    expect(stopping).toBeDefined();
+    expect(summary.ok).toBe(false);
+    expect(summary.files[0]?.failure).toEqual({ source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: 'the receiver closed the session (receiving stopped)' });
+  });
+});

@@ -156,6 +156,10 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
   } else {
     if (!/^\d+$/.test(clValue.trim())) return fail(perr('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(clValue)}`));
     bodyLength = Number(clValue.trim());
+    // One message, one length (RFC 3261 §7.3.1): duplicates that disagree are refused, whichever
+    // one an intermediary framed by.
+    const all = headers.getAll('Content-Length');
+    if (all.some((v) => !/^\d+$/.test(v.trim()) || Number(v.trim()) !== bodyLength)) return fail(perr('ERR_SIP_CONTENT_LENGTH', `conflicting Content-Length headers ${all.map((v) => JSON.stringify(v.trim())).join(', ')}`));
     // A datagram shorter than its Content-Length is truncated and must be rejected; extra bytes
     // after the declared body are ignored (RFC 3261 §18.3).
     if (bodyLength > available) return fail(perr('ERR_SIP_CONTENT_LENGTH', `Content-Length ${bodyLength} exceeds the ${available} body bytes received`));

@@ -65,14 +65,22 @@ export class SipStreamFramer {
         }
         const head = live.subarray(0, end.headerEnd).toString('latin1');
         // RFC 3261 §18.3: on a stream the body length comes from Content-Length (compact form l).
-        const cl = /(?:^|\n)[ \t]*(?:content-length|l)[ \t]*:[ \t]*([^\r\n]*)/i.exec(head);
-        if (cl === null) {
+        const lengths = [...head.matchAll(/(?:^|\n)[ \t]*(?:content-length|l)[ \t]*:[ \t]*([^\r\n]*)/gi)].map((m) => m[1]!.trim());
+        if (lengths.length === 0) {
           out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', 'Content-Length is mandatory on a stream transport'));
           break;
         }
-        const value = cl[1]!.trim();
+        const value = lengths[0]!;
         if (!/^\d+$/.test(value)) {
           out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(value)}`));
+          break;
+        }
+        // Two Content-Length headers that disagree frame the stream two ways: a proxy in front
+        // that reads the other one would pass on a request hidden in what we take as the body
+        // (request smuggling). RFC 3261 §7.3.1 allows one value only: the message is refused and
+        // the stream, whose next message boundary is unknown, is closed.
+        if (lengths.some((l) => !/^\d+$/.test(l) || Number(l) !== Number(value))) {
+          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `conflicting Content-Length headers ${lengths.map((l) => JSON.stringify(l)).join(', ')}`));
           break;
         }
         const total = end.bodyStart + Number(value);

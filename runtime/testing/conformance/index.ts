@@ -2,6 +2,7 @@
 // to run a rule's scenario against a scripted peer and to check each action's meaning on the wire.
 export { runConformanceScenario, batchSizes, injectedStatus, successReportDelayMs, type ConformanceScenario } from './run-scenario.ts';
 export { expectAction, expectNoAction, type WireCheck } from './expect-action.ts';
+export { expectRaised } from './expect-raised.ts';
 export { runAnswererScenario, answererFileSizes, type AnswererScenario } from './run-answerer-scenario.ts';
 export { answerChecks, answerAbsenceChecks, type AnswerCheck } from './expect-answer.ts';
 export { isAnswererOutcome, type AnswererOutcome, type OfferedMline, type PushAttempt } from './answerer-outcome.ts';

@@ -114,6 +114,7 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
   const script = { successReportDelayMs, ...setup.script };
 
   const peer = await createScriptedPeer({ transport: 'UDP', script });
+  const raised: { event: ProcedureEvent; facts: ProcedureGuard[] }[] = [];
   const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const ua = createUserAgent({ transports: [transport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), userAgent: 'cpm-ft conformance sender' });
   const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
@@ -125,6 +126,9 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
     reuseMlines: setup.reuseMlines,
     decisions: setup.decisions,
     waitTimeoutMs: 3000,
+    log: (e) => {
+      if (e.kind === 'rule' && Array.isArray(e['facts'])) raised.push({ event: e['event'] as ProcedureEvent, facts: e['facts'] as ProcedureGuard[] });
+    },
   });
   const failures: ScenarioFailure[] = [];
   let summary: TransferSummary | undefined;
@@ -155,6 +159,7 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
     injectedFailure: setup.injectedFailure,
     failures,
     decisions: summary?.decisions ?? [],
+    raised,
     error,
   };
 }

@@ -1,6 +1,6 @@
 // What a conformance scenario hands the wire expectations: the record, the situation it built
 // (files, batches, destination URIs, facts) and what the sender reported.
-import type { ProcedureGuard } from '../../procedure/vocabulary.ts';
+import type { ProcedureEvent, ProcedureGuard } from '../../procedure/vocabulary.ts';
 import type { WireRecord } from './wire-record.ts';
 
 export interface ScenarioFile {
@@ -30,6 +30,8 @@ export interface ScenarioOutcome {
   readonly failures: readonly ScenarioFailure[];
   /** The sender's executed decisions, in order. */
   readonly decisions: readonly { readonly rule: string; readonly action: string; readonly args: readonly string[] }[];
+  /** Every event the sender ran rules for, in order, with the facts that held when it did. */
+  readonly raised: readonly { readonly event: ProcedureEvent; readonly facts: readonly ProcedureGuard[] }[];
   /** Set when the scenario itself could not run to its end (timeout, sender crash). */
   readonly error: string | undefined;
 }

@@ -13,6 +13,7 @@ import { parseSipUri } from '../parse-sip-uri.ts';
 import { parseTransport } from '../parse-transport.ts';
 import type { CliIo } from '../main.ts';
 import { safeText } from '../../safe-text.ts';
+import { explainParseError } from '../explain-parse-error.ts';
 
 export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [options]
 
@@ -74,6 +75,12 @@ export function describeFocusEvent(e: FocusEvent): string {
   }
 }
 
+const focusOptions = {
+  sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, proxy: { type: 'string' }, 'max-members': { type: 'string' },
+  transport: { type: 'string' }, log: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'leg-answer-timeout': { type: 'string' }, 'msrp-setup-timeout': { type: 'string' }, 'idle-timeout': { type: 'string' },
+} as const;
+
 export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDeps = {}): Promise<number> {
   const usageError = (message: string): number => {
     io.stderr.write(`cpm-ft focus: ${message}\n(try 'cpm-ft focus --help')\n`);
@@ -86,16 +93,12 @@ export async function runFocus(args: readonly string[], io: CliIo, deps: FocusDe
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: {
-        sip: { type: 'string' }, groups: { type: 'string' }, factory: { type: 'string' }, proxy: { type: 'string' }, 'max-members': { type: 'string' },
-        transport: { type: 'string' }, log: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        'leg-answer-timeout': { type: 'string' }, 'msrp-setup-timeout': { type: 'string' }, 'idle-timeout': { type: 'string' },
-      },
+      options: focusOptions,
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    return usageError((error as Error).message);
+    return usageError(explainParseError(error, focusOptions));
   }
   if (values.help === true) {
     io.stdout.write(focusUsage);

@@ -14,6 +14,7 @@ import type { CliIo } from '../main.ts';
 import { safeLineWriter } from '../../safe-text.ts';
 import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 import { assertWritableFolder } from '../../options/writable-folder.ts';
+import { withTlsTrustHint } from '../tls-trust-hint.ts';
 
 export type { SignalName };
 
@@ -151,7 +152,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   });
   client.on('file-failed', (file) => {
     failed += 1;
-    human.write(`failed ${file.name}: ${file.reason}\n`);
+    human.write(`failed ${file.name}: ${withTlsTrustHint(file.reason)}\n`);
   });
   client.on('session-end', (session) => {
     human.write(`session from ${session.from} ended (${session.files} file${session.files === 1 ? '' : 's'})${session.reason === undefined ? '' : `: ${session.reason}`}\n`);

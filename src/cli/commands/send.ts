@@ -16,6 +16,7 @@ import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options
 import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
+import { withTlsTrustHint } from '../tls-trust-hint.ts';
 
 /** With --transport tls the CLI also passes PEM credentials (the library's `tls` extra option). */
 export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials; readonly onNotice?: (event: LogEvent) => void }) => Promise<CpmClient>;
@@ -310,11 +311,13 @@ function declinedResume(failure: FileFailure): boolean {
 
 /** 'MSRP 413: message too large' — the protocol and status first, since that is what users search for. */
 export function describeFailure(failure: FileFailure): string {
+  // The receiver's BYE already reads as a sentence ("the receiver closed the session").
+  if (failure.source === 'peer-bye') return withTlsTrustHint(failure.message);
   const protocol = failure.source.startsWith('msrp') || failure.source === 'failure-report' ? 'MSRP' : failure.source.startsWith('sip') ? 'SIP' : failure.source;
   const head = failure.status === undefined ? protocol : `${protocol} ${failure.status}`;
   // Messages often start with the status again ('603 Decline'); say it once.
   const message = failure.status === undefined ? failure.message : failure.message.replace(new RegExp(`^${failure.status}\\s*`), '');
-  return message === '' ? head : `${head}: ${message}`;
+  return withTlsTrustHint(message === '' ? head : `${head}: ${message}`);
 }
 
 /**
@@ -344,5 +347,5 @@ export function clientStartError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'ERR_MSRP_RELAY_AUTH_REQUIRED') return `${message}: give --msrp-relay-auth USER:PASSWORD or set $${MSRP_RELAY_AUTH_ENV}`;
-  return message;
+  return withTlsTrustHint(message);
 }

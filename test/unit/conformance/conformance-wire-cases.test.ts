@@ -79,7 +79,9 @@ describe('wire cases from the IR', () => {
     expect(wireTitles).toEqual(cases.map((c) => c.title));
     for (const title of wireTitles) expect(out.text).toContain(`it('${title.replace(/'/g, "\\'")}', async () => {`);
     expect(out.text).toContain("from '../sdp/sdp-attributes.ts'");
-    expect(out.text).toContain("await wire('9.6.1-4.a', 'last-send-acknowledged', [], { 'check-pending-files': false }, [");
+    expect(out.text).toContain("await wire('9.6.1-4.a', 'last-send-acknowledged', [], { 'check-pending-files': false }, {}, [");
+    // The situation check: the event ran with the rule's facts as built (here the trigger's success-report-requested).
+    expect(out.text).toContain("await wire('9.6.1-4.a', 'success-report-received', ['success-report-requested'], { 'check-pending-files': true }, { 'success-report-requested': true }, [");
   });
 });
 

@@ -28,6 +28,7 @@ async function session(script: ScriptedPeerScript, drive: (s: HandSender, p: Scr
     injectedFailure: undefined,
     failures: [],
     decisions: [],
+    raised: [],
     error: undefined,
     ...rest,
   };

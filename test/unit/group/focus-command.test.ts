@@ -34,7 +34,7 @@ describe('cpm-ft focus', () => {
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--transport', 'tls'], '--transport expects udp|tcp'],
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--max-members', 'zero'], '--max-members expects'],
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--factory', 'conf@host'], '--factory expects a SIP URI'],
-    [['--sip', '127.0.0.1:0', '--bogus'], 'Unknown option'],
+    [['--sip', '127.0.0.1:0', '--bogus'], 'unknown option --bogus; valid options: '],
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--idle-timeout', '0'], '--idle-timeout must be more than 0'],
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--leg-answer-timeout', 'soon'], '--leg-answer-timeout expects a duration'],
     [['--sip', '127.0.0.1:0', '--groups', 'g.json', '--msrp-setup-timeout', '-1s'], '--msrp-setup-timeout'],

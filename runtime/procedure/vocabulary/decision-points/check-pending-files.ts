@@ -7,7 +7,7 @@ export const checkPendingFilesPoint = defineDecisionPoint({
   summary: 'Whether to look for more files queued to the same destination once the last SEND is acknowledged.',
   /** The library takes queued files along. */
   mayDefault: true,
-  api: 'SendOptions.decisions[\'check-pending-files\'] and checkPendingFiles',
+  api: 'ClientOptions.decisions[\'check-pending-files\']',
   answer: (setup, yes) => {
     setup.decisions['check-pending-files'] = yes;
   },

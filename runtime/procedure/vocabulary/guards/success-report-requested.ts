@@ -5,7 +5,7 @@ export const successReportRequestedGuard = defineGuard({
   name: 'success-report-requested',
   role: 'sender',
   summary: 'The client asked for success reports (Success-Report: yes) on its SENDs.',
-  api: 'SendOptions.successReport',
+  api: 'ClientOptions.successReport',
   makeTrue: (setup) => {
     setup.successReport = true;
   },

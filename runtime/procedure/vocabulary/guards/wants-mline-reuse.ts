@@ -5,7 +5,7 @@ export const wantsMlineReuseGuard = defineGuard({
   name: 'wants-mline-reuse',
   role: 'sender',
   summary: 'The client is configured to reuse m-lines for further files.',
-  api: 'SendOptions.reuseMlines',
+  api: 'ClientOptions.reuseMlines',
   makeTrue: (setup) => {
     setup.reuseMlines = true;
   },
