@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('spec lsp on a spec being edited', () => {
   it('checks a CR that spec/cr/ORDER does not list as if appended, with a note to list it', async () => {
     const path = 'spec/cr/cpm-cr-ft-new-step.cr';
-    const text = ['cr CPM-CR-FT-NEW-STEP R01 {', '  title "A new step"', '  amends 7.6.1', '  after CPM-CR-FT-RELEASE', '  add rule 7.6.1-6 SHALL {', '    on transfer-complete', '    do send-by', '    summary "x"', '  }', '}', ''].join('\n');
+    const text = ['cr CPM-CR-FT-NEW-STEP R01 {', '  title "A new step"', '  amends 7.6.1', '  after CPM-CR-FT-RELEASE', '  add rule 7.6.1-7 SHALL {', '    on transfer-complete', '    do send-by', '    summary "x"', '  }', '}', ''].join('\n');
     await lsp.open(path, text);
     const got = await lsp.diagnostics(path, (d) => d.some((x) => x.code === 'unknown-action'));
     const unknown = got.find((d) => d.code === 'unknown-action')!;
