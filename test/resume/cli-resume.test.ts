@@ -96,7 +96,7 @@ describe('cpm-ft send --resume-state with cpm-ft receive --keep-partials', () =>
     // SIGTERM: the receiver closes its client, failing the open file and keeping its prefix.
     await stopChild(first.child, 'SIGTERM', 10_000);
     expect(await exitCode(cut), `sender stderr: ${cut.err()}`).toBe(1);
-    expect(cut.err()).toMatch(/file transfer failed: big\.bin: connection/);
+    expect(cut.err()).toMatch(/file transfer failed: big\.bin: the receiver closed the session/);
     const saved = Object.values(stateEntries(state));
     expect(saved).toHaveLength(1);
     const next = saved[0] ?? 0;
