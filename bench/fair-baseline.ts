@@ -96,12 +96,16 @@ export async function runFairBaseline(options: FairBaselineOptions): Promise<Fai
 
 /**
  * CPU (user + system) that coreutils' `sha1sum` spends on the file, read with the shell's `times`
- * builtin (the second line is its children's). Undefined where there is no sha1sum or no POSIX shell.
+ * builtin (the second line is its children's). `times` counts in clock ticks (10 ms), so a small file
+ * is hashed as many times as make ~256 MiB and the figure is divided back. Undefined where there is no
+ * sha1sum or no POSIX shell.
  */
-export function sha1sumCpuMs(path: string): number | undefined {
-  const run = spawnSync('sh', ['-c', 'sha1sum "$1" >/dev/null && times', 'sh', path], { encoding: 'utf8' });
+export function sha1sumCpuMs(path: string, sizeBytes: number): number | undefined {
+  const rounds = Math.max(1, Math.ceil((256 << 20) / Math.max(1, sizeBytes)));
+  const script = 'i=0; while [ "$i" -lt "$2" ]; do sha1sum "$1" >/dev/null || exit 1; i=$((i+1)); done; times';
+  const run = spawnSync('sh', ['-c', script, 'sh', path, String(rounds)], { encoding: 'utf8' });
   if (run.status !== 0) return undefined;
   const children = run.stdout.trim().split('\n')[1];
   const seconds = [...(children ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return seconds.length === 2 ? (seconds[0]! + seconds[1]!) * 1000 : undefined;
+  return seconds.length === 2 ? ((seconds[0]! + seconds[1]!) * 1000) / rounds : undefined;
 }

@@ -109,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       stage(`writing a ${sizeBytes}-byte source file`);
       const sourcePath = join(dir, 'source.bin');
       const sourceSha1 = await writeRandomFile(sourcePath, sizeBytes);
-      sha1sum = sha1sumCpuMs(sourcePath);
+      sha1sum = sha1sumCpuMs(sourcePath, sizeBytes);
       for (let i = 1; i <= repeat; i++) {
         const of = repeat > 1 ? ` (run ${i} of ${repeat})` : '';
         stage(`(a) baseline: file -> TCP -> file${of}`);
