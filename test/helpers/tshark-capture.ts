@@ -123,7 +123,9 @@ export async function startCapture(options: StartCaptureOptions): Promise<Tshark
   await new Promise<void>((resolve) => canary.bind(0, '127.0.0.1', () => resolve()));
   const canaryPort = canary.address().port;
   const filter = `${captureFilter(options.ports)} or (udp and port ${canaryPort})`;
-  const child = trackChild(spawn(peerCommand('tshark'), ['-i', 'lo', '-n', '-P', '-l', '-w', file, '-f', filter], {
+  // A 64 MiB capture buffer (dumpcap's default is 2 MiB): loopback transfers run at hundreds of MB/s,
+  // and a dropped segment would hide the very chunk a test looks for.
+  const child = trackChild(spawn(peerCommand('tshark'), ['-i', 'lo', '-B', '64', '-n', '-P', '-l', '-w', file, '-f', filter], {
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   let stderr = '';
