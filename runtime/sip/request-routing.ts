@@ -1,7 +1,7 @@
 import { CpmError, fail, ok, type Result } from '../errors.ts';
 import { parseNameAddr } from './syntax/name-addr.ts';
 import type { SipRequest } from './syntax/sip-message.ts';
-import { parseSipUri } from './syntax/sip-uri.ts';
+import { formatSipUri, parseSipUri, type SipUri } from './syntax/sip-uri.ts';
 import { defaultPort, type PeerAddress, type SipTransport, type SipTransportProtocol } from './transport/sip-transport.ts';
 
 export interface NextHop {
@@ -9,13 +9,8 @@ export interface NextHop {
   readonly destination: PeerAddress;
 }
 
-/**
- * RFC 3261 §8.1.2: a request goes to the URI of its first Route header when it has one, else to
- * its Request-URI. RFC 3263 §4.1 picks the transport from the URI's `transport` parameter (sips
- * means TLS); without one we use the first configured transport. Port defaults to 5060/5061.
- * TODO(RFC 3263): no NAPTR/SRV lookups; host names go to the OS resolver as-is.
- */
-export function resolveNextHop(request: SipRequest, transports: readonly SipTransport[], preferred?: SipTransport): Result<NextHop> {
+/** RFC 3261 §8.1.2: a request goes to the URI of its first Route header when it has one, else to its Request-URI. */
+export function requestTarget(request: SipRequest): Result<SipUri> {
   const route = request.headers.get('Route');
   let target = request.uri;
   if (route !== undefined) {
@@ -23,7 +18,17 @@ export function resolveNextHop(request: SipRequest, transports: readonly SipTran
     if (!addr.ok) return addr;
     target = addr.value.uri;
   }
-  const uri = parseSipUri(target);
+  return parseSipUri(target);
+}
+
+/**
+ * The one next hop of a request when no RFC 3263 locator is configured (uac-attempts.ts uses the
+ * locator otherwise): RFC 3263 §4.1 picks the transport from the target's `transport` parameter (sips
+ * means TLS); without one we use the first configured transport. Port defaults to 5060/5061; host
+ * names go to the OS resolver as-is.
+ */
+export function resolveNextHop(request: SipRequest, transports: readonly SipTransport[], preferred?: SipTransport): Result<NextHop> {
+  const uri = requestTarget(request);
   if (!uri.ok) return uri;
   const param = uri.value.params['transport'];
   let wanted: SipTransportProtocol | undefined;
@@ -37,7 +42,7 @@ export function resolveNextHop(request: SipRequest, transports: readonly SipTran
         ? preferred
         : transports.find((t) => t.protocol === wanted);
   if (transport === undefined) {
-    return fail(new CpmError('ERR_SIP_NO_TRANSPORT', `no ${wanted ?? 'SIP'} transport configured to reach ${target}`));
+    return fail(new CpmError('ERR_SIP_NO_TRANSPORT', `no ${wanted ?? 'SIP'} transport configured to reach ${formatSipUri(uri.value)}`));
   }
   const host = uri.value.params['maddr'] ?? uri.value.host;
   return ok({ transport, destination: { host: host ?? uri.value.host, port: uri.value.port ?? defaultPort(transport.protocol) } });

@@ -6,11 +6,9 @@
 
 import { CpmError, ok, type Result } from '../errors.ts';
 import type { AuthChain } from './digest-authenticator.ts';
-import { resolveNextHop, type NextHop } from './request-routing.ts';
+import { requestTarget, resolveNextHop, type NextHop } from './request-routing.ts';
 import { parseCSeq } from './syntax/cseq.ts';
-import { parseNameAddr } from './syntax/name-addr.ts';
 import { createRequest, type SipRequest, type SipResponse } from './syntax/sip-message.ts';
-import { parseSipUri } from './syntax/sip-uri.ts';
 import type { UaCore } from './user-agent-core.ts';
 
 /**
@@ -24,14 +22,7 @@ export function hopsFor(core: UaCore, request: SipRequest): Result<readonly Next
     const hop = resolveNextHop(request, core.options.transports);
     return hop.ok ? ok([hop.value]) : hop;
   }
-  const route = request.headers.get('Route');
-  let target = request.uri;
-  if (route !== undefined) {
-    const addr = parseNameAddr(route);
-    if (!addr.ok) return addr;
-    target = addr.value.uri;
-  }
-  const uri = parseSipUri(target);
+  const uri = requestTarget(request);
   if (!uri.ok) return uri;
   const transports = core.options.transports;
   return locator.locate(uri.value, transports.map((t) => t.protocol)).then((targets) =>
