@@ -65,7 +65,9 @@ function expectCleanCapture(summary: CaptureSummary): void {
   expect(summary.sip.length).toBeGreaterThan(0);
   // Stricter than SIP/SDP alone: nothing in the capture (MSRP included) is malformed or flagged.
   expect(summary.malformed).toEqual([]);
-  expect(summary.expert).toEqual([]);
+  // TCP's own expert notes (D-SACK, retransmissions) describe the kernel's loss recovery on a busy
+  // loopback, not our messages; every SIP, SDP and MSRP expert note still fails the check.
+  expect(summary.expert.filter((e) => e.protocol !== 'tcp')).toEqual([]);
   // RFC 4975 §7.1 / §7.2: every request has a transaction id, a method, To-Path and From-Path;
   // every response a status; our splitter found the end-line of each one.
   expect(summary.msrp.length).toBeGreaterThan(0);
