@@ -187,7 +187,7 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
                 return;
               }
               core.dialogs.set(dialog.key, dialog);
-              sendAck(core, dialog, dialog.inviteSeq);
+              sendAck(core, dialog, dialog.inviteSeq, response);
               // TODO(RFC 3261 §13.2.2.4): a forked INVITE may bring 2xx from several UASs; each
               // creates its own dialog here but only the first is reported to the caller.
               if (settled) return;
