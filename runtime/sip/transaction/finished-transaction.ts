@@ -92,8 +92,8 @@ export class FinishedTransaction implements ClientTransaction, ServerTransaction
   #state: FinishedState;
   /** The copy to send again: the last response (server) or the ACK for a non-2xx (INVITE client). */
   readonly #copy: WireCopy | undefined;
-  /** INVITE client in Accepted: the ACK sent for each 2xx, by that 2xx's To tag. */
-  #acks: Map<string, WireCopy> | undefined;
+  /** INVITE client in Accepted: the ACK sent for the 2xx with this To tag (one per UAS that answered). */
+  #acks: { readonly toTag: string; readonly copy: WireCopy }[] | undefined;
   /** INVITE server Completed only (rare: a rejected INVITE over UDP): Timers G and H. */
   #timers: { g?: TimerHandle; h?: TimerHandle } | undefined;
   /** The TU's hooks, when it gave them (the UA core does not): set by the transaction layer. */
@@ -127,7 +127,10 @@ export class FinishedTransaction implements ClientTransaction, ServerTransaction
   /** INVITE client in Accepted: the TU's ACK for the 2xx with `toTag`, sent again for its retransmissions. */
   rememberAck(toTag: string, copy: WireCopy): void {
     if (this.role !== 'invite-client' || this.#state !== 'accepted') return;
-    (this.#acks ??= new Map()).set(toTag, copy);
+    const acks = (this.#acks ??= []);
+    const i = acks.findIndex((a) => a.toTag === toTag);
+    if (i >= 0) acks[i] = { toTag, copy };
+    else acks.push({ toTag, copy });
   }
 
   /** A response matched the record; false when it is not the record's to handle (a forked 2xx). */
@@ -137,9 +140,10 @@ export class FinishedTransaction implements ClientTransaction, ServerTransaction
       if (this.#state === 'completed') {
         if (response.status >= 300 && this.#copy !== undefined) this.host.resend(this.#copy);
       } else if (response.status >= 200 && response.status < 300) {
-        const ack = this.#acks?.get(toTagOf(response) ?? '');
+        const toTag = toTagOf(response);
+        const ack = this.#acks?.find((a) => a.toTag === toTag);
         if (ack === undefined) return false;
-        this.host.resend(ack);
+        this.host.resend(ack.copy);
       }
     }
     return true;
