@@ -172,6 +172,9 @@ export class FinishedTransaction implements ClientTransaction, ServerTransaction
   /** A finished transaction takes no further response from its TU. */
   respond(): void {}
 
+  /** A transport failure learnt now changes nothing: the final response has arrived (§17.1.4). */
+  transportFailed(): void {}
+
   /**
    * INVITE server after a 300-699 (§17.2.1): Timer G retransmits it over unreliable transports
    * (T1 doubling up to T2) and Timer H (64*T1) gives up waiting for the ACK, calling the `ackTimeout` hook.

@@ -54,6 +54,11 @@ export interface ClientTransaction {
   readonly state: TransactionState;
   /** False when the response is not the transaction's to handle (a forked 2xx in Accepted). */
   receiveResponse(response: SipResponse): boolean | void;
+  /**
+   * RFC 3261 §17.1.4: the transport failed (e.g. an ICMP error learnt outside the send itself):
+   * the transaction ends and its user is told, unless it had already ended.
+   */
+  transportFailed(error: CpmError): void;
   /** Stops every timer and drops the transaction (UA shutdown). */
   dispose(): void;
 }
