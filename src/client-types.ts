@@ -176,6 +176,18 @@ export interface ClientLimits {
   readonly maxSessionsPerPeer?: number;
   /** Concurrent incoming sessions in total. Beyond it: 503 Service Unavailable with Retry-After. */
   readonly maxSessions?: number;
+  /**
+   * M-lines in one incoming offer, and files started over one dialog (re-INVITEs included),
+   * default 64. Beyond it: 488 Not Acceptable Here with a Warning naming the bound.
+   */
+  readonly maxMlinesPerSession?: number;
+  /** Files one incoming session holds at once, default 32. Beyond it: 488 with a Warning. */
+  readonly maxOpenFilesPerSession?: number;
+  /**
+   * Incoming files held at once in total (each may take a temporary file and an MSRP connection),
+   * default 1024 or (descriptor limit - 48) / 2 when lower. Beyond it: 503 with Retry-After and a Warning.
+   */
+  readonly maxOpenFiles?: number;
 }
 
 export interface ReceiveOptions {

@@ -384,6 +384,9 @@ async function assembleClient(
         ...(receive.keepPartials !== undefined ? { keepPartials: receive.keepPartials } : {}),
         ...(options.limits?.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.limits.maxSessionsPerPeer } : {}),
         ...(options.limits?.maxSessions !== undefined ? { maxSessions: options.limits.maxSessions } : {}),
+        ...(options.limits?.maxMlinesPerSession !== undefined ? { maxMlinesPerSession: options.limits.maxMlinesPerSession } : {}),
+        ...(options.limits?.maxOpenFilesPerSession !== undefined ? { maxOpenFilesPerSession: options.limits.maxOpenFilesPerSession } : {}),
+        ...(options.limits?.maxOpenFiles !== undefined ? { maxOpenFiles: options.limits.maxOpenFiles } : {}),
         ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });
