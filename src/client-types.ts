@@ -129,6 +129,12 @@ export interface ClientOptions extends NetworkOptions {
    */
   readonly reportGraceMs?: number;
   /**
+   * An INVITE with no response at all this long fires the transfer's `no-answer` event (where it
+   * went, and that the SIP transaction keeps waiting until Timer B); default 4 s
+   * (DEFAULT_NO_ANSWER_NOTICE_MS), 0 never.
+   */
+  readonly noAnswerNoticeMs?: number;
+  /**
    * A JSON file keeping the resume restart points across processes: read by createClient, rewritten
    * (temporary file + rename) after each change. A missing file is an empty state; an unreadable
    * or corrupt one is logged and ignored. Default: restart points live only in this client.
@@ -170,6 +176,18 @@ export interface ClientLimits {
   readonly maxSessionsPerPeer?: number;
   /** Concurrent incoming sessions in total. Beyond it: 503 Service Unavailable with Retry-After. */
   readonly maxSessions?: number;
+  /**
+   * M-lines in one incoming offer, and files started over one dialog (re-INVITEs included),
+   * default 64. Beyond it: 488 Not Acceptable Here with a Warning naming the bound.
+   */
+  readonly maxMlinesPerSession?: number;
+  /** Files one incoming session holds at once, default 32. Beyond it: 488 with a Warning. */
+  readonly maxOpenFilesPerSession?: number;
+  /**
+   * Incoming files held at once in total (each may take a temporary file and an MSRP connection),
+   * default 1024 or (descriptor limit - 48) / 2 when lower. Beyond it: 503 with Retry-After and a Warning.
+   */
+  readonly maxOpenFiles?: number;
 }
 
 export interface ReceiveOptions {

@@ -128,6 +128,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
       server.once('error', onError);
       server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', onError); resolve(); });
     });
+    // Later server errors are failed accepts (EMFILE, ENFILE): the peer sees its connection
+    // refused and retries or fails; an unhandled 'error' would end the whole process.
+    server.on('error', () => {});
     const addr = server.address();
     if (addr !== null && typeof addr === 'object') this.#port = addr.port;
   }

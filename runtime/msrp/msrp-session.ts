@@ -154,6 +154,11 @@ export class MsrpSession {
     if (path === undefined || first === undefined) throw new CpmError('ERR_MSRP_NO_PATH', 'remote path not set');
     const conn = await this.#host.connect(this.options.relayPath?.[0] ?? first);
     this.#host.bind(this, conn);
+    // Closed while the connection was being opened: nothing else would ever close that socket.
+    if (this.#closed !== undefined) {
+      this.#host.release(this);
+      throw this.#closed;
+    }
     const tid = newTransactionId();
     const timeoutMs = this.options.transactionTimeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {

@@ -34,6 +34,19 @@ export interface FileTransferReceiverOptions {
   readonly maxSessionsPerPeer?: number;
   /** Concurrent incoming sessions in total, default 128; beyond it 503 with Retry-After. */
   readonly maxSessions?: number;
+  /**
+   * M-lines in one offer, and files started over one dialog (re-offers included), default 64.
+   * Beyond it the INVITE or re-INVITE is answered 488 with a Warning naming the bound.
+   */
+  readonly maxMlinesPerSession?: number;
+  /** Files one session holds at once (accepted, not yet closed), default 32; beyond it 488 with a Warning. */
+  readonly maxOpenFilesPerSession?: number;
+  /**
+   * Files held at once in total, each costing up to two descriptors (its temporary file and its
+   * MSRP connection). Default 1024, or (descriptor limit - 48) / 2 when that is lower (Linux).
+   * Beyond it 503 with Retry-After and a Warning.
+   */
+  readonly maxOpenFiles?: number;
   /** Retry-After (seconds) on the 503 of maxSessions; default 10. */
   readonly retryAfterSeconds?: number;
   /** RFC 6714 (CEMA) style: MSRP requests match our sessions by session id only. Default false. */

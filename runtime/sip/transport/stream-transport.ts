@@ -137,6 +137,11 @@ class StreamTransport implements SipTransport {
       });
     });
     self = new StreamTransport(protocol, server, options, host);
+    // After listening, the server's errors are failed accepts (EMFILE, ENFILE when the process or
+    // system is out of descriptors): reported, never thrown (an unhandled 'error' would end the process).
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      self?.diagnose({ kind: 'connection-error', code: 'ERR_SIP_ACCEPT', message: `cannot accept a connection: ${error.message}` });
+    });
     return self;
   }
 
