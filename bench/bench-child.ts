@@ -89,7 +89,7 @@ async function handle(command: ChildCommand): Promise<void> {
       return;
     case 'stats': {
       const cpu = readThreadCpu();
-      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), rssBytes: process.memoryUsage.rss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
       return;
     }
     case 'stop':

@@ -20,7 +20,7 @@ export type ChildEvent =
   | { readonly event: 'file-received'; readonly hash: string; readonly size: number }
   | { readonly event: 'file-failed'; readonly reason: string }
   | { readonly event: 'sent'; readonly ok: number; readonly failed: number; readonly elapsedMs: number; readonly failures: readonly string[]; readonly phases: SendPhases }
-  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number }
+  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly rssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number }
   | { readonly event: 'error'; readonly message: string };
 
 /** When the first and last MSRP message of a `send` started and was acknowledged, in ms after the send began. */
