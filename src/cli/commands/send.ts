@@ -148,7 +148,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(Object.keys(command.decisions).length > 0 ? { decisions: command.decisions } : {}),
       resume: command.resume,
       autoIcons: command.autoIcons,
-      ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
+      ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)), hashCacheDir: defaultHashCacheDir(io.env) } : {}),
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       onNotice,
       ...(tls === undefined ? {} : { tls }),
@@ -303,12 +303,22 @@ async function checkReadableFile(path: string): Promise<string | undefined> {
   }
 }
 
-/** $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json (XDG base dirs). */
-export function defaultResumeStatePath(env: NodeJS.ProcessEnv): string {
+/** $XDG_STATE_HOME/cpm-ft, else ~/.local/state/cpm-ft (XDG base dirs). */
+function stateFolder(env: NodeJS.ProcessEnv): string {
   const state = env['XDG_STATE_HOME'];
   // The XDG spec ignores a relative XDG_STATE_HOME.
-  if (state !== undefined && state.startsWith('/')) return join(state, 'cpm-ft', 'resume.json');
-  return join(env['HOME'] ?? homedir(), '.local', 'state', 'cpm-ft', 'resume.json');
+  if (state !== undefined && state.startsWith('/')) return join(state, 'cpm-ft');
+  return join(env['HOME'] ?? homedir(), '.local', 'state', 'cpm-ft');
+}
+
+/** $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json. */
+export function defaultResumeStatePath(env: NodeJS.ProcessEnv): string {
+  return join(stateFolder(env), 'resume.json');
+}
+
+/** The SHA-1s of sent files, next to the resume state (and, like it, off with --no-resume). */
+export function defaultHashCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(stateFolder(env), 'hash-cache');
 }
 
 /** The runtime's failure for a ranged m-line the receiver declined (the restart point is gone). */
