@@ -9,6 +9,7 @@ import { readIconFile } from '../../../runtime/index.ts';
 import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, OutgoingTransfer, TransferSummary } from '../../client-types.ts';
 import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
+import { memberStatusLines } from '../member-status-lines.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { MSRP_RELAY_AUTH_ENV, resolveMsrpRelay } from '../parse-msrp-relay.ts';
@@ -197,6 +198,10 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       const name = nameOf(file);
       startOnce(name, total);
       view.update(name, sent, total);
+    });
+    const memberLines = memberStatusLines();
+    transfer.on('member-status', (event) => {
+      for (const line of memberLines(event)) human.write(`${safeText(line)}\n`);
     });
     // A silent peer: where the INVITE went, and that SIP is still trying (until Timer B).
     transfer.on('no-answer', (note) => {
