@@ -80,6 +80,7 @@ async function handle(command: ChildCommand): Promise<void> {
         ...(command.peerTuning !== undefined ? { peerTuning: command.peerTuning } : {}),
         ...(command.phases === true ? { log: onLog } : {}),
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
+        ...(command.hashCacheDir !== undefined ? { hashCacheDir: command.hashCacheDir } : {}),
       });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;

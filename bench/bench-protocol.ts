@@ -9,7 +9,7 @@ export interface BenchRelay { readonly uri: string; readonly username: string; r
 export type ChildCommand =
   | { readonly cmd: 'start-receiver'; readonly dir: string; readonly transport: SipTransportName; readonly relay?: BenchRelay }
   /** `phases`: watch the client's log for the MSRP data phase (off for the rate test: it costs a call per message). */
-  | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number; readonly peerTuning?: PeerTuning; readonly phases?: boolean; readonly relay?: BenchRelay }
+  | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number; readonly peerTuning?: PeerTuning; readonly phases?: boolean; readonly relay?: BenchRelay; readonly hashCacheDir?: string }
   /** Sends each file in its own session (INVITE, MSRP, BYE), `concurrency` sessions at a time. */
   | { readonly cmd: 'send'; readonly to: string; readonly files: readonly string[]; readonly concurrency: number }
   | { readonly cmd: 'stats' }

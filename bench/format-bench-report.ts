@@ -29,7 +29,8 @@ function transferRows(report: BenchReport): Row[] {
     ...fairRows(report),
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
       `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
-      + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`
+      + (report.hashCache === 'warm' ? '; sender SHA-1 from its hash cache (a resend)' : '')],
     ['    CPU per GiB, sender / receiver', `${perGiB(t.senderCpuMs, t.sizeBytes).toFixed(0)} / ${perGiB(t.receiverCpuMs, t.sizeBytes).toFixed(0)} ms`, '-',
       `sender ${cpu(t.senderCpuMs, t.senderMainThreadCpuMs, t.sizeBytes)}, receiver ${cpu(t.receiverCpuMs, t.receiverMainThreadCpuMs, t.sizeBytes)} ms; all threads (main thread)`],
   ];

@@ -140,6 +140,14 @@ export interface ClientOptions extends NetworkOptions {
    * or corrupt one is logged and ignored. Default: restart points live only in this client.
    */
   readonly resumeStatePath?: string;
+  /**
+   * A folder where the SHA-1s of sent files outlive the process, keyed by device, inode, size and
+   * modification time: sending the same file version again from a new process skips the pass that
+   * reads and hashes the whole file before the offer. Files under 1 MiB are not stored. The stored
+   * hash is only the offer's claim: the receiver still checks what arrives. Default: none (a
+   * client remembers only the files it hashed itself).
+   */
+  readonly hashCacheDir?: string;
   /** One structured event per protocol message and per file outcome (the CLI's --log json). */
   readonly log?: (event: LogEvent) => void;
   /** Parser and session limits; every field has a safe default (see ClientLimits). */

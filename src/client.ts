@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
+  DEFAULT_PARSER_LIMITS, type Destination, FileHashStore, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
@@ -307,6 +307,7 @@ async function assembleClient(
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
+    ...(options.hashCacheDir !== undefined ? { hashStore: new FileHashStore(options.hashCacheDir) } : {}),
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A

@@ -49,6 +49,7 @@ export function checkClientOptions(options: unknown): void {
   }
   check.duration('reportGraceMs', o['reportGraceMs'], true);
   if (o['resumeStatePath'] !== undefined) check.string('resumeStatePath', o['resumeStatePath'], 'a file path (a non-empty string)');
+  if (o['hashCacheDir'] !== undefined) check.string('hashCacheDir', o['hashCacheDir'], 'a folder path (a non-empty string)');
   if (o['limits'] !== undefined) {
     const limits = check.object('limits', o['limits'], `an object with any of ${LIMIT_NAMES.join(', ')}`);
     for (const [name, value] of Object.entries(limits)) {
