@@ -196,6 +196,17 @@ export interface ClientLimits {
    * default 1024 or (descriptor limit - 48) / 2 when lower. Beyond it: 503 with Retry-After and a Warning.
    */
   readonly maxOpenFiles?: number;
+  /**
+   * Concurrent incoming sessions from one transport source address (what a forged From cannot
+   * change), default 64. Beyond it: 486. Behind a proxy or SBC, raise it to maxSessions.
+   */
+  readonly maxSessionsPerSource?: number;
+  /** SIP over TCP/TLS: accepted connections open at once from one source address, default 64. */
+  readonly sipMaxConnectionsPerSource?: number;
+  /** SIP over TLS: handshakes in progress from one source address, default 8. */
+  readonly sipMaxHandshakesPerSource?: number;
+  /** MSRP: accepted connections not yet bound to a session, per source address, default 64. */
+  readonly msrpMaxSilentConnectionsPerSource?: number;
 }
 
 export interface ReceiveOptions {

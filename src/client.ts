@@ -126,12 +126,16 @@ export function msrpParserLimits(limits: ClientLimits | undefined): Partial<Msrp
 async function openTransport(options: ClientOptions & ClientExtraOptions): Promise<SipTransport> {
   const { host, port, transport } = options.sip;
   const limits = sipParseLimits(options.limits);
+  const perSource = {
+    ...(options.limits?.sipMaxConnectionsPerSource !== undefined ? { maxInboundConnectionsPerSource: options.limits.sipMaxConnectionsPerSource } : {}),
+    ...(options.limits?.sipMaxHandshakesPerSource !== undefined ? { maxPendingHandshakesPerSource: options.limits.sipMaxHandshakesPerSource } : {}),
+  };
   switch (transport) {
     case 'udp': return createUdpTransport({ host, port, limits });
-    case 'tcp': return createTcpTransport({ host, port, limits });
+    case 'tcp': return createTcpTransport({ host, port, limits, ...perSource });
     case 'tls':
       if (options.tls === undefined) throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'SIP over TLS needs `tls` credentials (key, cert, ca) in the client options');
-      return createTlsTransport({ host, port, tls: options.tls, limits });
+      return createTlsTransport({ host, port, tls: options.tls, limits, ...perSource });
   }
 }
 
@@ -186,6 +190,7 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     host: options.msrp?.host ?? options.sip.host,
     port: options.msrp?.port ?? 0,
     ...(parserLimits !== undefined ? { parserLimits } : {}),
+    ...(options.limits?.msrpMaxSilentConnectionsPerSource !== undefined ? { maxSilentConnectionsPerSource: options.limits.msrpMaxSilentConnectionsPerSource } : {}),
     ...(useTls && options.tls !== undefined ? { tls: options.tls } : {}),
     // Outgoing msrps: connections (to a peer or a relay) verify against the same CA.
     ...(options.tls !== undefined ? { tlsClient: options.tls } : {}),
@@ -388,6 +393,7 @@ async function assembleClient(
         ...(options.limits?.maxMlinesPerSession !== undefined ? { maxMlinesPerSession: options.limits.maxMlinesPerSession } : {}),
         ...(options.limits?.maxOpenFilesPerSession !== undefined ? { maxOpenFilesPerSession: options.limits.maxOpenFilesPerSession } : {}),
         ...(options.limits?.maxOpenFiles !== undefined ? { maxOpenFiles: options.limits.maxOpenFiles } : {}),
+        ...(options.limits?.maxSessionsPerSource !== undefined ? { maxSessionsPerSource: options.limits.maxSessionsPerSource } : {}),
         ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });

@@ -31,7 +31,7 @@ import { TypedEmitter } from './typed-emitter.ts';
 import { withTimeout } from '../with-timeout.ts';
 
 export type { FileTransferReceiverOptions } from './receiver-options.ts';
-export { DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_PEER, sessionPeerKey } from './receiver-admission.ts';
+export { DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_PEER, DEFAULT_MAX_SESSIONS_PER_SOURCE, sessionPeerKey } from './receiver-admission.ts';
 export { DEFAULT_MAX_MLINES_PER_SESSION, DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_OPEN_FILES_PER_SESSION, defaultMaxOpenFiles } from './receiver-line-budget.ts';
 
 export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
@@ -88,11 +88,12 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** A new INVITE (the UA delegate's onInvite). */
   handleInvite(incoming: IncomingInvite): void {
     const peer = sessionPeerKey(incoming.request);
-    if (!this.#admission.admit(incoming, peer)) return;
-    void this.#answerInvite(incoming, peer).then(
-      (kept) => { if (!kept) this.#admission.leave(peer); },
+    const source = incoming.source.host;
+    if (!this.#admission.admit(incoming, peer, source)) return;
+    void this.#answerInvite(incoming, peer, source).then(
+      (kept) => { if (!kept) this.#admission.leave(peer, source); },
       (error: unknown) => {
-        this.#admission.leave(peer);
+        this.#admission.leave(peer, source);
         this.#answerError(incoming, peer, error);
       },
     );
@@ -147,7 +148,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     session.lifetime.dispose();
     void endSession(this.#context, session).then(() => {
       // The session's slot is free once its files are published or discarded.
-      this.#admission.leave(session.peer);
+      this.#admission.leave(session.peer, session.source);
       this.emit('session-end', { from: session.from, files: session.received });
     });
   }
@@ -179,7 +180,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       });
     }
     void endSession(this.#context, session, end.text).then(() => {
-      this.#admission.leave(session.peer);
+      this.#admission.leave(session.peer, session.source);
       this.emit('session-end', { from: session.from, files: session.received, reason: end.text });
     });
   }
@@ -205,12 +206,12 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         await withTimeout(ua.bye(dialog, [reasonHeaderFor(end)]), 2000, () => new Error('no answer to the BYE')).catch(noop);
       }
       await endSession(this.#context, s, end.text);
-      this.#admission.leave(s.peer);
+      this.#admission.leave(s.peer, s.source);
     }));
   }
 
   /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */
-  async #answerInvite(incoming: IncomingInvite, peer: string): Promise<boolean> {
+  async #answerInvite(incoming: IncomingInvite, peer: string, source: string): Promise<boolean> {
     const offer = offerOf(incoming.request);
     // RFC 3261 §21.4.26 / RFC 3264 §6: an offer we cannot read or use is refused with 488.
     if (offer === undefined || offer.media.length === 0) {
@@ -226,6 +227,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       from,
       fromName,
       peer,
+      source,
       dialog: undefined,
       lifetime: new SessionLifetime({
         ...(this.options.clock !== undefined ? { clock: this.options.clock } : {}),

@@ -51,6 +51,8 @@ export interface IncomingSession {
   readonly lifetime: SessionLifetime;
   /** The sessionPeerKey() this session counts against. */
   readonly peer: string;
+  /** The INVITE's transport source address (maxSessionsPerSource). */
+  readonly source: string;
   /** The peer's last offer, to classify m-lines of a re-offer (RFC 3264 §8). */
   offer: SessionDescription;
   lines: Array<IncomingLine | undefined>;

@@ -34,6 +34,11 @@ export interface ReceiveCommand {
   readonly maxMlinesPerSession?: number | undefined;
   readonly maxOpenFilesPerSession?: number | undefined;
   readonly maxOpenFiles?: number | undefined;
+  /** Per source address: sessions, SIP connections, TLS handshakes, silent MSRP connections. */
+  readonly maxSessionsPerSource?: number | undefined;
+  readonly maxConnectionsPerSource?: number | undefined;
+  readonly maxHandshakesPerSource?: number | undefined;
+  readonly maxSilentMsrpPerSource?: number | undefined;
   /** --msrp-match-session-id: RFC 6714 style MSRP matching by session id only. */
   readonly msrpMatchSessionId?: boolean;
   /** --msrp-setup-timeout / --idle-timeout in ms (session lifetime; undefined: the defaults). */
@@ -69,9 +74,19 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --max-open-files N  files held at once in total (each may take a temporary file and an MSRP
                       connection); more get 503 with a Warning (default 1024, or fewer when the
                       descriptor limit is low: (limit - 48) / 2)
+  --max-sessions-per-source N
+                      concurrent sessions from one source IP address, whatever its From;
+                      more get 486 (default 64; behind a proxy raise it to --max-sessions)
+  --max-connections-per-source N
+                      SIP TCP/TLS connections open from one source IP address (default 64)
+  --max-handshakes-per-source N
+                      SIP TLS handshakes in progress from one source IP address (default 8)
+  --max-silent-msrp-per-source N
+                      MSRP connections not yet bound to a session from one source IP
+                      address (default 64)
   --msrp-setup-timeout DURATION
                       end a session (BYE) whose MSRP connection is not up this long after
-                      the ACK (default 30s)
+                      the ACK (default 10s)
   --idle-timeout DURATION
                       end a session (BYE) without MSRP traffic for this long, e.g. a sender
                       that stopped without BYE (default 60s)
@@ -96,6 +111,10 @@ const options = {
   'max-mlines-per-session': { type: 'string' },
   'max-open-files-per-session': { type: 'string' },
   'max-open-files': { type: 'string' },
+  'max-sessions-per-source': { type: 'string' },
+  'max-connections-per-source': { type: 'string' },
+  'max-handshakes-per-source': { type: 'string' },
+  'max-silent-msrp-per-source': { type: 'string' },
   'msrp-match-session-id': { type: 'boolean' },
   'msrp-setup-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
@@ -162,6 +181,12 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   if (!maxOpenFilesPerSession.ok) return maxOpenFilesPerSession;
   const maxOpenFiles = parseCount(values['max-open-files'], '--max-open-files');
   if (!maxOpenFiles.ok) return maxOpenFiles;
+  const perSource: Record<string, number | undefined> = {};
+  for (const [flag, key] of [['max-sessions-per-source', 'maxSessionsPerSource'], ['max-connections-per-source', 'maxConnectionsPerSource'], ['max-handshakes-per-source', 'maxHandshakesPerSource'], ['max-silent-msrp-per-source', 'maxSilentMsrpPerSource']] as const) {
+    const parsed = parseCount(values[flag], `--${flag}`);
+    if (!parsed.ok) return parsed;
+    perSource[key] = parsed.value;
+  }
   const setup = values['msrp-setup-timeout'] === undefined ? ok(undefined) : parseDuration(values['msrp-setup-timeout'], '--msrp-setup-timeout');
   if (!setup.ok) return setup;
   const idle = values['idle-timeout'] === undefined ? ok(undefined) : parseDuration(values['idle-timeout'], '--idle-timeout');
@@ -170,6 +195,7 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
     maxMlinesPerSession: maxMlinesPerSession.value, maxOpenFilesPerSession: maxOpenFilesPerSession.value, maxOpenFiles: maxOpenFiles.value,
+    ...perSource,
     msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value, network: network.value,
     ...(values.icons !== undefined ? { iconsDir: values.icons } : {}),
   });

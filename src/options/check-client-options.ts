@@ -4,7 +4,8 @@
 import { decisionPoints, transferDefaults } from '../../runtime/index.ts';
 import { OptionChecker } from './option-checks.ts';
 
-const LIMIT_NAMES = ['sipMaxMessageBytes', 'sipMaxHeaders', 'sipMaxHeaderLine', 'msrpMaxHeaderLine', 'msrpMaxHeaders', 'maxSessionsPerPeer', 'maxSessions', 'maxMlinesPerSession', 'maxOpenFilesPerSession', 'maxOpenFiles'] as const;
+const LIMIT_NAMES = ['sipMaxMessageBytes', 'sipMaxHeaders', 'sipMaxHeaderLine', 'msrpMaxHeaderLine', 'msrpMaxHeaders', 'maxSessionsPerPeer', 'maxSessions', 'maxMlinesPerSession', 'maxOpenFilesPerSession', 'maxOpenFiles',
+  'maxSessionsPerSource', 'sipMaxConnectionsPerSource', 'sipMaxHandshakesPerSource', 'msrpMaxSilentConnectionsPerSource'] as const;
 const BOOLEANS = ['successReport', 'reuseMlines', 'checkPendingFiles', 'resume', 'autoIcons', 'msrpMatchSessionIdOnly', 'msrpTls'] as const;
 const CALLBACKS = ['log', 'onNotice', 'loadImageLibrary'] as const;
 

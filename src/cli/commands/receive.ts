@@ -45,6 +45,10 @@ function receiveLimits(command: ReceiveCommand): ClientLimits | undefined {
   if (command.maxMlinesPerSession !== undefined) limits.maxMlinesPerSession = command.maxMlinesPerSession;
   if (command.maxOpenFilesPerSession !== undefined) limits.maxOpenFilesPerSession = command.maxOpenFilesPerSession;
   if (command.maxOpenFiles !== undefined) limits.maxOpenFiles = command.maxOpenFiles;
+  if (command.maxSessionsPerSource !== undefined) limits.maxSessionsPerSource = command.maxSessionsPerSource;
+  if (command.maxConnectionsPerSource !== undefined) limits.sipMaxConnectionsPerSource = command.maxConnectionsPerSource;
+  if (command.maxHandshakesPerSource !== undefined) limits.sipMaxHandshakesPerSource = command.maxHandshakesPerSource;
+  if (command.maxSilentMsrpPerSource !== undefined) limits.msrpMaxSilentConnectionsPerSource = command.maxSilentMsrpPerSource;
   return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
