@@ -157,8 +157,10 @@ export class MsrpSession {
     const conn = await this.#host.connect(this.options.relayPath?.[0] ?? first);
     this.#host.bind(this, conn);
     // Closed while the connection was being opened: nothing else would ever close that socket.
+    // The closed session keeps no reference to it either (its 'close' reaches no session).
     if (this.#closed !== undefined) {
       this.#host.release(this);
+      this.#connection = undefined;
       throw this.#closed;
     }
     const tid = newTransactionId();

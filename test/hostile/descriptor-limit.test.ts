@@ -97,10 +97,20 @@ describe('a receiver with fewer descriptors than offered m-lines', () => {
 
   it('with the budget raised past the limit, running out of descriptors is logged, the session ends with the reason, no socket leaks, and a normal transfer is served', async () => {
     const bob = await lowLimitReceiver(['--max-open-files', '1000']);
-    // The sender's MSRP side: accepts every connection the receiver opens and says nothing.
+    // The sender's MSRP side: accepts every connection the receiver opens, reads and drops what
+    // arrives, and answers nothing. It must read: a connection the receiver completed before the
+    // session ended carries its binding SEND, and node reports the receiver's FIN ('end', then
+    // 'close' as the server does not allow half-open sockets) only once the bytes in front of it
+    // were consumed. A socket never read would count as open though the receiver closed it.
     const sockets = new Set<Socket>();
     let accepted = 0;
-    const server: Server = createServer((socket) => { accepted += 1; sockets.add(socket); socket.on('close', () => sockets.delete(socket)); socket.on('error', () => {}); });
+    const server: Server = createServer((socket) => {
+      accepted += 1;
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.resume();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
     const msrpPort = (server.address() as { port: number }).port;
