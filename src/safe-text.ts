@@ -1,7 +1,8 @@
 // Text from the peer (file names, URIs, display names, reason phrases, header values) printed for
 // people. A terminal obeys control characters, so a name carrying ESC sequences, CR or BEL could
 // drive the operator's terminal or forge log lines; bidi controls could make a name read backwards
-// (`exe.txt` shown as `txt.exe`). Human output escapes them all; JSON logs keep the exact text.
+// (`exe.txt` shown as `txt.exe`). Human output escapes them all; JSON logs write them as \u
+// escapes (json-log.ts), which JSON parsing turns back into the exact text.
 
 /**
  * C0 controls and DEL, C1 controls, the bidi embeddings/overrides/isolates and marks (U+061C,

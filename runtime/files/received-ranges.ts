@@ -13,6 +13,7 @@ export interface ByteSpan {
  */
 export class ReceivedRanges {
   #spans: ByteSpan[] = [];
+  #probes = 0;
 
   add(start: number, end: number): void {
     if (end < start) return;
@@ -22,6 +23,7 @@ export class ReceivedRanges {
     let hi = spans.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
+      this.#probes++;
       if ((spans[mid] as ByteSpan).end < start - 1) lo = mid + 1;
       else hi = mid;
     }
@@ -30,6 +32,7 @@ export class ReceivedRanges {
     let j = i;
     while (j < spans.length && (spans[j] as ByteSpan).start <= end + 1) {
       const s = spans[j] as ByteSpan;
+      this.#probes++;
       merged = { start: Math.min(merged.start, s.start), end: Math.max(merged.end, s.end) };
       j++;
     }
@@ -40,6 +43,14 @@ export class ReceivedRanges {
   get prefixEnd(): number {
     const first = this.#spans[0];
     return first !== undefined && first.start === 1 ? first.end : 0;
+  }
+
+  /**
+   * Stored spans add() has examined so far (binary-search steps plus spans merged): the work a
+   * peer's chunks cost, counted rather than timed so the bound above can be checked exactly.
+   */
+  get probes(): number {
+    return this.#probes;
   }
 
   /** Number of disjoint spans: what a peer sending gapped chunks grows. */

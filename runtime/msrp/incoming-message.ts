@@ -18,6 +18,8 @@ export interface IncomingMessageInfo {
  * rejected promise (or a throw) fails the message: the chunk gets an error response instead of
  * its 200. `end` gets '$' once every byte arrived, or '#' when the sender aborted or the
  * connection dropped; a rejected end('$') is reported to the sender in a failure REPORT.
+ * `refusal` comes with '#' when it was this side that refused the message (a chunk past the
+ * declared total, too many disjoint ranges, a sink error), so the cause can be told truthfully.
  * Throw a MessageRefusedError to choose the status and comment; anything else is answered 413.
  */
 export interface MessageSink {
@@ -28,7 +30,13 @@ export interface MessageSink {
    */
   readonly consumesSynchronously?: boolean;
   write(position: number, data: Buffer): void | Promise<void>;
-  end(flag: '$' | '#'): void | Promise<void>;
+  end(flag: '$' | '#', refusal?: MessageRefusal): void | Promise<void>;
+}
+
+/** The error response this side answered a message's chunk with, ending the message. */
+export interface MessageRefusal {
+  readonly status: number;
+  readonly comment: string;
 }
 
 /** Answer to onMessageStart that refuses the message with an MSRP status (403, 413, 415 ...). */

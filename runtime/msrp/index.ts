@@ -63,7 +63,7 @@ export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpS
 export {
   type MessageSource as MsrpMessageSource, type MsrpReport, MsrpStatusError, OutgoingMessage, type OutgoingMessageOptions, type OutgoingMessageResult,
 } from './outgoing-message.ts';
-export { type IncomingMessageInfo, type MessageRejection, type MessageSink, MessageRefusedError, refusalOf } from './incoming-message.ts';
+export { type IncomingMessageInfo, type MessageRefusal, type MessageRejection, type MessageSink, MessageRefusedError, refusalOf } from './incoming-message.ts';
 // One byte-range bookkeeping for files and MSRP messages; the old name kept for callers.
 export { ReceivedRanges as MsrpReceivedRanges } from '../files/received-ranges.ts';
 export { type DigestChallenge, type DigestCredentials, type DigestRequest, digestAuthorization, parseDigestChallenge } from '../auth/digest.ts';

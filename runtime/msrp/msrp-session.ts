@@ -1,7 +1,7 @@
 import { CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
 import { ReceivedRanges } from '../files/received-ranges.ts';
-import { type IncomingMessageInfo, type MessageRejection, type MessageSink, refusalOf } from './incoming-message.ts';
+import { type IncomingMessageInfo, type MessageRefusal, type MessageRejection, type MessageSink, refusalOf } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { LruMap } from './lru-map.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
@@ -334,7 +334,6 @@ export class MsrpSession {
   }
 
   #chunkHandler(conn: MsrpConnection, head: MsrpRequestHead, msg: Incoming, range: ByteRange): MsrpBodyHandler {
-    if (range.total !== '*') msg.total = range.total;
     let position = range.start;
     let answered = false;
     const max = this.options.maxMessageSize;
@@ -351,8 +350,17 @@ export class MsrpSession {
       this.#rejected.set(msg.info.messageId, { status, comment });
       this.#incoming.delete(msg.info.messageId);
       if (!answered) { answered = true; this.respond(conn, head, status, comment); }
-      void Promise.all(msg.pending).finally(() => msg.sink.end('#')).catch(() => {});
+      // The sink hears that we refused the message (not that the sender gave it up).
+      const refusal: MessageRefusal = { status, comment: comment ?? `refused with ${status}` };
+      void Promise.all(msg.pending).finally(() => msg.sink.end('#', refusal)).catch(() => {});
     };
+    // RFC 4975 §7.3.1: every chunk of one message carries the same total; a chunk naming another
+    // total than an earlier one describes a different message: malformed, 400.
+    if (range.total !== '*' && msg.total !== undefined && range.total !== msg.total) {
+      failWith(400, `Byte-Range total ${range.total} differs from the earlier ${msg.total}`);
+      return DISCARD;
+    }
+    if (range.total !== '*') msg.total = range.total;
     return {
       data: (chunk) => {
         if (msg.failed) return;

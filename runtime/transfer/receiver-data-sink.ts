@@ -21,6 +21,17 @@ function finalizeRefusal(error: unknown): MessageRefusedError {
   return new MessageRefusedError(413, `cannot store the file${errnoOf(error)}`, { cause: error });
 }
 
+/**
+ * Why a message whose Byte-Range total is `announced` cannot be the offered file, or undefined
+ * when it can: RFC 5547's file-selector size fixes the total, which is the whole file or, with a
+ * file-range, the offered rest of it. A total of `*` is checked byte by byte instead (createSink).
+ */
+export function announcedTotalProblem(line: IncomingLine, announced: number | undefined): string | undefined {
+  if (line.size === undefined || announced === undefined) return undefined;
+  if (announced === line.size || announced === line.size - line.rangeStart + 1) return undefined;
+  return `the sender's Byte-Range total of ${announced} bytes differs from the offered size of ${line.size} bytes`;
+}
+
 /** The sink the MSRP layer writes the line's one message into (`announced`: its Byte-Range total). */
 export function createSink(context: ReceiverContext, session: IncomingSession, line: IncomingLine, announced: number | undefined): MessageSink {
   let lastProgress = 0;
@@ -56,6 +67,13 @@ export function createSink(context: ReceiverContext, session: IncomingSession, l
       // bytes as delivered that the partial does not hold and resume after a gap. RFC 4975
       // §10: 481 says the session (here: this file's transfer) no longer exists.
       if (line.state === 'failed') throw new MessageRefusedError(481, 'the file transfer was closed');
+      // RFC 4975 §10 400: bytes past the offered size (a total of `*` or a lying range) are not
+      // the announced file; refused before they reach the disk, the part is dropped.
+      const lastByte = position + offset + data.length - 1;
+      if (line.size !== undefined && lastByte > line.size) {
+        failLine(context, line, `the sender's Byte-Range reaches byte ${lastByte}, past the offered size of ${line.size} bytes`, false);
+        throw new MessageRefusedError(400, 'Byte-Range past the offered size');
+      }
       session.lifetime.activity();
       const written = line.writer.write(data, position + offset);
       line.lastWrite = written;
@@ -75,11 +93,15 @@ export function createSink(context: ReceiverContext, session: IncomingSession, l
       if (line.writer.needsDrain) return line.writer.drained();
       return undefined;
     },
-    end: (flag) => {
+    end: (flag, refusal) => {
       if (flag === '#') {
         // RFC 4975 §7.1: '#' (or a dropped connection) ends the message unfinished; after a write
-        // error it is our own error response that ended it.
-        failLine(context, line, writeError !== undefined ? `cannot store the file: ${describeError(writeError)}` : 'the sender aborted the file or the MSRP connection dropped');
+        // error or a refusal of the MSRP layer (too many gaps, bytes past the total) it is our own
+        // error response that ended it, and a refused file keeps no part: the sender counts it
+        // as refused, not interrupted, and would not resume it.
+        if (writeError !== undefined) failLine(context, line, `cannot store the file: ${describeError(writeError)}`);
+        else if (refusal !== undefined) failLine(context, line, `refused the file: ${refusal.status} ${refusal.comment}`, false);
+        else failLine(context, line, 'the sender aborted the file or the MSRP connection dropped');
         return;
       }
       // Already finished at the last byte (the usual case), or chunks overlapped: finish now.

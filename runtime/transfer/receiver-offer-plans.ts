@@ -9,7 +9,7 @@ import { getDirection, getSetup, isMsrpMedia, type SetupRole } from '../sdp/msrp
 import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
 import type { FileAttributesValue } from './file-transfer-procedures.ts';
 import { consultedPoints, mlineAnswerOf, planReceiverEvent, reofferAnswerOf, type MlineAnswer } from './receiver-answer-plan.ts';
-import { createSink } from './receiver-data-sink.ts';
+import { announcedTotalProblem, createSink } from './receiver-data-sink.ts';
 import { failLine } from './receiver-line-end.ts';
 import type { FileTransferReceiverOptions } from './receiver-options.ts';
 import { describeError, noop, type IncomingLine, type IncomingSession, type LinePlan, type ReceiverContext } from './receiver-session-state.ts';
@@ -133,6 +133,12 @@ async function planNewLine(context: ReceiverContext, session: IncomingSession, m
         // was closed before any byte came).
         if (line !== undefined && line.state === 'failed') return { reject: 481, comment: 'the file transfer was closed' };
         if (line === undefined || line.state !== 'waiting') return { reject: 403, comment: 'one file per session' };
+        const wrongTotal = announcedTotalProblem(line, message.size);
+        if (wrongTotal !== undefined) {
+          // RFC 4975 §10 400: the message announces another size than the offer; nothing is stored.
+          failLine(context, line, wrongTotal, false);
+          return { reject: 400, comment: 'Byte-Range total differs from the offered size' };
+        }
         line.state = 'receiving';
         return createSink(context, session, line, message.size);
       },

@@ -17,17 +17,29 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+// JSON.stringify escapes C0 controls but writes DEL, C1 controls, bidi embeddings, overrides,
+// isolates and marks, the line and paragraph separators and the BOM as they are: a peer's text
+// could then drive a terminal showing the log (`tail -f`) or make a value read backwards. Outside
+// strings JSON is plain ASCII, so every such character in the output is inside a string and can
+// be rewritten as its \u escape; JSON.parse gives back the exact text.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const escapeUnsafe = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** The line written for `event` (with its trailing newline). */
 export function formatJsonLogLine(event: LogEvent): string {
   const seen = new WeakSet<object>();
-  return `${JSON.stringify(event, (key, value: unknown) => {
+  return `${stringify(event, seen).replace(UNSAFE_IN_JSON, escapeUnsafe)}\n`;
+}
+
+function stringify(event: LogEvent, seen: WeakSet<object>): string {
+  return JSON.stringify(event, (key, value: unknown) => {
     const replaced = replacer(key, value);
     if (typeof replaced === 'object' && replaced !== null) {
       if (seen.has(replaced)) return '[circular]';
       seen.add(replaced);
     }
     return replaced;
-  })}\n`;
+  });
 }
 
 /**

@@ -82,4 +82,17 @@ describe('human output of the commands', () => {
     log({ kind: 'file', event: 'received', name: `got${HOSTILE}.txt` });
     expect(JSON.parse(written.trim()).name).toBe(`got${HOSTILE}.txt`);
   });
+
+  it('the JSON log carries no raw control, C1 or bidi character: each is a \\u escape', () => {
+    let written = '';
+    const log = createJsonLog({ write: (s: string) => { written += s; return true; } } as never);
+    log({ kind: 'sip', callId: `x${HOSTILE}y`, nested: { values: [`z${HOSTILE}`] } });
+    expect(withoutNewlines(written)).not.toMatch(UNSAFE);
+    expect(written.trim().split('\n')).toHaveLength(1);
+    expect(written).toContain('\\u007f\\u0080');
+    expect(written).toContain('\\u202e');
+    const parsed = JSON.parse(written) as { callId: string; nested: { values: string[] } };
+    expect(parsed.callId).toBe(`x${HOSTILE}y`);
+    expect(parsed.nested.values[0]).toBe(`z${HOSTILE}`);
+  });
 });

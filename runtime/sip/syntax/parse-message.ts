@@ -98,6 +98,18 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const NON_ASCII = /[\x80-\xff]/;
 
 /**
+ * Header text decoded as latin1 (one character per byte) read again as UTF-8, invalid sequences
+ * becoming U+FFFD. Pure ASCII (nearly every header) decodes to itself: no round trip through a
+ * Buffer. Error messages quote peer bytes this way too: their latin1 form would show UTF-8 as
+ * mojibake and stray bytes 0x80-0x9F as C1 control characters.
+ */
+export function utf8(s: string): string {
+  return NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+}
+/** A piece of latin1-decoded header text quoted for an error message. */
+export const quoteBytes = (s: string): string => JSON.stringify(utf8(s));
+
+/**
  * RFC 3261 §7 generic-message: start-line *message-header CRLF [message-body]. Parses one complete
  * message from `buf`. Never throws: problems come back as a located CpmError with a code from
  * `sipErrorCodes`.
@@ -126,16 +138,14 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
   if (!lines.ok) return lines;
   const [first, ...rest] = lines.value;
   if (first === undefined) return fail(perr('ERR_SIP_PARSE', 'empty message', 1, 1, start));
-  // Pure ASCII (nearly every header) decodes to itself: no round trip through a Buffer.
-  const utf8 = (s: string): string => (NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
 
   const fields: SipHeaderField[] = [];
   for (const line of rest) {
     const colon = line.text.indexOf(':');
-    if (colon <= 0) return fail(perr('ERR_SIP_PARSE', `header line without a name and colon: ${JSON.stringify(line.text.slice(0, 40))}`, line.line, 1, start + line.offset));
+    if (colon <= 0) return fail(perr('ERR_SIP_PARSE', `header line without a name and colon: ${quoteBytes(line.text.slice(0, 40))}`, line.line, 1, start + line.offset));
     // RFC 3261 §7.3.1 allows whitespace between the name and the colon.
     const name = trimLws(line.text.slice(0, colon));
-    if (!TOKEN.test(name)) return fail(perr('ERR_SIP_PARSE', `invalid header name ${JSON.stringify(name)}`, line.line, 1, start + line.offset));
+    if (!TOKEN.test(name)) return fail(perr('ERR_SIP_PARSE', `invalid header name ${quoteBytes(name)}`, line.line, 1, start + line.offset));
     const value = utf8(trimLws(line.text.slice(colon + 1)));
     const key = headerKey(name);
     // Contact: `*` is a single value; otherwise it is a list like the others.
@@ -174,7 +184,7 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
   if (startLine.startsWith('SIP/')) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     const m = /^(SIP\/\d+\.\d+)[ \t]+(\d{3})(?:[ \t]+(.*))?$/.exec(startLine);
-    if (m === null) return fail(perr('ERR_SIP_PARSE', `invalid status line ${JSON.stringify(startLine.slice(0, 60))}`, first.line, 1, start));
+    if (m === null) return fail(perr('ERR_SIP_PARSE', `invalid status line ${quoteBytes(startLine.slice(0, 60))}`, first.line, 1, start));
     if (m[1] !== SIP_VERSION) return fail(perr('ERR_SIP_VERSION', `unsupported version ${m[1]}`, first.line, 1, start));
     const status = Number(m[2]);
     if (status < 100 || status > 699) return fail(perr('ERR_SIP_PARSE', `status code ${status} out of range`, first.line, 9, start + 8));
@@ -182,14 +192,14 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Res
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version (tolerating runs of whitespace)
     const parts = trimLws(startLine).split(/[ \t]+/);
-    if (parts.length !== 3) return fail(perr('ERR_SIP_PARSE', `invalid request line ${JSON.stringify(startLine.slice(0, 60))}`, first.line, 1, start));
+    if (parts.length !== 3) return fail(perr('ERR_SIP_PARSE', `invalid request line ${quoteBytes(startLine.slice(0, 60))}`, first.line, 1, start));
     const [method, latin1Uri, version] = parts as [string, string, string];
     // The Request-URI is kept as text the way the serializer writes it: UTF-8, like the reason
     // phrase. Keeping the latin1 form would re-encode every byte >= 0x80 on each round trip.
     const uri = utf8(latin1Uri);
-    if (!TOKEN.test(method)) return fail(perr('ERR_SIP_PARSE', `invalid method ${JSON.stringify(method)}`, first.line, 1, start));
+    if (!TOKEN.test(method)) return fail(perr('ERR_SIP_PARSE', `invalid method ${quoteBytes(method)}`, first.line, 1, start));
     if (!/^[A-Za-z][A-Za-z0-9+\-.]*:/.test(uri)) return fail(perr('ERR_SIP_PARSE', `invalid Request-URI ${JSON.stringify(uri)}`, first.line, method.length + 2, start + method.length + 1));
-    if (!/^SIP\/\d+\.\d+$/i.test(version)) return fail(perr('ERR_SIP_PARSE', `invalid SIP version ${JSON.stringify(version)}`, first.line, 1, start));
+    if (!/^SIP\/\d+\.\d+$/i.test(version)) return fail(perr('ERR_SIP_PARSE', `invalid SIP version ${quoteBytes(version)}`, first.line, 1, start));
     if (version.toUpperCase() !== SIP_VERSION) return fail(perr('ERR_SIP_VERSION', `unsupported version ${version}`, first.line, 1, start));
     message = { kind: 'request', method, uri, version: SIP_VERSION, headers, body };
   }

@@ -1,3 +1,4 @@
+import { utf8 } from './parse-message.ts';
 import { SipHeaders } from './sip-headers.ts';
 
 /**
@@ -18,7 +19,9 @@ export function salvageRequestHeaders(raw: Buffer): { method: string; headers: S
     const key = m[1]!.toLowerCase();
     const wanted = { via: 'Via', v: 'Via', from: 'From', f: 'From', to: 'To', t: 'To', 'call-id': 'Call-ID', i: 'Call-ID', cseq: 'CSeq' } as Record<string, string>;
     const name = wanted[key];
-    if (name !== undefined) headers.append(name, m[2]!.trim());
+    // Read back as UTF-8 like parsed values: the serializer writes UTF-8, so the 400 echoes
+    // the peer's bytes (and a log shows them) rather than their latin1 mojibake.
+    if (name !== undefined) headers.append(name, utf8(m[2]!.trim()));
   }
   for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) if (!headers.has(name)) return undefined;
   if (!/^\s*\d+\s+\S+\s*$/.test(headers.get('CSeq') ?? '')) return undefined;

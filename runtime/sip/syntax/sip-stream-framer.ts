@@ -1,5 +1,5 @@
 import { CpmError, fail, type Result } from '../../errors.ts';
-import { defaultSipParseLimits, findHeaderEnd, parseSipMessage, type SipParseLimits } from './parse-message.ts';
+import { defaultSipParseLimits, findHeaderEnd, parseSipMessage, quoteBytes, type SipParseLimits } from './parse-message.ts';
 import type { SipMessage } from './sip-message.ts';
 
 /** One framed message, or a failure. `fatal` failures break the stream (close the connection). */
@@ -72,7 +72,7 @@ export class SipStreamFramer {
         }
         const value = lengths[0]!;
         if (!/^\d+$/.test(value)) {
-          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(value)}`));
+          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `invalid Content-Length ${quoteBytes(value)}`));
           break;
         }
         // Two Content-Length headers that disagree frame the stream two ways: a proxy in front
@@ -80,7 +80,7 @@ export class SipStreamFramer {
         // (request smuggling). RFC 3261 §7.3.1 allows one value only: the message is refused and
         // the stream, whose next message boundary is unknown, is closed.
         if (lengths.some((l) => !/^\d+$/.test(l) || Number(l) !== Number(value))) {
-          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `conflicting Content-Length headers ${lengths.map((l) => JSON.stringify(l)).join(', ')}`));
+          out.push(this.#fail('ERR_SIP_CONTENT_LENGTH', `conflicting Content-Length headers ${lengths.map(quoteBytes).join(', ')}`));
           break;
         }
         const total = end.bodyStart + Number(value);
