@@ -129,6 +129,12 @@ export interface ClientOptions extends NetworkOptions {
    */
   readonly reportGraceMs?: number;
   /**
+   * An INVITE with no response at all this long fires the transfer's `no-answer` event (where it
+   * went, and that the SIP transaction keeps waiting until Timer B); default 4 s
+   * (DEFAULT_NO_ANSWER_NOTICE_MS), 0 never.
+   */
+  readonly noAnswerNoticeMs?: number;
+  /**
    * A JSON file keeping the resume restart points across processes: read by createClient, rewritten
    * (temporary file + rename) after each change. A missing file is an empty state; an unreadable
    * or corrupt one is logged and ignored. Default: restart points live only in this client.

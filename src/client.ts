@@ -246,6 +246,7 @@ async function assembleClient(
     userAgent: 'cpm-ft',
     ...(options.sipTimers !== undefined ? { timers: { T1: options.sipTimers.T1 ?? 500, T2: options.sipTimers.T2 ?? 4000, T4: options.sipTimers.T4 ?? 5000 } } : {}),
     ...(options.inviteTimeoutMs !== undefined ? { inviteProvisionalTimeoutMs: options.inviteTimeoutMs } : {}),
+    ...(options.noAnswerNoticeMs !== undefined ? { noAnswerNoticeMs: options.noAnswerNoticeMs } : {}),
     // RFC 6665 §4.5.2: the focus NOTIFYs the conference state inside our group INVITE dialog.
     dialogMethods: ['NOTIFY'],
     ...(log !== undefined ? { logger: (event: SipLogEvent) => log(sipLogEvent(event)) } : {}),

@@ -48,31 +48,42 @@ export function percentEncodeQuoted(text: string): string {
   return out;
 }
 
-const utf8 = new TextEncoder();
+const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8');
-const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
+const hexValue = (byte: number | undefined): number => {
+  if (byte === undefined) return -1;
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
+};
 
 /**
  * RFC 5547 §6 percent-encoded = "%" HEXDIG HEXDIG, an encoded byte. The bytes are reassembled and
  * read as UTF-8, so `%C3%A9` and a raw `é` decode alike. A '%' not followed by two hex digits is
  * kept as a literal (lenient: some stacks never encode it).
+ * One pass over the text's UTF-8 bytes: '%' and hex digits are ASCII, so they are found in the
+ * bytes where they were in the text, and everything else is copied as it is (a lone surrogate
+ * becoming U+FFFD's bytes, as in any UTF-8 encoding of it).
  */
 export function percentDecodeQuoted(text: string): string {
   if (!text.includes('%')) return text;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (ch === '%' && isHex(text[i + 1]) && isHex(text[i + 2])) {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-      continue;
+  const bytes = utf8Encoder.encode(text);
+  let out = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte === 0x25) {
+      const high = hexValue(bytes[i + 1]);
+      const low = high < 0 ? -1 : hexValue(bytes[i + 2]);
+      if (low >= 0) {
+        bytes[out++] = high * 16 + low;
+        i += 2;
+        continue;
+      }
     }
-    const code = text.codePointAt(i) ?? 0;
-    const char = String.fromCodePoint(code);
-    if (char.length === 2) i++;
-    for (const b of utf8.encode(char)) bytes.push(b);
+    bytes[out++] = byte;
   }
-  return utf8Decoder.decode(Uint8Array.from(bytes));
+  return utf8Decoder.decode(bytes.subarray(0, out));
 }
 
 // ---------------------------------------------------------------------------------------------

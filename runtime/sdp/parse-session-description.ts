@@ -84,6 +84,10 @@ export function parseSessionDescription(text: string, source = 'sdp'): Result<Se
       lineNo++;
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim() === '') continue;
+      // RFC 4566 §5: CR LF (or LF) ends a line and no field holds a CR. One left inside a value
+      // (`c=IN IP4 h\r \n`) would be written back as a line end and parse differently the next time.
+      const cr = line.indexOf('\r');
+      if (cr >= 0) throw new SdpSyntaxError(cr + 1, 'carriage return inside a line');
       if (line.length < 2 || line[1] !== '=' || !/^[a-z]$/.test(line[0] as string)) {
         throw new SdpSyntaxError(1, `expected <type>=<value>, got ${JSON.stringify(line.slice(0, 20))}`);
       }

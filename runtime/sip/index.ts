@@ -31,6 +31,7 @@ export * from './dialog/index.ts';
 export * from './user-agent-types.ts';
 export { createUserAgent, routeForProxy } from './user-agent.ts';
 export { DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS } from './uac-invite.ts';
+export { DEFAULT_NO_ANSWER_NOTICE_MS } from './uac-no-answer.ts';
 export { resolveNextHop, type NextHop } from './request-routing.ts';
 export { Registration, refreshDelaySeconds, sameBinding, type RegistrationEvent, type RegistrationOptions, type RegistrationState } from './registration.ts';
 export { DigestAuthenticator, type SipCredentials } from './digest-authenticator.ts';

@@ -14,6 +14,7 @@ import { createRequest, type SipRequest } from './syntax/sip-message.ts';
 import { parseSipUri } from './syntax/sip-uri.ts';
 import { buildAttempt, cseqOf, stepAfter, withHops } from './uac-attempts.ts';
 import { resendAck, sendAck, sendBye } from './uac-in-dialog.ts';
+import { watchUnanswered } from './uac-no-answer.ts';
 import { toBuffer, type UaCore } from './user-agent-core.ts';
 import type { InviteOptions, InviteResult, PendingInvite } from './user-agent-types.ts';
 
@@ -155,8 +156,16 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
             again(attempt, () => fail(error));
           } else fail(error);
         };
-        core.layer.sendRequest(invite, transport, destination, {
+        // Until the first response: a note when nothing answers for a while, and over UDP the
+        // system's port-unreachable verdict, which ends this attempt like a failed send.
+        const notify = options.onNoAnswer;
+        const unanswered = watchUnanswered(core, target, hop, notify === undefined ? undefined : (note) => {
+          // A caller that cancelled (or already has its answer) is not told the peer is silent.
+          if (cancelWanted === undefined && !settled) notify(note);
+        }, (error) => tx.transportFailed(error));
+        const tx = core.layer.sendRequest(invite, transport, destination, {
           onResponse: (response) => {
+            unanswered.stop();
             if (response.status < 200) {
               if (!provisional && cancelWanted === undefined && waitMs > 0 && waitTimer === undefined) {
                 waitTimer = core.clock.setTimeout(() => {
@@ -211,8 +220,8 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
             } else if (step.kind === 'error') fail(step.error);
             else rejected();
           },
-          onTimeout: () => { stopWaiting(); failOver(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`)); },
-          onTransportError: (error) => { stopWaiting(); failOver(error); },
+          onTimeout: () => { unanswered.stop(); stopWaiting(); failOver(new CpmError('ERR_SIP_TRANSACTION_TIMEOUT', `no final response to INVITE ${target} (Timer B)`)); },
+          onTransportError: (error) => { unanswered.stop(); stopWaiting(); failOver(error); },
         });
       };
       attempt();

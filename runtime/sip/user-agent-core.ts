@@ -53,6 +53,8 @@ export class UaCore {
   /** ALLOWED plus the in-dialog methods the application handles (`dialogMethods`). */
   readonly allowed: readonly string[];
   closed = false;
+  /** Waits that are not transactions (uac-no-answer.ts) and must end with the UA. */
+  readonly closers = new Set<() => void>();
 
   constructor(options: UserAgentOptions) {
     if (options.transports.length === 0) throw new CpmError('ERR_SIP_NO_TRANSPORT', 'createUserAgent needs at least one transport');
@@ -215,6 +217,8 @@ export class UaCore {
   close(): void {
     this.closed = true;
     this.layer.dispose();
+    for (const close of [...this.closers]) close();
+    this.closers.clear();
     for (const r of this.awaitingAck.values()) r.stop();
     this.awaitingAck.clear();
   }

@@ -58,6 +58,18 @@ export interface UserAgentOptions {
   readonly timers?: Partial<TimerValues>;
   /** Default of InviteOptions.provisionalTimeoutMs for every INVITE of this UA (90 s). */
   readonly inviteProvisionalTimeoutMs?: number;
+  /**
+   * An INVITE that has had no response at all (not even 100 Trying) this long is reported to its
+   * `onNoAnswer` (DEFAULT_NO_ANSWER_NOTICE_MS, 4 s); the transaction keeps going until Timer B.
+   * 0 turns the note off.
+   */
+  readonly noAnswerNoticeMs?: number;
+  /**
+   * Over UDP, ask the system whether anything listens on the destination port (udp-port-probe.ts):
+   * an ICMP port unreachable then fails the INVITE at once with ERR_SIP_PORT_UNREACHABLE instead of
+   * after Timer B. Default true.
+   */
+  readonly probeUdpPorts?: boolean;
   /** User-Agent (and Server) header value. */
   readonly userAgent?: string;
   /** Option tags we support; a request whose Require lists others gets 420 (RFC 3261 §8.2.2.3). */
@@ -91,6 +103,18 @@ export interface InviteOptions {
    * inviteProvisionalTimeoutMs (DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS, 90 s); 0 waits for ever.
    */
   readonly provisionalTimeoutMs?: number;
+  /** Called once per attempt that has had no response at all after the UA's noAnswerNoticeMs. */
+  readonly onNoAnswer?: (note: InviteNoAnswer) => void;
+}
+
+/** An INVITE still without any response: where it went and how long it has waited so far. */
+export interface InviteNoAnswer {
+  readonly target: string;
+  readonly transport: SipTransportProtocol;
+  readonly destination: PeerAddress;
+  readonly waitedMs: number;
+  /** How long the transaction goes on waiting before it gives up (Timer B, 64*T1). */
+  readonly giveUpAfterMs: number;
 }
 
 export type InviteResult =

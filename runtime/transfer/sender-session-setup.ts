@@ -75,7 +75,16 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
 
   let answerSdp: SessionDescription;
   try {
-    const pending = run.settings.ua.invite(invite.value.target, { body, contentType, headers });
+    const pending = run.settings.ua.invite(invite.value.target, {
+      body, contentType, headers,
+      // A silent peer: say where the INVITE went while the transaction goes on waiting.
+      onNoAnswer: (note) => {
+        const { host, port } = note.destination;
+        const event = { target: note.target, transport: note.transport, address: `${host.includes(':') ? `[${host}]` : host}:${port}`, waitedMs: note.waitedMs, giveUpAfterMs: note.giveUpAfterMs };
+        run.log({ kind: 'sip', event: 'no-answer', ...event });
+        run.emit('no-answer', event);
+      },
+    });
     run.pendingInvite = pending;
     // An abort does not wait for a peer that never answers: the UA CANCELs (and BYEs a late 2xx).
     const result = await Promise.race([pending, run.abortSignal]).finally(() => { run.pendingInvite = undefined; });

@@ -74,6 +74,11 @@ export interface OutgoingTransferEvents {
   progress: { readonly file: string; readonly sent: number; readonly total: number };
   'file-complete': FileResult;
   'file-failed': FileResult & { readonly failure: FileFailure };
+  /**
+   * The INVITE has had no response at all for a few seconds (UserAgentOptions.noAnswerNoticeMs):
+   * where it went (`address` is host:port) and how much longer the SIP transaction waits.
+   */
+  'no-answer': { readonly target: string; readonly transport: string; readonly address: string; readonly waitedMs: number; readonly giveUpAfterMs: number };
   end: TransferSummary;
 }
 

@@ -44,6 +44,8 @@ export interface SendCommand {
   readonly resumeState: string | undefined;
   /** --msrp-relay / --msrp-relay-auth (credentials resolved against the environment later). */
   readonly msrpRelay?: MsrpRelayArg | undefined;
+  /** --no-answer-note SECONDS: when a silent INVITE is reported (undefined: the library's 4 s). */
+  readonly noAnswerNoteMs?: number | undefined;
   readonly logJson: boolean;
   readonly help: boolean;
 }
@@ -70,6 +72,8 @@ ${decideUsage('sender')}  --chunk-size BYTES  MSRP chunk size (default ${transfe
                       at most 32 KiB), sent in the INVITE as a Content-Disposition: icon part;
                       image files without one get a 128 px thumbnail when sharp is installed
   --no-icon           no automatic thumbnails (files given an --icon keep theirs)
+  --no-answer-note S  say after S seconds (default 4; 0 never) that nothing has answered the INVITE
+                      yet, naming the address and transport tried (SIP keeps trying until Timer B)
   --log json          one JSON object per protocol event on stdout; human text goes to stderr
 ${networkUsage}${msrpRelayUsage}${tlsUsage}`;
 
@@ -90,6 +94,7 @@ const options = {
   then: { type: 'boolean', multiple: true },
   icon: { type: 'string', multiple: true },
   'no-icon': { type: 'boolean' },
+  'no-answer-note': { type: 'string' },
   log: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...msrpRelayOptionSpecs,
@@ -181,7 +186,13 @@ export function parseSendArgs(args: readonly string[]): Result<SendCommand, stri
   if (!msrpRelay.ok) return msrpRelay;
   const network = parseNetworkArgs(values);
   if (!network.ok) return network;
-  return ok({ ...base, logJson: values.log === 'json', network: network.value, from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, peerTuning, msrpRelay: msrpRelay.value });
+  let noAnswerNoteMs: number | undefined;
+  const note = values['no-answer-note'];
+  if (note !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(note) || Number(note) > 3600) return fail(`--no-answer-note expects seconds from 0 to 3600 (e.g. 4 or 0.5), got '${note}'`);
+    noAnswerNoteMs = Math.round(Number(note) * 1000);
+  }
+  return ok({ ...base, logJson: values.log === 'json', network: network.value, from: from.value, destination: destination.value, batches, proxy, transport: transport.value, tls: tls.value, sip: sip.value, chunkSize, peerTuning, msrpRelay: msrpRelay.value, noAnswerNoteMs });
 }
 
 // 7.6.1 step 1 chooses the set-up procedure from the destination's shape: one recipient is a 1-1

@@ -59,6 +59,7 @@ export function checkClientOptions(options: unknown): void {
   // ClientExtraOptions.
   if (o['tls'] !== undefined) check.object('tls', o['tls'], 'an object of Node TLS options ({ key, cert, ca, ... })');
   check.duration('waitTimeoutMs', o['waitTimeoutMs']);
+  check.duration('noAnswerNoticeMs', o['noAnswerNoticeMs'], true);
   if (o['sipTimers'] !== undefined) {
     const timers = check.object('sipTimers', o['sipTimers'], 'an object { T1?, T2?, T4? } in milliseconds');
     for (const name of ['T1', 'T2', 'T4'] as const) check.duration(`sipTimers.${name}`, timers[name]);

@@ -1,5 +1,5 @@
 // Bugs the fuzzers found, each pinned by the smallest input that showed it, so a regression in the
-// owning module fails here by name. All six are fixed; the property suites test these inputs again.
+// owning module fails here by name. All of them are fixed; the property suites test these inputs again.
 import { describe, expect, it } from 'vitest';
 import { MsrpParser } from '../../runtime/msrp/syntax/msrp-parser.ts';
 import { parseSessionDescription, serializeSessionDescription } from '../../runtime/sdp/index.ts';
@@ -55,6 +55,24 @@ describe('fuzz findings (regression guards)', () => {
       if (r.ok) expect(parseSessionDescription(serializeSessionDescription(r.value)).ok).toBe(true);
       else expect(r.error.code).toBe('ERR_SDP_PARSE');
     }
+  });
+
+  // runtime/sdp/parse-session-description.ts: only a CR right before the LF was taken as the line
+  // end, so `c=IN IP4 h\r \n` kept the CR in the address; serialized, it became a line end and the
+  // next parse read another address (no serialize fixed point; scale-40 campaign, seed 23954).
+  it('fixed sdp: a CR inside a line is a located parse error, not part of a value', () => {
+    for (const [sdp, line, column] of [
+      ['v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 10.0.2.15\r \nt=0 0\r\n', 4, 19],
+      ['v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nm=message 9 TCP/MSRP *\r\na=path:msrp://h:9/x\ry;tcp\r\n', 6, 20],
+    ] as const) {
+      const r = parseSessionDescription(sdp);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.code).toBe('ERR_SDP_PARSE');
+      expect(r.error.location).toMatchObject({ line, column });
+    }
+    // A CR LF line end and a blank line holding only whitespace stay accepted.
+    expect(parseSessionDescription('v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n \r\nt=0 0\r\n').ok).toBe(true);
   });
 
   // runtime/msrp/syntax/msrp-parser.ts #feedHead: line-too-long / head-too-large report the offset

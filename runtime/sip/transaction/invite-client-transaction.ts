@@ -1,3 +1,4 @@
+import type { CpmError } from '../../errors.ts';
 import { createRequest, type SipRequest, type SipResponse } from '../syntax/sip-message.ts';
 import { SipHeaders } from '../syntax/sip-headers.ts';
 import { parseCSeq } from '../syntax/cseq.ts';
@@ -93,6 +94,11 @@ export class InviteClientTransaction implements ClientTransaction {
       // §17.1.4: a transport failure is reported to the TU and ends the transaction.
       if (this.#life.terminate()) this.user.onTransportError(transportError(err));
     });
+  }
+
+  transportFailed(error: CpmError): void {
+    // §17.1.4: as a failed send: the transaction ends and the TU hears of it once.
+    if (this.#life.terminate()) this.user.onTransportError(error);
   }
 
   dispose(): void {

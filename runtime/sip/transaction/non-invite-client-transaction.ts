@@ -1,3 +1,4 @@
+import type { CpmError } from '../../errors.ts';
 import type { SipRequest, SipResponse } from '../syntax/sip-message.ts';
 import type { PeerAddress, SipTransport } from '../transport/sip-transport.ts';
 import type { ClientTransaction, ClientTransactionUser, TransactionEnv, TransactionState } from './transaction-env.ts';
@@ -64,6 +65,11 @@ export class NonInviteClientTransaction implements ClientTransaction {
       // §17.1.4: a transport failure is reported to the TU and ends the transaction.
       if (this.#life.terminate()) this.user.onTransportError(transportError(err));
     });
+  }
+
+  transportFailed(error: CpmError): void {
+    // §17.1.4: as a failed send: the transaction ends and the TU hears of it once.
+    if (this.#life.terminate()) this.user.onTransportError(error);
   }
 
   dispose(): void {

@@ -45,6 +45,11 @@ export interface ClientTransaction {
   readonly request: SipRequest;
   readonly state: TransactionState;
   receiveResponse(response: SipResponse): void;
+  /**
+   * RFC 3261 §17.1.4: the transport failed (e.g. an ICMP error learnt outside the send itself):
+   * the transaction ends and its user is told, unless it had already ended.
+   */
+  transportFailed(error: CpmError): void;
   /** Stops every timer and drops the transaction (UA shutdown). */
   dispose(): void;
 }

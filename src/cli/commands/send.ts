@@ -141,6 +141,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
       ...(command.proxy === undefined ? {} : { outboundProxy: command.proxy }),
       ...(command.chunkSize === undefined ? {} : { chunkSize: command.chunkSize }),
+      ...(command.noAnswerNoteMs === undefined ? {} : { noAnswerNoticeMs: command.noAnswerNoteMs }),
       successReport: command.successReport,
       peerTuning: command.peerTuning,
       reuseMlines: command.reuseMlines,
@@ -196,6 +197,10 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       const name = nameOf(file);
       startOnce(name, total);
       view.update(name, sent, total);
+    });
+    // A silent peer: where the INVITE went, and that SIP is still trying (until Timer B).
+    transfer.on('no-answer', (note) => {
+      io.stderr.write(`cpm-ft send: note: nothing has answered the INVITE to ${safeText(note.target)} at ${safeText(note.address)} over ${note.transport} after ${seconds(note.waitedMs)}; still trying until ${seconds(note.giveUpAfterMs)} (is the receiver running, and on ${note.transport}?)\n`);
     });
     transfer.on('file-complete', (result) => {
       startOnce(result.name, result.size);
@@ -258,6 +263,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   }
   return failures.length === 0 && memberFailures.length === 0 ? 0 : 1;
 }
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 /** 'received 2 files', 'declined (603 Decline)', 'failed (report.pdf: MSRP 413 too large)'. */
 export function describeMember(member: MemberOutcome): string {

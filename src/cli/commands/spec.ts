@@ -16,6 +16,7 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
        cpm-ft spec fmt [--check] [FILES...]
        cpm-ft spec lsp [--stdio | --node-ipc | --socket=N | --pipe=NAME] [--clientProcessId=N]
        cpm-ft spec coverage TEXT [--format text|json] [--cr FILE]...
+       cpm-ft spec mutants [--rule ID]... [--tests FILE]... [--format text|json]
 
   check   validate the spec (default: spec/*.rules and the CRs in spec/cr/ORDER)
   diff    per CR applied, the rules it added, modified (with the fields changed) and removed;
@@ -31,6 +32,10 @@ const usage = `usage: cpm-ft spec check [FILES...] [--cr FILE]... [--verbose]
   lsp     a Language Server Protocol server on stdin/stdout, or per --stdio, --node-ipc, --socket=N,
           --pipe=NAME (the flags editors pass): diagnostics as \`spec check\` for every open buffer,
           hover, completion by context, go to definition, formatting as \`spec fmt\` (docs/editor.md)
+  mutants run the generated conformance tests against runtime mutants of every rule (an action
+          ignored, a prohibited action performed, a decision point's answer ignored) and print
+          per rule how many were killed; exit 1 when one survives (spec/README.md, Mutation)
+          --rule limits it to some rules, --tests runs other test files instead
   --cr    apply an extra CR file after the default ones (e.g. spec/examples/cr-4a-shall.cr)
 `;
 
@@ -139,6 +144,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         check: { type: 'boolean', default: false },
         from: { type: 'string' },
         to: { type: 'string' },
+        rule: { type: 'string', multiple: true, default: [] },
+        tests: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -172,6 +179,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
       const { specCoverage } = await import('./spec-coverage.ts');
       return specCoverage(io, files[0]!, extraCrs, values.format ?? 'text');
+    }
+    case 'mutants': {
+      if (files.length > 0) return usageError(io, '`spec mutants` takes no file arguments (--tests FILE names test files)');
+      if (extraCrs.length > 0) return usageError(io, '--cr does not apply to `spec mutants`: it runs the committed generated tests (land the CR, then `cpm-ft generate`)');
+      if (values.format !== 'text' && values.format !== 'json') return usageError(io, `unknown format '${values.format ?? ''}' (text or json)`);
+      const { specMutants } = await import('./spec-mutants.ts');
+      return specMutants(io, { rules: values.rule ?? [], tests: values.tests ?? [], format: values.format });
     }
     case 'fmt': {
       if (values.format !== 'text') return usageError(io, '--format does not apply to `spec fmt`');
