@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/slow-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -16,6 +17,8 @@ export default defineConfig({
     env: { XDG_STATE_HOME: join(tmpdir(), 'cpm-ft-test-state') },
     // Prints "interop: N scenarios passed; hostile: N inputs tried; faults: N injected" at the end.
     globalSetup: ['test/helpers/counters-global-setup.ts'],
+    // The files known to take longest start first, so no worker is left running one alone at the end.
+    sequence: { sequencer: SlowFirstSequencer },
     // After vitest's summary: the slowest test files (`npm test` names the same reporters on its command line).
     reporters: ['default', './test/helpers/timing-reporter.ts'],
   },

@@ -80,6 +80,7 @@ async function handle(command: ChildCommand): Promise<void> {
         ...(command.peerTuning !== undefined ? { peerTuning: command.peerTuning } : {}),
         ...(command.phases === true ? { log: onLog } : {}),
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
+        ...(command.hashCacheDir !== undefined ? { hashCacheDir: command.hashCacheDir } : {}),
       });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;
@@ -89,7 +90,7 @@ async function handle(command: ChildCommand): Promise<void> {
       return;
     case 'stats': {
       const cpu = readThreadCpu();
-      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), rssBytes: process.memoryUsage.rss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
       return;
     }
     case 'stop':

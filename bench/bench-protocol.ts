@@ -9,7 +9,7 @@ export interface BenchRelay { readonly uri: string; readonly username: string; r
 export type ChildCommand =
   | { readonly cmd: 'start-receiver'; readonly dir: string; readonly transport: SipTransportName; readonly relay?: BenchRelay }
   /** `phases`: watch the client's log for the MSRP data phase (off for the rate test: it costs a call per message). */
-  | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number; readonly peerTuning?: PeerTuning; readonly phases?: boolean; readonly relay?: BenchRelay }
+  | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number; readonly peerTuning?: PeerTuning; readonly phases?: boolean; readonly relay?: BenchRelay; readonly hashCacheDir?: string }
   /** Sends each file in its own session (INVITE, MSRP, BYE), `concurrency` sessions at a time. */
   | { readonly cmd: 'send'; readonly to: string; readonly files: readonly string[]; readonly concurrency: number }
   | { readonly cmd: 'stats' }
@@ -20,7 +20,7 @@ export type ChildEvent =
   | { readonly event: 'file-received'; readonly hash: string; readonly size: number }
   | { readonly event: 'file-failed'; readonly reason: string }
   | { readonly event: 'sent'; readonly ok: number; readonly failed: number; readonly elapsedMs: number; readonly failures: readonly string[]; readonly phases: SendPhases }
-  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number }
+  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly rssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number }
   | { readonly event: 'error'; readonly message: string };
 
 /** When the first and last MSRP message of a `send` started and was acknowledged, in ms after the send began. */

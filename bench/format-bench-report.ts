@@ -29,7 +29,8 @@ function transferRows(report: BenchReport): Row[] {
     ...fairRows(report),
     ['(b) cpm-ft send -> receive', rate(t.megabytesPerSecond, 'MB/s'), ratio(t.ratioToBaseline),
       `${t.elapsedMs.toFixed(0)} ms = hash+SIP ${ms(t.beforeDataMs)} + MSRP data ${ms(t.dataMs)} + fsync/check/publish ${ms(t.afterDataMs)}; `
-      + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`],
+      + `sender settled at ${ms(t.senderDoneMs)}; ${t.ok ? 'SHA-1 match' : `FAILED: ${t.failure ?? ''}`}`
+      + (report.hashCache === 'warm' ? '; sender SHA-1 from its hash cache (a resend)' : '')],
     ['    CPU per GiB, sender / receiver', `${perGiB(t.senderCpuMs, t.sizeBytes).toFixed(0)} / ${perGiB(t.receiverCpuMs, t.sizeBytes).toFixed(0)} ms`, '-',
       `sender ${cpu(t.senderCpuMs, t.senderMainThreadCpuMs, t.sizeBytes)}, receiver ${cpu(t.receiverCpuMs, t.receiverMainThreadCpuMs, t.sizeBytes)} ms; all threads (main thread)`],
   ];
@@ -77,6 +78,13 @@ function sessionSplit(r: SessionRateResult): string {
   return ` (kernel ${r.senderKernelCpuMsPerSession.toFixed(2)} / ${r.receiverKernelCpuMsPerSession.toFixed(2)}${main})`;
 }
 
+/** `; sender RSS idle a -> b after n sessions (+c, d x)`: what the sessions left in the sender. */
+function senderRss(r: SessionRateResult): string {
+  const sessions = r.sessions + r.warmUpSessions;
+  const grown = r.senderRssAfterBytes - r.senderIdleRssBytes;
+  return `; sender RSS idle ${mb(r.senderIdleRssBytes)} -> ${mb(r.senderRssAfterBytes)} after ${sessions} sessions (${grown >= 0 ? '+' : ''}${mb(grown)}, ${ratio(r.senderRssAfterBytes / r.senderIdleRssBytes)})`;
+}
+
 /** (i): the dispatcher deployment with 1 and 2 focus instances, and the failover time. */
 function deployRows(report: BenchReport): Row[] {
   const d = report.deploy;
@@ -98,7 +106,7 @@ export function formatBenchReport(report: BenchReport): string {
   const rows: Row[] = transferRows(report);
   for (const r of report.sessionRate) {
     rows.push([`(d) ${r.sessions} x 10 KiB, ${r.concurrency} concurrent`, rate(r.sessionsPerSecond, 'sessions/s'), '-',
-      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms${r.warmUpSessions > 0 ? ` after ${r.warmUpSessions} warm-up sessions${r.coldSessionsPerSecond === undefined ? '' : ` (those ran at ${r.coldSessionsPerSecond.toFixed(0)}/s from a fresh process)`}` : ''}; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms${sessionSplit(r)}; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}`
+      `${r.failures} failed, ${r.received} received, SIP over ${r.transport}, ${r.elapsedMs.toFixed(0)} ms${r.warmUpSessions > 0 ? ` after ${r.warmUpSessions} warm-up sessions${r.coldSessionsPerSecond === undefined ? '' : ` (those ran at ${r.coldSessionsPerSecond.toFixed(0)}/s from a fresh process)`}` : ''}; CPU per session ${r.senderCpuMsPerSession.toFixed(2)} / ${r.receiverCpuMsPerSession.toFixed(2)} ms${sessionSplit(r)}; RSS ${mb(r.senderPeakRssBytes)} / ${mb(r.receiverPeakRssBytes)}${senderRss(r)}`
       + (r.firstFailures.length > 0 ? `; first failure: ${r.firstFailures[0]}` : '')]);
   }
   const m = report.msrpParser;

@@ -18,6 +18,7 @@ import { runDeployBench, type DeployBenchResult } from './deploy-bench.ts';
 import { runSpecBench, type SpecBenchResult } from './spec-bench.ts';
 import { runStartupBench, type StartupBenchResult } from './startup-bench.ts';
 import { runTransferBench, type TransferBenchResult } from './transfer-bench.ts';
+import { primeHashCache } from './hash-cache-prime.ts';
 
 export interface BenchOptions {
   /** Size of the file for (a) and (b); default 1 GiB. */
@@ -36,6 +37,11 @@ export interface BenchOptions {
   readonly peerTuning?: PeerTuning;
   /** Write V8 CPU profiles of every child process here. */
   readonly profileDir?: string;
+  /**
+   * `warm`: (b)'s sender finds the source's SHA-1 in its hash cache (ClientOptions.hashCacheDir), as
+   * a file sent again does, and skips the pre-hash. Default `cold`: every run hashes, as (a2) does.
+   */
+  readonly hashCache?: 'cold' | 'warm';
   /** Run (a) and (b) this many times, alternating; figures are the median with min/max. Default 1. */
   readonly repeat?: number;
   /** Run only these stages (default: all). */
@@ -54,6 +60,8 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly platform: string };
   readonly quick: boolean;
   readonly sizeBytes: number;
+  /** `warm`: (b)'s sender took the source's SHA-1 from its hash cache (BenchOptions.hashCache). */
+  readonly hashCache?: 'warm';
   /** The stages that ran. */
   readonly stages: readonly BenchStage[];
   /** (a) and (b) of the median run (by ratio); every run is in `runs`, their spread in `summary`. */
@@ -110,6 +118,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const sourcePath = join(dir, 'source.bin');
       const sourceSha1 = await writeRandomFile(sourcePath, sizeBytes);
       sha1sum = sha1sumCpuMs(sourcePath, sizeBytes);
+      const hashCacheDir = options.hashCache === 'warm' ? await primeHashCache(join(dir, 'hash-cache'), sourcePath, sourceSha1) : undefined;
       for (let i = 1; i <= repeat; i++) {
         const of = repeat > 1 ? ` (run ${i} of ${repeat})` : '';
         stage(`(a) baseline: file -> TCP -> file${of}`);
@@ -126,6 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           sourcePath, sourceSha1, sizeBytes, inbox, ...profile,
           ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
           ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
+          ...(hashCacheDir !== undefined ? { hashCacheDir } : {}),
         });
         await rm(inbox, { recursive: true, force: true });
         transferRuns.push({
@@ -197,6 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
       quick,
       sizeBytes,
+      ...(options.hashCache === 'warm' && runs('transfer') ? { hashCache: 'warm' as const } : {}),
       stages: [...stages],
       ...(median !== undefined ? { baseline: median.baseline, fairBaseline: median.fairBaseline, transfer: median.transfer, runs: transferRuns, summary: summarizeTransferRuns(transferRuns) } : {}),
       sessionRate,

@@ -48,6 +48,13 @@ export interface SessionRateResult {
   readonly firstFailures: readonly string[];
   readonly senderPeakRssBytes: number;
   readonly receiverPeakRssBytes: number;
+  /**
+   * The sender's RSS once its client is created and before any session (idle), and right after the
+   * last one (warm-up and measured sessions together): what the finished sessions left behind,
+   * besides the heap V8 grew meanwhile.
+   */
+  readonly senderIdleRssBytes: number;
+  readonly senderRssAfterBytes: number;
   /** CPU (all threads) each side spent per session: the fixed cost, much steadier than the rate on a loaded machine. */
   readonly senderCpuMsPerSession: number;
   readonly receiverCpuMsPerSession: number;
@@ -105,6 +112,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       receiver.request({ cmd: 'start-receiver', dir: inbox, transport }, 'ready'),
       sender.request({ cmd: 'start-sender', transport, ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}) }, 'ready'),
     ]);
+    const senderIdle = await sender.request({ cmd: 'stats' }, 'stats');
     const to = `sip:bob@127.0.0.1:${sipPort}${transport === 'udp' ? '' : `;transport=${transport}`}`;
     let coldSessionsPerSecond: number | undefined;
     if (warmUp > 0) {
@@ -130,6 +138,8 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       firstFailures: sent.failures,
       senderPeakRssBytes: senderStats.peakRssBytes,
       receiverPeakRssBytes: receiverStats.peakRssBytes,
+      senderIdleRssBytes: senderIdle.rssBytes,
+      senderRssAfterBytes: senderStats.rssBytes,
       senderCpuMsPerSession: (senderStats.cpuMs - senderBefore.cpuMs) / options.sessions,
       receiverCpuMsPerSession: (receiverStats.cpuMs - receiverBefore.cpuMs) / options.sessions,
       senderKernelCpuMsPerSession: (senderStats.systemCpuMs - senderBefore.systemCpuMs) / options.sessions,

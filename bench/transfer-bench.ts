@@ -22,6 +22,8 @@ export interface TransferBenchOptions {
   readonly profileDir?: string;
   /** Both ends send their MSRP through this RFC 4976 relay. */
   readonly relay?: (username: string) => BenchRelay;
+  /** The sender's hashCacheDir: primed with the source's SHA-1, it measures a resend. */
+  readonly hashCacheDir?: string;
 }
 
 export interface TransferBenchResult {
@@ -75,6 +77,7 @@ export async function runTransferBench(options: TransferBenchOptions): Promise<T
         ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
         ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}),
         ...(options.relay !== undefined ? { relay: options.relay('alice') } : {}),
+        ...(options.hashCacheDir !== undefined ? { hashCacheDir: options.hashCacheDir } : {}),
       }, 'ready'),
     ]);
     const arrived = new Promise<ChildEvent>((resolve) => {

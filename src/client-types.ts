@@ -140,6 +140,14 @@ export interface ClientOptions extends NetworkOptions {
    * or corrupt one is logged and ignored. Default: restart points live only in this client.
    */
   readonly resumeStatePath?: string;
+  /**
+   * A folder where the SHA-1s of sent files outlive the process, keyed by device, inode, size and
+   * modification time: sending the same file version again from a new process skips the pass that
+   * reads and hashes the whole file before the offer. Files under 1 MiB are not stored. The stored
+   * hash is only the offer's claim: the receiver still checks what arrives. Default: none (a
+   * client remembers only the files it hashed itself).
+   */
+  readonly hashCacheDir?: string;
   /** One structured event per protocol message and per file outcome (the CLI's --log json). */
   readonly log?: (event: LogEvent) => void;
   /** Parser and session limits; every field has a safe default (see ClientLimits). */
@@ -176,6 +184,29 @@ export interface ClientLimits {
   readonly maxSessionsPerPeer?: number;
   /** Concurrent incoming sessions in total. Beyond it: 503 Service Unavailable with Retry-After. */
   readonly maxSessions?: number;
+  /**
+   * M-lines in one incoming offer, and files started over one dialog (re-INVITEs included),
+   * default 64. Beyond it: 488 Not Acceptable Here with a Warning naming the bound.
+   */
+  readonly maxMlinesPerSession?: number;
+  /** Files one incoming session holds at once, default 32. Beyond it: 488 with a Warning. */
+  readonly maxOpenFilesPerSession?: number;
+  /**
+   * Incoming files held at once in total (each may take a temporary file and an MSRP connection),
+   * default 1024 or (descriptor limit - 48) / 2 when lower. Beyond it: 503 with Retry-After and a Warning.
+   */
+  readonly maxOpenFiles?: number;
+  /**
+   * Concurrent incoming sessions from one transport source address (what a forged From cannot
+   * change), default 64. Beyond it: 486. Behind a proxy or SBC, raise it to maxSessions.
+   */
+  readonly maxSessionsPerSource?: number;
+  /** SIP over TCP/TLS: accepted connections open at once from one source address, default 64. */
+  readonly sipMaxConnectionsPerSource?: number;
+  /** SIP over TLS: handshakes in progress from one source address, default 8. */
+  readonly sipMaxHandshakesPerSource?: number;
+  /** MSRP: accepted connections not yet bound to a session, per source address, default 64. */
+  readonly msrpMaxSilentConnectionsPerSource?: number;
 }
 
 export interface ReceiveOptions {

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
   cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
+  DEFAULT_PARSER_LIMITS, type Destination, FileHashStore, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
   type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
   type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
 } from '../runtime/index.ts';
@@ -126,12 +126,16 @@ export function msrpParserLimits(limits: ClientLimits | undefined): Partial<Msrp
 async function openTransport(options: ClientOptions & ClientExtraOptions): Promise<SipTransport> {
   const { host, port, transport } = options.sip;
   const limits = sipParseLimits(options.limits);
+  const perSource = {
+    ...(options.limits?.sipMaxConnectionsPerSource !== undefined ? { maxInboundConnectionsPerSource: options.limits.sipMaxConnectionsPerSource } : {}),
+    ...(options.limits?.sipMaxHandshakesPerSource !== undefined ? { maxPendingHandshakesPerSource: options.limits.sipMaxHandshakesPerSource } : {}),
+  };
   switch (transport) {
     case 'udp': return createUdpTransport({ host, port, limits });
-    case 'tcp': return createTcpTransport({ host, port, limits });
+    case 'tcp': return createTcpTransport({ host, port, limits, ...perSource });
     case 'tls':
       if (options.tls === undefined) throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'SIP over TLS needs `tls` credentials (key, cert, ca) in the client options');
-      return createTlsTransport({ host, port, tls: options.tls, limits });
+      return createTlsTransport({ host, port, tls: options.tls, limits, ...perSource });
   }
 }
 
@@ -186,6 +190,7 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     host: options.msrp?.host ?? options.sip.host,
     port: options.msrp?.port ?? 0,
     ...(parserLimits !== undefined ? { parserLimits } : {}),
+    ...(options.limits?.msrpMaxSilentConnectionsPerSource !== undefined ? { maxSilentConnectionsPerSource: options.limits.msrpMaxSilentConnectionsPerSource } : {}),
     ...(useTls && options.tls !== undefined ? { tls: options.tls } : {}),
     // Outgoing msrps: connections (to a peer or a relay) verify against the same CA.
     ...(options.tls !== undefined ? { tlsClient: options.tls } : {}),
@@ -307,6 +312,7 @@ async function assembleClient(
     ...(options.reportGraceMs !== undefined ? { reportGraceMs: options.reportGraceMs } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
     ...(options.peerMaxSizeScope !== undefined ? { peerMaxSizeScope: options.peerMaxSizeScope } : {}),
+    ...(options.hashCacheDir !== undefined ? { hashStore: new FileHashStore(options.hashCacheDir) } : {}),
     ...(senderLog !== undefined ? { log: senderLog } : {}),
   });
   // RFC 5547 file-range resume across processes: the sender's restart points live in a file. A
@@ -384,6 +390,10 @@ async function assembleClient(
         ...(receive.keepPartials !== undefined ? { keepPartials: receive.keepPartials } : {}),
         ...(options.limits?.maxSessionsPerPeer !== undefined ? { maxSessionsPerPeer: options.limits.maxSessionsPerPeer } : {}),
         ...(options.limits?.maxSessions !== undefined ? { maxSessions: options.limits.maxSessions } : {}),
+        ...(options.limits?.maxMlinesPerSession !== undefined ? { maxMlinesPerSession: options.limits.maxMlinesPerSession } : {}),
+        ...(options.limits?.maxOpenFilesPerSession !== undefined ? { maxOpenFilesPerSession: options.limits.maxOpenFilesPerSession } : {}),
+        ...(options.limits?.maxOpenFiles !== undefined ? { maxOpenFiles: options.limits.maxOpenFiles } : {}),
+        ...(options.limits?.maxSessionsPerSource !== undefined ? { maxSessionsPerSource: options.limits.maxSessionsPerSource } : {}),
         ...(options.msrpMatchSessionIdOnly === true ? { matchSessionIdOnly: true } : {}),
         ...(log !== undefined ? { log } : {}),
       });

@@ -301,8 +301,8 @@ describe('RFC5547-5 The file selector: the offerer describes one file per m-line
       { action: 'one-mline-per-file', args: [], modality: 'SHALL' },
     ]);
   });
-  it('RFC5547-5-1.mline-per-file wire: on send-files-requested when more-than-one-file shows one-mline-per-file', async () => {
-    await wire('RFC5547-5-1.mline-per-file', 'send-files-requested', ['more-than-one-file'], {}, { 'more-than-one-file': true }, [
+  it('RFC5547-5-1.mline-per-file wire: on send-files-requested when recipient-list, more-than-one-file shows one-mline-per-file', async () => {
+    await wire('RFC5547-5-1.mline-per-file', 'send-files-requested', ['recipient-list', 'more-than-one-file'], {}, { 'more-than-one-file': true }, [
       { action: 'one-mline-per-file', args: [], present: true },
     ]);
   });

@@ -8,7 +8,7 @@
 import type { RuleIR } from '../ir/types.ts';
 import { caseTitlePrefix, casesPerBranch, expectedDecisions, isDefaultBranch, tookEffect, type Branch, type ConformanceCase } from './conformance-cases.ts';
 import { guardFacts, prohibits, rulesForEvent, type EventRun } from './rule-semantics.ts';
-import { evaluateSituation, searchSituation, type Situation } from './search-situation.ts';
+import { evaluateSituation, runtimeCompletions, searchSituation, type Situation } from './search-situation.ts';
 import { fixedAt, forcedFacts } from '../passes/forced-facts.ts';
 
 type Fixed = Readonly<Record<string, boolean>>;
@@ -99,8 +99,21 @@ function findWireCase(rules: readonly RuleIR[], rule: RuleIR, event: string, bra
   const involved = rulesForEvent(rules, event);
   const dependents = dependentsOf(involved, rule, event);
   const fires = (run: EventRun): boolean => tookEffect(run, rule) && dependents.every((d) => run.fired.has(d.id));
-  // The observable situation: the rule and its direct dependents fire; failing that, the rule alone.
-  const positive = searchSituation(rules, event, fires, fixed) ?? searchSituation(rules, event, (run) => tookEffect(run, rule), fixed);
+  // Where no other rule asks for one of the rule's actions, the action on the wire is the rule's own
+  // doing: a runtime that ignores this rule (its mutant, `cpm-ft spec mutants`) is then seen to.
+  // Checked over every fact set the runtime may complete the situation to (e.g. the destination a
+  // scenario picks when the situation names none).
+  const sharedIn = (run: EventRun): boolean => run.decisions.some((d) => d.rule !== rule.id && d.modality !== 'SHALL NOT' && rule.actions.some((a) => a.name === d.action && a.args.join(' ') === d.args.join(' ')));
+  const own = (yes: readonly string[], holding: readonly string[]): boolean => {
+    const completions = runtimeCompletions(holding);
+    return completions.length > 0 && completions.every((facts) => !sharedIn(evaluateSituation(rules, event, facts, yes)));
+  };
+  // The observable situation: the rule and its direct dependents fire, preferably with its actions its own; failing that, the rule alone.
+  const positive =
+    searchSituation(rules, event, (run, yes, holding) => fires(run) && own(yes, holding), fixed) ??
+    searchSituation(rules, event, fires, fixed) ??
+    searchSituation(rules, event, (run, yes, holding) => tookEffect(run, rule) && own(yes, holding), fixed) ??
+    searchSituation(rules, event, (run) => tookEffect(run, rule), fixed);
   let situation: Situation | null = positive;
   if (prohibits(rule)) return prohibitionCase(rules, rule, event, involved, dependents, fixed);
   // Never reached: a SHALL NOT rule it depends on keeps it from firing. It still gets its wire test:

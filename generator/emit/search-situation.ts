@@ -2,6 +2,7 @@
 // and the yes/no answers of their decision points, try the smallest sets of true names first
 // (then the lowest mask) and return the first whose run the caller accepts. Smallest-first keeps
 // each generated test's setup minimal; the fixed order keeps the generated output deterministic.
+import { exclusiveFacts, withDerivedFacts } from '../../runtime/index.ts';
 import type { RuleIR } from '../ir/types.ts';
 import { evaluateEvent, guardFacts, rulesForEvent, type EventRun } from './rule-semantics.ts';
 
@@ -34,7 +35,7 @@ export function evaluateSituation(rules: readonly RuleIR[], event: string, holdi
 export function searchSituation(
   rules: readonly RuleIR[],
   event: string,
-  accept: (run: EventRun, yes: readonly string[]) => boolean,
+  accept: (run: EventRun, yes: readonly string[], holding: readonly string[]) => boolean,
   fixed: Readonly<Record<string, boolean>> = {},
 ): Situation | null {
   const involved = rulesForEvent(rules, event);
@@ -52,7 +53,29 @@ export function searchSituation(
     const yes = chosen.filter((name) => name.startsWith('decide:')).map((name) => name.slice('decide:'.length));
     if (Object.entries(fixed).some(([fact, value]) => facts.includes(fact) && holding.includes(fact) !== value)) continue;
     const run = evaluateSituation(rules, event, holding, yes);
-    if (accept(run, yes)) return { facts: holding, yes, run };
+    if (accept(run, yes, holding)) return { facts: holding, yes, run };
   }
   return null;
+}
+
+/**
+ * The fact sets the runtime may really run the rules with when `holding` is what a test sets up:
+ * each group of exclusive facts with one member true (any, when the test sets none: the scenario
+ * picks its own default) and the derived facts computed (runtime/procedure/fact-implications.ts).
+ * A completion whose derived facts contradict `holding` cannot occur and is left out.
+ */
+export function runtimeCompletions(holding: readonly string[]): string[][] {
+  let sets: string[][] = [[...holding]];
+  for (const group of exclusiveFacts as readonly (readonly string[])[]) {
+    const chosen = group.filter((f) => holding.includes(f));
+    if (chosen.length > 1) return [];
+    if (chosen.length === 0) sets = sets.flatMap((set) => group.map((f) => [...set, f]));
+  }
+  const out: string[][] = [];
+  for (const set of sets) {
+    const derived = withDerivedFacts(Object.fromEntries(set.map((f) => [f, true]))) as Record<string, boolean | undefined>;
+    const contradicts = Object.entries(derived).some(([fact, value]) => value === false && holding.includes(fact));
+    if (!contradicts) out.push(Object.entries(derived).filter(([, value]) => value === true).map(([fact]) => fact));
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { CpmError } from '../errors.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { guessMimeType } from './guess-mime-type.ts';
 import { cachedFileHash, rememberFileHash } from './file-hash-cache.ts';
+import type { FileHashStore } from './file-hash-store.ts';
 import { hashFile } from './sha1-hasher.ts';
 
 export interface FileMetadata {
@@ -20,7 +21,14 @@ export interface FileMetadata {
   hash: FileHash | undefined;
 }
 
-export async function readFileMetadata(path: string, options: { hash?: boolean } = {}): Promise<FileMetadata> {
+export interface ReadFileMetadataOptions {
+  /** Compute (or find) the SHA-1; without it the whole file is not read. */
+  readonly hash?: boolean;
+  /** Hashes of earlier processes (file-hash-store.ts), consulted after this process's own. */
+  readonly hashStore?: FileHashStore;
+}
+
+export async function readFileMetadata(path: string, options: ReadFileMetadataOptions = {}): Promise<FileMetadata> {
   let info;
   try {
     info = await stat(path, { bigint: true });
@@ -32,11 +40,12 @@ export async function readFileMetadata(path: string, options: { hash?: boolean }
   const size = Number(info.size);
   let hash: FileHash | undefined;
   if (options.hash === true) {
-    hash = cachedFileHash(info, 'sha-1');
+    hash = cachedFileHash(info, 'sha-1') ?? await options.hashStore?.lookup(info, 'sha-1');
     if (hash === undefined) {
       const startedAt = Date.now();
       hash = await hashFile(path, 'sha-1', size);
       rememberFileHash(info, 'sha-1', hash, startedAt);
+      await options.hashStore?.remember(info, 'sha-1', hash, startedAt);
     }
   }
   return {

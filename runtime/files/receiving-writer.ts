@@ -2,7 +2,8 @@
 // folder; only after the size and the RFC 5547 sha-1 check out is it published under its final
 // name, and never over an existing file. Chunks may arrive at any Byte-Range offset.
 
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CpmError, fail, ok, type Result } from '../errors.ts';
 import { randomHex } from '../random-token.ts';
@@ -100,13 +101,16 @@ const isCode = (error: unknown, ...codes: string[]): boolean =>
 
 export class ReceivingWriter {
   readonly folder: string;
-  readonly tempPath: string;
   /** The safe name the file will be published under (or `name (n).ext` on collision). */
   readonly fileName: string;
   readonly expectedSize: number | undefined;
   readonly highWaterMark: number;
 
-  #handle: FileHandle;
+  #tempPath: string;
+  /** Undefined until the first bytes go to disk for a deferred writer (see `deferred`). */
+  #handle: FileHandle | undefined;
+  /** The open of a deferred writer's temporary file, once started; rejects with ERR_FILE_WRITE. */
+  #opening: Promise<FileHandle> | undefined;
   #state: WriterState = 'open';
   /** Settles when the flush loop running now (if any) has emptied the queue; never rejects. */
   #tail: Promise<void> = Promise.resolve();
@@ -131,9 +135,9 @@ export class ReceivingWriter {
   // Where a write without an explicit start goes: after the highest byte queued so far.
   #appendAt = 1;
 
-  private constructor(options: ReceivingWriterOptions, tempPath: string, fileName: string, handle: FileHandle) {
+  private constructor(options: ReceivingWriterOptions, tempPath: string, fileName: string, handle: FileHandle | undefined) {
     this.folder = options.folder;
-    this.tempPath = tempPath;
+    this.#tempPath = tempPath;
     this.fileName = fileName;
     this.expectedSize = options.expectedSize;
     this.highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
@@ -144,20 +148,66 @@ export class ReceivingWriter {
   }
 
   static async create(options: ReceivingWriterOptions): Promise<ReceivingWriter> {
-    const fileName = safeFileName(options.offeredName);
-    // Exclusive create with a random hidden name: nothing else can be opened or clobbered.
-    for (let attempt = 0; ; attempt++) {
-      const temp = resolveInsideFolder(options.folder, newTempPartName());
-      if (!temp.ok) throw temp.error;
-      try {
-        const handle = await open(temp.value, 'wx', 0o600);
-        liveTempPaths.add(temp.value);
-        return new ReceivingWriter(options, temp.value, fileName, handle);
-      } catch (cause) {
-        if (isCode(cause, 'EEXIST') && attempt < 5) continue;
-        throw new CpmError('ERR_FILE_WRITE', `cannot create a temporary file in ${options.folder}`, { cause, location: { source: options.folder } });
-      }
+    const writer = ReceivingWriter.#unopened(options);
+    await writer.#openTemp();
+    return writer;
+  }
+
+  /**
+   * A writer whose temporary file is only created when its first bytes go to disk (or at
+   * finalize, for an empty file). An offer of many files then costs no descriptor per file until
+   * data for it arrives; a failure to create the file (EMFILE, ENOSPC ...) surfaces as the first
+   * write's error, like any other write error. A folder we cannot write into (read-only, not a
+   * folder) is refused here already, without holding a descriptor (access(2)).
+   */
+  static async deferred(options: ReceivingWriterOptions): Promise<ReceivingWriter> {
+    const writer = ReceivingWriter.#unopened(options);
+    try {
+      await access(options.folder, constants.W_OK | constants.X_OK);
+    } catch (cause) {
+      throw new CpmError('ERR_FILE_WRITE', `cannot create a temporary file in ${options.folder}`, { cause, location: { source: options.folder } });
     }
+    return writer;
+  }
+
+  static #unopened(options: ReceivingWriterOptions): ReceivingWriter {
+    const fileName = safeFileName(options.offeredName);
+    const temp = resolveInsideFolder(options.folder, newTempPartName());
+    if (!temp.ok) throw temp.error;
+    return new ReceivingWriter(options, temp.value, fileName, undefined);
+  }
+
+  /** The hidden temporary file the data goes to (it may not exist yet for a deferred writer). */
+  get tempPath(): string {
+    return this.#tempPath;
+  }
+
+  /** Whether the temporary file is open (a descriptor is held). */
+  get opened(): boolean {
+    return this.#handle !== undefined;
+  }
+
+  // Exclusive create with a random hidden name: nothing else can be opened or clobbered.
+  #openTemp(): Promise<FileHandle> {
+    this.#opening ??= (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const handle = await open(this.#tempPath, 'wx', 0o600);
+          liveTempPaths.add(this.#tempPath);
+          this.#handle = handle;
+          return handle;
+        } catch (cause) {
+          if (isCode(cause, 'EEXIST') && attempt < 5) {
+            const temp = resolveInsideFolder(this.folder, newTempPartName());
+            if (!temp.ok) throw temp.error;
+            this.#tempPath = temp.value;
+            continue;
+          }
+          throw new CpmError('ERR_FILE_WRITE', `cannot create a temporary file in ${this.folder}`, { cause, location: { source: this.folder } });
+        }
+      }
+    })();
+    return this.#opening;
   }
 
   /** Ranges received so far, 1-based inclusive and merged. */
@@ -336,7 +386,7 @@ export class ReceivingWriter {
           for (const b of run) this.#ranges.add(b.start, b.start + b.filled - 1);
         } catch (cause) {
           // The first failure sticks: every later write is refused with it.
-          this.#error ??= new CpmError('ERR_FILE_WRITE', `cannot write to ${this.tempPath}`, { cause, location: { source: this.tempPath } });
+          this.#error ??= cause instanceof CpmError ? cause : new CpmError('ERR_FILE_WRITE', `cannot write to ${this.tempPath}`, { cause, location: { source: this.tempPath } });
           const error = this.#error;
           for (const b of run) { b.reject(error); this.#release(b); }
           continue;
@@ -365,10 +415,11 @@ export class ReceivingWriter {
   async #writeRun(buffers: Uint8Array[], position: number, bytes: number): Promise<void> {
     let done = 0;
     let rest = buffers;
+    const handle = this.#handle ?? await this.#openTemp();
     while (done < bytes) {
       const { bytesWritten } = rest.length === 1
-        ? await this.#handle.write(rest[0] as Uint8Array, 0, (rest[0] as Uint8Array).length, position + done)
-        : await this.#handle.writev(rest, position + done);
+        ? await handle.write(rest[0] as Uint8Array, 0, (rest[0] as Uint8Array).length, position + done)
+        : await handle.writev(rest, position + done);
       done += bytesWritten;
       if (done >= bytes) break;
       // Short write: drop what went out and continue with the remainder.
@@ -401,10 +452,12 @@ export class ReceivingWriter {
     };
     if (this.#error) return failWith(this.#error);
     try {
-      await this.#handle.sync();
-      await this.#handle.close();
+      // An empty file (or one never written) is created now: publishing links the temporary file.
+      const handle = this.#handle ?? await this.#openTemp();
+      await handle.sync();
+      await handle.close();
     } catch (cause) {
-      return failWith(new CpmError('ERR_FILE_WRITE', `cannot flush ${this.tempPath}`, { cause }));
+      return failWith(cause instanceof CpmError ? cause : new CpmError('ERR_FILE_WRITE', `cannot flush ${this.tempPath}`, { cause }));
     }
     // RFC 5547 §5 size: the announced size must be exactly the bytes received, with no gaps.
     if (!this.#ranges.covers(expected.size)) {
@@ -447,7 +500,9 @@ export class ReceivingWriter {
   async #discard(state: WriterState): Promise<void> {
     this.#state = state;
     this.#worker?.drop();
-    await this.#handle.close().catch(() => undefined);
+    // A deferred writer may still be opening its file: wait for that, so the file is removed too.
+    await this.#opening?.catch(() => undefined);
+    await this.#handle?.close().catch(() => undefined);
     try {
       await unlink(this.tempPath).catch((error: unknown) => {
         if (!isCode(error, 'ENOENT')) throw new CpmError('ERR_FILE_WRITE', `cannot remove ${this.tempPath}`, { cause: error });

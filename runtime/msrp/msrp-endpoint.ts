@@ -11,6 +11,7 @@ import { MsrpRelayClient, type MsrpRelayOptions } from './relay/relay-client.ts'
 import type { MsrpParserLimits, MsrpRequestHead } from './syntax/msrp-parser.ts';
 import { serializeResponse } from './syntax/msrp-serializer.ts';
 import { listenError } from '../listen-error.ts';
+import { PerSourceCount } from '../per-source-count.ts';
 
 export interface MsrpEndpointOptions {
   /** Address to listen on and to write into our URIs. Default 127.0.0.1. */
@@ -36,6 +37,12 @@ export interface MsrpEndpointOptions {
   readonly inboundIdleTimeoutMs?: number;
   /** Accepted connections open at once; more are closed on arrival. Default 1024. */
   readonly maxInboundConnections?: number;
+  /**
+   * Accepted connections not (yet) bound to a session, per source IP address; more from that
+   * address are closed on arrival, so one address cannot hold every slot with silent sockets.
+   * Default 64 (a sender opens one connection per file, and binds each with its first SEND).
+   */
+  readonly maxSilentConnectionsPerSource?: number;
   /** Bounds on responses and REPORTs queued toward a peer that does not read (msrp-connection.ts). */
   readonly replyLimits?: Partial<MsrpReplyLimits>;
 }
@@ -56,6 +63,8 @@ export const DEFAULT_MSRP_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS = 30_000;
 /** Default for MsrpEndpointOptions.maxInboundConnections. */
 export const DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS = 1024;
+/** Default for MsrpEndpointOptions.maxSilentConnectionsPerSource. */
+export const DEFAULT_MSRP_MAX_SILENT_CONNECTIONS_PER_SOURCE = 64;
 
 /** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
 const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
@@ -81,12 +90,16 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   readonly #clock: Clock;
   /** Accepted connections, each with its unbound-idle timer (cancelled once it fired or closed). */
   readonly #inbound = new Map<MsrpConnection, CancelTimer | undefined>();
+  /** Accepted connections not yet bound to a session, per source address, and each one's source. */
+  readonly #silent: PerSourceCount;
+  readonly #silentSource = new Map<MsrpConnection, string>();
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.host = options.host ?? '127.0.0.1';
     this.scheme = options.tls ? 'msrps' : 'msrp';
+    this.#silent = new PerSourceCount(options.maxSilentConnectionsPerSource ?? DEFAULT_MSRP_MAX_SILENT_CONNECTIONS_PER_SOURCE);
   }
 
   static async create(options: MsrpEndpointOptions = {}): Promise<MsrpEndpoint> {
@@ -128,6 +141,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
       server.once('error', onError);
       server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', onError); resolve(); });
     });
+    // Later server errors are failed accepts (EMFILE, ENFILE): the peer sees its connection
+    // refused and retries or fails; an unhandled 'error' would end the whole process.
+    server.on('error', () => {});
     const addr = server.address();
     if (addr !== null && typeof addr === 'object') this.#port = addr.port;
   }
@@ -138,12 +154,14 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   // of accepted connections is capped so a peer cannot exhaust descriptors.
   #accept(socket: Socket): void {
     const max = this.#options.maxInboundConnections ?? DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS;
-    if (this.#inbound.size >= max) {
+    const source = socket.remoteAddress ?? '';
+    if (this.#inbound.size >= max || !this.#silent.take(source)) {
       socket.on('error', () => {});
       socket.destroy();
       return;
     }
     const conn = this.#adopt(socket);
+    this.#silentSource.set(conn, source);
     const idleMs = this.#options.inboundIdleTimeoutMs ?? DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS;
     this.#inbound.set(conn, schedule(this.#clock, idleMs, () => {
       this.#inbound.set(conn, undefined);
@@ -235,6 +253,7 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     let set = this.#bindings.get(connection);
     if (set === undefined) { set = new Set(); this.#bindings.set(connection, set); }
     set.add(session);
+    this.#spoke(connection);
     session.attach(connection);
   }
 
@@ -314,7 +333,21 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     conn.reply([serializeResponse({ transactionId: head.transactionId, status, toPath: prev === undefined ? [] : [prev], fromPath: me === undefined ? [] : [me] })]);
   }
 
+  /** An accepted connection is bound to a session (or gone): it no longer counts as silent. */
+  #spoke(conn: MsrpConnection): void {
+    const source = this.#silentSource.get(conn);
+    if (source === undefined) return;
+    this.#silentSource.delete(conn);
+    this.#silent.give(source);
+  }
+
+  /** Silent (unbound) accepted connections per source address (diagnostics and tests). */
+  get silentConnections(): ReadonlyMap<string, number> {
+    return this.#silent.snapshot();
+  }
+
   closed(conn: MsrpConnection, error: CpmError): void {
+    this.#spoke(conn);
     this.#connections.delete(conn);
     this.#inbound.get(conn)?.();
     this.#inbound.delete(conn);

@@ -106,6 +106,8 @@ export class MsrpSession {
   #wakeup: (() => void) | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
   #closed: CpmError | undefined;
+  /** While connect() waits for the binding SEND's response: fails it when the connection goes. */
+  #bindingLost: ((error: CpmError) => void) | undefined;
   #peerMaxSize: number | undefined;
 
   constructor(host: MsrpSessionHost, id: string, localUri: MsrpUri, options: MsrpSessionOptions = {}) {
@@ -154,15 +156,31 @@ export class MsrpSession {
     if (path === undefined || first === undefined) throw new CpmError('ERR_MSRP_NO_PATH', 'remote path not set');
     const conn = await this.#host.connect(this.options.relayPath?.[0] ?? first);
     this.#host.bind(this, conn);
+    // Closed while the connection was being opened: nothing else would ever close that socket.
+    if (this.#closed !== undefined) {
+      this.#host.release(this);
+      throw this.#closed;
+    }
     const tid = newTransactionId();
     const timeoutMs = this.options.transactionTimeoutMs ?? 30_000;
     await new Promise<void>((resolve, reject) => {
       const cancel = schedule(this.clock, timeoutMs, () => {
+        this.#bindingLost = undefined;
         conn.forgetTransaction(tid);
         reject(new CpmError('ERR_MSRP_TRANSACTION_TIMEOUT', 'no response to the binding SEND'));
       });
+      // A peer that accepts and closes at once (or resets) is told as such, not after the
+      // transaction timeout as a missing response.
+      const lost = (error: CpmError): void => {
+        cancel();
+        conn.forgetTransaction(tid);
+        reject(new CpmError(error.code, `${error.message} before the binding SEND was answered`, { cause: error }));
+      };
+      if (conn.closed) { lost(new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed')); return; }
+      this.#bindingLost = lost;
       conn.expectResponse(tid, (head) => {
         cancel();
+        this.#bindingLost = undefined;
         if (head.status === 200) resolve();
         else reject(new CpmError('ERR_MSRP_BIND', `binding SEND refused: ${head.status} ${head.comment ?? ''}`.trim()));
       });
@@ -461,6 +479,9 @@ export class MsrpSession {
   /** The bound connection closed: every message in progress on it fails. */
   connectionLost(error: CpmError): void {
     this.#connection = undefined;
+    const bindingLost = this.#bindingLost;
+    this.#bindingLost = undefined;
+    bindingLost?.(error);
     for (const m of this.#outgoing.values()) m.fail(error);
     for (const msg of this.#incoming.values()) {
       msg.failed = true;

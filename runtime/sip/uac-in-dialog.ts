@@ -4,16 +4,21 @@
 import { CpmError } from '../errors.ts';
 import type { Dialog } from './dialog/dialog.ts';
 import type { AuthChain } from './digest-authenticator.ts';
-import { resolveNextHop } from './request-routing.ts';
+import { resolveNextHop, type NextHop } from './request-routing.ts';
 import type { SipRequest, SipResponse } from './syntax/sip-message.ts';
 import { cseqOf, stepAfter } from './uac-attempts.ts';
 import { toBuffer, type UaCore } from './user-agent-core.ts';
 import type { HeaderList, InDialogResult } from './user-agent-types.ts';
 
-/** RFC 3261 §13.2.2.4: the ACK for a 2xx goes straight to the transport, outside any transaction. */
-export function sendAck(core: UaCore, dialog: Dialog, seq: number): void {
+/**
+ * RFC 3261 §13.2.2.4: the ACK for a 2xx goes straight to the transport, outside any transaction.
+ * The INVITE's transaction (in Accepted, RFC 6026) keeps a serialized copy and sends it again for
+ * each retransmission of `response`, so they are ACKed even after the dialog has ended.
+ */
+export function sendAck(core: UaCore, dialog: Dialog, seq: number, response: SipResponse): void {
   const ack = dialog.createAck(seq);
-  sendOutsideTransaction(core, dialog, ack);
+  const hop = sendOutsideTransaction(core, dialog, ack);
+  if (hop !== undefined) core.layer.rememberAck(response, dialog.id.remoteTag, ack, hop.transport, hop.destination);
   let acks = core.sentAcks.get(dialog.key);
   if (acks === undefined) core.sentAcks.set(dialog.key, (acks = new Map()));
   acks.set(seq, ack);
@@ -24,11 +29,12 @@ export function resendAck(core: UaCore, dialog: Dialog): void {
   if (ack !== undefined) sendOutsideTransaction(core, dialog, ack, false);
 }
 
-function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipRequest, addVia = true): void {
+function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipRequest, addVia = true): NextHop | undefined {
   const hop = resolveNextHop(request, core.options.transports, dialog.transport);
-  if (!hop.ok) return;
+  if (!hop.ok) return undefined;
   if (addVia) request.headers.prepend('Via', core.via(hop.value.transport));
   core.send(request, hop.value.transport, hop.value.destination).catch(() => undefined);
+  return hop.value;
 }
 
 /**
@@ -111,7 +117,7 @@ export function sendReinvite(core: UaCore, dialog: Dialog, body?: Buffer | strin
             return;
           }
           dialog.refreshTarget(response);
-          sendAck(core, dialog, seq);
+          sendAck(core, dialog, seq, response);
         }
         if (done) return;
         done = true;

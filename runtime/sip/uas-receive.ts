@@ -25,7 +25,8 @@ export function receiveMessage(core: UaCore, message: SipMessage, source: Messag
     core.reportCallbackError(`handling ${message.kind === 'request' ? message.method : `${message.status} response`}`, source.transport, error);
     if (message.kind !== 'request' || message.method === 'ACK') return;
     const tx = core.layer.findServerTransaction(message);
-    if (tx === undefined || (tx.lastResponse !== undefined && tx.lastResponse.status >= 200)) return;
+    // Past Trying and Proceeding a final response has gone out; the request is answered.
+    if (tx === undefined || (tx.state !== 'trying' && tx.state !== 'proceeding')) return;
     const incoming = core.incoming.get(tx);
     try {
       if (incoming !== undefined && !incoming.answered) incoming.reject(500, 'Server Internal Error');

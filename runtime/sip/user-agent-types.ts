@@ -4,6 +4,7 @@ import type { Dialog } from './dialog/dialog.ts';
 import type { SipMessage, SipRequest, SipResponse } from './syntax/sip-message.ts';
 import type { SipUri } from './syntax/sip-uri.ts';
 import type { TimerValues } from './transaction/transaction-env.ts';
+import type { TransactionCounts } from './transaction/transaction-layer.ts';
 import type { SipCredentials } from './digest-authenticator.ts';
 import type { Registration, RegistrationOptions } from './registration.ts';
 import type { LocatedTarget } from './locate/server-locator.ts';
@@ -179,6 +180,19 @@ export interface InDialogResult {
   readonly response: SipResponse;
 }
 
+/** Counts of what a user agent holds (see `UserAgent.held`). */
+export interface UserAgentHoldings {
+  /** Transactions live and finished; a finished one is a record of its key and serialized copy. */
+  readonly transactions: TransactionCounts;
+  readonly dialogs: number;
+  /** UAS dialogs whose 2xx is retransmitted until the ACK comes (RFC 3261 §13.3.1.4). */
+  readonly awaitingAck: number;
+  /** Dialogs with ACKs we may have to send again (RFC 3261 §13.2.2.4). */
+  readonly sentAcks: number;
+  /** INVITEs received and not answered yet. */
+  readonly incoming: number;
+}
+
 export interface UserAgent {
   readonly options: UserAgentOptions;
   /** Sends an INVITE out of dialog (RFC 3261 §13.2). */
@@ -201,6 +215,8 @@ export interface UserAgent {
   setRequestUriCheck(check: ((uri: SipUri) => boolean) | undefined): void;
   /** Live dialogs. */
   readonly dialogs: ReadonlyMap<string, Dialog>;
+  /** What the UA holds right now: a finished session should leave only slim transaction records. */
+  held(): UserAgentHoldings;
   /** Stops every timer. Transports are not closed (their creator owns them). */
   close(): void;
 }

@@ -12,7 +12,7 @@ import { sendBye, sendDialogRequest, sendReinvite } from './uac-in-dialog.ts';
 import { sendInvite } from './uac-invite.ts';
 import { receiveMessage } from './uas-receive.ts';
 import { UaCore } from './user-agent-core.ts';
-import type { HeaderList, InDialogResult, InviteOptions, PendingInvite, UserAgent, UserAgentOptions } from './user-agent-types.ts';
+import type { HeaderList, InDialogResult, InviteOptions, PendingInvite, UserAgent, UserAgentHoldings, UserAgentOptions } from './user-agent-types.ts';
 
 /** Creates a SIP user agent core (RFC 3261 §8, §12-§15) over the given transports. */
 export function createUserAgent(options: UserAgentOptions): UserAgent {
@@ -61,6 +61,17 @@ class UserAgentImpl implements UserAgent {
 
   setRequestUriCheck(check: ((uri: SipUri) => boolean) | undefined): void {
     this.#core.requestUriCheck = check;
+  }
+
+  held(): UserAgentHoldings {
+    const core = this.#core;
+    return {
+      transactions: core.layer.size,
+      dialogs: core.dialogs.size,
+      awaitingAck: core.awaitingAck.size,
+      sentAcks: core.sentAcks.size,
+      incoming: core.incoming.size,
+    };
   }
 
   close(): void {

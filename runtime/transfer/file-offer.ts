@@ -2,6 +2,7 @@
 // its own MSRP session path (RFC 4975 §8.1), setup:actpass (RFC 6135 §4) and the RFC 5547
 // attributes built by the generated delegate.
 
+import type { FileHashStore } from '../files/file-hash-store.ts';
 import { readFileMetadata } from '../files/read-file-metadata.ts';
 import { randomBase64url } from '../random-token.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
@@ -22,8 +23,8 @@ export interface PreparedFile {
   readonly icon?: { readonly contentId: string; readonly icon: FileIcon };
 }
 
-export async function prepareFile(path: string): Promise<PreparedFile> {
-  const meta = await readFileMetadata(path, { hash: true });
+export async function prepareFile(path: string, hashStore?: FileHashStore): Promise<PreparedFile> {
+  const meta = await readFileMetadata(path, { hash: true, ...(hashStore !== undefined ? { hashStore } : {}) });
   return { path, name: meta.name, size: meta.size, type: meta.mimeType, hash: meta.hash as FileHash, modified: meta.modified };
 }
 

@@ -11,25 +11,28 @@ import { DEFAULT_STALE_PART_AGE_MS, sweepStaleParts, type SweepReport } from '..
 import type { MsrpSession } from '../msrp/msrp-session.ts';
 import { parseMsrpPath } from '../msrp/msrp-uri.ts';
 import { getPath, getSetup } from '../sdp/msrp-attributes.ts';
-import { classifyReoffer, connectingParty } from '../sdp/offer-answer.ts';
+import { classifyReoffer, connectingParty, type ReofferedMedia } from '../sdp/offer-answer.ts';
 import { serializeSessionDescription } from '../sdp/serialize-session-description.ts';
 import type { SdpMedia, SessionDescription } from '../sdp/session-description.ts';
 import { dialogKey, type Dialog } from '../sip/dialog/dialog.ts';
 import { parseNameAddr } from '../sip/syntax/name-addr.ts';
 import type { IncomingInvite } from '../sip/user-agent-types.ts';
 import { SessionAdmission, sessionPeerKey } from './receiver-admission.ts';
+import { fileCandidates, LineBudget, type BudgetRefusal } from './receiver-line-budget.ts';
+import { formatWarning } from '../sip/syntax/warning-header.ts';
 import { closeLine, endSession, failLine } from './receiver-line-end.ts';
 import { discardPlans, planAll, planReoffer } from './receiver-offer-plans.ts';
 import type { FileTransferReceiverOptions } from './receiver-options.ts';
 import { answerWarnings, buildReceiverAnswer, offerOf } from './receiver-sdp-answer.ts';
-import { describeError, noop, type IncomingLine, type IncomingSession, type LinePlan, type ReceiverContext } from './receiver-session-state.ts';
+import { describeError, isOutOfDescriptors, noop, type IncomingLine, type IncomingSession, type LinePlan, type ReceiverContext } from './receiver-session-state.ts';
 import { reasonHeaderFor, SessionLifetime, type SessionEnd } from './session-lifetime.ts';
 import type { IncomingTransferEvents } from './transfer-types.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import { withTimeout } from '../with-timeout.ts';
 
 export type { FileTransferReceiverOptions } from './receiver-options.ts';
-export { DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_PEER, sessionPeerKey } from './receiver-admission.ts';
+export { DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_PEER, DEFAULT_MAX_SESSIONS_PER_SOURCE, sessionPeerKey } from './receiver-admission.ts';
+export { DEFAULT_MAX_MLINES_PER_SESSION, DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_OPEN_FILES_PER_SESSION, defaultMaxOpenFiles } from './receiver-line-budget.ts';
 
 export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   readonly options: FileTransferReceiverOptions;
@@ -49,6 +52,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       options,
       emit: (event, payload) => this.emit(event, payload),
       byTransferId: this.#byTransferId,
+      budget: new LineBudget(options),
       endedByUs: (session, end) => this.#endedByUs(session, end),
     };
     this.swept = this.#sweep().catch(() => undefined);
@@ -84,13 +88,13 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
   /** A new INVITE (the UA delegate's onInvite). */
   handleInvite(incoming: IncomingInvite): void {
     const peer = sessionPeerKey(incoming.request);
-    if (!this.#admission.admit(incoming, peer)) return;
-    void this.#answerInvite(incoming, peer).then(
-      (kept) => { if (!kept) this.#admission.leave(peer); },
+    const source = incoming.source.host;
+    if (!this.#admission.admit(incoming, peer, source)) return;
+    void this.#answerInvite(incoming, peer, source).then(
+      (kept) => { if (!kept) this.#admission.leave(peer, source); },
       (error: unknown) => {
-        this.#admission.leave(peer);
-        this.#logAnswerError(error);
-        if (!incoming.answered) incoming.reject(500);
+        this.#admission.leave(peer, source);
+        this.#answerError(incoming, peer, error);
       },
     );
   }
@@ -102,10 +106,23 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
 
   /** A re-INVITE in one of our dialogs. */
   handleReinvite(dialog: Dialog, incoming: IncomingInvite): void {
-    void this.#answerReinvite(dialog, incoming).catch((error: unknown) => {
-      this.#logAnswerError(error);
-      if (!incoming.answered) incoming.reject(500);
-    });
+    const peer = this.#sessions.get(dialogKey(dialog.id))?.peer ?? sessionPeerKey(incoming.request);
+    void this.#answerReinvite(dialog, incoming).catch((error: unknown) => this.#answerError(incoming, peer, error));
+  }
+
+  /** Files held (accepted, not yet closed) plus m-lines of offers being answered. */
+  get heldFiles(): number { return this.#context.budget.inUse; }
+
+  // Out of descriptors is this receiver's condition, not the offer's: 503 with a Warning and a
+  // Retry-After, logged; anything else unexpected is 500.
+  #answerError(incoming: IncomingInvite, peer: string, error: unknown): void {
+    if (isOutOfDescriptors(error)) {
+      this.options.log?.({ kind: 'file', event: 'descriptors-exhausted', message: describeError(error) });
+      if (!incoming.answered) this.#refuseOverBudget(incoming, peer, { status: 503, limit: 'descriptors', warning: 'this receiver is out of file descriptors; try again later' });
+      return;
+    }
+    this.#logAnswerError(error);
+    if (!incoming.answered) incoming.reject(500);
   }
 
   /**
@@ -131,7 +148,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
     session.lifetime.dispose();
     void endSession(this.#context, session).then(() => {
       // The session's slot is free once its files are published or discarded.
-      this.#admission.leave(session.peer);
+      this.#admission.leave(session.peer, session.source);
       this.emit('session-end', { from: session.from, files: session.received });
     });
   }
@@ -163,7 +180,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       });
     }
     void endSession(this.#context, session, end.text).then(() => {
-      this.#admission.leave(session.peer);
+      this.#admission.leave(session.peer, session.source);
       this.emit('session-end', { from: session.from, files: session.received, reason: end.text });
     });
   }
@@ -189,12 +206,12 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
         await withTimeout(ua.bye(dialog, [reasonHeaderFor(end)]), 2000, () => new Error('no answer to the BYE')).catch(noop);
       }
       await endSession(this.#context, s, end.text);
-      this.#admission.leave(s.peer);
+      this.#admission.leave(s.peer, s.source);
     }));
   }
 
   /** Answers a new INVITE; true when it became a session we hold (its slot stays taken). */
-  async #answerInvite(incoming: IncomingInvite, peer: string): Promise<boolean> {
+  async #answerInvite(incoming: IncomingInvite, peer: string, source: string): Promise<boolean> {
     const offer = offerOf(incoming.request);
     // RFC 3261 §21.4.26 / RFC 3264 §6: an offer we cannot read or use is refused with 488.
     if (offer === undefined || offer.media.length === 0) {
@@ -210,6 +227,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       from,
       fromName,
       peer,
+      source,
       dialog: undefined,
       lifetime: new SessionLifetime({
         ...(this.options.clock !== undefined ? { clock: this.options.clock } : {}),
@@ -223,9 +241,35 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       sessionVersion: 0n,
       sessionId: String(Date.now()),
       received: 0,
+      started: 0,
       closing: new Set(),
     };
     holder.session = session;
+    const candidates = fileCandidates(offer);
+    const refused = this.#context.budget.admit(session, offer, candidates);
+    if (refused !== undefined) {
+      this.#refuseOverBudget(incoming, peer, refused);
+      return false;
+    }
+    // The reservation covers the planning; the lines accepted are held from #startLines on.
+    try {
+      return await this.#planAndAnswer(incoming, session, offer);
+    } finally {
+      this.#context.budget.unreserve(candidates);
+    }
+  }
+
+  /** An offer beyond maxMlinesPerSession, maxOpenFilesPerSession or maxOpenFiles: refused whole. */
+  #refuseOverBudget(incoming: IncomingInvite, peer: string, refused: BudgetRefusal): void {
+    this.options.log?.({ kind: 'file', event: 'offer-refused', peer, status: refused.status, limit: refused.limit, reason: refused.warning });
+    const host = this.options.endpoint.host;
+    const headers = [{ name: 'Warning', value: formatWarning(host.includes(':') ? `[${host}]` : host, refused.warning) }];
+    // RFC 3261 §20.33: a 503 says when to try again.
+    if (refused.status === 503) headers.push({ name: 'Retry-After', value: String(this.options.retryAfterSeconds ?? 10) });
+    incoming.reject(refused.status, undefined, headers);
+  }
+
+  async #planAndAnswer(incoming: IncomingInvite, session: IncomingSession, offer: SessionDescription): Promise<boolean> {
     const plans = await planAll(this.#context, session, offer.media);
     if (incoming.cancelled) {
       await discardPlans(plans);
@@ -264,10 +308,27 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       incoming.reject(488);
       return;
     }
+    // Every m-line that may start a new file counts, on top of what the dialog holds and started.
+    const fresh = classified.value.filter((item) => item.status === 'new').map((item) => item.index);
+    const replacing = classified.value.filter((item) => item.status !== 'unchanged' && session.lines[item.index] !== undefined).length;
+    const candidates = fileCandidates(offer, fresh);
+    const refused = this.#context.budget.admit(session, offer, candidates, replacing);
+    if (refused !== undefined) {
+      this.#refuseOverBudget(incoming, session.peer, refused);
+      return;
+    }
+    try {
+      await this.#planAndAnswerReoffer(incoming, session, offer, classified.value);
+    } finally {
+      this.#context.budget.unreserve(candidates);
+    }
+  }
+
+  async #planAndAnswerReoffer(incoming: IncomingInvite, session: IncomingSession, offer: SessionDescription, items: readonly ReofferedMedia[]): Promise<void> {
     const plans: LinePlan[] = [];
     const closing: IncomingLine[] = [];
     try {
-      await planReoffer(this.#context, session, offer, classified.value, plans, closing);
+      await planReoffer(this.#context, session, offer, items, plans, closing);
     } catch (error) {
       // A spec that concludes nothing (or two things) for a re-offered m-line: nothing changes,
       // the lines prepared so far go, and the error answers the re-INVITE 500 (handleReinvite).
@@ -296,6 +357,8 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
       if (plan.kind === 'keep') continue;
       const line = plan.line;
       session.lines[index] = line;
+      session.started += 1;
+      this.#context.budget.hold(line);
       this.#byTransferId.set(line.transferId, line);
       const media = offer.media[index] as SdpMedia;
       const path = parseMsrpPath(getPath(media).join(' '));
@@ -307,6 +370,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
           () => this.#noteBound(session),
           (error: unknown) => {
             if (line.state !== 'waiting') return;
+            if (isOutOfDescriptors(error)) this.options.log?.({ kind: 'file', event: 'descriptors-exhausted', name: line.name, message: describeError(error) });
             const text = `cannot connect to the sender's MSRP path: ${error instanceof Error ? error.message : String(error)}`;
             failLine(this.#context, line, text);
             // We are the active side, so we know at once; the sender is told in the BYE's Reason.

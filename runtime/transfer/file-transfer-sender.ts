@@ -6,6 +6,7 @@
 // sender-group-members.ts (a group's member reports). This file queues batches, runs one session
 // after another, and turns procedure errors into failed files.
 
+import type { FileHashStore } from '../files/file-hash-store.ts';
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import { defaultDecision, type DecisionAnswers } from '../procedure/decision-defaults.ts';
@@ -85,6 +86,11 @@ export interface FileTransferSenderOptions {
   readonly peerMaxSizeScope?: 'message' | 'chunk';
   /** RFC 5547 §6: the icon to offer with a file (by its path), if any. */
   readonly iconFor?: IconLookup;
+  /**
+   * Where SHA-1s outlive the process (file-hash-store.ts): a file sent again by a later process
+   * skips the pre-hash pass. Without it only this process remembers the files it hashed.
+   */
+  readonly hashStore?: FileHashStore;
   readonly log?: TransferLogger;
 }
 
@@ -111,6 +117,7 @@ function settingsOf(options: FileTransferSenderOptions): SenderSettings {
     resume: options.resume ?? transferDefaults.resume,
     peerMaxSizeScope: options.peerMaxSizeScope ?? transferDefaults.peerMaxSizeScope,
     iconFor: options.iconFor,
+    hashStore: options.hashStore,
     log: options.log,
   };
 }

@@ -165,12 +165,16 @@ export class GroupConferenceSubscription {
   }
 
   /**
-   * Before the session is released: waits (bounded) until the focus has reported every member's
-   * outcome for the files sent, then unsubscribes (RFC 6665 §4.1.2.3, Expires: 0) and waits for
-   * the terminated NOTIFY that carries the final state.
+   * Before the session is released: waits (bounded by `answerWaitMs`) while the focus is still
+   * inviting a member, since a member that accepts late still gets the files; then (bounded by
+   * `timeoutMs`) until the focus has reported every member's outcome for the files sent; then
+   * unsubscribes (RFC 6665 §4.1.2.3, Expires: 0) and waits for the terminated NOTIFY that carries
+   * the final state.
    */
-  async finish(transferIds: readonly string[], timeoutMs: number): Promise<void> {
+  async finish(transferIds: readonly string[], timeoutMs: number, answerWaitMs = timeoutMs): Promise<void> {
     const ended = (): boolean => this.#state === 'refused' || this.#state === 'terminated' || this.#options.dialog.state === 'terminated';
+    const inviting = (): boolean => (this.#info?.users ?? []).some((u) => memberStatusOf(u.endpoints[0]) === 'pending');
+    await this.#until(() => ended() || !inviting(), answerWaitMs);
     await this.#until(() => ended() || (this.#state === 'active' && this.#settled(transferIds)), timeoutMs);
     if (ended()) return;
     const status = await this.#subscribe(0);

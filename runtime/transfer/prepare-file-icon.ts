@@ -1,6 +1,7 @@
 // Attaches the RFC 5547 §6 icon an application chose for a file to the prepared file, with a fresh
 // Content-ID, so that its m-line gets a=file-icon:cid:… and the INVITE body the icon part.
 
+import type { FileHashStore } from '../files/file-hash-store.ts';
 import { checkIcon, newIconContentId, readIconFile, type FileIcon } from './file-icon.ts';
 import { prepareFile, type PreparedFile } from './file-offer.ts';
 
@@ -12,8 +13,8 @@ import { prepareFile, type PreparedFile } from './file-offer.ts';
  */
 export type IconLookup = (path: string, size: number) => string | FileIcon | undefined | Promise<string | FileIcon | undefined>;
 
-export async function prepareFileWithIcon(path: string, iconFor: IconLookup | undefined, host: string): Promise<PreparedFile> {
-  const file = await prepareFile(path);
+export async function prepareFileWithIcon(path: string, iconFor: IconLookup | undefined, host: string, hashStore?: FileHashStore): Promise<PreparedFile> {
+  const file = await prepareFile(path, hashStore);
   const chosen = await iconFor?.(path, file.size);
   if (chosen === undefined) return file;
   let icon: FileIcon;

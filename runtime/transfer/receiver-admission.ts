@@ -6,9 +6,11 @@ import { parseSipUri } from '../sip/syntax/sip-uri.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite } from '../sip/user-agent-types.ts';
 import type { FileTransferReceiverOptions } from './receiver-options.ts';
+import { PerSourceCount } from '../per-source-count.ts';
 
 export const DEFAULT_MAX_SESSIONS_PER_PEER = 16;
 export const DEFAULT_MAX_SESSIONS = 128;
+export const DEFAULT_MAX_SESSIONS_PER_SOURCE = 64;
 
 /**
  * Who an INVITE counts against for maxSessionsPerPeer: the address of record in From, lower-cased
@@ -29,14 +31,17 @@ export function sessionPeerKey(request: SipRequest): string {
 export class SessionAdmission {
   readonly #options: FileTransferReceiverOptions;
   readonly #held = new Map<string, number>();
+  /** By the INVITE's transport source address: what a spoofed From cannot change. */
+  readonly #bySource: PerSourceCount;
   #heldTotal = 0;
 
   constructor(options: FileTransferReceiverOptions) {
     this.#options = options;
+    this.#bySource = new PerSourceCount(options.maxSessionsPerSource ?? DEFAULT_MAX_SESSIONS_PER_SOURCE);
   }
 
   /** Counts the INVITE against its peer and the total, or refuses it with nothing allocated. */
-  admit(incoming: IncomingInvite, peer: string): boolean {
+  admit(incoming: IncomingInvite, peer: string, source: string): boolean {
     const perPeer = this.#options.maxSessionsPerPeer ?? DEFAULT_MAX_SESSIONS_PER_PEER;
     const total = this.#options.maxSessions ?? DEFAULT_MAX_SESSIONS;
     const held = this.#held.get(peer) ?? 0;
@@ -55,13 +60,21 @@ export class SessionAdmission {
       incoming.reject(503, 'Service Unavailable', [{ name: 'Retry-After', value: String(retryAfter) }]);
       return false;
     }
+    // The same callee-side condition per source address: a peer writing a new From on every
+    // INVITE still sends them all from its own address.
+    if (!this.#bySource.take(source)) {
+      this.#options.log?.({ kind: 'file', event: 'session-refused', peer, source, status: 486, held: this.#bySource.held(source), limit: this.#bySource.limit });
+      incoming.reject(486, 'Busy Here');
+      return false;
+    }
     this.#held.set(peer, held + 1);
     this.#heldTotal += 1;
     return true;
   }
 
-  /** The session of `peer` is over (refused, failed or ended): its slot is free again. */
-  leave(peer: string): void {
+  /** The session of `peer` from `source` is over (refused, failed or ended): its slots are free again. */
+  leave(peer: string, source: string): void {
+    this.#bySource.give(source);
     const held = this.#held.get(peer) ?? 0;
     if (held <= 1) this.#held.delete(peer);
     else this.#held.set(peer, held - 1);

@@ -7,7 +7,7 @@ import { MessageRefusedError, type MessageSink } from '../msrp/incoming-message.
 import { removePartial } from './resumable-partial.ts';
 import { planReceiverEvent, verifiesHash } from './receiver-answer-plan.ts';
 import { failLine } from './receiver-line-end.ts';
-import { describeError, errnoOf, noop, type IncomingLine, type IncomingSession, type ReceiverContext } from './receiver-session-state.ts';
+import { describeError, errnoOf, isOutOfDescriptors, noop, type IncomingLine, type IncomingSession, type ReceiverContext } from './receiver-session-state.ts';
 
 /**
  * What the sender is told when a complete file cannot be published. RFC 4975 §10: a file whose
@@ -77,7 +77,13 @@ export function createSink(context: ReceiverContext, session: IncomingSession, l
       session.lifetime.activity();
       const written = line.writer.write(data, position + offset);
       line.lastWrite = written;
-      written.catch((error: unknown) => { writeError ??= error; });
+      written.catch((error: unknown) => {
+        if (writeError !== undefined) return;
+        writeError = error;
+        // The temporary file is created with the first chunk; a process out of descriptors is
+        // the operator's to know about (the sender only sees the 413 that follows).
+        if (isOutOfDescriptors(error)) context.options.log?.({ kind: 'file', event: 'descriptors-exhausted', name: line.name, message: describeError(error) });
+      });
       received += data.length;
       const now = Date.now();
       if (now - lastProgress >= 100) {

@@ -46,6 +46,7 @@ export async function closeLine(context: ReceiverContext, line: IncomingLine, re
   await line.discarded;
   line.session.close();
   context.byTransferId.delete(line.transferId);
+  context.budget.release(line);
 }
 
 /** Ends every line of a session, after the lines a re-INVITE was already closing. */

@@ -99,7 +99,9 @@ async function planNewLine(context: ReceiverContext, session: IncomingSession, m
   if (rangeStart === undefined) return { kind: 'reject', declined: false };
   let writer: ReceivingWriter;
   try {
-    writer = await ReceivingWriter.create({ folder: context.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
+    // The temporary file is created with the first chunk: an accepted m-line whose data never
+    // comes costs no descriptor.
+    writer = await ReceivingWriter.deferred({ folder: context.options.dir, offeredName: info.name, ...(info.size !== undefined ? { expectedSize: info.size } : {}) });
   } catch (error) {
     // An accepted offer we cannot store: the application hears it failed (not just offered) and
     // the sender is told why, in a Warning (RFC 3261 §20.43) on the refusal.

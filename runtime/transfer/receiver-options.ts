@@ -32,8 +32,27 @@ export interface FileTransferReceiverOptions {
    * default 16. An INVITE beyond it is answered 486 Busy Here before anything is allocated.
    */
   readonly maxSessionsPerPeer?: number;
+  /**
+   * Concurrent incoming sessions from one transport source address, default 64 (half the total):
+   * one address cannot fill every slot, whatever From it writes. Beyond it 486 Busy Here. Behind a
+   * proxy or SBC every INVITE comes from its address: raise it to maxSessions there.
+   */
+  readonly maxSessionsPerSource?: number;
   /** Concurrent incoming sessions in total, default 128; beyond it 503 with Retry-After. */
   readonly maxSessions?: number;
+  /**
+   * M-lines in one offer, and files started over one dialog (re-offers included), default 64.
+   * Beyond it the INVITE or re-INVITE is answered 488 with a Warning naming the bound.
+   */
+  readonly maxMlinesPerSession?: number;
+  /** Files one session holds at once (accepted, not yet closed), default 32; beyond it 488 with a Warning. */
+  readonly maxOpenFilesPerSession?: number;
+  /**
+   * Files held at once in total, each costing up to two descriptors (its temporary file and its
+   * MSRP connection). Default 1024, or (descriptor limit - 48) / 2 when that is lower (Linux).
+   * Beyond it 503 with Retry-After and a Warning.
+   */
+  readonly maxOpenFiles?: number;
   /** Retry-After (seconds) on the 503 of maxSessions; default 10. */
   readonly retryAfterSeconds?: number;
   /** RFC 6714 (CEMA) style: MSRP requests match our sessions by session id only. Default false. */
@@ -53,7 +72,7 @@ export interface FileTransferReceiverOptions {
   readonly ua?: Pick<UserAgent, 'bye'>;
   /** Clock of the session timers (set-up and idle); default the system clock. */
   readonly clock?: Clock;
-  /** The MSRP connection must be established this long after the ACK (DEFAULT_MSRP_SETUP_TIMEOUT_MS, 30 s). */
+  /** The MSRP connection must be established this long after the ACK (DEFAULT_MSRP_SETUP_TIMEOUT_MS, 10 s). */
   readonly msrpSetupTimeoutMs?: number;
   /** A session without MSRP traffic this long is ended (DEFAULT_SESSION_IDLE_TIMEOUT_MS, 60 s). */
   readonly idleTimeoutMs?: number;

@@ -8,6 +8,7 @@ import type { SessionDescription } from '../sdp/session-description.ts';
 import type { Dialog } from '../sip/dialog/dialog.ts';
 import type { FileAttributesValue } from './file-transfer-procedures.ts';
 import type { TakenMline } from './receiver-answer-plan.ts';
+import type { LineBudget } from './receiver-line-budget.ts';
 import type { FileTransferReceiverOptions } from './receiver-options.ts';
 import type { PartialIdentity } from './resumable-partial.ts';
 import type { SessionEnd, SessionLifetime } from './session-lifetime.ts';
@@ -50,12 +51,16 @@ export interface IncomingSession {
   readonly lifetime: SessionLifetime;
   /** The sessionPeerKey() this session counts against. */
   readonly peer: string;
+  /** The INVITE's transport source address (maxSessionsPerSource). */
+  readonly source: string;
   /** The peer's last offer, to classify m-lines of a re-offer (RFC 3264 §8). */
   offer: SessionDescription;
   lines: Array<IncomingLine | undefined>;
   sessionVersion: bigint;
   readonly sessionId: string;
   received: number;
+  /** Files accepted over the dialog's life (maxMlinesPerSession bounds it, slots reused included). */
+  started: number;
   /** Lines closed by a re-INVITE whose clean-up may still be running. */
   readonly closing: Set<Promise<void>>;
 }
@@ -74,6 +79,8 @@ export interface ReceiverContext {
   emit<E extends keyof IncomingTransferEvents>(event: E, payload: IncomingTransferEvents[E]): void;
   /** Accepted transfers by a=file-transfer-id. */
   readonly byTransferId: Map<string, IncomingLine>;
+  /** Files held per session and in total (maxMlinesPerSession, maxOpenFiles ...). */
+  readonly budget: LineBudget;
   /** We end the session ourselves: BYE with the cause, unfinished files dropped, slot freed. */
   endedByUs(session: IncomingSession, end: SessionEnd): void;
 }
@@ -85,6 +92,15 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+}
+
+/**
+ * Whether the process (EMFILE) or the system (ENFILE) ran out of file descriptors somewhere in the
+ * error's cause chain: a condition of this receiver, not of the offer, so it is refused with 503.
+ */
+export function isOutOfDescriptors(error: unknown): boolean {
+  const code = errnoOf(error);
+  return code === ' (EMFILE)' || code === ' (ENFILE)';
 }
 
 /** ` (ENOSPC)` for a system error somewhere in the cause chain, else nothing. */

@@ -45,7 +45,7 @@ export async function finishConference(run: SenderRun, state: SessionState): Pro
     files.set(id, file.name);
     if (run.results.some((r) => r.ok && r.path === file.path)) sent.push(id);
   }
-  if (!run.aborted) await group.finish(sent, Math.min(run.settings.waitTimeoutMs, transferDefaults.memberReportWaitMs));
+  if (!run.aborted) await group.finish(sent, Math.min(run.settings.waitTimeoutMs, transferDefaults.memberReportWaitMs), transferDefaults.memberAnswerWaitMs);
   // NOTIFYs keep arriving while we wait; only now is the subscription forgotten.
   state.group = undefined;
   group.close();

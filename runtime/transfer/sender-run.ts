@@ -2,6 +2,7 @@
 // data, after the last SEND, release, group members), and the two things every phase does: run
 // the generated rules of an event into a plan (action-executors.ts), and settle a file's outcome.
 
+import type { FileHashStore } from '../files/file-hash-store.ts';
 import { CpmError } from '../errors.ts';
 import type { MsrpEndpoint } from '../msrp/msrp-endpoint.ts';
 import type { FileTransferProcedures } from './file-transfer-procedures.ts';
@@ -39,6 +40,8 @@ export interface SenderSettings {
   readonly peerMaxSizeScope: 'message' | 'chunk';
   /** RFC 5547 §6 file-icon per path (prepare-file-icon.ts). */
   readonly iconFor: IconLookup | undefined;
+  /** SHA-1s of earlier processes, so a resend skips the pre-hash (file-hash-store.ts). */
+  readonly hashStore: FileHashStore | undefined;
   readonly log: TransferLogger | undefined;
 }
 
@@ -181,6 +184,9 @@ export class SenderRun {
         ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: peerEndedText(peerEnded) }
         : { ...cause, message: `${cause.message}; ${peerEndedText(peerEnded)}` };
     this.#settle(file);
+    // RFC 4975 §10: 400 is what our receiver answers a file whose hash differs from the offer. A
+    // stored hash that was wrong (the cache entry damaged or forged) must not fail every resend.
+    if (cause.source === 'msrp-response' && cause.status === 400) void this.settings.hashStore?.forgetPath(file.path);
     const hash = typeof file.hash === 'string' ? file.hash : file.hash.digest;
     const result: FileResult & { failure: FileFailure } = { path: file.path, name: file.name, size: file.size, hash, ok: false, failure };
     this.#record(file, result);
@@ -224,7 +230,7 @@ export class SenderRun {
     for (const item of items) {
       if (typeof item !== 'string') { this.#placeInOrder(item); prepared.push(item); continue; }
       try {
-        const file = await prepareFileWithIcon(item, this.settings.iconFor, this.settings.endpoint.host);
+        const file = await prepareFileWithIcon(item, this.settings.iconFor, this.settings.endpoint.host, this.settings.hashStore);
         this.#placeInOrder(file);
         this.unsettled.add(file);
         prepared.push(file);

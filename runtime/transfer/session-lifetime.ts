@@ -27,8 +27,14 @@ export interface SessionEnd {
   readonly text: string;
 }
 
-/** Default set-up time: the MSRP connection must be up this long after the ACK. */
-export const DEFAULT_MSRP_SETUP_TIMEOUT_MS = 30_000;
+/**
+ * Default set-up time: the MSRP connection must be up this long after the ACK. 10 s: a real
+ * sender connects within a round trip and a TLS handshake, and gives up its own attempt after its
+ * connect timeout (10 s by default) anyway; an INVITE whose MSRP never comes holds a session slot
+ * only this long, so keeping all 128 slots taken needs about 13 INVITEs a second, and from at
+ * least two source addresses (maxSessionsPerSource, 64).
+ */
+export const DEFAULT_MSRP_SETUP_TIMEOUT_MS = 10_000;
 /** Default idle time: a session without MSRP traffic for this long is released. */
 export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
 

@@ -38,6 +38,13 @@ export const transferDefaults = {
   waitTimeoutMs: 30_000,
   /** Group sessions: the longest wait for the focus to report the members' outcomes before the BYE. */
   memberReportWaitMs: 5000,
+  /**
+   * Group sessions: before that, the longest wait while the focus is still inviting a member (the
+   * focus answers us once one member accepts; a member accepting later still gets the files). A
+   * member nobody answers for is given up by the focus at its Timer B (32 s) or its own answer
+   * timeout (30 s), so 40 s lets that outcome arrive.
+   */
+  memberAnswerWaitMs: 40_000,
   /** Success-Report: no by default (RFC 4975 §7.1.1: the 200s suffice; step 4 then runs on the last 200). */
   successReport: false,
   /** 7.6.1 step 4.b: m-lines are reused for the next batch unless the application says otherwise. */

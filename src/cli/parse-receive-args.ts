@@ -30,6 +30,15 @@ export interface ReceiveCommand {
   /** --max-sessions-per-peer / --max-sessions: concurrent incoming sessions (486 / 503 beyond). */
   readonly maxSessionsPerPeer?: number | undefined;
   readonly maxSessions?: number | undefined;
+  /** --max-mlines-per-session / --max-open-files-per-session / --max-open-files (488 / 503 beyond). */
+  readonly maxMlinesPerSession?: number | undefined;
+  readonly maxOpenFilesPerSession?: number | undefined;
+  readonly maxOpenFiles?: number | undefined;
+  /** Per source address: sessions, SIP connections, TLS handshakes, silent MSRP connections. */
+  readonly maxSessionsPerSource?: number | undefined;
+  readonly maxConnectionsPerSource?: number | undefined;
+  readonly maxHandshakesPerSource?: number | undefined;
+  readonly maxSilentMsrpPerSource?: number | undefined;
   /** --msrp-match-session-id: RFC 6714 style MSRP matching by session id only. */
   readonly msrpMatchSessionId?: boolean;
   /** --msrp-setup-timeout / --idle-timeout in ms (session lifetime; undefined: the defaults). */
@@ -57,9 +66,27 @@ export const receiveUsage = `usage: cpm-ft receive --sip HOST:PORT --dir DIR [op
   --max-sessions-per-peer N
                       concurrent sessions from one sender (From address); more get 486 (default 16)
   --max-sessions N    concurrent sessions in total; more get 503 with Retry-After (default 128)
+  --max-mlines-per-session N
+                      m-lines in one offer, and files started in one session over its
+                      re-INVITEs; more get 488 with a Warning (default 64)
+  --max-open-files-per-session N
+                      files one session holds at once; more get 488 with a Warning (default 32)
+  --max-open-files N  files held at once in total (each may take a temporary file and an MSRP
+                      connection); more get 503 with a Warning (default 1024, or fewer when the
+                      descriptor limit is low: (limit - 48) / 2)
+  --max-sessions-per-source N
+                      concurrent sessions from one source IP address, whatever its From;
+                      more get 486 (default 64; behind a proxy raise it to --max-sessions)
+  --max-connections-per-source N
+                      SIP TCP/TLS connections open from one source IP address (default 64)
+  --max-handshakes-per-source N
+                      SIP TLS handshakes in progress from one source IP address (default 8)
+  --max-silent-msrp-per-source N
+                      MSRP connections not yet bound to a session from one source IP
+                      address (default 64)
   --msrp-setup-timeout DURATION
                       end a session (BYE) whose MSRP connection is not up this long after
-                      the ACK (default 30s)
+                      the ACK (default 10s)
   --idle-timeout DURATION
                       end a session (BYE) without MSRP traffic for this long, e.g. a sender
                       that stopped without BYE (default 60s)
@@ -81,6 +108,13 @@ const options = {
   uri: { type: 'string' },
   'max-sessions-per-peer': { type: 'string' },
   'max-sessions': { type: 'string' },
+  'max-mlines-per-session': { type: 'string' },
+  'max-open-files-per-session': { type: 'string' },
+  'max-open-files': { type: 'string' },
+  'max-sessions-per-source': { type: 'string' },
+  'max-connections-per-source': { type: 'string' },
+  'max-handshakes-per-source': { type: 'string' },
+  'max-silent-msrp-per-source': { type: 'string' },
   'msrp-match-session-id': { type: 'boolean' },
   'msrp-setup-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
@@ -141,6 +175,18 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   if (!maxSessionsPerPeer.ok) return maxSessionsPerPeer;
   const maxSessions = parseCount(values['max-sessions'], '--max-sessions');
   if (!maxSessions.ok) return maxSessions;
+  const maxMlinesPerSession = parseCount(values['max-mlines-per-session'], '--max-mlines-per-session');
+  if (!maxMlinesPerSession.ok) return maxMlinesPerSession;
+  const maxOpenFilesPerSession = parseCount(values['max-open-files-per-session'], '--max-open-files-per-session');
+  if (!maxOpenFilesPerSession.ok) return maxOpenFilesPerSession;
+  const maxOpenFiles = parseCount(values['max-open-files'], '--max-open-files');
+  if (!maxOpenFiles.ok) return maxOpenFiles;
+  const perSource: Record<string, number | undefined> = {};
+  for (const [flag, key] of [['max-sessions-per-source', 'maxSessionsPerSource'], ['max-connections-per-source', 'maxConnectionsPerSource'], ['max-handshakes-per-source', 'maxHandshakesPerSource'], ['max-silent-msrp-per-source', 'maxSilentMsrpPerSource']] as const) {
+    const parsed = parseCount(values[flag], `--${flag}`);
+    if (!parsed.ok) return parsed;
+    perSource[key] = parsed.value;
+  }
   const setup = values['msrp-setup-timeout'] === undefined ? ok(undefined) : parseDuration(values['msrp-setup-timeout'], '--msrp-setup-timeout');
   if (!setup.ok) return setup;
   const idle = values['idle-timeout'] === undefined ? ok(undefined) : parseDuration(values['idle-timeout'], '--idle-timeout');
@@ -148,6 +194,8 @@ export function parseReceiveArgs(args: readonly string[]): Result<ReceiveCommand
   return ok({
     ...common, sip: sip.value, dir: values.dir, transport: transport.value, tls: tls.value, maxSize, uri, msrpRelay: msrpRelay.value,
     maxSessionsPerPeer: maxSessionsPerPeer.value, maxSessions: maxSessions.value,
+    maxMlinesPerSession: maxMlinesPerSession.value, maxOpenFilesPerSession: maxOpenFilesPerSession.value, maxOpenFiles: maxOpenFiles.value,
+    ...perSource,
     msrpSetupTimeoutMs: setup.value, idleTimeoutMs: idle.value, network: network.value,
     ...(values.icons !== undefined ? { iconsDir: values.icons } : {}),
   });

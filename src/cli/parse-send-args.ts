@@ -66,7 +66,9 @@ ${decideUsage('sender')}  --chunk-size BYTES  MSRP chunk size (default ${transfe
                       always: toward any peer without a relay
   --resume-state FILE where restart points of interrupted files are kept (default
                       $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json)
-  --no-resume         always send whole files; do not read or write the resume state
+  --no-resume         always send whole files; do not read or write the resume state (nor the
+                      SHA-1s of sent files of 1 MiB or more, kept in the same folder's hash-cache so
+                      that sending a file again skips hashing it)
   --then FILE...      a further batch to the same destination (repeatable)
   --icon ICON         RFC 5547 file icon for the FILE right after it (PNG, JPEG, GIF or WebP,
                       at most 32 KiB), sent in the INVITE as a Content-Disposition: icon part;

@@ -49,6 +49,15 @@ export class ByteQueue implements AsyncIterable<Buffer> {
     this.#wakeReader();
   }
 
+  /** Takes every queued buffer out (a leg moving to another queue); the producer is released. */
+  drain(): Buffer[] {
+    const items = this.#items;
+    this.#items = [];
+    this.#bytes = 0;
+    this.#releaseProducers();
+    return items;
+  }
+
   /** The consumer gave up: drop what is queued and release a waiting producer. */
   abandon(): void {
     this.#abandoned = true;

@@ -64,6 +64,7 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
         host: local.host,
         legAnswerTimeoutMs: options.legAnswerTimeoutMs ?? 30_000,
         relayHighWaterMark: options.relayHighWaterMark ?? 256 * 1024,
+        waitingMemberBufferBytes: options.waitingMemberBufferBytes ?? 16 * 1024 * 1024,
         msrpTransactionTimeoutMs: options.msrpTransactionTimeoutMs ?? 30_000,
         ...(options.msrpSetupTimeoutMs !== undefined ? { msrpSetupTimeoutMs: options.msrpSetupTimeoutMs } : {}),
         ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
@@ -88,6 +89,7 @@ export async function createFocus(options: FocusOptions): Promise<Focus> {
     supported: [RECIPIENT_LIST_INVITE],
     contactParams: cpmContactParams(),
     userAgent: 'cpm-ft-focus',
+    ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
     ...(options.outboundProxy === undefined ? {} : { outboundProxy: options.outboundProxy }),
     ...(options.sipLogger === undefined ? {} : { logger: options.sipLogger }),
     // RFC 6665 §4.5.2: the originator's SUBSCRIBE to the conference package reuses its INVITE dialog.

@@ -23,6 +23,14 @@ export interface FocusOptions {
   readonly legAnswerTimeoutMs?: number;
   /** Bytes buffered per member leg before the sender is paused. Default 256 KiB. */
   readonly relayHighWaterMark?: number;
+  /**
+   * The sender is answered as soon as one member accepts; a file's bytes are kept, up to this many,
+   * for members still being invited, so they get the whole file if they accept later. Past it the
+   * sender is paused until those members answer. Default 16 MiB (shared by all waiting members).
+   */
+  readonly waitingMemberBufferBytes?: number;
+  /** SIP timer base values (RFC 3261 §17.1.1.1: T1 500, T2 4000, T4 5000 ms); Timer B is 64*T1. */
+  readonly sipTimers?: { readonly T1?: number; readonly T2?: number; readonly T4?: number };
   /** MSRP transaction timeout on the legs. Default 30 s. */
   readonly msrpTransactionTimeoutMs?: number;
   /** The sender's MSRP connection must be up this long after its ACK, else the session ends. Default 30 s. */

@@ -16,7 +16,8 @@ import type { FocusRequest } from './classify-focus-invite.ts';
 import { ConferenceNotifier } from './conference-notifier.ts';
 import { ConferenceState } from './conference-state.ts';
 import type { FocusEvent } from './focus-types.ts';
-import { createRelaySink, type RelayOutcome } from './relay-message-sink.ts';
+import { bestMemberFailure } from './best-member-failure.ts';
+import { createRelaySink, type RelayOutcome, type RelaySink } from './relay-message-sink.ts';
 import { iconPartsFor, iconsToRelay, keepIconAttribute } from './relayed-icons.ts';
 import { sdpOfRequest } from './request-sdp.ts';
 
@@ -27,6 +28,8 @@ export interface GroupSessionContext {
   readonly host: string;
   readonly legAnswerTimeoutMs: number;
   readonly relayHighWaterMark: number;
+  /** Bytes of a file kept for a member still being invited before the sender is paused. */
+  readonly waitingMemberBufferBytes: number;
   readonly msrpTransactionTimeoutMs: number;
   /** The sender's MSRP connection must be up this long after its ACK (SessionLifetime). */
   readonly msrpSetupTimeoutMs?: number;
@@ -46,6 +49,14 @@ interface Leg {
   sessions: (MsrpSession | undefined)[];
   /** Per m-line: the member accepted this file. */
   accepted: boolean[];
+  /** Per m-line: the a=file-transfer-id of the file our offer to this member carries there. */
+  offeredIds: string[];
+  /** The member gave its final answer to our INVITE (or it failed). */
+  answered: boolean;
+  /** That answer's status (200 also when it took no file). */
+  status?: number;
+  /** Our INVITE while it is unanswered, so the end of the session can CANCEL it. */
+  invite: { cancel(reason?: string): void } | undefined;
   ended: boolean;
 }
 
@@ -71,7 +82,12 @@ export class GroupSession {
   /** RFC 4575 state of the members, reported to the originator when it subscribes. */
   readonly #conference: ConferenceState;
   #notifier: ConferenceNotifier | undefined;
-  readonly #relays = new Set<{ drop(member: string, reason: string): void }>();
+  /** Files being relayed (and kept for members still being invited), with their m-line. */
+  readonly #relays = new Set<{ readonly index: number; readonly transferId: string; readonly sink: RelaySink }>();
+  /** Transfer ids whose data has started: a member accepting one later joins its relay or misses it. */
+  readonly #relayed = new Set<string>();
+  /** The sender has its answer (200, or the group's failure). */
+  #senderAnswered = false;
   /** Ends the session when the sender's MSRP connection fails, never comes, or goes quiet. */
   readonly #lifetime: SessionLifetime;
   /** Files of the sender being relayed now (their MSRP connection may not close yet). */
@@ -86,7 +102,7 @@ export class GroupSession {
     const sessionId = String(Date.now());
     this.#origin = { username: '-', sessionId, sessionVersion: '0', netType: 'IN', addrType: sdpAddrType(ctx.host), address: ctx.host };
     this.#legOrigin = { ...this.#origin, sessionId: `${sessionId}1` };
-    this.#legs = request.members.map((member) => ({ member, dialog: undefined, offer: undefined, sessions: [], accepted: [], ended: false }));
+    this.#legs = request.members.map((member) => ({ member, dialog: undefined, offer: undefined, sessions: [], accepted: [], offeredIds: [], answered: false, invite: undefined, ended: false }));
     this.#conference = new ConferenceState(request.target, request.members);
     this.#lifetime = new SessionLifetime({
       clock: ctx.ua.options.clock ?? systemClock,
@@ -129,14 +145,38 @@ export class GroupSession {
   // -------------------------------------------------------------------------------------------
   // Set-up.
 
-  /** Invites every member in parallel, then answers the sender from what the members accepted. */
+  /**
+   * Invites every member in parallel and answers the sender as soon as one member has taken a
+   * file, with the files taken so far; members answering later join the session as they come.
+   * When no member takes any file, the sender gets the group's failure once every member has
+   * answered (bestMemberFailure).
+   */
   async start(incoming: IncomingInvite): Promise<void> {
     const { emit } = this.#ctx;
     emit({ type: 'session-started', session: this.id, kind: this.#request.kind, target: this.#request.target, originator: this.#request.originator, members: this.#request.members });
     const offer = this.#senderOffer;
     this.#takeIcons(incoming, offer.media.map((_m, i) => i));
-    const statuses = await Promise.all(this.#legs.map((leg) => this.#inviteLeg(leg, incoming, offer)));
+    const answered = new Promise<void>((resolve) => {
+      let left = this.#legs.length;
+      for (const leg of this.#legs) {
+        void this.#inviteLeg(leg, incoming, offer).then(async (joined) => {
+          left -= 1;
+          if (this.#senderAnswered) {
+            if (joined) this.#lateJoin(leg);
+          } else if (joined || left === 0) {
+            await this.#answerSender(incoming, offer);
+          }
+          if (left === 0) resolve();
+        });
+      }
+    });
+    await answered;
+  }
 
+  /** The sender's answer: 200 with the files the members have taken so far, or the group's failure. */
+  async #answerSender(incoming: IncomingInvite, offer: SessionDescription): Promise<void> {
+    const { emit } = this.#ctx;
+    this.#senderAnswered = true;
     if (incoming.cancelled) {
       await this.#finish('cancelled by the sender');
       return;
@@ -144,15 +184,13 @@ export class GroupSession {
     const acceptedMedia = offer.media.map((_m, i) => this.#legs.some((l) => l.accepted[i] === true)).flatMap((yes, i) => (yes ? [i] : []));
     if (acceptedMedia.length === 0) {
       // CPM 7.4.1.x / RFC 5366 §5: the focus answers for the group; when no member took any
-      // file, the sender learns it from the final response: 603 when every member declined,
-      // 480 when some simply could not be reached (or timed out).
-      const declined = statuses.every((s) => s === 603 || s === 486 || s === 488 || s === 200);
-      const status = declined ? 603 : 480;
-      incoming.reject(status, declined ? 'Decline' : 'Temporarily Unavailable', [
-        { name: 'Warning', value: `399 ${this.#ctx.host} "no member accepted the files (${this.#legs.map((l, i) => `${l.member}: ${statuses[i]}`).join(', ')})"` },
+      // file, the sender learns it from the final response, the members' best refusal.
+      const failure = bestMemberFailure(this.#legs.map((l) => ({ member: l.member, status: l.status ?? 480 })));
+      incoming.reject(failure.status, failure.reason, [
+        { name: 'Warning', value: `399 ${this.#ctx.host} "no member accepted the files (${this.#legs.map((l) => `${l.member}: ${l.status ?? 480}`).join(', ')})"` },
       ]);
-      emit({ type: 'session-answered', session: this.id, status, acceptedMedia: [] });
-      await this.#finish(`rejected with ${status}`);
+      emit({ type: 'session-answered', session: this.id, status: failure.status, acceptedMedia: [] });
+      await this.#finish(`rejected with ${failure.status}`);
       return;
     }
     const decisions = offer.media.map((media, i) => this.#openInbound(media, i, acceptedMedia.includes(i)));
@@ -166,6 +204,34 @@ export class GroupSession {
     this.#lifetime.activity();
     emit({ type: 'session-answered', session: this.id, status: 200, acceptedMedia });
     for (const i of acceptedMedia) this.#connectInbound(offer.media[i], i);
+  }
+
+  /**
+   * A member that accepted after the sender was answered. Each file it took joins that file's
+   * relay (it gets the bytes kept for it, then the rest), or is relayed to it when the data starts;
+   * a file the sender's session no longer carries (the answer refused it, or a re-INVITE replaced
+   * it) cannot reach it: it is reported failed and closed on the member's leg.
+   */
+  #lateJoin(leg: Leg): void {
+    const missed: number[] = [];
+    for (const [i, yes] of leg.accepted.entries()) {
+      if (!yes) continue;
+      const session = leg.sessions[i];
+      const id = leg.offeredIds[i];
+      const relay = [...this.#relays].find((r) => r.index === i && r.transferId === id && r.sink.waiting(leg.member));
+      if (relay !== undefined && session !== undefined && relay.sink.attach(leg.member, session)) continue;
+      const stillOffered = this.#inbound[i] !== undefined && id === this.#transferId(i) && !this.#relayed.has(id);
+      if (stillOffered) continue;
+      missed.push(i);
+      this.#conference.file(leg.member, { transferId: id ?? `m${i}`, outcome: 'failed', reason: 'the member accepted after this file had left the session' });
+    }
+    if (missed.length === 0) return;
+    this.#notifier?.changed();
+    if (missed.length === leg.accepted.filter(Boolean).length) {
+      this.#closeLeg(leg, 'accepted only files no longer in the session', true);
+      return;
+    }
+    void this.#reofferLeg(leg, this.#senderOffer, missed, []);
   }
 
   /** Reads the icons of the sender's (re-)INVITE for the m-lines `indices` (new files) and says what is relayed. */
@@ -189,8 +255,8 @@ export class GroupSession {
     return buildFileInviteBody({ sdp: serializeSessionDescription(offer), icons: iconPartsFor(offer.media, this.#icons, only) });
   }
 
-  /** One member: INVITE with our copy of the offer; returns the final status. */
-  async #inviteLeg(leg: Leg, incoming: IncomingInvite, offer: SessionDescription): Promise<number> {
+  /** One member: INVITE with our copy of the offer; true when it joined (took a file). */
+  async #inviteLeg(leg: Leg, incoming: IncomingInvite, offer: SessionDescription): Promise<boolean> {
     const media = offer.media.map((m, i) => this.#legMedia(leg, m, i));
     const legOffer = createSessionDescription({
       origin: { ...this.#legOrigin },
@@ -198,6 +264,7 @@ export class GroupSession {
       media,
     });
     leg.offer = legOffer;
+    leg.offeredIds = offer.media.map((_m, i) => this.#transferId(i));
     const headers = COPIED_HEADERS.flatMap((name) => incoming.request.headers.getAll(name).map((value) => ({ name, value })));
     // RFC 3892: tells the member on whose behalf the focus is calling.
     if (this.#request.originator !== '') headers.push({ name: 'Referred-By', value: `<${this.#request.originator}>` });
@@ -205,6 +272,7 @@ export class GroupSession {
     let phrase: string;
     try {
       const pending = this.#ctx.ua.invite(leg.member, { ...this.#legBody(legOffer), headers });
+      leg.invite = pending;
       const clock = this.#ctx.ua.options.clock ?? systemClock;
       const timer = clock.setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
       const result = await pending.finally(() => clock.clearTimeout(timer));
@@ -219,6 +287,16 @@ export class GroupSession {
       status = error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT' ? 408 : 503;
       phrase = status === 408 ? 'Request Timeout' : 'Service Unavailable';
     }
+    leg.invite = undefined;
+    leg.answered = true;
+    leg.status = status;
+    if (leg.ended) {
+      // The session ended while this member was being invited: a late 2xx is hung up at once.
+      const dialog = leg.dialog;
+      if (dialog !== undefined && dialog.state !== 'terminated') void this.#ctx.ua.bye(dialog).catch(() => {});
+      leg.dialog = undefined;
+      return false;
+    }
     const joined = leg.accepted.some(Boolean);
     if (status === 488 && phrase === 'OK') phrase = 'unusable SDP answer';
     this.#conference.answered(leg.member, status, status === 200 && !joined ? 'accepted no file' : phrase, joined);
@@ -227,7 +305,7 @@ export class GroupSession {
       this.#closeLeg(leg, status === 200 ? 'accepted no file' : `answered ${status}`, leg.dialog !== undefined);
     }
     this.#ctx.emit({ type: 'leg-answered', session: this.id, member: leg.member, status, acceptedMedia: leg.accepted.flatMap((a, i) => (a ? [i] : [])) });
-    return status;
+    return joined;
   }
 
   /** Our m-line towards a member: the sender's file description with our own MSRP path. */
@@ -294,7 +372,7 @@ export class GroupSession {
     leg.accepted[index] = false;
     leg.sessions[index]?.close();
     leg.sessions[index] = undefined;
-    for (const relay of this.#relays) relay.drop(leg.member, reason);
+    for (const relay of this.#relays) relay.sink.drop(leg.member, reason);
   }
 
   /** The decision for one of the sender's m-lines, opening our MSRP session when accepted. */
@@ -356,14 +434,18 @@ export class GroupSession {
       const session = leg.sessions[index];
       return !leg.ended && leg.accepted[index] === true && session !== undefined ? [{ member: leg.member, session }] : [];
     });
+    // Members still being invited with this very file get it kept for them (createRelaySink).
+    const transferId = this.#transferId(index);
+    const waiting = this.#legs.filter((l) => !l.ended && !l.answered && l.offeredIds[index] === transferId).map((l) => l.member);
     // RFC 4975 §7.3: 403 says the request is refused and retrying will not help: nobody is
     // left to receive this file.
-    if (targets.length === 0) return { reject: 403, comment: 'no member is receiving this file' };
+    if (targets.length === 0 && waiting.length === 0) return { reject: 403, comment: 'no member is receiving this file' };
     // The legs are new messages that need a declared size; the sender's Byte-Range total
     // gives it (RFC 5547 senders know their file's size). A '*' total cannot be streamed on.
     if (info.size === undefined) return { reject: 400, comment: 'the focus needs the total size in Byte-Range' };
     const relay = createRelaySink(info, targets, {
       highWaterMark: this.#ctx.relayHighWaterMark,
+      waitingHighWaterMark: this.#ctx.waitingMemberBufferBytes,
       transactionTimeoutMs: this.#ctx.msrpTransactionTimeoutMs,
       onOutcome: (o) => {
         // Our extension of RFC 4575 (runtime/group/conference-info.ts): the member's copy of this file.
@@ -376,11 +458,13 @@ export class GroupSession {
         this.#notifier?.changed();
         this.#ctx.emit({ type: 'file-relayed', session: this.id, media: index, member: o.member, delivered: o.delivered, ...(o.status === undefined ? {} : { status: o.status }), ...(o.error === undefined ? {} : { reason: o.error.message }) });
       },
-    });
-    this.#relays.add(relay);
+    }, waiting);
+    const entry = { index, transferId, sink: relay };
+    this.#relays.add(entry);
+    this.#relayed.add(transferId);
     this.#relaying += 1;
     void relay.outcomes.then((outcomes) => {
-      this.#relays.delete(relay);
+      this.#relays.delete(entry);
       this.#relaying -= 1;
       this.#lifetime.activity();
       this.#ctx.emit({
@@ -528,7 +612,9 @@ export class GroupSession {
     // RFC 4575 §5.6.7: departed when the member hung up, booted when the focus ended its leg.
     this.#conference.left(leg.member, reason, method);
     this.#notifier?.changed();
-    for (const relay of this.#relays) relay.drop(leg.member, reason);
+    for (const relay of this.#relays) relay.sink.drop(leg.member, reason);
+    // A member still being invited: our INVITE is CANCELled (a 2xx that crosses it is hung up).
+    leg.invite?.cancel(reason);
     for (const s of leg.sessions) s?.close();
     leg.sessions = [];
     leg.accepted = leg.accepted.map(() => false);

@@ -4,7 +4,8 @@
 import { decisionPoints, transferDefaults } from '../../runtime/index.ts';
 import { OptionChecker } from './option-checks.ts';
 
-const LIMIT_NAMES = ['sipMaxMessageBytes', 'sipMaxHeaders', 'sipMaxHeaderLine', 'msrpMaxHeaderLine', 'msrpMaxHeaders', 'maxSessionsPerPeer', 'maxSessions'] as const;
+const LIMIT_NAMES = ['sipMaxMessageBytes', 'sipMaxHeaders', 'sipMaxHeaderLine', 'msrpMaxHeaderLine', 'msrpMaxHeaders', 'maxSessionsPerPeer', 'maxSessions', 'maxMlinesPerSession', 'maxOpenFilesPerSession', 'maxOpenFiles',
+  'maxSessionsPerSource', 'sipMaxConnectionsPerSource', 'sipMaxHandshakesPerSource', 'msrpMaxSilentConnectionsPerSource'] as const;
 const BOOLEANS = ['successReport', 'reuseMlines', 'checkPendingFiles', 'resume', 'autoIcons', 'msrpMatchSessionIdOnly', 'msrpTls'] as const;
 const CALLBACKS = ['log', 'onNotice', 'loadImageLibrary'] as const;
 
@@ -49,6 +50,7 @@ export function checkClientOptions(options: unknown): void {
   }
   check.duration('reportGraceMs', o['reportGraceMs'], true);
   if (o['resumeStatePath'] !== undefined) check.string('resumeStatePath', o['resumeStatePath'], 'a file path (a non-empty string)');
+  if (o['hashCacheDir'] !== undefined) check.string('hashCacheDir', o['hashCacheDir'], 'a folder path (a non-empty string)');
   if (o['limits'] !== undefined) {
     const limits = check.object('limits', o['limits'], `an object with any of ${LIMIT_NAMES.join(', ')}`);
     for (const [name, value] of Object.entries(limits)) {

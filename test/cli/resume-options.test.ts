@@ -1,6 +1,12 @@
-// The resume flags of `cpm-ft send` and `cpm-ft receive`, and where the resume state lives by default.
+// The resume flags of `cpm-ft send` and `cpm-ft receive`, where the resume state lives by default, and
+// the hash cache beside it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultResumeStatePath } from '../../src/cli/commands/send.ts';
+import { defaultHashCacheDir, defaultResumeStatePath, runSend } from '../../src/cli/commands/send.ts';
+import { fakeClientFactory } from './helpers/fake-client.ts';
+import { memoryIo } from './helpers/memory-io.ts';
 import { parseReceiveArgs } from '../../src/cli/parse-receive-args.ts';
 import { parseSendArgs } from '../../src/cli/parse-send-args.ts';
 
@@ -29,5 +35,23 @@ describe('resume options', () => {
     expect(defaultResumeStatePath({ XDG_STATE_HOME: '/var/st', HOME: '/home/u' })).toBe('/var/st/cpm-ft/resume.json');
     expect(defaultResumeStatePath({ XDG_STATE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.local/state/cpm-ft/resume.json');
     expect(defaultResumeStatePath({ HOME: '/home/u' })).toBe('/home/u/.local/state/cpm-ft/resume.json');
+  });
+
+  it('send keeps the hash cache next to the resume state, and --no-resume turns it off too', async () => {
+    expect(defaultHashCacheDir({ XDG_STATE_HOME: '/var/st', HOME: '/home/u' })).toBe('/var/st/cpm-ft/hash-cache');
+    expect(defaultHashCacheDir({ XDG_STATE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.local/state/cpm-ft/hash-cache');
+    const root = mkdtempSync(join(tmpdir(), 'cpm-ft-hash-cache-cli-'));
+    try {
+      writeFileSync(join(root, 'f'), 'x');
+      const io = { ...memoryIo(root), env: { XDG_STATE_HOME: join(root, 'xdg') } };
+      const on = fakeClientFactory();
+      expect(await runSend([...send, 'f'], io, { createClient: on.createClient })).toBe(0);
+      expect(on.log.options[0]?.hashCacheDir).toBe(join(root, 'xdg', 'cpm-ft', 'hash-cache'));
+      const off = fakeClientFactory();
+      expect(await runSend([...send, '--no-resume', 'f'], io, { createClient: off.createClient })).toBe(0);
+      expect(off.log.options[0]?.hashCacheDir).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

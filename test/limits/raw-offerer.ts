@@ -10,8 +10,9 @@ export interface RawOfferer {
   close(): Promise<void>;
 }
 
-export async function rawOfferer(localUri: string): Promise<RawOfferer> {
-  const transport: SipTransport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
+/** `host`: the loopback address the offerer sends from (another one plays another machine). */
+export async function rawOfferer(localUri: string, host = '127.0.0.1'): Promise<RawOfferer> {
+  const transport: SipTransport = await createUdpTransport({ host, port: 0 });
   const ua = createUserAgent({ transports: [transport], localUri, userAgent: 'limits-test' });
   return {
     ua,

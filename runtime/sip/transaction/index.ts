@@ -5,3 +5,4 @@ export * from './non-invite-client-transaction.ts';
 export * from './invite-server-transaction.ts';
 export * from './non-invite-server-transaction.ts';
 export * from './transaction-layer.ts';
+export * from './finished-transaction.ts';

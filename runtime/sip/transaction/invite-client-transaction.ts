@@ -5,11 +5,13 @@ import { parseCSeq } from '../syntax/cseq.ts';
 import type { PeerAddress, SipTransport } from '../transport/sip-transport.ts';
 import type { ClientTransaction, ClientTransactionUser, TransactionEnv, TransactionState } from './transaction-env.ts';
 import { TransactionLifecycle, transportError } from './transaction-lifecycle.ts';
+import { FinishedTransaction, wireCopy, type FinishedTransactions } from './finished-transaction.ts';
 
 /** RFC 3261 §17.1.1 INVITE client transaction, with the Accepted state of RFC 6026 §7.2. */
 export class InviteClientTransaction implements ClientTransaction {
   readonly #life: TransactionLifecycle;
-  #ack: SipRequest | undefined;
+  /** Set once the final response came: the record that lives out Timer M or D. */
+  #finished: FinishedTransaction | undefined;
 
   constructor(
     readonly key: string,
@@ -18,6 +20,7 @@ export class InviteClientTransaction implements ClientTransaction {
     private readonly destination: PeerAddress,
     private readonly env: TransactionEnv,
     private readonly user: ClientTransactionUser,
+    private readonly finished: FinishedTransactions,
   ) {
     this.#life = new TransactionLifecycle('calling', env.clock, () => user.onTerminated?.());
     const { T1 } = env.timers;
@@ -29,7 +32,7 @@ export class InviteClientTransaction implements ClientTransaction {
   }
 
   get state(): TransactionState {
-    return this.#life.state;
+    return this.#finished?.state ?? this.#life.state;
   }
 
   #armA(interval: number): void {
@@ -47,7 +50,8 @@ export class InviteClientTransaction implements ClientTransaction {
     this.user.onTimeout();
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse): boolean {
+    if (this.#finished !== undefined) return this.#finished.receiveResponse(response);
     const status = response.status;
     switch (this.#life.state) {
       case 'calling':
@@ -60,49 +64,51 @@ export class InviteClientTransaction implements ClientTransaction {
           this.#life.enter('proceeding');
           this.user.onResponse(response);
         } else if (status < 300) {
-          // RFC 6026 §7.2: a 2xx moves to Accepted; the TU (not the transaction) ACKs it, and
-          // further 2xx retransmissions are passed up until Timer M (64*T1) fires.
-          this.#life.enter('accepted');
-          this.#life.start('M', 64 * this.env.timers.T1, () => this.#life.terminate());
+          // RFC 6026 §7.2: a 2xx moves to Accepted until Timer M (64*T1) fires; the TU (not the
+          // transaction) ACKs it and hands that ACK to the record (`rememberAck`), which sends it
+          // again for each retransmission of the 2xx, as the TU would (§13.2.2.4).
+          this.#finish('accepted', undefined, 64 * this.env.timers.T1);
           this.user.onResponse(response);
         } else {
           // §17.1.1.2: a 300-699 response is ACKed by the transaction itself, passed up, and the
           // transaction waits in Completed (Timer D, 32 s on unreliable transports) to absorb
           // retransmissions of the final response.
-          this.#life.enter('completed');
-          this.#ack = buildAckForNon2xx(this.request, response);
-          this.#send(this.#ack);
-          this.#life.start('D', this.transport.reliable ? 0 : Math.max(32_000, 64 * this.env.timers.T1), () => this.#life.terminate());
+          // The record keeps the key and the serialized ACK only.
+          const ack = buildAckForNon2xx(this.request, response);
+          this.#send(ack);
+          this.#finish('completed', wireCopy(ack, this.transport, this.destination), this.transport.reliable ? 0 : Math.max(32_000, 64 * this.env.timers.T1));
           this.user.onResponse(response);
         }
-        return;
-      case 'accepted':
-        // RFC 6026 §7.2: retransmitted 2xx go to the TU, which re-sends its ACK.
-        if (status >= 200 && status < 300) this.user.onResponse(response);
-        return;
-      case 'completed':
-        // §17.1.1.2: a retransmitted final response gets the same ACK again and is not passed up.
-        if (status >= 300 && this.#ack !== undefined) this.#send(this.#ack);
-        return;
+        return true;
       default:
-        return;
+        return true;
     }
+  }
+
+  #finish(state: 'accepted' | 'completed', ack: ReturnType<typeof wireCopy> | undefined, lifetimeMs: number): void {
+    this.#life.dispose();
+    const record = new FinishedTransaction(this.key, 'invite-client', state, this.finished, ack);
+    this.#finished = record;
+    this.finished.expireAfter(record, lifetimeMs);
+    this.user.onFinished?.(record);
   }
 
   #send(message: SipRequest): void {
     this.env.send(message, this.transport, this.destination).catch((err: unknown) => {
       // §17.1.4: a transport failure is reported to the TU and ends the transaction.
-      if (this.#life.terminate()) this.user.onTransportError(transportError(err));
+      if (this.#finished === undefined && this.#life.terminate()) this.user.onTransportError(transportError(err));
     });
   }
 
   transportFailed(error: CpmError): void {
-    // §17.1.4: as a failed send: the transaction ends and the TU hears of it once.
-    if (this.#life.terminate()) this.user.onTransportError(error);
+    // §17.1.4: as a failed send: the transaction ends and the TU hears of it once (a finished one
+    // has its final response already).
+    if (this.#finished === undefined && this.#life.terminate()) this.user.onTransportError(error);
   }
 
   dispose(): void {
     this.#life.dispose();
+    this.#finished?.dispose();
   }
 }
 

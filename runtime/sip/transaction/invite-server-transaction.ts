@@ -1,7 +1,8 @@
 import { createResponseTo } from '../syntax/build-response.ts';
 import type { SipRequest, SipResponse } from '../syntax/sip-message.ts';
 import type { MessageSource } from '../transport/sip-transport.ts';
-import { sendResponse } from './server-transaction-base.ts';
+import { FinishedTransaction, wireCopy, type FinishedTransactions } from './finished-transaction.ts';
+import { responseTarget, sendResponse } from './server-transaction-base.ts';
 import type { ServerTransaction, ServerTransactionUser, TransactionEnv, TransactionState } from './transaction-env.ts';
 import { TransactionLifecycle } from './transaction-lifecycle.ts';
 
@@ -15,6 +16,8 @@ export const TRYING_DELAY_MS = 200;
 export class InviteServerTransaction implements ServerTransaction {
   readonly #life: TransactionLifecycle;
   #last: SipResponse | undefined;
+  /** Set once the final response is sent: the record that lives out Timer L, or G/H and I. */
+  #finished: FinishedTransaction | undefined;
 
   constructor(
     readonly key: string,
@@ -22,6 +25,7 @@ export class InviteServerTransaction implements ServerTransaction {
     readonly source: MessageSource,
     private readonly env: TransactionEnv,
     private readonly user: ServerTransactionUser,
+    private readonly finished: FinishedTransactions,
   ) {
     this.#life = new TransactionLifecycle('proceeding', env.clock, () => user.onTerminated?.());
     // §17.2.1: a 100 Trying is due only if the TU has not responded within 200 ms. A receiver that
@@ -32,76 +36,69 @@ export class InviteServerTransaction implements ServerTransaction {
   }
 
   #sendTrying(): void {
-    if (this.#life.state === 'proceeding' && this.#last === undefined) this.respond(createResponseTo(this.request, 100));
+    if (this.#finished === undefined && this.#last === undefined) this.respond(createResponseTo(this.request, 100));
   }
 
   get state(): TransactionState {
-    return this.#life.state;
+    return this.#finished?.state ?? this.#life.state;
   }
 
+  /** The last provisional response sent (a final one lives on serialized in the finished record). */
   get lastResponse(): SipResponse | undefined {
     return this.#last;
   }
 
   receiveRequest(request: SipRequest): void {
-    if (request.method === 'ACK') {
-      // §17.2.1: an ACK in Completed confirms the non-2xx response; Timer I (T4 on unreliable
-      // transports) then absorbs ACK retransmissions.
-      if (this.#life.state === 'completed') {
-        this.#life.enter('confirmed');
-        this.#life.stop('G', 'H');
-        this.#life.start('I', this.source.transport.reliable ? 0 : this.env.timers.T4, () => this.#life.terminate());
-      }
+    if (this.#finished !== undefined) {
+      // §17.2.1 / RFC 6026 §7.1: the record answers or absorbs retransmissions and takes the ACK.
+      this.#finished.receiveRequest(request);
       return;
     }
-    // §17.2.1: a retransmitted INVITE in Proceeding or Completed gets the last response again; in
-    // Proceeding before any response, the client is waiting, so the 100 Trying goes out now.
-    // RFC 6026 §7.1: in Accepted it is absorbed (the TU is retransmitting the 2xx itself).
-    if ((this.#life.state === 'proceeding' || this.#life.state === 'completed') && this.#last !== undefined) this.#send(this.#last);
-    else if (this.#life.state === 'proceeding') this.#sendTrying();
+    if (request.method === 'ACK') return;
+    // §17.2.1: a retransmitted INVITE in Proceeding gets the last provisional response again;
+    // before any response, the client is waiting, so the 100 Trying goes out now.
+    if (this.#last !== undefined) this.#send(this.#last);
+    else this.#sendTrying();
   }
 
   respond(response: SipResponse): void {
-    if (this.#life.state !== 'proceeding') {
+    if (this.#finished !== undefined) {
       // RFC 6026 §7.1: in Accepted the TU may pass 2xx retransmissions through the transaction.
-      if (this.#life.state === 'accepted' && response.status >= 200 && response.status < 300) this.#send(response);
+      if (this.#finished.state === 'accepted' && response.status >= 200 && response.status < 300) this.#send(response);
       return;
     }
     this.#life.stop('Trying');
-    this.#last = response;
-    this.#send(response);
-    if (response.status < 200) return;
+    const to = responseTarget(this.source, response);
+    this.#send(response, to);
+    if (response.status < 200) {
+      this.#last = response;
+      return;
+    }
+    this.#last = undefined;
+    this.#life.dispose();
     if (response.status < 300) {
       // RFC 6026 §7.1: after a 2xx the transaction waits in Accepted for Timer L (64*T1) so that
-      // INVITE retransmissions are not mistaken for new requests.
-      this.#life.enter('accepted');
-      this.#life.start('L', 64 * this.env.timers.T1, () => this.#life.terminate());
+      // INVITE retransmissions are not mistaken for new requests; absorbing them needs the key only.
+      const record = new FinishedTransaction(this.key, 'invite-server', 'accepted', this.finished);
+      this.#finished = record;
+      this.finished.expireAfter(record, 64 * this.env.timers.T1);
+      this.user.onFinished?.(record);
       return;
     }
     // §17.2.1: after a 300-699 response, Completed: on unreliable transports Timer G retransmits
     // it (T1 doubling up to T2); Timer H (64*T1) gives up waiting for the ACK.
-    this.#life.enter('completed');
-    if (!this.source.transport.reliable) this.#armG(this.env.timers.T1);
-    this.#life.start('H', 64 * this.env.timers.T1, () => {
-      if (this.#life.state !== 'completed') return;
-      this.#life.terminate();
-      this.user.onAckTimeout?.();
-    });
+    const record = new FinishedTransaction(this.key, 'invite-server', 'completed', this.finished, wireCopy(response, this.source.transport, to));
+    this.#finished = record;
+    record.awaitAck();
+    this.user.onFinished?.(record);
   }
 
-  #armG(interval: number): void {
-    this.#life.start('G', interval, () => {
-      if (this.#life.state !== 'completed' || this.#last === undefined) return;
-      this.#send(this.#last);
-      this.#armG(Math.min(interval * 2, this.env.timers.T2));
-    });
-  }
-
-  #send(response: SipResponse): void {
-    sendResponse(this.env, this.source, response, this.user);
+  #send(response: SipResponse, to = responseTarget(this.source, response)): void {
+    sendResponse(this.env, this.source, response, this.user, to);
   }
 
   dispose(): void {
     this.#life.dispose();
+    this.#finished?.dispose();
   }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { CpmError } from '../../errors.ts';
 import type { SipMessage, SipResponse, SipRequest } from '../syntax/sip-message.ts';
 import type { PeerAddress, SipTransport } from '../transport/sip-transport.ts';
+import type { FinishedTransaction } from './finished-transaction.ts';
 
 /** RFC 3261 §17.1.1.1 / Table 4: T1 (RTT estimate), T2 (max non-INVITE retransmit interval), T4 (max network lifetime). */
 export interface TimerValues {
@@ -30,6 +31,11 @@ export interface ClientTransactionUser {
   onTimeout(): void;
   onTransportError(error: CpmError): void;
   onTerminated?(): void;
+  /**
+   * The transaction has its final response and hands the rest of its lifetime to `record` (see
+   * finished-transaction.ts); the transaction layer keeps the record instead of the transaction.
+   */
+  onFinished?(record: FinishedTransaction): void;
 }
 
 /** The transaction user of a server transaction, RFC 3261 §17.2. */
@@ -38,13 +44,16 @@ export interface ServerTransactionUser {
   onAckTimeout?(): void;
   onTransportError?(error: CpmError): void;
   onTerminated?(): void;
+  /** As ClientTransactionUser.onFinished. */
+  onFinished?(record: FinishedTransaction): void;
 }
 
+/** A client transaction, live or finished (a finished one holds no request). */
 export interface ClientTransaction {
   readonly key: string;
-  readonly request: SipRequest;
   readonly state: TransactionState;
-  receiveResponse(response: SipResponse): void;
+  /** False when the response is not the transaction's to handle (a forked 2xx in Accepted). */
+  receiveResponse(response: SipResponse): boolean | void;
   /**
    * RFC 3261 §17.1.4: the transport failed (e.g. an ICMP error learnt outside the send itself):
    * the transaction ends and its user is told, unless it had already ended.
@@ -54,15 +63,13 @@ export interface ClientTransaction {
   dispose(): void;
 }
 
+/** A server transaction, live or finished (a finished one holds no request and no parsed response). */
 export interface ServerTransaction {
   readonly key: string;
-  readonly request: SipRequest;
   readonly state: TransactionState;
   /** A retransmission of the request (or, for INVITE, an ACK) matched this transaction. */
   receiveRequest(request: SipRequest): void;
   /** Sends a response from the TU. */
   respond(response: SipResponse): void;
-  /** The last response sent, if any. */
-  readonly lastResponse: SipResponse | undefined;
   dispose(): void;
 }

@@ -10,6 +10,7 @@ import { handleIncoming } from './handle-incoming.ts';
 import { holdReadsWhileBacklogged } from './read-hold.ts';
 import { peerKey, type MessageSource, type PeerAddress, type SipMessageHandler, type SipTransport, type TransportDiagnostic } from './sip-transport.ts';
 import { listenError } from '../../listen-error.ts';
+import { PerSourceCount } from '../../per-source-count.ts';
 
 type FramedMessage = ReturnType<SipStreamFramer['push']>[number];
 
@@ -40,6 +41,14 @@ export interface StreamTransportOptions {
   readonly idleTimeout?: number;
   /** Most accepted connections open at once; further ones are closed on arrival. Default 1024. */
   readonly maxInboundConnections?: number;
+  /**
+   * Most accepted connections open at once from one source IP address; further ones from that
+   * address are closed on arrival, so one address cannot hold every slot of maxInboundConnections.
+   * Default 64. Behind a proxy or SBC all traffic comes from its address: raise it there.
+   */
+  readonly maxInboundConnectionsPerSource?: number;
+  /** TLS: most handshakes in progress from one source IP address; more are closed. Default 8. */
+  readonly maxPendingHandshakesPerSource?: number;
   /** Time source for the idle timeout; default the system clock. */
   readonly clock?: Clock;
 }
@@ -48,6 +57,8 @@ const defaultIdleTimeout = 60_000;
 const defaultMaxPendingWrite = 1024 * 1024;
 const defaultDrainTimeout = 10_000;
 const defaultMaxInboundConnections = 1024;
+export const DEFAULT_SIP_MAX_INBOUND_CONNECTIONS_PER_SOURCE = 64;
+export const DEFAULT_SIP_MAX_PENDING_HANDSHAKES_PER_SOURCE = 8;
 
 export interface TlsTransportOptions extends StreamTransportOptions {
   /** Server credentials and client settings (key/cert/ca/rejectUnauthorized/servername...). */
@@ -108,8 +119,11 @@ class StreamTransport implements SipTransport {
   static async listen(protocol: 'TCP' | 'TLS', options: StreamTransportOptions | TlsTransportOptions): Promise<SipTransport> {
     const host = options.host ?? '127.0.0.1';
     let self: StreamTransport | undefined;
+    // TLS: handshakes still running, by source address and port, with how to end their count.
+    const handshaking = new Map<string, () => void>();
     const onSocket = (socket: Socket): void => {
-      self?.adopt(socket);
+      handshaking.get(`${normaliseHost(socket.remoteAddress ?? '')}|${socket.remotePort ?? 0}`)?.();
+      if (!socket.destroyed) self?.adopt(socket);
     };
     const idle = options.idleTimeout ?? defaultIdleTimeout;
     const tlsOptions = (options as TlsTransportOptions).tls;
@@ -120,6 +134,32 @@ class StreamTransport implements SipTransport {
     // Counted by node at accept time (before any TLS handshake), so a flood of silent peers cannot
     // hold more than this many sockets; the 'drop' event reports each refusal.
     server.maxConnections = options.maxInboundConnections ?? defaultMaxInboundConnections;
+    // Per source address, counted on the raw TCP connection (before any TLS handshake) and
+    // refused before anything else looks at it.
+    const perSource = new PerSourceCount(options.maxInboundConnectionsPerSource ?? DEFAULT_SIP_MAX_INBOUND_CONNECTIONS_PER_SOURCE);
+    const handshakes = new PerSourceCount(options.maxPendingHandshakesPerSource ?? DEFAULT_SIP_MAX_PENDING_HANDSHAKES_PER_SOURCE);
+    server.prependListener('connection', (raw: Socket) => {
+      const source = normaliseHost(raw.remoteAddress ?? '');
+      const refuse = (what: string, limit: number): void => {
+        self?.diagnose({ kind: 'connection-error', peer: { host: source, port: raw.remotePort ?? 0 }, code: 'ERR_SIP_TOO_MANY_CONNECTIONS', message: `inbound connection refused: ${limit} ${what} from ${source} already` });
+        raw.on('error', () => {});
+        raw.destroy();
+      };
+      if (!perSource.take(source)) { refuse('connections', perSource.limit); return; }
+      raw.once('close', () => perSource.give(source));
+      if (protocol !== 'TLS') return;
+      if (!handshakes.take(source)) { refuse('TLS handshakes in progress', handshakes.limit); return; }
+      const key = `${source}|${raw.remotePort ?? 0}`;
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        handshakes.give(source);
+        handshaking.delete(key);
+      };
+      handshaking.set(key, finish);
+      raw.once('close', finish);
+    });
     server.on('drop', (data) => {
       self?.diagnose({
         kind: 'connection-error',
@@ -137,6 +177,11 @@ class StreamTransport implements SipTransport {
       });
     });
     self = new StreamTransport(protocol, server, options, host);
+    // After listening, the server's errors are failed accepts (EMFILE, ENFILE when the process or
+    // system is out of descriptors): reported, never thrown (an unhandled 'error' would end the process).
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      self?.diagnose({ kind: 'connection-error', code: 'ERR_SIP_ACCEPT', message: `cannot accept a connection: ${error.message}` });
+    });
     return self;
   }
 

@@ -12,7 +12,7 @@ import type { CliIo } from '../main.ts';
 import { parseByteCount } from '../parse-byte-count.ts';
 
 const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions N] [--rate-transport udp|tcp]
-                    [--rate-warmup N] [--chunk-size BYTES] [--peer-tuning auto|off] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
+                    [--rate-warmup N] [--chunk-size BYTES] [--peer-tuning auto|off] [--hash-cache cold|warm] [--profile DIR] [--repeat N] [--only STAGES] [--compare FILE]
 
   --size BYTES            file size for the throughput figures (default 1GiB; accepts 64M, 1G ...)
   --quick                 small sizes and counts: a smoke run of a few seconds
@@ -24,6 +24,8 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --peer-tuning auto|off  the sender's tuning toward the cpm-ft receiver in (b) and (d) (default
                           auto: larger chunks, Failure-Report: partial, delivery on the success
                           REPORT); off measures the untuned data path
+  --hash-cache cold|warm  warm: (b)'s sender finds the file's SHA-1 in its hash cache, as a file
+                          sent again does (default cold: it hashes the file, as (a2) does)
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
   --soak [--soak-seconds N] [--soak-rss-growth PERCENT]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
@@ -42,7 +44,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       args,
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
-        'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, 'peer-tuning': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, 'peer-tuning': { type: 'string' }, 'hash-cache': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, 'soak-rss-growth': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
@@ -79,6 +81,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const chunk = parseByteCount(values['chunk-size'], '--chunk-size');
     if (!chunk.ok) return usageError(chunk.error);
     options.chunkSize = chunk.value;
+  }
+  const hashCache = values['hash-cache'];
+  if (hashCache !== undefined) {
+    if (hashCache !== 'cold' && hashCache !== 'warm') return usageError(`--hash-cache expects cold or warm, got '${String(hashCache)}'`);
+    options.hashCache = hashCache;
   }
   const tuning = values['peer-tuning'];
   if (tuning !== undefined) {

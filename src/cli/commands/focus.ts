@@ -27,7 +27,7 @@ export const focusUsage = `usage: cpm-ft focus --sip HOST:PORT --groups FILE [op
                          cancel a member's INVITE unanswered this long (default 30s)
   --msrp-setup-timeout DURATION
                          end a session whose sender has not connected MSRP this long after
-                         its ACK (default 30s)
+                         its ACK (default 10s)
   --idle-timeout DURATION
                          end a session without MSRP traffic from its sender this long (default 60s)
   --log json             one JSON line per focus event on stdout

@@ -4,9 +4,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { saveIcon } from '../../../runtime/index.ts';
-import type { CpmClient } from '../../client-types.ts';
+import type { ClientLimits, CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
-import { parseReceiveArgs, receiveUsage } from '../parse-receive-args.ts';
+import { parseReceiveArgs, receiveUsage, type ReceiveCommand } from '../parse-receive-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { resolveMsrpRelay } from '../parse-msrp-relay.ts';
 import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
@@ -35,6 +35,21 @@ export function run(args: string[], io: CliIo): Promise<number> {
 export function formatListenUri(address: CpmClient['sipAddress']): string {
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return `sip:${host}:${address.port};transport=${address.transport}`;
+}
+
+/** The limits given on the command line (undefined: none, every default applies). */
+function receiveLimits(command: ReceiveCommand): ClientLimits | undefined {
+  const limits: { -readonly [K in keyof ClientLimits]: ClientLimits[K] } = {};
+  if (command.maxSessionsPerPeer !== undefined) limits.maxSessionsPerPeer = command.maxSessionsPerPeer;
+  if (command.maxSessions !== undefined) limits.maxSessions = command.maxSessions;
+  if (command.maxMlinesPerSession !== undefined) limits.maxMlinesPerSession = command.maxMlinesPerSession;
+  if (command.maxOpenFilesPerSession !== undefined) limits.maxOpenFilesPerSession = command.maxOpenFilesPerSession;
+  if (command.maxOpenFiles !== undefined) limits.maxOpenFiles = command.maxOpenFiles;
+  if (command.maxSessionsPerSource !== undefined) limits.maxSessionsPerSource = command.maxSessionsPerSource;
+  if (command.maxConnectionsPerSource !== undefined) limits.sipMaxConnectionsPerSource = command.maxConnectionsPerSource;
+  if (command.maxHandshakesPerSource !== undefined) limits.sipMaxHandshakesPerSource = command.maxHandshakesPerSource;
+  if (command.maxSilentMsrpPerSource !== undefined) limits.msrpMaxSilentConnectionsPerSource = command.maxSilentMsrpPerSource;
+  return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
 export async function runReceive(args: readonly string[], io: CliIo, deps: ReceiveDeps = {}): Promise<number> {
@@ -101,6 +116,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
     const hostInUri = command.sip.host.includes(':') ? `[${command.sip.host}]` : command.sip.host;
+    const limits = receiveLimits(command);
     client = await createClient({
       ...(network === undefined ? {} : network.value),
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
@@ -108,12 +124,7 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       ...(tls === undefined ? {} : { tls }),
       ...(msrpRelay === undefined ? {} : { msrpRelay: msrpRelay.value }),
-      ...(command.maxSessionsPerPeer === undefined && command.maxSessions === undefined ? {} : {
-        limits: {
-          ...(command.maxSessionsPerPeer === undefined ? {} : { maxSessionsPerPeer: command.maxSessionsPerPeer }),
-          ...(command.maxSessions === undefined ? {} : { maxSessions: command.maxSessions }),
-        },
-      }),
+      ...(limits === undefined ? {} : { limits }),
       ...(command.msrpMatchSessionId === true ? { msrpMatchSessionIdOnly: true } : {}),
     });
   } catch (error) {

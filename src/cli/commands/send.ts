@@ -9,6 +9,7 @@ import { readIconFile } from '../../../runtime/index.ts';
 import type { ClientOptions, CpmClient, FileFailure, FileIcon, FileToSend, FileResult, LogEvent, MemberOutcome, OutgoingTransfer, TransferSummary } from '../../client-types.ts';
 import { safeText } from '../../safe-text.ts';
 import { createJsonLog } from '../json-log.ts';
+import { memberStatusLines } from '../member-status-lines.ts';
 import { parseSendArgs, sendUsage } from '../parse-send-args.ts';
 import { readTlsCredentials, type TlsCredentials } from '../parse-tls-options.ts';
 import { MSRP_RELAY_AUTH_ENV, resolveMsrpRelay } from '../parse-msrp-relay.ts';
@@ -148,7 +149,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       ...(Object.keys(command.decisions).length > 0 ? { decisions: command.decisions } : {}),
       resume: command.resume,
       autoIcons: command.autoIcons,
-      ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)) } : {}),
+      ...(command.resume ? { resumeStatePath: resolve(io.cwd, command.resumeState ?? defaultResumeStatePath(io.env)), hashCacheDir: defaultHashCacheDir(io.env) } : {}),
       ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
       onNotice,
       ...(tls === undefined ? {} : { tls }),
@@ -197,6 +198,10 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       const name = nameOf(file);
       startOnce(name, total);
       view.update(name, sent, total);
+    });
+    const memberLines = memberStatusLines();
+    transfer.on('member-status', (event) => {
+      for (const line of memberLines(event)) human.write(`${safeText(line)}\n`);
     });
     // A silent peer: where the INVITE went, and that SIP is still trying (until Timer B).
     transfer.on('no-answer', (note) => {
@@ -303,12 +308,22 @@ async function checkReadableFile(path: string): Promise<string | undefined> {
   }
 }
 
-/** $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json (XDG base dirs). */
-export function defaultResumeStatePath(env: NodeJS.ProcessEnv): string {
+/** $XDG_STATE_HOME/cpm-ft, else ~/.local/state/cpm-ft (XDG base dirs). */
+function stateFolder(env: NodeJS.ProcessEnv): string {
   const state = env['XDG_STATE_HOME'];
   // The XDG spec ignores a relative XDG_STATE_HOME.
-  if (state !== undefined && state.startsWith('/')) return join(state, 'cpm-ft', 'resume.json');
-  return join(env['HOME'] ?? homedir(), '.local', 'state', 'cpm-ft', 'resume.json');
+  if (state !== undefined && state.startsWith('/')) return join(state, 'cpm-ft');
+  return join(env['HOME'] ?? homedir(), '.local', 'state', 'cpm-ft');
+}
+
+/** $XDG_STATE_HOME/cpm-ft/resume.json, else ~/.local/state/cpm-ft/resume.json. */
+export function defaultResumeStatePath(env: NodeJS.ProcessEnv): string {
+  return join(stateFolder(env), 'resume.json');
+}
+
+/** The SHA-1s of sent files, next to the resume state (and, like it, off with --no-resume). */
+export function defaultHashCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(stateFolder(env), 'hash-cache');
 }
 
 /** The runtime's failure for a ranged m-line the receiver declined (the restart point is gone). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -272,5 +272,38 @@ describe('ReceivingWriter with SHA-1 on the worker thread', () => {
     const result = await writer.finalize({ size: data.length, hash: sha1(data) });
     expect(result.ok).toBe(true);
     if (result.ok) expect(readFileSync(result.value.path).equals(data)).toBe(true);
+  });
+
+  it('a deferred writer creates its temporary file with the first bytes, and an empty file at finalize', async () => {
+    const data = randomBytes(10_000);
+    const writer = await ReceivingWriter.deferred({ folder, offeredName: 'later.bin', expectedSize: data.length });
+    expect(tempFiles()).toEqual([]);
+    expect(writer.opened).toBe(false);
+    await writer.write(data, 1);
+    expect(writer.opened).toBe(true);
+    expect(tempFiles()).toHaveLength(1);
+    const result = await writer.finalize({ size: data.length, hash: sha1(data) });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(readFileSync(result.value.path).equals(data)).toBe(true);
+
+    const empty = await ReceivingWriter.deferred({ folder, offeredName: 'empty.bin', expectedSize: 0 });
+    const published = await empty.finalize({ size: 0, hash: sha1(new Uint8Array(0)) });
+    expect(published.ok).toBe(true);
+    if (published.ok) expect(readFileSync(published.value.path).length).toBe(0);
+
+    // Aborted before any byte: nothing was created, nothing is left.
+    await (await ReceivingWriter.deferred({ folder, offeredName: 'never.bin' })).abort();
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('a deferred writer refuses a folder it cannot write into, and one that cannot create its file fails its writes with the system error as cause', async () => {
+    await expect(ReceivingWriter.deferred({ folder: join(folder, 'gone'), offeredName: 'x.bin' })).rejects.toMatchObject({ code: 'ERR_FILE_WRITE', cause: { code: 'ENOENT' } });
+    const sub = join(folder, 'later-gone');
+    mkdirSync(sub);
+    const writer = await ReceivingWriter.deferred({ folder: sub, offeredName: 'x.bin', expectedSize: 4 });
+    rmSync(sub, { recursive: true });
+    const error = await writer.write(Buffer.from('abcd'), 1).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_FILE_WRITE', cause: { code: 'ENOENT' } });
+    expect((await writer.finalize({ size: 4 })).ok).toBe(false);
   });
 });

@@ -99,17 +99,34 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     expect(layer.size.clients).toBe(0);
   });
 
-  it('passes 2xx and its retransmissions up without ACKing (Accepted, RFC 6026)', () => {
+  it('passes a 2xx up without ACKing it, then answers its retransmissions with the TU\'s ACK until Timer M (Accepted, RFC 6026)', () => {
     const { clock, transport, sent, layer, events, user } = setup();
     const invite = request('INVITE');
     layer.sendRequest(invite, transport, { host: '127.0.0.1', port: 5060 }, user);
     const ok = createResponseTo(invite, 200, { toTag: 'b2' });
     layer.receiveResponse(ok);
-    layer.receiveResponse(ok);
-    expect(events).toEqual(['response 200', 'response 200']);
-    expect(sent).toHaveLength(1);
-    clock.advance(32_000);
+    expect(events).toEqual(['response 200']);
+    expect(sent).toHaveLength(1); // the transaction does not ACK a 2xx
+    // The TU's ACK (RFC 3261 §13.2.2.4), handed to the transaction.
+    const ack = createRequest('ACK', 'sip:bob@127.0.0.1:5080', new SipHeaders()
+      .append('Via', 'SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKack1')
+      .append('Max-Forwards', '70')
+      .append('From', '<sip:alice@127.0.0.1>;tag=a1')
+      .append('To', '<sip:bob@127.0.0.1>;tag=b2')
+      .append('Call-ID', 'tx-test')
+      .append('CSeq', '1 ACK'));
+    layer.rememberAck(ok, 'b2', ack, transport, { host: '127.0.0.1', port: 5080 });
+    clock.advance(1000);
+    expect(layer.receiveResponse(ok)).toBe(true);
+    expect(events).toEqual(['response 200']); // a retransmission is not passed up again
+    expect(sent).toHaveLength(2);
+    const again = sent[1]!.message as SipRequest;
+    expect([again.method, again.uri, again.headers.get('Via'), again.headers.get('CSeq')]).toEqual(['ACK', 'sip:bob@127.0.0.1:5080', 'SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKack1', '1 ACK']);
+    // A 2xx with another To tag (a fork) is not the record's: the UA core gets it as unmatched.
+    expect(layer.receiveResponse(createResponseTo(invite, 200, { toTag: 'other' }))).toBe(false);
+    clock.advance(31_000);
     expect(layer.receiveResponse(ok)).toBe(false);
+    expect(layer.size.clients).toBe(0);
   });
 });
 
@@ -188,7 +205,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
     tx.respond(createResponseTo(invite, 603, { toTag: 's2' }));
     clock.advance(600);
     const ack = request('ACK');
-    expect(layer.findServerTransaction(ack)).toBe(tx);
+    expect(layer.findServerTransaction(ack)?.key).toBe(tx.key);
     tx.receiveRequest(ack);
     expect(tx.state).toBe('confirmed');
     const count = sent.length;
