@@ -42,6 +42,8 @@ export function createSink(context: ReceiverContext, session: IncomingSession, l
   // RFC 5547 file-range: the message is the offered range, its Byte-Range counting from 1; a
   // sender that numbered the whole file instead announces the full size as the message total.
   const offset = line.rangeStart > 1 && announced !== line.size ? line.rangeStart - 1 : 0;
+  // The message's length: its Byte-Range total, or with a total of `*` what the offer left to send.
+  const expected = announced ?? (line.size === undefined ? undefined : line.size - offset);
   const finish = (): Promise<void> => {
     line.state = 'finalizing';
     context.emit('progress', { transferId: line.transferId, name: line.name, received: offset + received, total });
@@ -94,7 +96,7 @@ export function createSink(context: ReceiverContext, session: IncomingSession, l
       // answers this chunk, so its 200 is only sent for a file that is really there; a write
       // error or hash mismatch becomes an error response the sender sees (a failure REPORT
       // after the 200 is not sent by the MSRP layer, and a sender may not wait for one).
-      if (announced !== undefined && received === announced) return finish();
+      if (expected !== undefined && received === expected) return finish();
       // Disk backpressure: the MSRP session pauses the socket until the writer drained.
       if (line.writer.needsDrain) return line.writer.drained();
       return undefined;

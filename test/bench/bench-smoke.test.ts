@@ -62,6 +62,9 @@ describe('cpm-ft bench', () => {
       expect(rate.failures).toBe(0);
       expect(rate.received).toBe(20);
       positive(rate.sessionsPerSecond);
+      // The sender's RSS before any session and after the last one (what finished sessions left).
+      positive(rate.senderIdleRssBytes);
+      positive(rate.senderRssAfterBytes);
     }
     expect(report['sessionRate'].map((r: { concurrency: number }) => r.concurrency)).toEqual([10, 60]);
 

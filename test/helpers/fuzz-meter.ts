@@ -1,5 +1,6 @@
-// Counts fuzz inputs per parser and times each call: a call slower than its budget is run a second
-// time (to rule out a GC pause or a busy machine) and fails the property only if it is slow again.
+// Counts fuzz inputs per parser and times each call: a call slower than its budget is run again, up
+// to three times (to rule out a GC pause or a busy machine), and fails the property only if it is
+// slow every time.
 // That catches catastrophic regex backtracking and quadratic loops without flaky timing asserts.
 // Every input also counts towards the run's "hostile: N inputs tried" line, if its test passes.
 import { tallyForCurrentTest } from './test-counters.ts';
@@ -18,11 +19,14 @@ export class FuzzMeter {
     let start = performance.now();
     let value = fn();
     let ms = performance.now() - start;
-    if (ms > budgetMs(bytes)) {
+    // Up to three more tries: on a machine shared with other work a process can be descheduled
+    // for longer than a budget twice in a row (a fuzz campaign saw 312 ms for a 4-byte SDP input),
+    // while an input that is really slow (backtracking, quadratic) is slow every time.
+    for (let retry = 0; ms > budgetMs(bytes); retry++) {
+      if (retry === 3) throw new Error(`${parser}: ${ms.toFixed(0)} ms for a ${bytes}-byte input (budget ${budgetMs(bytes).toFixed(0)} ms)`);
       start = performance.now();
       value = fn();
       ms = performance.now() - start;
-      if (ms > budgetMs(bytes)) throw new Error(`${parser}: ${ms.toFixed(0)} ms for a ${bytes}-byte input (budget ${budgetMs(bytes).toFixed(0)} ms)`);
     }
     const worst = this.#worst.get(parser);
     if (worst === undefined || ms > worst.ms) this.#worst.set(parser, { ms, bytes });

@@ -1,9 +1,19 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeCheckGenerated } from '../../../generator/emit/type-check-generated.ts';
+import type { Project } from 'ts-morph';
+import { createTypeCheckProject, typeCheckGenerated as checkIn } from '../../../generator/emit/type-check-generated.ts';
 import { generate } from '../../../generator/generate.ts';
 import { sampleIr } from './fixtures/sample-ir.ts';
 import { makeRuntimeRoot, repoRoot } from './helpers/runtime-root.ts';
+
+// One ts-morph project per root for the whole file: every check below reads the same runtime sources,
+// so they are parsed once; each check's generated files are its own (typeCheckGenerated removes them).
+const projects = new Map<string, Project>();
+function typeCheckGenerated(files: ReadonlyMap<string, string>, at: string): ReturnType<typeof checkIn> {
+  let project = projects.get(at);
+  if (project === undefined) projects.set(at, (project = createTypeCheckProject(at)));
+  return checkIn(files, at, project);
+}
 
 let root: string;
 beforeAll(() => {

@@ -96,10 +96,10 @@ describe('parseResourceLists', () => {
     expect(errorCode(parseResourceLists(huge, { maxBytes: 1 << 20, maxEntries: 100 }))).toBe(groupErrorCodes.listTooLarge);
     const deep = `<resource-lists>${'<list>'.repeat(40)}${'</list>'.repeat(40)}</resource-lists>`;
     expect(errorCode(parseResourceLists(deep))).toBe(groupErrorCodes.listTooLarge);
+    // 10 MiB that is not XML at all: refused for its size, so the byte bound is checked before any parsing
+    // (a parser that looked first would report listParse).
     const big = 'x'.repeat(10 * 1024 * 1024);
-    const started = Date.now();
     expect(errorCode(parseResourceLists(big))).toBe(groupErrorCodes.listTooLarge);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('refuses entry-ref and external, which point at lists the focus cannot fetch', () => {
