@@ -36,7 +36,8 @@ async function wire(
   held: Partial<Record<ProcedureGuard, boolean>>,
   expectations: readonly { action: ProcedureAction; args: readonly string[]; present: boolean }[],
 ): Promise<void> {
-  const outcome = await runConformanceScenario({ rule, event, facts, decide, procedures });
+  const actions = expectations.filter((e) => e.present).map((e) => e.action);
+  const outcome = await runConformanceScenario({ rule, event, facts, decide, procedures, actions });
   // The rule's own event must have run in the situation under test, not merely the actions have shown.
   const problems = expectRaised(outcome, event, held);
   problems.push(...expectations.flatMap((e) => (e.present ? expectAction(outcome, e.action, e.args) : expectNoAction(outcome, e.action, e.args))));

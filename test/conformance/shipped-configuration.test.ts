@@ -38,6 +38,8 @@ async function shipped(c: WireScenarioData, peerProduct: string | undefined): Pr
     facts: c.facts as ProcedureGuard[],
     decide: c.decide as Partial<Record<DecisionPoint, boolean>>,
     procedures: fileTransferProcedures,
+    // As the generated tests do: the actions expected to show may shape the peer so their effect shows.
+    actions: c.expectations.filter((e) => e.present).map((e) => e.action as ProcedureAction),
     client: shippedScenarioClient,
     ...(peerProduct === undefined ? {} : { peerProduct }),
   });

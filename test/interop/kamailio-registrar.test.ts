@@ -154,6 +154,8 @@ describeWithPeers(['kamailio', 'dnsmasq'], 'cpm-ft through a Kamailio registrar 
     const bob = await client('bob', 'tcp', dns);
     const registration = await bob.register({ expires: 60 });
     expect(registration.state).toBe('registered');
+    // Kamailio's log reaches us through a pipe and may trail its 200 OK.
+    await until(() => registerLines(k) >= 1, 5000, 'the registrar to log the REGISTER');
     expect(registerLines(k)).toBe(1);
   }, 30_000);
 
@@ -165,8 +167,11 @@ describeWithPeers(['kamailio', 'dnsmasq'], 'cpm-ft through a Kamailio registrar 
     expect(error).toMatchObject({ code: 'ERR_SIP_AUTH_REJECTED', message: expect.stringContaining('realm "example.test"') });
     // One answer per challenge, then the error: the registrar challenged two REGISTERs (CSeq numbers), the
     // first without credentials and the retry with the wrong ones; a client that kept retrying would show more.
-    const challenged = new Set(k.log().split('\n').flatMap((l) => /registrar: challenge REGISTER sip:bob@example\.test cseq (\d+)/.exec(l)?.[1] ?? []));
-    expect(challenged.size).toBe(2);
+    // Kamailio's log reaches us through a pipe and may trail its replies: wait for both lines, then a moment more.
+    const challenged = (): Set<string> => new Set(k.log().split('\n').flatMap((l) => /registrar: challenge REGISTER sip:bob@example\.test cseq (\d+)/.exec(l)?.[1] ?? []));
+    await until(() => challenged().size >= 2, 5000, 'the registrar to log both challenges');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(challenged().size).toBe(2);
   }, 30_000);
 
   it('CLI: receive --register and send with only the AOR; SIGTERM unregisters', async () => {

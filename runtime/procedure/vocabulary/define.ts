@@ -65,6 +65,12 @@ export interface ActionEntry<N extends string = string, R extends ProcedureRole 
   readonly executor: ActionExecutorSpec<R>;
   /** What a conformance test observes when it is done (present) and when it must not be (absent). */
   readonly wire: { readonly present: WireCheckOf<R>; readonly absent: WireCheckOf<R> };
+  /**
+   * For an action whose effect a well-behaved peer never shows (it refuses what the peer never
+   * sends): how a scenario that expects the action makes the peer send it, so a runtime that skips
+   * the action is seen to (`cpm-ft spec mutants`). Applied after the situation is built.
+   */
+  readonly observe?: (setup: ScenarioSetups[R]) => void;
 }
 
 export interface DecisionPointEntry<N extends string = string, R extends ProcedureRole = ProcedureRole> {

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
-import { decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
+import { actionEntries, decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureAction, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import type { FileHash } from '../../sdp/file-attribute-codecs.ts';
 import type { Dialog } from '../../sip/dialog/dialog.ts';
 import { createUdpTransport } from '../../sip/transport/udp-transport.ts';
@@ -33,6 +33,8 @@ export interface AnswererScenario {
   readonly facts: readonly ProcedureGuard[];
   readonly decide: Partial<Record<DecisionPoint, boolean>>;
   readonly procedures: FileTransferProcedures;
+  /** The actions the test expects to see (their entries' `observe` hooks shape the offerer). */
+  readonly actions?: readonly ProcedureAction[];
   /** Upper bound for the whole run; default 10 s. */
   readonly timeoutMs?: number;
 }
@@ -40,7 +42,7 @@ export interface AnswererScenario {
 export { answererFileSizes } from './answerer-outcome.ts';
 
 /** The situation the entries build for this scenario's event, facts and answers. */
-export function answererSetup(scenario: Pick<AnswererScenario, 'event' | 'facts' | 'decide'>): AnswererScenarioSetup {
+export function answererSetup(scenario: Pick<AnswererScenario, 'event' | 'facts' | 'decide' | 'actions'>): AnswererScenarioSetup {
   const setup = defaultAnswererSetup();
   const event = eventEntries[scenario.event];
   if (event.role === 'receiver') event.raise(setup);
@@ -48,6 +50,10 @@ export function answererSetup(scenario: Pick<AnswererScenario, 'event' | 'facts'
   for (const [point, yes] of Object.entries(scenario.decide)) {
     const entry = decisionPointEntries[point as DecisionPoint];
     if (entry.role === 'receiver' && yes !== undefined) entry.answer(setup, yes);
+  }
+  for (const name of scenario.actions ?? []) {
+    const entry = actionEntries[name];
+    if (entry.role === 'receiver') entry.observe?.(setup);
   }
   return setup;
 }

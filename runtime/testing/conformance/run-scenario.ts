@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
+import { actionEntries, decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureAction, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import { eventRoles, type SenderEvent } from '../../procedure/roles.ts';
 import type { AnswererOutcome } from './answerer-outcome.ts';
 import { runAnswererScenario } from './run-answerer-scenario.ts';
@@ -41,6 +41,8 @@ export interface ConformanceScenario {
    * sender tunes toward. `cpm-ft` makes it pass for a cpm-ft receiver (runtime/transfer/peer-data-path.ts).
    */
   readonly peerProduct?: string;
+  /** The actions the test expects to see: an action whose entry has an `observe` hook shapes the peer so its effect shows. */
+  readonly actions?: readonly ProcedureAction[];
 }
 
 /** A success REPORT is held back this long so a sender that does not wait for it is caught. */
@@ -57,7 +59,12 @@ function scenarioFacts(event: ProcedureEvent, facts: readonly ProcedureGuard[]):
 }
 
 /** The situation the entries build for these facts, event and answers. */
-export function senderSetup(event: ProcedureEvent | undefined, facts: readonly ProcedureGuard[], decide: Partial<Record<DecisionPoint, boolean>> = {}): SenderScenarioSetup {
+export function senderSetup(
+  event: ProcedureEvent | undefined,
+  facts: readonly ProcedureGuard[],
+  decide: Partial<Record<DecisionPoint, boolean>> = {},
+  actions: readonly ProcedureAction[] = [],
+): SenderScenarioSetup {
   const setup = defaultSenderSetup();
   // Facts in the order the vocabulary lists them, so the situation does not depend on the order a rule names them.
   for (const [name, guard] of Object.entries(guardEntries)) if (facts.includes(name as ProcedureGuard) && guard.role === 'sender') guard.makeTrue(setup);
@@ -66,6 +73,10 @@ export function senderSetup(event: ProcedureEvent | undefined, facts: readonly P
   for (const [point, yes] of Object.entries(decide)) {
     const entry = decisionPointEntries[point as DecisionPoint];
     if (entry.role === 'sender' && yes !== undefined) entry.answer(setup, yes);
+  }
+  for (const name of actions) {
+    const entry = actionEntries[name];
+    if (entry.role === 'sender') entry.observe?.(setup);
   }
   return setup;
 }
@@ -103,7 +114,7 @@ export function runConformanceScenario(scenario: ConformanceScenario): Promise<S
 
 async function runSenderScenario(scenario: ConformanceScenario): Promise<ScenarioOutcome> {
   const facts = scenarioFacts(scenario.event, scenario.facts);
-  const setup = senderSetup(scenario.event, facts, scenario.decide);
+  const setup = senderSetup(scenario.event, facts, scenario.decide, scenario.actions);
   const sizes = batchSizes(facts);
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-conformance-'));
   const make = async (name: string, index: number): Promise<ScenarioFile & { path: string }> => {

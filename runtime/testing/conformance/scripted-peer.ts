@@ -27,6 +27,8 @@ export interface ScriptedPeerScript extends MsrpPeerScript {
   readonly reinviteStatus?: number;
   /** Refuse these files: their m-lines are answered with port 0. */
   readonly rejectFiles?: readonly string[];
+  /** Accept these files but leave the offer's file-selector out of their answer m-lines (against RFC 5547 §8). */
+  readonly omitSelectorEcho?: readonly string[];
 }
 
 export interface ScriptedPeerOptions {
@@ -124,14 +126,15 @@ export async function createScriptedPeer(options: ScriptedPeerOptions = {}): Pro
       }
       const slot = msrp.openSlot({ name, fileTransferId: getFileTransferId(media) ?? '' }, getPath(media));
       slots.push(slot);
+      const echo = (script.omitSelectorEcho ?? []).includes(name) ? { echo: { fileSelector: false, fileTransferId: true } } : {};
       // RFC 6135 §4: we stay passive (listen) unless the offerer insists on being passive itself,
       // in which case we connect once the answer is sent.
       const offeredSetup = getSetup(media, offer);
       if (offeredSetup === 'passive') {
         pendingActive.push(slot);
-        return { kind: 'accept', port: msrp.port, path: [slot.uri], setup: 'active' };
+        return { kind: 'accept', port: msrp.port, path: [slot.uri], setup: 'active', ...echo };
       }
-      return { kind: 'accept', port: msrp.port, path: [slot.uri], ...(offeredSetup === undefined ? {} : { setup: 'passive' as const }) };
+      return { kind: 'accept', port: msrp.port, path: [slot.uri], ...(offeredSetup === undefined ? {} : { setup: 'passive' as const }), ...echo };
     });
     origin.sessionVersion = String(Number(origin.sessionVersion) + 1);
     const built = buildAnswer(offer, { origin: { ...origin }, connection: { netType: 'IN', addrType: 'IP4', address: '127.0.0.1' }, decisions });

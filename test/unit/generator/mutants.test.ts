@@ -93,3 +93,18 @@ describe('equivalent mutants and the score', () => {
     expect(isRuleWireTest('7.6.1-4.b handler: on x', '7.6.1-4.b')).toBe(false);
   });
 });
+
+describe('runtimeCompletions (where a wire test is built so its rule’s action is its own)', () => {
+  it('completes a situation naming no destination with each destination, derived facts computed', async () => {
+    const { runtimeCompletions } = await import('../../../generator/emit/search-situation.ts');
+    const sets = runtimeCompletions(['more-than-one-file']).map((s) => [...s].sort());
+    expect(sets).toEqual([
+      ['more-than-one-file', 'one-recipient', 'one-to-one-session'],
+      ['group-session', 'more-than-one-file', 'recipient-list'],
+      ['group-session', 'more-than-one-file', 'predefined-group'],
+    ]);
+    // A 1-1 session with a recipient list cannot occur; two destinations neither.
+    expect(runtimeCompletions(['recipient-list', 'one-to-one-session'])).toEqual([]);
+    expect(runtimeCompletions(['recipient-list', 'one-recipient'])).toEqual([]);
+  });
+});
