@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import {
-  buildAnswer, classifyReoffer, CpmError, createSessionDescription,
+  buildAnswer, classifyReoffer, createSessionDescription,
   type Dialog, type DisconnectionMethod, type IncomingDialogRequest, type IncomingInvite, incrementSessionVersion,
   type MediaDecision, type MsrpEndpoint, parseSessionDescription, reasonHeaderFor, type SdpMedia,
   type SdpOrigin, serializeSessionDescription, type SessionDescription, type SessionEnd, SessionLifetime,
@@ -16,6 +16,7 @@ import { ConferenceNotifier } from './conference-notifier.ts';
 import { ConferenceState } from './conference-state.ts';
 import type { FocusEvent } from './focus-types.ts';
 import { MemberFileRelays } from './member-file-relays.ts';
+import { inviteMember } from './member-invitation.ts';
 import { applyLegAnswer, type Leg, legInviteHeaders, legMedia, newLeg, sdpAddrType } from './member-leg.ts';
 import { reofferMember } from './member-reoffer.ts';
 import { sdpOfRequest } from './request-sdp.ts';
@@ -235,25 +236,12 @@ export class GroupSession {
     leg.offer = legOffer;
     leg.offeredIds = offer.media.map((_m, i) => this.#transferId(i));
     const headers = legInviteHeaders(this.#request, incoming.request);
-    let status: number;
-    let phrase: string;
-    try {
-      const pending = this.#ctx.ua.invite(leg.member, { ...this.#icons.offerBody(legOffer), headers });
-      leg.invite = pending;
-      const clock = this.#ctx.ua.options.clock ?? systemClock;
-      const timer = clock.setTimeout(() => pending.cancel('member did not answer in time'), this.#ctx.legAnswerTimeoutMs);
-      const result = await pending.finally(() => clock.clearTimeout(timer));
-      status = result.response.status;
-      phrase = result.response.reason;
-      if (result.kind === 'accepted') {
-        leg.dialog = result.dialog;
-        status = applyLegAnswer(leg, legOffer, result.response.body.toString('utf8'), offer.media.map(() => true), (i, reason) => this.#legMediaFailed(leg, i, reason));
-      }
-    } catch (error) {
-      // Transport failure or Timer B: the member is unreachable (RFC 3261 §8.1.3.1 → 408/503).
-      status = error instanceof CpmError && error.code === 'ERR_SIP_TRANSACTION_TIMEOUT' ? 408 : 503;
-      phrase = status === 408 ? 'Request Timeout' : 'Service Unavailable';
-    }
+    let { status, phrase } = await inviteMember(this.#ctx.ua, leg, {
+      body: this.#icons.offerBody(legOffer),
+      headers,
+      answerTimeoutMs: this.#ctx.legAnswerTimeoutMs,
+      readAnswer: (body) => applyLegAnswer(leg, legOffer, body, offer.media.map(() => true), (i, reason) => this.#legMediaFailed(leg, i, reason)),
+    });
     leg.invite = undefined;
     leg.answered = true;
     leg.status = status;
