@@ -9,6 +9,8 @@ import { emitHandlers } from './emit/emit-handlers.ts';
 import type { HandlerUnit } from './emit/emit-handlers.ts';
 import { emitSdp } from './emit/emit-sdp.ts';
 import { emitTraceJson } from './emit/emit-trace-json.ts';
+import { emitWireScenarios } from './emit/emit-wire-scenarios.ts';
+import type { WireCase } from './emit/conformance-wire-cases.ts';
 import { distinctSources } from './emit/generated-header.ts';
 import { rulesByUnit, triggeredEvents } from './emit/rule-semantics.ts';
 
@@ -49,6 +51,7 @@ export function generate(ir: SpecIR): Map<string, string> {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
   const files = new Map<string, string>();
   const tests = new Map<string, ConformanceCase[]>();
+  const wireScenarios = new Map<string, WireCase[]>();
   const units = handlerUnits(ir);
   // Wire tests build file m-lines with the SDP module generated from the spec's file-transfer-id attribute.
   const fileAttributeUnit = ir.attributes.find((attribute) => attribute.name === 'file-transfer-id');
@@ -59,6 +62,10 @@ export function generate(ir: SpecIR): Map<string, string> {
     const testFile = `${generatedDir}/conformance/${unit.unit}.test.ts`;
     files.set(testFile, conformance.text);
     tests.set(testFile, conformance.cases);
+    wireScenarios.set(unit.unit, conformance.cases.filter((c): c is WireCase => 'kind' in c && c.kind === 'wire'));
+  }
+  if (units.length > 0) {
+    files.set(`${generatedDir}/conformance/wire-scenarios.json`, emitWireScenarios(wireScenarios, distinctSources(units.flatMap((u) => u.sources))));
   }
   if (units.length > 0) {
     files.set(`${generatedDir}/handlers/index.ts`, emitHandlerIndex(project, units, triggeredEvents(ir.rules)));

@@ -3,14 +3,12 @@
 // (src/procedures.ts), behind the CpmClient contract of src/client-types.ts.
 
 import { basename } from 'node:path';
-import type { TlsOptions, ConnectionOptions } from 'node:tls';
 import {
-  cpmContactParams, CpmError, createTcpTransport, createTlsTransport, createUdpTransport, createUserAgent,
-  DEFAULT_PARSER_LIMITS, type Destination, FileHashStore, FileServer, FileTransferReceiver, type FileTransferProcedures, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint, pullFile, pullFiles,
-  type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, ResumeStore, type SipLogEvent,
-  type SipParseLimits, type SipTransport, transferDefaults, TypedEmitter, type UserAgent,
+  cpmContactParams, CpmError, createUserAgent, type Destination, FileHashStore, FileServer,
+  FileTransferReceiver, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint,
+  pullFile, pullFiles, ResumeStore, type SipLogEvent, type SipTransport, transferDefaults, TypedEmitter,
 } from '../runtime/index.ts';
-import type { ClientLimits, ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
+import type { ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 import { ClientRegistrations, networkUaOptions } from './client-network.ts';
@@ -19,183 +17,20 @@ import { checkClientOptions } from './options/check-client-options.ts';
 import { checkPullRequest, checkQueueArguments, checkReceiveOptions, checkSendArguments, checkSendOptions, checkServeOptions } from './options/check-call-options.ts';
 import { assertWritableFolder } from './options/writable-folder.ts';
 import { SendIconChoices } from './send-icons.ts';
-import { loadSharp, type ImageLibraryLoader } from './icons/image-library.ts';
+import { loadSharp } from './icons/image-library.ts';
+import type { ClientExtraOptions, ReceiveExtraOptions } from './client/extra-options.ts';
+import { rememberInternals } from './client/internals.ts';
+import { msrpEndpointOptions, openTransport, sipLogEvent } from './client/network-setup.ts';
 
-
-/**
- * Optional additions to ClientOptions (a compatible extension of the contract): TLS credentials,
- * needed when `sip.transport` is 'tls', and a wait timeout for MSRP connections and REPORTs.
- */
+export type { ClientExtraOptions, ReceiveExtraOptions } from './client/extra-options.ts';
+export { inspectClient, type ClientInternals } from './client/internals.ts';
+export { msrpEndpointOptions, msrpParserLimits, sipParseLimits } from './client/network-setup.ts';
 
 /** The cancel reason an aborted signal gives: its reason's text, else a plain phrase. */
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
   return typeof reason === 'string' ? reason : 'cancelled by the application';
-}
-export interface ClientExtraOptions {
-  readonly tls?: TlsOptions & ConnectionOptions;
-  /** How long to wait for the peer's MSRP connection or a success REPORT (default 30 s). */
-  readonly waitTimeoutMs?: number;
-  /**
-   * SIP timer base values in ms (RFC 3261 §17.1.1.1: T1 500, T2 4000, T4 5000). Timer B, the INVITE
-   * give-up time, is 64*T1, so a smaller T1 shortens how long an unanswered INVITE is waited for.
-   */
-  readonly sipTimers?: { readonly T1?: number; readonly T2?: number; readonly T4?: number };
-  /**
-   * An INVITE that got a provisional response (100, 180 ...) but no final one this long after is
-   * CANCELled and its files fail with a timeout (default 90 s, DEFAULT_INVITE_PROVISIONAL_TIMEOUT_MS;
-   * 0 waits for ever).
-   */
-  readonly inviteTimeoutMs?: number;
-  /**
-   * MSRP over TLS (msrps: paths, RFC 4975 §6): listen with `tls` key/cert and verify peers and
-   * relays against `tls.ca`. Default: on when `sip.transport` is 'tls'.
-   */
-  readonly msrpTls?: boolean;
-  /**
-   * What a person should see even without a `log`: a file resumed (RFC 5547 file-range,
-   * `{ kind: 'file', event: 'resume', name, from, size }`) and a resume state that cannot be used
-   * (`event: 'resume-state-warning'`). Both also go to `log`.
-   */
-  readonly onNotice?: (event: LogEvent) => void;
-  /**
-   * How a peer's a=max-size is read: 'message' (default, RFC 4975 §8.6) fails a larger file before
-   * sending it; 'chunk' treats it as a chunk bound, as some SBCs do, and caps the chunk size instead.
-   */
-  readonly peerMaxSizeScope?: 'message' | 'chunk';
-  /**
-   * The generated procedures to run (handlers and SDP attribute builders). Default: the ones
-   * generated from this package's spec/ (src/procedures.ts); tests pass those of a frozen spec.
-   */
-  readonly procedures?: FileTransferProcedures;
-  /**
-   * How the image library for automatic icons is loaded (default: import sharp on first use).
-   * Tests pass a loader that reports it missing, or a fake.
-   */
-  readonly loadImageLibrary?: ImageLibraryLoader;
-}
-
-/** Optional additions to ReceiveOptions (compatible extension): the a=setup role we answer with. */
-export interface ReceiveExtraOptions {
-  readonly setup?: 'active' | 'passive' | 'none';
-  /** A session whose MSRP connection is not up this long after the ACK is ended (BYE; default 30 s). */
-  readonly msrpSetupTimeoutMs?: number;
-  /** A session without MSRP traffic this long is ended (BYE; default 60 s). */
-  readonly idleTimeoutMs?: number;
-}
-
-/** What a client is made of; for tests and diagnostics (not part of the public API). */
-export interface ClientInternals {
-  readonly ua: UserAgent;
-  readonly transport: SipTransport;
-  readonly endpoint: MsrpEndpoint;
-  readonly sender: FileTransferSender;
-  readonly receivers: readonly FileTransferReceiver[];
-}
-
-const internals = new WeakMap<CpmClient, ClientInternals>();
-
-export function inspectClient(client: CpmClient): ClientInternals | undefined {
-  return internals.get(client);
-}
-
-/** The SIP parser limits of ClientLimits; the message bound also bounds the body. */
-export function sipParseLimits(limits: ClientLimits | undefined): Partial<SipParseLimits> {
-  return {
-    ...(limits?.sipMaxMessageBytes !== undefined ? { maxMessageSize: limits.sipMaxMessageBytes, maxBodySize: limits.sipMaxMessageBytes } : {}),
-    ...(limits?.sipMaxHeaders !== undefined ? { maxHeaderCount: limits.sipMaxHeaders } : {}),
-    ...(limits?.sipMaxHeaderLine !== undefined ? { maxHeaderLineLength: limits.sipMaxHeaderLine } : {}),
-  };
-}
-
-/**
- * The MSRP parser limits of ClientLimits. The whole header block stays bounded too: at least its
- * default, and room for four lines of the configured length (To-Path and From-Path through relays).
- */
-export function msrpParserLimits(limits: ClientLimits | undefined): Partial<MsrpParserLimits> | undefined {
-  const line = limits?.msrpMaxHeaderLine;
-  const count = limits?.msrpMaxHeaders;
-  if (line === undefined && count === undefined) return undefined;
-  return {
-    ...(line !== undefined ? { maxLineLength: line, maxHeadBytes: Math.max(DEFAULT_PARSER_LIMITS.maxHeadBytes, 4 * line) } : {}),
-    ...(count !== undefined ? { maxHeaderCount: count } : {}),
-  };
-}
-
-async function openTransport(options: ClientOptions & ClientExtraOptions): Promise<SipTransport> {
-  const { host, port, transport } = options.sip;
-  const limits = sipParseLimits(options.limits);
-  const perSource = {
-    ...(options.limits?.sipMaxConnectionsPerSource !== undefined ? { maxInboundConnectionsPerSource: options.limits.sipMaxConnectionsPerSource } : {}),
-    ...(options.limits?.sipMaxHandshakesPerSource !== undefined ? { maxPendingHandshakesPerSource: options.limits.sipMaxHandshakesPerSource } : {}),
-  };
-  switch (transport) {
-    case 'udp': return createUdpTransport({ host, port, limits });
-    case 'tcp': return createTcpTransport({ host, port, limits, ...perSource });
-    case 'tls':
-      if (options.tls === undefined) throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'SIP over TLS needs `tls` credentials (key, cert, ca) in the client options');
-      return createTlsTransport({ host, port, tls: options.tls, limits, ...perSource });
-  }
-}
-
-/** One LogEvent per SIP message: enough for the CLI's JSON log and for tests to assert on SDP. */
-function sipLogEvent(event: SipLogEvent): LogEvent {
-  if (event.kind === 'diagnostic') {
-    const { kind: diagnostic, ...rest } = event.diagnostic;
-    return { kind: 'sip', event: 'diagnostic', diagnostic, transport: event.transport, ...rest };
-  }
-  const body = event.message.body;
-  return {
-    kind: 'sip',
-    direction: event.direction,
-    transport: event.transport,
-    peer: `${event.peer.host}:${event.peer.port}`,
-    method: event.method,
-    ...(event.status !== undefined ? { status: event.status } : {}),
-    cseq: event.cseq,
-    callId: event.callId,
-    contentType: event.message.headers.get('Content-Type'),
-    ...(event.message.headers.get('Require') !== undefined ? { require: event.message.headers.get('Require') } : {}),
-    ...(event.message.kind === 'request' ? { uri: event.message.uri } : {}),
-    ...(body.length > 0 && body.length <= 64 * 1024 ? { body: body.toString('utf8') } : {}),
-  };
-}
-
-/**
- * The MSRP endpoint's options: TLS (msrps: listener, verified outgoing connections) and the RFC 4976
- * relay to authenticate to. Node verifies TLS peers unless the caller sets rejectUnauthorized: false.
- */
-export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions): MsrpEndpointOptions {
-  const useTls = options.msrpTls ?? options.sip.transport === 'tls';
-  if (useTls && options.tls === undefined) {
-    throw new CpmError('ERR_CLIENT_TLS_CONFIG', 'MSRP over TLS needs `tls` credentials (key, cert, ca) in the client options');
-  }
-  let relay: MsrpEndpointOptions['relay'];
-  if (options.msrpRelay !== undefined) {
-    const { uri, username, password, expires } = options.msrpRelay;
-    const parsed = parseMsrpUri(uri);
-    if (!parsed.ok) throw new CpmError('ERR_CLIENT_MSRP_RELAY', `bad MSRP relay URI ${JSON.stringify(uri)}: ${parsed.error.message}`, { cause: parsed.error });
-    const log = options.log;
-    relay = {
-      uri: parsed.value,
-      ...(username !== undefined ? { credentials: { username, password: password ?? '' } } : {}),
-      ...(expires !== undefined ? { expires } : {}),
-      // A failed re-AUTH is not fatal at once (the grant runs until it expires) but worth telling.
-      ...(log !== undefined ? { onRefreshFailed: (error: CpmError) => log({ kind: 'msrp', event: 'relay-refresh-failed', relay: uri, code: error.code, message: error.message }) } : {}),
-    };
-  }
-  const parserLimits = msrpParserLimits(options.limits);
-  return {
-    host: options.msrp?.host ?? options.sip.host,
-    port: options.msrp?.port ?? 0,
-    ...(parserLimits !== undefined ? { parserLimits } : {}),
-    ...(options.limits?.msrpMaxSilentConnectionsPerSource !== undefined ? { maxSilentConnectionsPerSource: options.limits.msrpMaxSilentConnectionsPerSource } : {}),
-    ...(useTls && options.tls !== undefined ? { tls: options.tls } : {}),
-    // Outgoing msrps: connections (to a peer or a relay) verify against the same CA.
-    ...(options.tls !== undefined ? { tlsClient: options.tls } : {}),
-    ...(relay !== undefined ? { relay } : {}),
-  };
 }
 
 export async function createClient(options: ClientOptions & ClientExtraOptions): Promise<CpmClient> {
@@ -494,7 +329,7 @@ async function assembleClient(
       return closed;
     },
   };
-  internals.set(client, {
+  rememberInternals(client, {
     ua,
     transport,
     endpoint,

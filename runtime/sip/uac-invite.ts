@@ -197,11 +197,9 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
               }
               core.dialogs.set(dialog.key, dialog);
               sendAck(core, dialog, dialog.inviteSeq, response);
-              // TODO(RFC 3261 §13.2.2.4): a forked INVITE may bring 2xx from several UASs. Only the
-              // first reaches this point: once it is ACKed the transaction is a finished record
-              // (RFC 6026 Accepted) that re-ACKs that 2xx only, so another UAS's 2xx goes to the UA
-              // core unmatched and is not ACKed; that UAS ends its dialog with a BYE after 64*T1
-              // (§13.3.1.4). The RFC's way (ACK it, then BYE it) is not implemented.
+              // A forked INVITE may bring 2xx from several UASs; only the first reaches this point. The
+              // others arrive after the transaction is a finished record and are ACKed and released with
+              // BYE by the UA core (uac-forked-answer.ts).
               if (settled) return;
               if (cancelWanted !== undefined) {
                 // §9.1 race: the 2xx crossed our CANCEL; the session is ACKed and closed at once.

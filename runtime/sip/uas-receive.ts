@@ -10,6 +10,7 @@ import { isSipScheme, parseSipUri } from './syntax/sip-uri.ts';
 import type { MessageSource } from './transport/sip-transport.ts';
 import { newTag } from './sip-ids.ts';
 import { IncomingInviteImpl, offerInvite } from './incoming-invite.ts';
+import { endForkedAnswer } from './uac-forked-answer.ts';
 import { resendAck } from './uac-in-dialog.ts';
 import { receiveInDialog } from './uas-in-dialog.ts';
 import type { UaCore } from './user-agent-core.ts';
@@ -47,6 +48,7 @@ function dispatch(core: UaCore, message: SipMessage, source: MessageSource): voi
     if (cseq.ok && cseq.value.method === 'INVITE' && message.status >= 200 && message.status < 300) {
       const dialog = core.uacDialogFor(message);
       if (dialog !== undefined) resendAck(core, dialog);
+      else if (core.layer.hasClientTransactionFor(message)) endForkedAnswer(core, message, source.transport);
     }
     return;
   }

@@ -82,7 +82,7 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
     // RFC 4976 §6.1: a peer behind a relay lists the relay's URIs before its own in a=path.
     const relayed = session.options.relayPath !== undefined || path.value.length > 1;
     line.dataPath = chooseDataPath({
-      tuning: run.settings.peerTuning, successReport: run.settings.successReport, chunkSize: run.settings.chunkSize,
+      tuning: run.settings.peerTuning, successReport: run.settings.successReport || state.successReports, chunkSize: run.settings.chunkSize,
       tunedChunkSize: run.settings.tunedChunkSize, server: state.peerServer, relayed,
     });
     if (line.dataPath.failureReport === 'partial') run.log({ kind: 'msrp', event: 'data-path', file: file.name, chunkSize: line.dataPath.chunkSize, failureReport: 'partial' });
@@ -143,7 +143,7 @@ async function sendFile(run: SenderRun, line: Line, file: PreparedFile): Promise
   let acknowledged = 0;
   if (start > 1) run.log({ kind: 'file', event: 'resume', name: file.name, from: start, size: file.size });
   const { settings } = run;
-  const path: DataPath = line.dataPath ?? { chunkSize: settings.chunkSize, failureReport: 'yes', successReport: settings.successReport };
+  const path: DataPath = line.dataPath ?? { chunkSize: settings.chunkSize, failureReport: 'yes', successReport: settings.successReport || run.current?.successReports === true };
   const outcome = await sendFileOverMsrp(line.session as MsrpSession, file, {
     start,
     watch,

@@ -117,7 +117,8 @@ export class SenderRun {
         'recipient-list': d.kind === 'recipient-list',
         'predefined-group': d.kind === 'predefined-group',
       }),
-      'success-report-requested': this.settings.successReport,
+      // The application's option, or a rule of this session's set-up (request-success-reports).
+      'success-report-requested': this.settings.successReport || this.current?.successReports === true,
       'wants-mline-reuse': this.settings.reuseMlines,
       ...extra,
     });

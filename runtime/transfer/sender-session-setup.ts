@@ -45,6 +45,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     throw new CpmError('ERR_PROCEDURE_UNCOVERED', `sending ${files.length} files to a ${run.destination.kind}: no rule says how several files are described`);
   }
   if (plan.mlinePerFile !== undefined) refuseIfProhibited(plan, 'one-mline-per-file');
+  if (plan.successReports !== undefined) refuseIfProhibited(plan, 'request-success-reports');
   const offered = files;
 
   const procedure = plan.setUp.procedure;
@@ -54,7 +55,7 @@ export async function setUpSession(run: SenderRun, batch: readonly QueuedItem[])
     return undefined;
   }
 
-  const state: SessionState = { dialog: undefined, offer: buildSessionOffer(run.settings.endpoint.host, []), lines: [], released: false, withFileAttributes, rfc5547: plan.rfc5547 !== undefined };
+  const state: SessionState = { dialog: undefined, offer: buildSessionOffer(run.settings.endpoint.host, []), lines: [], released: false, withFileAttributes, rfc5547: plan.rfc5547 !== undefined, successReports: plan.successReports !== undefined };
   run.current = state;
   for (const file of offered) {
     const line: Line = { index: state.lines.length, transferId: newFileTransferId(), session: undefined, file };

@@ -45,6 +45,8 @@ export interface SessionState {
   readonly withFileAttributes: boolean;
   /** apply-rfc5547: answers are held to RFC 5547 §8 (file-selector and file-transfer-id echoed). */
   readonly rfc5547: boolean;
+  /** request-success-reports: every SEND of the session asks for a success REPORT, whatever the application's option. */
+  readonly successReports: boolean;
   /** Group sessions: our subscription to the focus's conference state (RFC 4575). */
   group?: GroupConferenceSubscription | undefined;
   /** Every file offered in this session by its a=file-transfer-id, for the members' reports. */

@@ -98,6 +98,7 @@ describe('cpm-ft receive (fake client)', () => {
       },
       onSignal: signals.onSignal,
       exit: (code) => void exits.push(code),
+      shutdownGraceMs: 600_000,
     });
     await listening(fake.log);
     const client = fake.log.clients[0] as FakeClient;
@@ -113,6 +114,30 @@ describe('cpm-ft receive (fake client)', () => {
     releaseClose();
     expect(await running).toBe(0);
     expect(client.closed).toBe(true);
+  });
+
+  it('a close that outlasts the shutdown grace after one signal: the command exits anyway, saying so', async () => {
+    const io = memoryIo(root);
+    const fake = fakeClientFactory();
+    const signals = fakeSignals();
+    const exits: number[] = [];
+    const running = runReceive(['--sip', '127.0.0.1:5070', '--dir', 'in4b'], io, {
+      createClient: async (options) => {
+        const client = (await fake.createClient(options)) as FakeClient;
+        // A close that never ends, like a session whose hundreds of lines are still being torn down.
+        client.close = () => new Promise<void>(() => undefined);
+        return client;
+      },
+      onSignal: signals.onSignal,
+      exit: (code) => void exits.push(code),
+      shutdownGraceMs: 20,
+    });
+    await listening(fake.log);
+    signals.raise('SIGTERM');
+    expect(await running).toBe(0);
+    expect(exits).toEqual([0]);
+    expect(io.stderr.text).toContain('cpm-ft receive: still closing sessions after 20 ms; exiting\n');
+    expect(signals.subscribed()).toBe(0);
   });
 
   it('exits 1 when it cannot listen', async () => {

@@ -114,10 +114,10 @@ describe('example CR spec/examples/cr-4a-shall.cr: spec level', () => {
     expect((JSON.parse(plain.stdout) as { cr: string }[]).map((e) => e.cr)).toEqual(['CPM-CR-FT-RELEASE']);
   });
 
-  it('generation changes the step-4 handlers, the handler index, the conformance tests and the trace; the SDP builders stay', () => {
+  it('generation changes the step-4 handlers, the handler index, the conformance tests, their wire scenarios and the trace; the SDP builders stay', () => {
     expect([...crFiles.keys()]).toEqual([...baseFiles.keys()]);
     const changed = [...crFiles].filter(([path, text]) => baseFiles.get(path) !== text).map(([path]) => path);
-    expect(changed).toEqual(['generated/conformance/file-transfer.test.ts', 'generated/handlers/file-transfer.ts', 'generated/handlers/index.ts', 'generated/trace.json']);
+    expect(changed).toEqual(['generated/conformance/file-transfer.test.ts', 'generated/conformance/wire-scenarios.json', 'generated/handlers/file-transfer.ts', 'generated/handlers/index.ts', 'generated/trace.json']);
     const before = baseFiles.get('generated/handlers/file-transfer.ts') ?? '';
     const after = crFiles.get('generated/handlers/file-transfer.ts') ?? '';
     // The MAY asked the client at its decision point; the SHALL no longer asks.
@@ -265,6 +265,7 @@ describe('example CR added to spec/cr/ORDER in a copy of the repository', () => 
     expect(stale.stderr).toBe(
       [
         'stale: generated/conformance/file-transfer.test.ts',
+        'stale: generated/conformance/wire-scenarios.json',
         'stale: generated/handlers/file-transfer.ts',
         'stale: generated/handlers/index.ts',
         'stale: generated/trace.json',
@@ -275,11 +276,11 @@ describe('example CR added to spec/cr/ORDER in a copy of the repository', () => 
 
     const written = await cli(copy, ['generate']);
     expect(written.code).toBe(0);
-    expect(written.stdout).toContain('generated 5 files (4 written, 1 unchanged, 0 deleted)');
+    expect(written.stdout).toContain('generated 6 files (5 written, 1 unchanged, 0 deleted)');
 
     const fresh = await cli(copy, ['generate', '--check']);
     expect(fresh.stderr).toBe('');
     expect(fresh.code).toBe(0);
-    expect(fresh.stdout).toBe('generated/ is up to date (5 files)\n');
+    expect(fresh.stdout).toBe('generated/ is up to date (6 files)\n');
   });
 });

@@ -1,12 +1,12 @@
 // Every example CR in spec/examples/ is accounted for: `spec check` rejects it with exactly its
-// diagnostic (checked here), or it lands green in a copy of the project (land-example-in-copy.ts,
+// diagnostic (checked here; one it accepts with warnings has exactly those warnings checked here too), or it lands green in a copy of the project (land-example-in-copy.ts,
 // one test file per example under land-example/ so that vitest lands several at once), or it is
 // already landed in spec/cr, word for word, where `npm test` itself checks it.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { examples, landedAs, landingTestFile, rejected, repoRoot, run, sameCr, wireSigns } from './land-example-in-copy.ts';
+import { diagnosticLines, examples, landedAs, landingTestFile, rejected, repoRoot, run, sameCr, warned, wireSigns } from './land-example-in-copy.ts';
 
 describe('example CRs land green in a copy of the project', () => {
   it('every example has its wire signs or its diagnostic listed here', () => {
@@ -29,6 +29,15 @@ describe('example CRs land green in a copy of the project', () => {
         for (const sign of wireSigns[example] ?? []) expect(generated).toMatch(sign);
       });
     }
+  }
+
+  for (const [example, diagnostics] of Object.entries(warned)) {
+    it(`${example}: spec check accepts it with exactly its warnings, each with its note`, () => {
+      const check = run(repoRoot, process.execPath, ['bin/cpm-ft.js', 'spec', 'check', '--cr', `spec/examples/${example}`]);
+      expect(check.code, check.out).toBe(0);
+      expect(check.out).toMatch(/^spec ok: /);
+      expect(diagnosticLines(check.out)).toEqual(diagnostics);
+    });
   }
 
   for (const [example, diagnostic] of Object.entries(rejected)) {

@@ -1,7 +1,8 @@
 // Lands one example CR of spec/examples/ in a temporary copy of the project and checks it is green
 // there: the CR is added to spec/cr/ORDER, `spec check` and `generate` run in the copy, then the
 // copy's regenerated conformance tests (the CR's and the RFC 5547 answerer's, whose wire tests run
-// the real sender and the real receiver) and the e2e test of the step-4 rules
+// the real sender and the real receiver), the same sender scenarios through the shipped client
+// (test/conformance/shipped-configuration.test.ts) and the e2e test of the step-4 rules
 // (test/e2e/step4-follows-spec.test.ts, which derives what must be on the wire from the copy's own
 // spec), then `trace --strict` on those results.
 //
@@ -53,6 +54,25 @@ export const rejected: Readonly<Record<string, string>> = {
     "spec/examples/cr-4b-ii-should-shared-point.cr:11:10: error[unreachable-branch]: the declined branch of SHOULD rule '7.6.1-4.b.ii' can never be taken: its decision point 'check-pending-files' is also consulted by '7.6.1-4.a', and the runtime takes one answer per point: answering no there keeps '7.6.1-4.b.ii' from being reached; use a decision point of its own, or make the rule SHALL",
 };
 
+/**
+ * Examples `spec check` accepts with warnings, each with every warning and note it must print
+ * (first lines, exactly, in order; run on the repository with `--cr`).
+ */
+const forcedBy = (rule: string, line: number): string[] => [
+  `spec/cr/cpm-cr-ft-release.cr:${line}:12: warning[unreachable-rule]: rule '${rule}' can no longer apply on last-send-acknowledged: '7.6.1-2.success-report' performs request-success-reports in every situation of send-files-requested, so success-report-requested is always true; its actions never happen there and no test is generated for it`,
+  "spec/examples/cr-success-report-shall.cr:12:12: note: '7.6.1-2.success-report' forces success-report-requested here",
+];
+export const warned: Readonly<Record<string, string[]>> = {
+  // A SHALL that asks for success REPORTs on every SEND: step 4's last-send-acknowledged branches can no longer apply.
+  'cr-success-report-shall.cr': [
+    ...forcedBy('7.6.1-4.a', 56),
+    ...forcedBy('7.6.1-4.b', 65),
+    ...forcedBy('7.6.1-4.b.i', 75),
+    ...forcedBy('7.6.1-4.b.ii', 85),
+    ...forcedBy('7.6.1-4.c', 95),
+  ],
+};
+
 /** What each example must show on the wire, beyond its conformance tests passing. */
 export const wireSigns: Readonly<Record<string, RegExp[]>> = {
   // SHALL: the check happens in every situation, so no decision branch is left.
@@ -72,7 +92,24 @@ export const wireSigns: Readonly<Record<string, RegExp[]>> = {
   'cr-verify-hash-shall-not.cr': [
     /it\('RFC5547-6-1\.verify-hash wire: on file-data-complete when selector-has-hash shows no verify-file-hash'/,
   ],
+  // A fact-forcing SHALL: every SEND asks for a success REPORT and step 4 runs on the REPORT (the
+  // new rule's wire check asks for both); step 4 keeps its success-report-received tests only.
+  'cr-success-report-shall.cr': [
+    /it\('7\.6\.1-2\.success-report wire: on send-files-requested shows request-success-reports'/,
+    /it\('7\.6\.1-4\.c wire: on success-report-received when success-report-requested shows follow-clause 7\.6\.2, no send-reinvite'/,
+    /it\('7\.6\.1-4\.b wire: on success-report-received when success-report-requested, pending-files-same-destination, wants-mline-reuse, unused-mlines shows send-reinvite'/,
+  ],
 };
+
+/** What an example's generated tests must no longer have: tests of situations the CR makes impossible. */
+const goneSigns: Readonly<Record<string, RegExp[]>> = {
+  'cr-success-report-shall.cr': [/it\('7\.6\.1-4\.[a-c.i]+ (\[[^\]]*\] )?wire: on last-send-acknowledged/],
+};
+
+/** The first line of each diagnostic `spec check` printed (errors, warnings, notes), in order. */
+export function diagnosticLines(out: string): string[] {
+  return out.split('\n').filter((line) => /^\S+:\d+:\d+: (error|warning|note)\b/.test(line));
+}
 
 /** The CR text without its comments and blank lines: what `spec check` reads of it. */
 function crBody(text: string): string {
@@ -112,11 +149,15 @@ export function landExampleInCopy(example: string): void {
     const check = run(copy, process.execPath, ['bin/cpm-ft.js', 'spec', 'check']);
     expect(check.out).toMatch(/^spec ok: .* CRs applied/);
     expect(check.code).toBe(0);
+    // Landed, the example's warnings name spec/cr/ instead of spec/examples/; otherwise the same lines.
+    const warnings = warned[example];
+    if (warnings !== undefined) expect(diagnosticLines(check.out)).toEqual(warnings.map((line) => line.replace(`spec/examples/${example}`, `spec/cr/${example}`)));
     const generated = run(copy, process.execPath, ['bin/cpm-ft.js', 'generate']);
     expect(generated.code, generated.out).toBe(0);
 
     const conformance = readFileSync(join(copy, `generated/conformance/${conformanceUnit[example] ?? 'file-transfer'}.test.ts`), 'utf8');
     for (const sign of wireSigns[example] ?? []) expect(conformance).toMatch(sign);
+    for (const sign of goneSigns[example] ?? []) expect(conformance).not.toMatch(sign);
     if (example === 'cr-verify-hash-shall-not.cr') {
       // Before the CR the receiver checks the hash; after it, the wire test asserts that it does not.
       const before = readFileSync(join(repoRoot, 'generated/conformance/rfc5547-answerer.test.ts'), 'utf8');
@@ -124,8 +165,9 @@ export function landExampleInCopy(example: string): void {
       expect(conformance).not.toMatch(/RFC5547-6-1\.verify-hash wire: [^']* shows verify-file-hash/);
     }
 
-    const files = readdirSync(join(copy, 'generated/conformance')).filter((f) => f.endsWith('.test.ts')).length + 1;
-    const tests = run(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.cache/vitest-results.json', 'generated/', 'test/e2e/step4-follows-spec.test.ts']);
+    // The generated tests, the same sender scenarios through the shipped client, and the step-4 e2e test.
+    const files = readdirSync(join(copy, 'generated/conformance')).filter((f) => f.endsWith('.test.ts')).length + 2;
+    const tests = run(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.cache/vitest-results.json', 'generated/', 'test/conformance/shipped-configuration.test.ts', 'test/e2e/step4-follows-spec.test.ts']);
     expect(tests.out, tests.out).toMatch(new RegExp(`Test Files\\s+${files} passed \\(${files}\\)`));
     expect(tests.code, tests.out).toBe(0);
     // As `npm test` ends: every rule of the landed spec, including one the CR leaves unreachable, has a passing wire test.

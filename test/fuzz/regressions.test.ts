@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MsrpParser } from '../../runtime/msrp/syntax/msrp-parser.ts';
 import { parseSessionDescription, serializeSessionDescription } from '../../runtime/sdp/index.ts';
-import { parseSipMessage, serializeSipMessage, SipStreamFramer } from '../../runtime/sip/index.ts';
+import { parseSipMessage, serializeSipMessage } from '../../runtime/sip/index.ts';
 import { safeFileName } from '../../runtime/files/safe-file-name.ts';
 
 const options = (uri: string, subject: string): Buffer =>
@@ -32,15 +32,9 @@ describe('fuzz findings (regression guards)', () => {
     }
   });
 
-  // runtime/sip/syntax/sip-stream-framer.ts: every push concatenates the whole buffer and rescans
-  // it from byte 0 for the blank line, so a peer dripping a large head costs O(n^2) CPU.
-  it('fixed sip: framing a 250 KB head delivered in 16-byte reads is linear (< 750 ms)', () => {
-    const framer = new SipStreamFramer();
-    const head = Buffer.from(`OPTIONS sip:x SIP/2.0\r\nX-A: ${'a'.repeat(250_000)}`);
-    const start = performance.now();
-    for (let i = 0; i < head.length; i += 16) framer.push(head.subarray(i, i + 16));
-    expect(performance.now() - start).toBeLessThan(750);
-  });
+  // runtime/sip/syntax/sip-stream-framer.ts once rescanned the whole buffer on every push, so a peer
+  // dripping a large head cost O(n^2) CPU. That finding is pinned in sip-stream-framer-work.test.ts,
+  // which counts the bytes scanned (a wall-clock bound here failed on a loaded machine).
 
   // runtime/sdp/parse-session-description.ts: v=, b= and the m= port count go through Number()
   // unbounded; 400 digits become Infinity, which serializes as "Infinity" and no longer parses.

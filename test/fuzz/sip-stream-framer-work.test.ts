@@ -1,7 +1,7 @@
 // The SIP stream framer must do work linear in the bytes received, however the peer cuts them.
 // The search for the blank line is counted (every byte findHeaderEnd looks at), so the property is
-// checked by counting, not by timing; one generous wall-clock bound only guards against regressions
-// elsewhere (the quadratic framer took about 2.5 s on the 250 KB case).
+// checked by counting, not by timing (the quadratic framer rescanned the whole buffer on each of the
+// ~15,600 reads of the 250 KB case).
 import { describe, expect, it, vi } from 'vitest';
 
 const scan = vi.hoisted(() => ({ bytes: 0 }));
@@ -36,9 +36,7 @@ describe('SipStreamFramer: linear work for small reads', () => {
     scan.bytes = 0;
     const framer = new SipStreamFramer();
     const wire = message(`X-A: ${'a'.repeat(250_000)}\r\n`);
-    const start = performance.now();
     const out = drip(framer, wire, 16);
-    const elapsed = performance.now() - start;
     // Each read rescans at most the 3 bytes before it (a terminator may straddle two reads).
     expect(scan.bytes).toBeLessThanOrEqual(wire.length + 3 * Math.ceil(wire.length / 16));
     expect(out).toHaveLength(1);
@@ -46,7 +44,6 @@ describe('SipStreamFramer: linear work for small reads', () => {
     expect(!out[0]!.result.ok && out[0]!.result.error.code).toBe('ERR_SIP_HEADER_TOO_LONG');
     expect(out[0]!.raw.equals(wire)).toBe(true);
     expect(framer.buffered).toBe(0);
-    expect(elapsed).toBeLessThan(1000);
   });
 
   it('an unterminated header section past the size limit in 16-byte reads fails fatally after linear work', () => {

@@ -43,6 +43,8 @@ export interface SetUpPlan extends PlanBase {
   rfc5547?: Decision;
   fileAttributes?: Decision;
   mlinePerFile?: Decision;
+  /** Every SEND of the session asks for a success REPORT (RFC 4975 §7.1.1). */
+  successReports?: Decision;
 }
 
 /** Clause 7.6.1 step 4. */

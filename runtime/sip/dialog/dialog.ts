@@ -87,7 +87,7 @@ export class Dialog {
    * remote target its Contact, the local sequence number the INVITE's CSeq, the remote one empty;
    * the dialog is secure when the INVITE went over TLS to a sips Request-URI.
    */
-  static fromUac(invite: SipRequest, response: SipResponse, transport: SipTransport): Dialog | undefined {
+  static fromUac(invite: Pick<SipRequest, 'uri' | 'headers'>, response: SipResponse, transport: SipTransport): Dialog | undefined {
     const to = parseNameAddr(response.headers.get('To') ?? '');
     const from = parseNameAddr(invite.headers.get('From') ?? '');
     const contact = parseNameAddr(response.headers.get('Contact') ?? '');
@@ -109,6 +109,17 @@ export class Dialog {
       remoteSeq: undefined,
       inviteSeq: cseq.value.seq,
     });
+  }
+
+  /**
+   * A UAC dialog from a 2xx alone, for a forked answer whose INVITE the transaction no longer keeps:
+   * the 2xx repeats the INVITE's From, Call-ID and CSeq, and its Contact is mandatory (RFC 3261 §13.3.1.4),
+   * so nothing else is needed. Undefined without tags or Contact.
+   */
+  static fromForkedAnswer(response: SipResponse, transport: SipTransport): Dialog | undefined {
+    const contact = parseNameAddr(response.headers.get('Contact') ?? '');
+    if (!contact.ok) return undefined;
+    return Dialog.fromUac({ uri: contact.value.uri, headers: response.headers }, response, transport);
   }
 
   /**

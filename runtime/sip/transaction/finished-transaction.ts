@@ -82,7 +82,7 @@ type Role = 'non-invite-client' | 'invite-client' | 'non-invite-server' | 'invit
  * - INVITE client, Accepted (Timer M): answers a retransmitted 2xx with the ACK the TU sent for
  *   that 2xx (RFC 6026 §7.2 passes it to the TU, which re-sends its ACK, RFC 3261 §13.2.2.4; the
  *   ACK is what the TU would send, so the record sends it). A 2xx from another UAS (a fork, a new
- *   To tag) is not matched, so the UA core sees it as an unmatched 2xx.
+ *   To tag) is not matched: the UA core ACKs it and releases it with BYE (uac-forked-answer.ts).
  * - non-INVITE server, Completed (Timer J): answers a retransmitted request with its last response (§17.2.2).
  * - INVITE server, Accepted (Timer L): absorbs retransmitted INVITEs (RFC 6026 §7.1).
  * - INVITE server, Completed (Timers G, H) then Confirmed (Timer I): answers a retransmitted INVITE

@@ -83,6 +83,12 @@ export class TransactionLayer {
     return tx.receiveResponse(response) !== false;
   }
 
+  /** Whether `response` answers one of our client transactions that is still alive (or its finished record). */
+  hasClientTransactionFor(response: SipResponse): boolean {
+    const key = clientTransactionKey(response);
+    return key !== undefined && this.#clients.has(key);
+  }
+
   /**
    * RFC 3261 §13.2.2.4: the TU sent `ack` for the 2xx `response` to its INVITE; the INVITE's
    * transaction, in Accepted (RFC 6026 Timer M), sends it again for each retransmission of that 2xx.

@@ -1,6 +1,7 @@
 // The wire-level conformance harness: what generated conformance tests (and hand-written ones) use
 // to run a rule's scenario against a scripted peer and to check each action's meaning on the wire.
 export { runConformanceScenario, batchSizes, injectedStatus, successReportDelayMs, type ConformanceScenario } from './run-scenario.ts';
+export { runtimeScenarioClient, type ScenarioClient, type ScenarioClientFactory, type ScenarioClientInputs, type ScenarioTransfer } from './scenario-client.ts';
 export { expectAction, expectNoAction, type WireCheck } from './expect-action.ts';
 export { expectRaised } from './expect-raised.ts';
 export { runAnswererScenario, answererFileSizes, type AnswererScenario } from './run-answerer-scenario.ts';

@@ -9,20 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MsrpEndpoint } from '../../msrp/msrp-endpoint.ts';
 import { actionEntries, decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureAction, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import { eventRoles, type SenderEvent } from '../../procedure/roles.ts';
 import type { AnswererOutcome } from './answerer-outcome.ts';
 import { runAnswererScenario } from './run-answerer-scenario.ts';
-import { cpmContactParams } from '../../sip/cpm-headers.ts';
-import { createUdpTransport } from '../../sip/transport/udp-transport.ts';
-import { createUserAgent } from '../../sip/user-agent.ts';
 import type { Destination } from '../../transfer/destination.ts';
 import type { FileTransferProcedures } from '../../transfer/file-transfer-procedures.ts';
-import { FileTransferSender } from '../../transfer/file-transfer-sender.ts';
 import type { TransferSummary } from '../../transfer/transfer-types.ts';
 import type { ScenarioFailure, ScenarioFile, ScenarioOutcome } from './scenario-outcome.ts';
 import { defaultSenderSetup, type SenderScenarioSetup } from './scenario-setup.ts';
+import { runtimeScenarioClient, type ScenarioClient, type ScenarioClientFactory } from './scenario-client.ts';
 import { createScriptedPeer } from './scripted-peer.ts';
 
 export interface ConformanceScenario {
@@ -38,6 +34,13 @@ export interface ConformanceScenario {
   readonly procedures: FileTransferProcedures;
   /** Upper bound for the whole run; default 10 s. */
   readonly timeoutMs?: number;
+  /** The sending client (sender events only); default the runtime's sender with its defaults (scenario-client.ts). */
+  readonly client?: ScenarioClientFactory;
+  /**
+   * The product name the scripted peer gives in its User-Agent and Server headers; default one no
+   * sender tunes toward. `cpm-ft` makes it pass for a cpm-ft receiver (runtime/transfer/peer-data-path.ts).
+   */
+  readonly peerProduct?: string;
   /** The actions the test expects to see: an action whose entry has an `observe` hook shapes the peer so its effect shows. */
   readonly actions?: readonly ProcedureAction[];
 }
@@ -124,40 +127,36 @@ async function runSenderScenario(scenario: ConformanceScenario): Promise<Scenari
   const queued = await Promise.all(fileNames.slice(sizes.first, sizes.first + sizes.queued).map((n, i) => make(n, sizes.first + i)));
   const script = { successReportDelayMs, ...setup.script };
 
-  const peer = await createScriptedPeer({ transport: 'UDP', script });
+  const peer = await createScriptedPeer({ transport: 'UDP', script, ...(scenario.peerProduct === undefined ? {} : { product: scenario.peerProduct }) });
   const raised: { event: ProcedureEvent; facts: ProcedureGuard[] }[] = [];
-  const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
-  const ua = createUserAgent({ transports: [transport], localUri: 'sip:alice@127.0.0.1', contactParams: cpmContactParams(), userAgent: 'cpm-ft conformance sender' });
-  const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
-  const sender = new FileTransferSender({
-    ua,
-    endpoint,
-    procedures: scenario.procedures,
-    successReport: setup.successReport,
-    reuseMlines: setup.reuseMlines,
-    decisions: setup.decisions,
-    waitTimeoutMs: 3000,
-    log: (e) => {
-      if (e.kind === 'rule' && Array.isArray(e['facts'])) raised.push({ event: e['event'] as ProcedureEvent, facts: e['facts'] as ProcedureGuard[] });
-    },
-  });
   const failures: ScenarioFailure[] = [];
   let summary: TransferSummary | undefined;
   let error: string | undefined;
+  let client: ScenarioClient | undefined;
   try {
-    const transfer = sender.send(destinationFor(setup, peer.uris), batch.map((f) => f.path));
+    client = await (scenario.client ?? runtimeScenarioClient)({
+      procedures: scenario.procedures,
+      successReport: setup.successReport,
+      reuseMlines: setup.reuseMlines,
+      decisions: setup.decisions,
+      log: (e) => {
+        if (e.kind === 'rule' && Array.isArray(e['facts'])) raised.push({ event: e['event'] as ProcedureEvent, facts: e['facts'] as ProcedureGuard[] });
+      },
+    });
+    const transfer = client.send(destinationFor(setup, peer.uris), batch.map((f) => f.path));
     if (queued.length > 0) transfer.queue(queued.map((f) => f.path));
     transfer.on('file-failed', (r) => failures.push({ name: r.name, status: r.failure.status, source: r.failure.source }));
-    await setup.act?.(transfer, peer, batch[0]?.name ?? '');
+    // The bound covers what the scenario does to the transfer (a cancel) as well as its end.
     const ms = scenario.timeoutMs ?? 10_000;
-    summary = await withTimeout(transfer.done, ms, () => new Error(`the transfer for ${scenario.rule} did not finish within ${ms} ms`));
+    const run = (async () => {
+      await setup.act?.(transfer, peer, batch[0]?.name ?? '');
+      return transfer.done;
+    })();
+    summary = await withTimeout(run, ms, () => new Error(`the transfer for ${scenario.rule} did not finish within ${ms} ms`));
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
-    await withTimeout(sender.close(), 2000, () => new Error('closing the sender did not finish within 2000 ms')).catch(() => {});
   } finally {
-    ua.close();
-    await transport.close();
-    await endpoint.close();
+    await client?.close();
     await peer.close();
     await rm(dir, { recursive: true, force: true });
   }

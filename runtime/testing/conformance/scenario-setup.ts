@@ -2,7 +2,7 @@
 // how the scenario raises it, each guard how it makes the fact true, each decision point how it
 // answers it, by changing these records before the runner starts (run-scenario.ts for the sender,
 // run-answerer-scenario.ts for the receiving side). Defaults describe the plainest situation.
-import type { OutgoingFileTransfer } from '../../transfer/file-transfer-sender.ts';
+import type { ScenarioTransfer } from './scenario-client.ts';
 import type { ScenarioOutcome } from './scenario-outcome.ts';
 import type { ScriptedPeer, ScriptedPeerScript } from './scripted-peer.ts';
 
@@ -29,7 +29,7 @@ export interface SenderScenarioSetup {
   /** The failure the peer injects, for the expectations. */
   injectedFailure: ScenarioOutcome['injectedFailure'];
   /** Set by an event raised from the application's side: runs once the transfer has started. */
-  act: ((transfer: OutgoingFileTransfer, peer: ScriptedPeer, file: string) => Promise<void> | void) | undefined;
+  act: ((transfer: ScenarioTransfer, peer: ScriptedPeer, file: string) => Promise<void> | void) | undefined;
 }
 
 export const defaultSenderSetup = (): SenderScenarioSetup => ({

@@ -35,6 +35,12 @@ export interface ScriptedPeerOptions {
   /** SIP transport the peer listens on; default UDP. */
   readonly transport?: 'UDP' | 'TCP';
   readonly script?: ScriptedPeerScript;
+  /**
+   * Its product name in User-Agent and Server; default `cpm-ft-scripted-peer`. A sender tunes its
+   * data path toward a `cpm-ft` receiver (runtime/transfer/peer-data-path.ts), so `cpm-ft` here
+   * makes a sender with the default peer tuning run its tuned path against this peer.
+   */
+  readonly product?: string;
 }
 
 export interface ScriptedPeer {
@@ -144,9 +150,9 @@ export async function createScriptedPeer(options: ScriptedPeerOptions = {}): Pro
   const ua: UserAgent = createUserAgent({
     transports: [transport],
     localUri: 'sip:peer@127.0.0.1',
-    // Its own product name: a scripted peer is not a cpm-ft receiver, so the sender's data-path
-    // tuning for cpm-ft peers (runtime/transfer/peer-data-path.ts) must not apply to it.
-    userAgent: 'cpm-ft-scripted-peer',
+    // By default its own product name: a scripted peer is not a cpm-ft receiver, so the sender's
+    // data-path tuning for cpm-ft peers (runtime/transfer/peer-data-path.ts) does not apply to it.
+    userAgent: options.product ?? 'cpm-ft-scripted-peer',
     // RFC 5366 §4: a conference factory that understands recipient lists supports this option tag.
     supported: ['recipient-list-invite'],
     logger: (event) => {

@@ -23,9 +23,20 @@ export interface ReceiveDeps {
   readonly createClient?: ClientFactory;
   /** Subscribes to shutdown signals; returns the unsubscribe. Tests pass a fake. */
   readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
-  /** Immediate exit on a second signal. */
+  /** Immediate exit on a second signal, or when closing after a signal outlasts the grace. */
   readonly exit?: (code: number) => void;
+  /** How long closing after a signal may take before the process exits anyway (SHUTDOWN_GRACE_MS). */
+  readonly shutdownGraceMs?: number;
 }
+
+/**
+ * A signalled shutdown waits this long for the client to close (BYEs sent, temporary parts
+ * removed), then exits anyway: a session with hundreds of m-lines, or a peer that never answers
+ * the BYE, must not keep a service manager's SIGTERM waiting (it escalates to SIGKILL, which
+ * would leave every part behind). Parts still open then are hidden `.cpm-*.part` files, never
+ * presented as received, which the stale-part sweep of a later run removes.
+ */
+export const SHUTDOWN_GRACE_MS = 1500;
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runReceive(args, io);
@@ -195,11 +206,20 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
   if (command.network !== undefined && !(await registerIfAsked(client, command.network, (line) => human.write(`${line}\n`), (line) => io.stderr.write(`cpm-ft receive: ${line}\n`)))) finish(1);
 
   const code = await finished;
-  try {
-    await client.close();
-  } catch (error) {
-    io.stderr.write(`cpm-ft receive: error while closing: ${(error as Error).message}\n`);
-  }
+  const closing = client.close().then(
+    () => true,
+    (error: unknown) => { io.stderr.write(`cpm-ft receive: error while closing: ${(error as Error).message}\n`); return true; },
+  );
+  const grace = deps.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const closedInTime = signalled
+    ? await Promise.race([closing, new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), grace); })])
+    : await closing;
+  clearTimeout(timer);
   unsubscribe();
+  if (!closedInTime) {
+    io.stderr.write(`cpm-ft receive: still closing sessions after ${grace} ms; exiting\n`);
+    (deps.exit ?? ((c: number) => process.exit(c)))(code);
+  }
   return code;
 }

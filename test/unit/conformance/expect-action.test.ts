@@ -63,6 +63,8 @@ let full: ScenarioOutcome;
 let factory: ScenarioOutcome;
 let group: ScenarioOutcome;
 let failed: ScenarioOutcome;
+let unechoed: ScenarioOutcome;
+let unechoedSent: ScenarioOutcome;
 
 beforeAll(async () => {
   // 1-1, two files with success reports, then a re-INVITE reusing m-line 0 for a queued file and
@@ -91,6 +93,21 @@ beforeAll(async () => {
     await s.sendFile(0, 10);
     await s.bye();
   }, { facts: ['predefined-group'], ...single });
+  // RFC 5547's answer rules are only put to the test by a peer that leaves a file-selector out: a.txt's
+  // answer lacks it, so a.txt must not be sent while b.txt is.
+  const two = offer([fileMline({ name: 'a.txt', size: 10 }, 'tid-a', 0), fileMline({ name: 'b.txt', size: 20 }, 'tid-b', 1)]);
+  const pair = { facts: ['one-recipient', 'one-to-one-session', 'more-than-one-file'] as ProcedureGuard[], batch: [{ name: 'a.txt', size: 10 }, { name: 'b.txt', size: 20 }] };
+  unechoed = await session({ omitSelectorEcho: ['a.txt'] }, async (s, p) => {
+    await s.invite(p.uris.recipient, two);
+    await s.sendFile(1, 20);
+    await s.bye();
+  }, pair);
+  unechoedSent = await session({ omitSelectorEcho: ['a.txt'] }, async (s, p) => {
+    await s.invite(p.uris.recipient, two);
+    await s.sendFile(0, 10);
+    await s.sendFile(1, 20);
+    await s.bye();
+  }, pair);
   failed = await session({ files: { 'a.txt': { sendStatus: 413 } } }, async (s, p) => {
     await s.invite(p.uris.recipient, one);
     await s.sendFile(0, 10);
@@ -100,7 +117,7 @@ beforeAll(async () => {
 
 describe('expectations hold on correct records', () => {
   const onFull: [ProcedureAction, string[]][] = [
-    ['follow-clause', ['7.3.1']], ['apply-rfc5547', []], ['add-file-attributes', []], ['one-mline-per-file', []], ['check-pending-files', []],
+    ['follow-clause', ['7.3.1']], ['add-file-attributes', []], ['one-mline-per-file', []], ['check-pending-files', []],
     ['send-reinvite', []], ['reuse-mline', []], ['close-unused-mline', []], ['send-bye', []], ['follow-clause', ['7.6.2']],
   ];
   for (const [action, args] of onFull) {
@@ -146,6 +163,17 @@ describe('expectations fail on wrong records', () => {
 
   it('follow-clause with a clause that has no wire meaning', () => {
     fails(expectAction(full, 'follow-clause', ['9.9.9']), /no wire meaning/);
+  });
+
+  it('apply-rfc5547 on a session whose peer left a file-selector out', () => {
+    expect(expectAction(unechoed, 'apply-rfc5547')).toEqual([]);
+  });
+
+  it('apply-rfc5547: a peer that echoed everything, a file sent without its selector echoed, an echoed file not sent', () => {
+    fails(expectAction(full, 'apply-rfc5547'), /repeated every file-selector/);
+    fails(expectAction(unechoedSent, 'apply-rfc5547'), /did not repeat the file-selector of a\.txt, yet the file was sent/);
+    const noSendOfB = rewrite(unechoed, (entries) => entries.filter((e) => !(e.protocol === 'msrp' && e.from === 'sender' && e.file?.name === 'b.txt')));
+    fails(expectAction(noSendOfB, 'apply-rfc5547'), /b\.txt was never sent/);
   });
 
   it('apply-rfc5547: wrong proto, direction or a file never sent', () => {

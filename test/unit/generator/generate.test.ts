@@ -26,10 +26,11 @@ describe('generate', () => {
     expect(generate(shuffled)).toEqual(base);
   });
 
-  it('emits handlers, an index, SDP builders, conformance tests and trace.json, sorted by path', () => {
+  it('emits handlers, an index, SDP builders, conformance tests, their wire scenarios as data and trace.json, sorted by path', () => {
     const files = generate(sampleIr());
     expect([...files.keys()]).toEqual([
       'generated/conformance/file-transfer.test.ts',
+      'generated/conformance/wire-scenarios.json',
       'generated/handlers/file-transfer.ts',
       'generated/handlers/index.ts',
       'generated/sdp/sdp-attributes.ts',

@@ -15,6 +15,7 @@ import { interruptSendAction } from './interrupt-send.ts';
 import { keepTransferAction } from './keep-transfer.ts';
 import { oneMlinePerFileAction } from './one-mline-per-file.ts';
 import { rejectMlineAction } from './reject-mline.ts';
+import { requestSuccessReportsAction } from './request-success-reports.ts';
 import { reuseMlineAction } from './reuse-mline.ts';
 import { sendByeAction } from './send-bye.ts';
 import { sendReinviteAction } from './send-reinvite.ts';
@@ -26,6 +27,7 @@ export const actionEntries = byName([
   applyRfc5547Action,
   addFileAttributesAction,
   oneMlinePerFileAction,
+  requestSuccessReportsAction,
   checkPendingFilesAction,
   sendReinviteAction,
   reuseMlineAction,
