@@ -2,13 +2,12 @@
 // endpoint, the file-transfer sender and receiver of runtime/transfer, and the generated procedures
 // (src/procedures.ts), behind the CpmClient contract of src/client-types.ts.
 
-import { basename } from 'node:path';
 import {
   cpmContactParams, CpmError, createUserAgent, type Destination, FileHashStore, FileServer,
-  FileTransferReceiver, FileTransferSender, formatMsrpUri, guessMimeType, isPullOffer, MsrpEndpoint,
+  FileTransferReceiver, FileTransferSender, formatMsrpUri, isPullOffer, MsrpEndpoint,
   pullFile, pullFiles, ResumeStore, type SipLogEvent, type SipTransport, transferDefaults, TypedEmitter,
 } from '../runtime/index.ts';
-import type { ClientOptions, CpmClient, FileIcon, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
+import type { ClientOptions, CpmClient, FileToSend, IncomingTransferEvents, LogEvent, OutgoingTransfer, ReceiveOptions, ReceivingHandle, SendOptions, SipTransportName } from './client-types.ts';
 import { fileTransferProcedures } from './procedures.ts';
 import { OfferedIconRelay } from './offered-icon-relay.ts';
 import { ClientRegistrations, networkUaOptions } from './client-network.ts';

@@ -115,7 +115,6 @@ export class MsrpConnection {
     this.#corkUntilCheckPhase();
     const r = this.#parser.feed(data, borrowed);
     if (r.ok) return;
-    const socket = this.socket;
     const err = r.error;
     // RFC 4975 §7.3: a request we cannot understand gets a 400 when we know its transaction;
     // REPORTs are never answered. We cannot find the next message boundary, so we close.

@@ -4,7 +4,7 @@
 // Min-Expires (423) is followed; its Service-Route (RFC 3608) becomes the pre-loaded route of our
 // later out-of-dialog requests, its Path (RFC 3327) is reported.
 
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 import { CpmError } from '../errors.ts';
 import { newCallId, newTag } from './sip-ids.ts';
 import { parseNameAddr } from './syntax/name-addr.ts';

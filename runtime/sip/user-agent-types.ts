@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.ts';
-import type { CpmError } from '../errors.ts';
 import type { Dialog } from './dialog/dialog.ts';
 import type { SipMessage, SipRequest, SipResponse } from './syntax/sip-message.ts';
 import type { SipUri } from './syntax/sip-uri.ts';

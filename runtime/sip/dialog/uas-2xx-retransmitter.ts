@@ -15,7 +15,7 @@ export class Uas2xxRetransmitter {
     private readonly clock: Clock,
     private readonly timers: TimerValues,
     private readonly retransmit: () => void,
-    private readonly onGiveUp: () => void,
+    onGiveUp: () => void,
   ) {
     this.#arm(timers.T1);
     this.#deadline = clock.setTimeout(() => {

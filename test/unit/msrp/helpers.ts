@@ -1,5 +1,5 @@
 import { MsrpEndpoint } from '../../../runtime/msrp/msrp-endpoint.ts';
-import type { MsrpSession, MsrpSessionOptions } from '../../../runtime/msrp/msrp-session.ts';
+import type { MsrpSessionOptions } from '../../../runtime/msrp/msrp-session.ts';
 import type { MessageSink } from '../../../runtime/msrp/incoming-message.ts';
 
 /** Two endpoints on 127.0.0.1 with one session each, paths exchanged as SDP would. */

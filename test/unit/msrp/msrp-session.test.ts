@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MsrpEndpoint } from '../../../runtime/msrp/msrp-endpoint.ts';
 import type { MsrpReport } from '../../../runtime/msrp/outgoing-message.ts';
 import { formatMsrpPath } from '../../../runtime/msrp/msrp-uri.ts';
-import { connected, memorySink, pair, patterned, pieces } from './helpers.ts';
+import { connected, memorySink, patterned, pieces } from './helpers.ts';
 import { parsePieces } from './collect.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

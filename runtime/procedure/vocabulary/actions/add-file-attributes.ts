@@ -1,6 +1,6 @@
 // Vocabulary action `add-file-attributes` (sender): Put the RFC 5547 file attributes (file-selector, file-transfer-id, ...) on each file m-line.
 import { defineAction } from '../define.ts';
-import { first, names } from '../../../testing/conformance/sender-outcome-queries.ts';
+import { first } from '../../../testing/conformance/sender-outcome-queries.ts';
 import { mlinesOf, selectorName, selectorPart } from '../../../testing/conformance/wire-queries.ts';
 
 export const addFileAttributesAction = defineAction({

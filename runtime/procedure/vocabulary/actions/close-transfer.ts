@@ -1,7 +1,6 @@
 // Vocabulary action `close-transfer` (receiver): End the m-line's transfer: close its MSRP session and drop an unfinished file.
 import { defineAction } from '../define.ts';
 import { delivered } from '../../../testing/conformance/answer-queries.ts';
-import { first } from '../../../testing/conformance/sender-outcome-queries.ts';
 
 export const closeTransferAction = defineAction({
   name: 'close-transfer',

@@ -1,6 +1,5 @@
 // Vocabulary action `indicate-transfer-failed` (sender): Tell the user that the file transfer failed, with the cause.
 import { defineAction } from '../define.ts';
-import { names } from '../../../testing/conformance/sender-outcome-queries.ts';
 
 export const indicateTransferFailedAction = defineAction({
   name: 'indicate-transfer-failed',

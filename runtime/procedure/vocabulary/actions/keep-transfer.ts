@@ -1,7 +1,6 @@
 // Vocabulary action `keep-transfer` (receiver): Go on with the m-line's transfer and MSRP session as they are.
 import { defineAction } from '../define.ts';
 import { answered, delivered, isOpen } from '../../../testing/conformance/answer-queries.ts';
-import { first } from '../../../testing/conformance/sender-outcome-queries.ts';
 
 export const keepTransferAction = defineAction({
   name: 'keep-transfer',

@@ -1,7 +1,5 @@
 // Vocabulary action `verify-file-hash` (receiver): Compare the received file with the offered hash before publishing it; a mismatch is refused with MSRP 400.
 import { defineAction } from '../define.ts';
-import { delivered } from '../../../testing/conformance/answer-queries.ts';
-import { first } from '../../../testing/conformance/sender-outcome-queries.ts';
 
 export const verifyFileHashAction = defineAction({
   name: 'verify-file-hash',
