@@ -26,6 +26,7 @@ import {
   type SipTransport,
   type UserAgent,
 } from '../../../runtime/sip/index.ts';
+import { recordingTransport } from './recording-transport.ts';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,24 +37,6 @@ const collect = async (): Promise<void> => {
   gc();
 };
 
-function recordingTransport(clock: FakeClock): { transport: SipTransport; sent: { at: number; message: SipMessage }[] } {
-  const sent: { at: number; message: SipMessage }[] = [];
-  const transport: SipTransport = {
-    protocol: 'UDP',
-    reliable: false,
-    secure: false,
-    local: { host: '127.0.0.1', port: 5060 },
-    advertisedHost: '127.0.0.1',
-    send: (message) => {
-      sent.push({ at: clock.now(), message });
-      return Promise.resolve();
-    },
-    onMessage: () => undefined,
-    onDiagnostic: () => undefined,
-    close: () => Promise.resolve(),
-  };
-  return { transport, sent };
-}
 
 const request = (method: string, branch: string): SipRequest =>
   createRequest(

@@ -6,31 +6,11 @@ import {
   defaultTimerValues,
   SipHeaders,
   TransactionLayer,
-  type FakeClock,
-  type SipMessage,
   type SipRequest,
   type SipTransport,
 } from '../../../runtime/sip/index.ts';
+import { recordingTransport } from './recording-transport.ts';
 
-/** A transport that records what is sent, stamped with the fake clock's time. */
-function recordingTransport(clock: FakeClock, reliable = false): { transport: SipTransport; sent: { at: number; message: SipMessage }[] } {
-  const sent: { at: number; message: SipMessage }[] = [];
-  const transport: SipTransport = {
-    protocol: reliable ? 'TCP' : 'UDP',
-    reliable,
-    secure: false,
-    local: { host: '127.0.0.1', port: 5060 },
-    advertisedHost: '127.0.0.1',
-    send: (message) => {
-      sent.push({ at: clock.now(), message });
-      return Promise.resolve();
-    },
-    onMessage: () => undefined,
-    onDiagnostic: () => undefined,
-    close: () => Promise.resolve(),
-  };
-  return { transport, sent };
-}
 
 const request = (method: string, branch = 'z9hG4bKtest1'): SipRequest =>
   createRequest(
