@@ -4,35 +4,22 @@
 // cannot grow past the bound by re-INVITEs; accepted m-lines create no temporary file until data comes.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, inspectClient } from '../../src/client.ts';
-import type { ClientLimits, CpmClient, LogEvent } from '../../src/client-types.ts';
+import { limitedReceiver, trackedOfferer, type LimitedReceiver } from './limited-receiver.ts';
+import { inspectClient } from '../../src/client.ts';
+import type { ClientLimits } from '../../src/client-types.ts';
 import { parseWarningTexts } from '../../runtime/sip/syntax/warning-header.ts';
 import type { InviteResult } from '../../runtime/index.ts';
-import { newSid, rawOfferer, sha1Selector, type RawOfferer } from './raw-offerer.ts';
+import { newSid, sha1Selector, type RawOfferer } from './raw-offerer.ts';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function receiver(limits: ClientLimits): Promise<{ client: CpmClient; uri: string; inbox: string; logs: LogEvent[] }> {
-  const inbox = await mkdtemp(join(tmpdir(), 'cpm-ft-mlines-'));
-  const logs: LogEvent[] = [];
-  const client = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, limits, log: (e) => logs.push(e) });
-  client.receive({ dir: inbox });
-  cleanup.push(async () => { await client.close(); await rm(inbox, { recursive: true, force: true }); });
-  return { client, uri: `sip:bob@127.0.0.1:${client.sipAddress.port}`, inbox, logs };
-}
-
-async function peer(uri: string): Promise<RawOfferer> {
-  const p = await rawOfferer(uri);
-  cleanup.push(() => p.close());
-  return p;
-}
+const receiver = (limits: ClientLimits): Promise<LimitedReceiver> => limitedReceiver(cleanup, limits, 'cpm-ft-mlines-');
+const peer = (uri: string): Promise<RawOfferer> => trackedOfferer(cleanup, uri);
 
 /** One pushed-file m-line; a=setup:active so the receiver only waits (nothing connects). */
 function mline(port = 9, transferId = randomBytes(12).toString('base64url')): string[] {

@@ -3,35 +3,22 @@
 // peer is still served; beyond the total cap 503 with Retry-After; a slot frees when a session ends.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, inspectClient } from '../../src/client.ts';
-import type { CpmClient, LogEvent } from '../../src/client-types.ts';
+import { limitedReceiver, trackedOfferer, type LimitedReceiver } from './limited-receiver.ts';
+import { inspectClient } from '../../src/client.ts';
+import type { ClientLimits } from '../../src/client-types.ts';
 import { sessionPeerKey } from '../../runtime/transfer/file-transfer-receiver.ts';
 import type { SipRequest } from '../../runtime/index.ts';
-import { fileOffer, newSid, rawOfferer, type RawOfferer } from './raw-offerer.ts';
+import { fileOffer, newSid, type RawOfferer } from './raw-offerer.ts';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function receiver(limits: { maxSessionsPerPeer: number; maxSessions: number }): Promise<{ client: CpmClient; uri: string; inbox: string; logs: LogEvent[] }> {
-  const inbox = await mkdtemp(join(tmpdir(), 'cpm-ft-limits-'));
-  const logs: LogEvent[] = [];
-  const client = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, limits, log: (e) => logs.push(e) });
-  client.receive({ dir: inbox });
-  cleanup.push(async () => { await client.close(); await rm(inbox, { recursive: true, force: true }); });
-  return { client, uri: `sip:bob@127.0.0.1:${client.sipAddress.port}`, inbox, logs };
-}
-
-async function peer(uri: string): Promise<RawOfferer> {
-  const p = await rawOfferer(uri);
-  cleanup.push(() => p.close());
-  return p;
-}
+const receiver = (limits: ClientLimits): Promise<LimitedReceiver> => limitedReceiver(cleanup, limits, 'cpm-ft-limits-');
+const peer = (uri: string): Promise<RawOfferer> => trackedOfferer(cleanup, uri);
 
 // a=setup:active: the offerer would connect, so the receiver only waits and the session stays open
 // (and counted) until the test ends it with a BYE.
