@@ -96,12 +96,16 @@ export function emitHandlers(project: Project, unit: HandlerUnit): string {
   file.addImportDeclaration({ isTypeOnly: true, namedImports: ['Decision', 'ProcedureContext'], moduleSpecifier: '../../runtime/index.ts' });
   for (const event of unit.events) {
     const rules = rulesForEvent(unit.rules, event);
+    const blocks = rules.map((rule) => ruleBlock(rule, event));
+    // A handler whose rules never fire (e.g. only SHALL NOT rules after a CR) would leave `fired` unread,
+    // which the project's compiler settings reject; it is declared only where a block uses it.
+    const usesFired = blocks.some((block) => /\bfired\./.test(block));
     const body = [
       'const decisions: Decision[] = [];',
-      '// Rules whose trigger matched this event, and rules that fired, for `otherwise` and `fired` guards.',
-      'const matched = new Set<string>();',
-      'const fired = new Set<string>();',
-      ...rules.map((rule) => `\n${ruleBlock(rule, event)}`),
+      ...(usesFired
+        ? ['// Rules whose trigger matched this event, and rules that fired, for `otherwise` and `fired` guards.', 'const matched = new Set<string>();', 'const fired = new Set<string>();']
+        : ['// Rules whose trigger matched this event, for `otherwise` guards.', 'const matched = new Set<string>();']),
+      ...blocks.map((block) => `\n${block}`),
       '\nreturn decisions;',
     ];
     file.addFunction({
