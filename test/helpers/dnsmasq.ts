@@ -24,7 +24,20 @@ export interface DnsmasqRun {
 }
 
 export async function startDnsmasq(zone: DnsZone): Promise<DnsmasqRun> {
-  const port = await freePort('udp');
+  // dnsmasq listens on the port over UDP and TCP alike, and the port is only known free when it was picked:
+  // another test's socket can take it (on either protocol) before dnsmasq binds. Then try another port.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce(zone, await freePort('udp'));
+    if (started.ok) return started.run;
+    if (!/Address already in use/.test(started.stderr) || attempt === 5) {
+      throw new CpmError('ERR_TEST_DNSMASQ', `dnsmasq did not start: ${started.stderr.slice(-2000)}`);
+    }
+  }
+}
+
+type StartResult = { readonly ok: true; readonly run: DnsmasqRun } | { readonly ok: false; readonly stderr: string };
+
+async function startOnce(zone: DnsZone, port: number): Promise<StartResult> {
   const args = [
     '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--no-poll',
     '--listen-address=127.0.0.1', '--bind-interfaces', `--port=${port}`, '--pid-file=', '--user=root',
@@ -41,9 +54,9 @@ export async function startDnsmasq(zone: DnsZone): Promise<DnsmasqRun> {
   while (!/started, version/.test(stderr)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stopChild(child, 'SIGKILL');
-      throw new CpmError('ERR_TEST_DNSMASQ', `dnsmasq did not start: ${stderr.slice(-2000)}`);
+      return { ok: false, stderr };
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { server: `127.0.0.1:${port}`, log: () => stderr, stop: () => stopChild(child, 'SIGTERM', 2000) };
+  return { ok: true, run: { server: `127.0.0.1:${port}`, log: () => stderr, stop: () => stopChild(child, 'SIGTERM', 2000) } };
 }
