@@ -10,14 +10,12 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createFakeClock,
-  createRequest,
   createResponseTo,
   createUdpTransport,
   createUserAgent,
   defaultTimerValues,
   FinishedTransaction,
   serializeSipMessage,
-  SipHeaders,
   TransactionLayer,
   type Dialog,
   type FakeClock,
@@ -26,7 +24,7 @@ import {
   type SipTransport,
   type UserAgent,
 } from '../../../runtime/sip/index.ts';
-import { recordingTransport } from './recording-transport.ts';
+import { recordingTransport, testRequest } from './recording-transport.ts';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -38,19 +36,7 @@ const collect = async (): Promise<void> => {
 };
 
 
-const request = (method: string, branch: string): SipRequest =>
-  createRequest(
-    method,
-    'sip:bob@127.0.0.1',
-    new SipHeaders()
-      .append('Via', `SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}`)
-      .append('From', '<sip:alice@127.0.0.1>;tag=a1')
-      .append('To', '<sip:bob@127.0.0.1>')
-      .append('Call-ID', 'finished-test')
-      .append('CSeq', `1 ${method}`)
-      .append('Max-Forwards', '70'),
-    Buffer.from('a body the record must not keep'),
-  );
+const request = (method: string, branch: string): SipRequest => testRequest(method, branch, 'finished-test', Buffer.from('a body the record must not keep'));
 
 const setup = () => {
   const clock = createFakeClock();

@@ -1,6 +1,6 @@
 // A SIP transport for transaction tests: nothing goes on a wire; what is sent is recorded with the fake
 // clock's time, so timer-driven retransmissions can be checked without waiting.
-import type { FakeClock, SipMessage, SipTransport } from '../../../runtime/sip/index.ts';
+import { createRequest, SipHeaders, type FakeClock, type SipMessage, type SipRequest, type SipTransport } from '../../../runtime/sip/index.ts';
 
 export interface RecordingTransport {
   readonly transport: SipTransport;
@@ -24,4 +24,20 @@ export function recordingTransport(clock: FakeClock, reliable = false): Recordin
     close: () => Promise.resolve(),
   };
   return { transport, sent };
+}
+
+/** An out-of-dialog request from alice to bob over UDP, told apart by its branch and Call-ID. */
+export function testRequest(method: string, branch: string, callId: string, body?: Buffer): SipRequest {
+  return createRequest(
+    method,
+    'sip:bob@127.0.0.1',
+    new SipHeaders()
+      .append('Via', `SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}`)
+      .append('From', '<sip:alice@127.0.0.1>;tag=a1')
+      .append('To', '<sip:bob@127.0.0.1>')
+      .append('Call-ID', callId)
+      .append('CSeq', `1 ${method}`)
+      .append('Max-Forwards', '70'),
+    ...(body === undefined ? [] : [body]),
+  );
 }

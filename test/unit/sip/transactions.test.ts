@@ -9,21 +9,10 @@ import {
   type SipRequest,
   type SipTransport,
 } from '../../../runtime/sip/index.ts';
-import { recordingTransport } from './recording-transport.ts';
+import { recordingTransport, testRequest } from './recording-transport.ts';
 
 
-const request = (method: string, branch = 'z9hG4bKtest1'): SipRequest =>
-  createRequest(
-    method,
-    'sip:bob@127.0.0.1',
-    new SipHeaders()
-      .append('Via', `SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}`)
-      .append('From', '<sip:alice@127.0.0.1>;tag=a1')
-      .append('To', '<sip:bob@127.0.0.1>')
-      .append('Call-ID', 'tx-test')
-      .append('CSeq', `1 ${method}`)
-      .append('Max-Forwards', '70'),
-  );
+const request = (method: string, branch = 'z9hG4bKtest1'): SipRequest => testRequest(method, branch, 'tx-test');
 
 const setup = (reliable = false) => {
   const clock = createFakeClock();
