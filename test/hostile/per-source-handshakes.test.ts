@@ -39,7 +39,7 @@ async function silent(port: number, localAddress: string, count: number): Promis
 /** A full TLS handshake from `localAddress`: 'secure', or how it ended without one. */
 function handshake(port: number, localAddress: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port, localAddress, ca: tls.cert });
+    const socket = tlsConnect({ host: '127.0.0.1', socket: tcpConnect({ host: '127.0.0.1', port, localAddress }), ca: tls.cert });
     cleanup.push(() => { socket.destroy(); });
     socket.once('secureConnect', () => { resolve('secure'); socket.end(); });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? error.message}`));
