@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client.ts';
-import type { ClientOptions, FileFailure } from '../../src/client-types.ts';
+import type { FileFailure } from '../../src/client-types.ts';
+import type { ClientExtraOptions } from '../../src/client/extra-options.ts';
 import { withTlsTrustHint } from '../../src/cli/tls-trust-hint.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 
-type Tls = NonNullable<ClientOptions['tls']>;
+type Tls = NonNullable<ClientExtraOptions['tls']>;
 let dir: string;
 let alice: { key: Buffer; cert: Buffer };
 let bob: { key: Buffer; cert: Buffer };
