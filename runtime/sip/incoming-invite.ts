@@ -77,7 +77,7 @@ export function answerInvite(core: UaCore, incoming: IncomingInviteImpl, body: B
   const response = createResponseTo(incoming.request, 200, { toTag: incoming.localTag, headers, body });
   let dialog = incoming.dialog;
   if (dialog === undefined) {
-    dialog = Dialog.fromUas(incoming.request, incoming.localTag, incoming.source.transport);
+    dialog = Dialog.fromUas(incoming.request, incoming.localTag, incoming.source.transport, incoming.source);
     if (dialog === undefined) throw new CpmError('ERR_SIP_PARSE', 'cannot create a dialog from this INVITE');
     core.dialogs.set(dialog.key, dialog);
   } else {

@@ -1,7 +1,7 @@
 // The client half of a user agent inside a dialog (RFC 3261 §12.2.1, §13.2.2.4, §14.1, §15.1.1):
 // ACKs for 2xx, re-INVITE, BYE and the other in-dialog requests.
 
-import { CpmError } from '../errors.ts';
+import { CpmError, ok, type Result } from '../errors.ts';
 import type { Dialog } from './dialog/dialog.ts';
 import type { AuthChain } from './digest-authenticator.ts';
 import { resolveNextHop, type NextHop } from './request-routing.ts';
@@ -29,8 +29,22 @@ export function resendAck(core: UaCore, dialog: Dialog): void {
   if (ack !== undefined) sendOutsideTransaction(core, dialog, ack, false);
 }
 
-function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipRequest, addVia = true): NextHop | undefined {
+/**
+ * The next hop of a request in `dialog`. A UAS whose peer reached it directly (no route set) over a
+ * connection that is still open sends back over that connection, as RFC 5923 connection reuse and
+ * RFC 5626 flows do: a new connection to the peer's Contact needs, over TLS, the peer's certificate
+ * to be trusted (a peer that only trusts ours would never hear our BYE and its Reason), and a
+ * peer behind NAT cannot accept one at all. Otherwise the request goes where RFC 3261 §12.2.1.1 says.
+ */
+function inDialogHop(core: UaCore, dialog: Dialog, request: SipRequest): Result<NextHop> {
   const hop = resolveNextHop(request, core.options.transports, dialog.transport);
+  const flow = dialog.flow;
+  if (!hop.ok || flow === undefined || dialog.routeSet.length > 0 || hop.value.transport !== dialog.transport) return hop;
+  return dialog.transport.hasConnection?.(flow) === true ? ok({ transport: dialog.transport, destination: flow }) : hop;
+}
+
+function sendOutsideTransaction(core: UaCore, dialog: Dialog, request: SipRequest, addVia = true): NextHop | undefined {
+  const hop = inDialogHop(core, dialog, request);
   if (!hop.ok) return undefined;
   if (addVia) request.headers.prepend('Via', core.via(hop.value.transport));
   core.send(request, hop.value.transport, hop.value.destination).catch(() => undefined);
@@ -50,7 +64,7 @@ function sendInDialog(
 ): void {
   const chain: AuthChain = new Set();
   const attempt = (request: SipRequest): void => {
-    const hop = resolveNextHop(request, core.options.transports, dialog.transport);
+    const hop = inDialogHop(core, dialog, request);
     if (!hop.ok) {
       onError(hop.error);
       return;

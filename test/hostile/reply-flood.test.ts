@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answeredPath, fileOffer, rawOfferer } from '../limits/raw-offerer.ts';
+import { drainWithin } from '../helpers/drain-within.ts';
 
 interface Status { rssBytes: number; openSessions: number; heldSessions: number; sipPort: number; msrpPort: number }
 
@@ -75,9 +76,12 @@ describe('a peer that sends without reading its MSRP responses', () => {
     const started = Date.now();
     const samples: number[] = [];
     let flooding = true;
+    // Most waits time out (the receiver stops reading): each must take its 'drain' listener along.
+    let mostDrainListeners = 0;
     const flood = (async () => {
       while (flooding && !closed) {
-        if (!socket.write(batch())) await Promise.race([new Promise((r) => socket.once('drain', r)), sleep(200)]);
+        if (!socket.write(batch())) await drainWithin(socket, 200);
+        mostDrainListeners = Math.max(mostDrainListeners, socket.listenerCount('drain'));
       }
     })();
     // RSS once a second, through the bound and the drop (10 s after reads stopped, by default).
@@ -94,6 +98,7 @@ describe('a peer that sends without reading its MSRP responses', () => {
     // Without the bound each second of the flood queues megabytes of 200s (1.2 GB in 150 s).
     expect((peak - baseline) / MiB, `RSS samples (MiB): ${samples.map((s) => (s / MiB).toFixed(0)).join(' ')}`).toBeLessThan(15);
     expect(next, 'the flood reached the receiver').toBeGreaterThan(10_000);
+    expect(mostDrainListeners, "'drain' listeners left on the flooding socket").toBe(0);
     // Dropped, not merely paused: the session ended and nothing of the file stays in the inbox.
     expect(closed, 'the receiver closed the connection').toBe(true);
     let open = await receiver.status();

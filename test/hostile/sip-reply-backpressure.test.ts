@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, createResponseTo, createTcpTransport, type SipTransport, type TransportDiagnostic } from '../../runtime/sip/index.ts';
 import { waitFor } from '../helpers/fuzz-raw-peers.ts';
+import { drainWithin } from '../helpers/drain-within.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -46,8 +47,7 @@ async function flood(peer: Socket, max: number): Promise<number> {
   while (n < max && !peer.destroyed) {
     const chunk = Array.from({ length: 50 }, () => options(++n)).join('');
     if (!peer.write(chunk)) {
-      const drained = await Promise.race([new Promise<boolean>((r) => peer.once('drain', () => r(true))), sleep(1500).then(() => false)]);
-      if (!drained) break;
+      if (!await drainWithin(peer, 1500)) break;
     }
   }
   return n;

@@ -4,7 +4,7 @@ import { formatNameAddr, parseNameAddr } from '../syntax/name-addr.ts';
 import { SipHeaders } from '../syntax/sip-headers.ts';
 import { createRequest, type SipRequest, type SipResponse } from '../syntax/sip-message.ts';
 import { parseSipUri } from '../syntax/sip-uri.ts';
-import type { SipTransport } from '../transport/sip-transport.ts';
+import type { PeerAddress, SipTransport } from '../transport/sip-transport.ts';
 
 export const dialogStates = ['confirmed', 'terminated'] as const;
 export type DialogState = (typeof dialogStates)[number];
@@ -40,6 +40,12 @@ export class Dialog {
   readonly secure: boolean;
   /** The transport the dialog was set up over; in-dialog requests prefer it. */
   readonly transport: SipTransport;
+  /**
+   * UAS over a stream transport: where the connection that brought the INVITE comes from. While that
+   * connection is open, requests to a peer reached without proxies go back over it (see
+   * `inDialogHop`) rather than over a new connection to the Contact.
+   */
+  readonly flow: PeerAddress | undefined;
   remoteTarget: string;
   /** Local CSeq: the number of the last request we sent in the dialog. */
   localSeq: number;
@@ -60,6 +66,7 @@ export class Dialog {
     routeSet: string[];
     secure: boolean;
     transport: SipTransport;
+    flow?: PeerAddress;
     remoteTarget: string;
     localSeq: number;
     remoteSeq: number | undefined;
@@ -72,6 +79,7 @@ export class Dialog {
     this.routeSet = init.routeSet;
     this.secure = init.secure;
     this.transport = init.transport;
+    this.flow = init.flow;
     this.remoteTarget = init.remoteTarget;
     this.localSeq = init.localSeq;
     this.remoteSeq = init.remoteSeq;
@@ -127,7 +135,7 @@ export class Dialog {
    * target its Contact, the remote sequence number its CSeq; the local sequence number starts
    * empty (we pick a random start below 2**31 when we first send).
    */
-  static fromUas(invite: SipRequest, localTag: string, transport: SipTransport): Dialog | undefined {
+  static fromUas(invite: SipRequest, localTag: string, transport: SipTransport, flow?: PeerAddress): Dialog | undefined {
     const to = parseNameAddr(invite.headers.get('To') ?? '');
     const from = parseNameAddr(invite.headers.get('From') ?? '');
     const contact = parseNameAddr(invite.headers.get('Contact') ?? '');
@@ -143,6 +151,7 @@ export class Dialog {
       routeSet: invite.headers.getAll('Record-Route'),
       secure: transport.secure && /^sips:/i.test(invite.uri),
       transport,
+      ...(transport.reliable && flow !== undefined ? { flow: { host: flow.host, port: flow.port } } : {}),
       remoteTarget: contact.value.uri,
       localSeq: randomInt(1, 2 ** 16),
       remoteSeq: cseq.value.seq,

@@ -53,6 +53,8 @@ export interface SipTransport {
    * when it does not or there is no open connection (the connection is then closed as dead).
    */
   ping?(destination: PeerAddress, timeoutMs: number): Promise<boolean>;
+  /** Stream transports: whether a connection with `peer` (accepted or dialled) is open for writing now. */
+  hasConnection?(peer: PeerAddress): boolean;
   /** Sets the receiver of parsed messages (one per transport; the UA core). */
   onMessage(handler: SipMessageHandler): void;
   onDiagnostic(handler: (diagnostic: TransportDiagnostic) => void): void;

@@ -295,6 +295,10 @@ class StreamTransport implements SipTransport {
     return existing !== undefined && !existing.socket.destroyed && !existing.socket.readableEnded && existing.socket.writable ? existing : undefined;
   }
 
+  hasConnection(peer: PeerAddress): boolean {
+    return !this.#closed && this.#openConnection(peer) !== undefined;
+  }
+
   async ping(destination: PeerAddress, timeoutMs: number): Promise<boolean> {
     if (this.#closed) return false;
     const conn = this.#connections.get(peerKey({ host: normaliseHost(destination.host), port: destination.port }));
