@@ -38,7 +38,7 @@
  *   ERR_MSRP_RELAY_TIMEOUT, ERR_MSRP_RELAY_CONNECTION; each message names the relay URI.
  */
 export type { CancelTimer } from './clock.ts';
-export { newMessageId, newSessionId, newTransactionId } from './random-id.ts';
+export { newChunkTransactionId, newMessageId, newSessionId, newTransactionId } from './random-id.ts';
 export { type MsrpUri, formatMsrpPath, formatMsrpUri, msrpPathEquals, msrpUriEquals, parseMsrpPath, parseMsrpUri } from './msrp-uri.ts';
 export {
   type ByteRange, type FailureReport, type MsrpHeaders, type StatusHeader, type SuccessReport,

@@ -1,6 +1,6 @@
 import { CpmError } from '../../errors.ts';
 import { formatMsrpPath, type MsrpUri } from '../msrp-uri.ts';
-import { newTransactionId } from '../random-id.ts';
+import { newChunkTransactionId } from '../random-id.ts';
 import { type ByteRange, type FailureReport, formatByteRange, formatStatusHeader, type StatusHeader, type SuccessReport } from './msrp-headers.ts';
 import type { ContinuationFlag } from './msrp-parser.ts';
 import { statusComment } from './status-codes.ts';
@@ -90,7 +90,7 @@ export function serializeReport(init: MsrpReportInit): Buffer {
  * body. We draw random ids and reject any whose "-------<tid>" occurs in a body buffer or across
  * the boundary of two consecutive buffers (checked on a small joined window only).
  */
-export function chooseTransactionId(body: readonly Buffer[], draw: () => string = newTransactionId): string {
+export function chooseTransactionId(body: readonly Buffer[], draw: () => string = newChunkTransactionId): string {
   for (let attempt = 0; ; attempt++) {
     const tid = draw();
     if (!bodyContainsEndLine(body, tid)) return tid;
