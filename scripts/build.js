@@ -2,13 +2,15 @@
 // sources to dist/ with tsconfig.build.json, then copies the files tsc does not emit but the built
 // toolchain reads at run time next to itself (templates/*.hbs, grammar/rules.peggy and the committed
 // peggy parser with its .d.ts, generator/ir/schema.json). dist/ is emptied first, so a source that was
-// deleted or renamed leaves nothing stale behind. Everything goes to stderr, so `npm pack --json`
-// (which runs this through `prepare`) still prints only JSON on stdout.
+// deleted or renamed leaves nothing stale behind. Last it writes dist/build-stamp.json (see
+// build-stamp.js), which lets a consumer pack this build without building it again. Everything goes
+// to stderr, so `npm pack --json` (which runs this through `prepare`) still prints only JSON on stdout.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourcesDigest, stampContent, stampName } from './build-stamp.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -29,6 +31,8 @@ function copyAssets(dir) {
   }
 }
 
+// Taken before anything is compiled: a source edited during the build leaves the stamp stale.
+const sources = sourcesDigest(root);
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 try {
@@ -64,4 +68,5 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+writeFileSync(join(dist, stampName), stampContent(root, sources));
 process.stderr.write(`build: wrote ${relative(process.cwd(), dist) || '.'}/\n`);

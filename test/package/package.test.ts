@@ -1,6 +1,6 @@
-// The package as a user gets it: `npm pack` (which builds dist/ through `prepare`, so the tarball is
-// never a stale build), the tarball installed offline into a fresh project in a temp dir (the client
-// has no run-time dependency, so no registry is needed), then what a user does with it: the bin with
+// The package as a user gets it: the tarball `npm pack` makes of the clone's build (never a stale one:
+// see beforeAll), installed offline into a fresh project in a temp dir (the client has no run-time
+// dependency, so no registry is needed), then what a user does with it: the bin with
 // plain node, the README's Library example as a plain ESM script, a strict TypeScript project against
 // the shipped .d.ts (NodeNext and Bundler), and the tarball's file list. npm runs with its own cache
 // and an empty user config inside the temp dir, so nothing global is read or written.
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeScriptProject, type TypeScriptProblem } from './typescript-project.ts';
+import { buildState } from '../../scripts/build-stamp.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -46,6 +47,7 @@ let project: string;
 let npmEnv: NodeJS.ProcessEnv;
 let tarballFiles: string[];
 let cloneNpxEnv: NodeJS.ProcessEnv;
+let binModeAfterBuild: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cpm-ft-package-'));
@@ -59,14 +61,29 @@ beforeAll(async () => {
     npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false',
   });
 
-  // npx in the clone links the clone's bin once, in its cache; make that link before `npm pack` rebuilds
-  // dist/, as a user who ran `npx cpm-ft` and then `npm test` has.
+  // `npm ci` (prepare) has normally just built dist/, and its stamp says whether that build is of the
+  // sources as they are now and untouched since; then it is packed as it is (`--ignore-scripts` skips
+  // prepare's second, identical build). Otherwise it is rebuilt here first with `npm run build`, the
+  // script prepare runs, so the tarball is never a stale build either way.
+  const bin = join(root, 'dist/src/cli/bin.js');
+  const state = buildState(root);
+  // A fresh stamp covers the bin's mode as the build left it, before npx below may set it when linking.
+  if (state === 'fresh') binModeAfterBuild = (statSync(bin).mode & 0o777).toString(8);
+  // npx in the clone links the clone's bin once, in its cache; make that link before any rebuild, as a
+  // user who ran `npx cpm-ft` and then rebuilt has.
   cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache') };
-  if (existsSync(join(root, 'dist/src/cli/bin.js'))) {
+  if (existsSync(bin)) {
     const linked = await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv, 300_000);
     if (linked.code !== 0) throw new Error(describeRun('npx cpm-ft --version in the clone, before the build', linked));
   }
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], root, npmEnv, 420_000);
+  if (state !== 'fresh') {
+    const built = await run('npm', ['run', 'build'], root, npmEnv, 420_000);
+    if (built.code !== 0) throw new Error(describeRun(`npm run build (${state})`, built));
+    const after = buildState(root);
+    if (after !== 'fresh') throw new Error(`npm run build left dist/ without a matching stamp: ${after}`);
+    binModeAfterBuild = (statSync(bin).mode & 0o777).toString(8);
+  }
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root, npmEnv, 420_000);
   if (packed.code !== 0) throw new Error(describeRun('npm pack', packed));
   const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   if (entry === undefined) throw new Error(`npm pack printed no entry: ${packed.stdout}`);
@@ -75,7 +92,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }));
   const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, entry.filename)], project, npmEnv);
   if (installed.code !== 0) throw new Error(describeRun('npm install of the tarball', installed));
-}, 600_000); // npm pack builds dist/ (tsc, esbuild): minutes on a loaded 2-core machine
+}, 600_000); // a stale dist/ is rebuilt (tsc, esbuild): minutes on a loaded 2-core machine
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -119,6 +136,7 @@ console.log(JSON.stringify({ root, runtime: import.meta.resolve('cpm-ft/runtime'
   });
 
   it('in the clone, the build leaves the bin executable and npx cpm-ft still runs it', async () => {
+    expect(binModeAfterBuild).toBe('755');
     expect((statSync(join(root, 'dist/src/cli/bin.js')).mode & 0o777).toString(8)).toBe('755');
     const version = await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv);
     expect(version, describeRun('npx cpm-ft --version in the clone', version)).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
