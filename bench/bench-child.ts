@@ -60,10 +60,10 @@ async function handle(command: ChildCommand): Promise<void> {
   switch (command.cmd) {
     case 'start-receiver': {
       // The rate test is one peer opening up to 500 sessions at once on purpose; the client's default
-      // caps (16 per peer, 128 in total, answered 486/503) guard a real receiver against that.
+      // caps (16 per peer, 64 per source address, 128 in total, answered 486/503) guard a real receiver against that.
       client = await createClient({
         localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: command.transport },
-        limits: { maxSessionsPerPeer: 1000, maxSessions: 1000 },
+        limits: { maxSessionsPerPeer: 1000, maxSessionsPerSource: 1000, maxSessions: 1000 },
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });
       client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });

@@ -40,9 +40,12 @@ export const clauseRoleActions: { readonly [R in ClauseRole]?: ProcedureAction }
   'session-release': 'send-bye',
 };
 
+// Listed once: derived facts are computed several times per session.
+const derivedFactEntries = Object.entries(derivedFacts) as [ProcedureGuard, DerivedFact][];
+
 /** `holding` with every derived fact computed from its source (sources absent count as false). */
 export function withDerivedFacts<T extends Partial<Record<ProcedureGuard, boolean>>>(holding: T): T & Partial<Record<ProcedureGuard, boolean>> {
   const out: Partial<Record<ProcedureGuard, boolean>> = { ...holding };
-  for (const [fact, rule] of Object.entries(derivedFacts) as [ProcedureGuard, DerivedFact][]) out[fact] = (holding[rule.from] === true) === rule.equals;
+  for (const [fact, rule] of derivedFactEntries) out[fact] = (holding[rule.from] === true) === rule.equals;
   return out as T & Partial<Record<ProcedureGuard, boolean>>;
 }

@@ -1,8 +1,9 @@
 // One INVITE attempt that nobody has answered yet. RFC 3261 leaves the caller waiting for Timer B
 // (32 s) in silence when a peer is down or only listens on another transport. Two things make that
 // wait legible: a note after a few seconds saying where the request went and that nothing has
-// answered (the transaction itself goes on), and, over UDP, a probe that turns an ICMP port
-// unreachable into an immediate failure, as §18.4 would have the transport do.
+// answered (the transaction itself goes on), and, over UDP, a probe (started once T1 has passed
+// without a response) that turns an ICMP port unreachable into a failure, as §18.4 would have the
+// transport do.
 
 import type { TimerHandle } from '../clock.ts';
 import { CpmError } from '../errors.ts';
@@ -44,9 +45,12 @@ export function watchUnanswered(
 ): UnansweredWatch {
   let timer: TimerHandle | undefined;
   let probe: UdpPortProbe | undefined;
+  let probeTimer: TimerHandle | undefined;
   const stop = (): void => {
     core.clock.clearTimeout(timer);
     timer = undefined;
+    core.clock.clearTimeout(probeTimer);
+    probeTimer = undefined;
     probe?.stop();
     probe = undefined;
     core.closers.delete(stop);
@@ -64,11 +68,16 @@ export function watchUnanswered(
     }, noticeMs);
   }
   if (hop.transport.protocol === 'UDP' && core.options.probeUdpPorts !== false) {
-    probe = probeUdpPort(hop.destination, PROBE_LISTEN_MS, (verdict) => {
-      if (probe === undefined) return;
-      stop();
-      onUnreachable(unreachableError(hop, verdict));
-    });
+    // Only an INVITE still unanswered when Timer A first fires (T1) is probed: a peer that answers
+    // sooner, as almost every one does, costs no socket, and a closed port still fails T1 after the send.
+    probeTimer = core.clock.setTimeout(() => {
+      probeTimer = undefined;
+      probe = probeUdpPort(hop.destination, PROBE_LISTEN_MS, (verdict) => {
+        if (probe === undefined) return;
+        stop();
+        onUnreachable(unreachableError(hop, verdict));
+      });
+    }, core.timers.T1);
   }
   return { stop };
 }

@@ -65,9 +65,9 @@ export interface UserAgentOptions {
    */
   readonly noAnswerNoticeMs?: number;
   /**
-   * Over UDP, ask the system whether anything listens on the destination port (udp-port-probe.ts):
-   * an ICMP port unreachable then fails the INVITE at once with ERR_SIP_PORT_UNREACHABLE instead of
-   * after Timer B. Default true.
+   * Over UDP, ask the system whether anything listens on the destination port (udp-port-probe.ts)
+   * once an INVITE has had no response for T1: an ICMP port unreachable then fails it right away
+   * with ERR_SIP_PORT_UNREACHABLE instead of after Timer B. Default true.
    */
   readonly probeUdpPorts?: boolean;
   /** User-Agent (and Server) header value. */

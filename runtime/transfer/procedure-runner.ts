@@ -15,10 +15,13 @@ export interface ProcedureStep {
   readonly decisions: readonly Decision[];
 }
 
+// Listed once: facts are built several times per session.
+const guardNames = Object.keys(procedureGuards) as ProcedureGuard[];
+
 /** Every fact defaults to false so a caller states only what holds. */
 export function factsOf(holding: Partial<Record<ProcedureGuard, boolean>>): Record<ProcedureGuard, boolean> {
   const facts = {} as Record<ProcedureGuard, boolean>;
-  for (const name of Object.keys(procedureGuards) as ProcedureGuard[]) facts[name] = holding[name] === true;
+  for (const name of guardNames) facts[name] = holding[name] === true;
   return facts;
 }
 

@@ -130,16 +130,18 @@ export class SenderRun {
    */
   plan<P extends Phase>(phase: P, events: readonly ProcedureEvent[], facts: () => Record<ProcedureGuard, boolean>): Plans[P] {
     const plan = emptyPlan(phase);
+    // A few rule events run per session: without a log their records would be built for nothing.
+    const log = this.settings.log;
     for (const event of events) {
       if (phaseOfEvent[event] !== phase) continue;
       const holding = facts();
       // Which event ran with which facts: the conformance tests check that the situation they built is the one the rules saw.
-      this.log({ kind: 'rule', event, facts: Object.entries(holding).filter(([, held]) => held).map(([name]) => name) });
+      log?.({ kind: 'rule', event, facts: Object.entries(holding).filter(([, held]) => held).map(([name]) => name) });
       const step = runProcedure(this.settings.procedures.handlers, event, holding, this.settings.decide);
-      for (const choice of step.choices) this.log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
+      if (log !== undefined) for (const choice of step.choices) log({ kind: 'rule', event, rule: choice.rule, modality: choice.modality, decisionPoint: choice.point, decided: choice.decided });
       for (const decision of step.decisions) {
         this.decisions.push({ rule: decision.rule, action: decision.action, args: [...decision.args], ...(decision.modality === 'SHALL NOT' ? { prohibited: true } : {}) });
-        this.log({ kind: 'rule', event, rule: decision.rule, modality: decision.modality, action: decision.action, args: [...decision.args] });
+        log?.({ kind: 'rule', event, rule: decision.rule, modality: decision.modality, action: decision.action, args: [...decision.args] });
       }
       executeDecisions(phase, plan, event, step.decisions);
     }
