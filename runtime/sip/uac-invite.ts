@@ -81,13 +81,22 @@ export function sendInvite(core: UaCore, target: string, options: InviteOptions 
     // and through it the dialog and the response, so its settle functions are dropped then.
     let outcome: { readonly resolve: (result: InviteResult) => void; readonly reject: (error: unknown) => void } | undefined = { resolve, reject };
     let settled = false;
+    // Closing the user agent ends the wait too: the 64*T1 timer after a CANCEL nobody answers
+    // would otherwise keep a closed client's process alive for 32 s.
+    const closeWait = (): void => {
+      stopWaiting();
+      if (!settled) fail(new CpmError('ERR_SIP_TRANSPORT_CLOSED', `the user agent closed before the INVITE to ${target} had a final response`));
+    };
+    core.closers.add(closeWait);
     const settle = (result: InviteResult): void => {
+      core.closers.delete(closeWait);
       settled = true;
       const o = outcome;
       outcome = undefined;
       o?.resolve(result);
     };
     const fail = (error: unknown): void => {
+      core.closers.delete(closeWait);
       settled = true;
       const o = outcome;
       outcome = undefined;

@@ -136,7 +136,12 @@ async function exchange(options: PullSessionOptions, state: SessionState, media:
   const reinvite = state.dialog !== undefined && state.offer !== undefined;
   if (state.dialog === undefined || state.offer === undefined) {
     offer = buildSessionOffer(options.endpoint.host, [media]);
-    const result = await options.ua.invite(options.target, { body: serializeSessionDescription(offer), contentType: 'application/sdp', headers });
+    const pending = options.ua.invite(options.target, { body: serializeSessionDescription(offer), contentType: 'application/sdp', headers });
+    // A pull cancelled while the INVITE waits for its answer sends CANCEL (RFC 3261 §9.1); a 2xx
+    // that crosses it is ACKed and ended by the user agent, so no dialog is left behind.
+    const cancel = (): void => pending.cancel('pull cancelled');
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    const result = await Promise.race([pending, whenAborted(options.signal, pending)]).finally(() => options.signal?.removeEventListener('abort', cancel));
     if (result.kind === 'rejected') {
       const { status, reason } = result.response;
       return { ok: false, failure: failed(status === 404 ? 'not-found' : 'rejected', `the pull was refused: ${status} ${reason}`, status) };
@@ -151,7 +156,10 @@ async function exchange(options: PullSessionOptions, state: SessionState, media:
     const reoffer = buildReoffer(state.offer, slots);
     if (!reoffer.ok) return { ok: false, failure: failed('failed', reoffer.error.message) };
     offer = reoffer.value;
-    response = (await options.ua.reinvite(state.dialog, serializeSessionDescription(offer), 'application/sdp')).response;
+    // A re-INVITE still unanswered when the pull is cancelled is not waited for: the BYE that ends
+    // the session settles it (RFC 3261 §15: a BYE may be sent while a re-INVITE is pending).
+    const reinviting = options.ua.reinvite(state.dialog, serializeSessionDescription(offer), 'application/sdp');
+    response = (await Promise.race([reinviting, whenAborted(options.signal, reinviting)])).response;
     if (response.status >= 300) {
       // RFC 3261 §14.1: a refused re-INVITE changes nothing; the session and its last offer stay.
       return { ok: false, failure: failed('rejected', `the re-INVITE for the next file was refused: ${response.status} ${response.reason}`, response.status) };

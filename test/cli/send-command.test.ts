@@ -100,9 +100,36 @@ describe('cpm-ft send (fake client)', () => {
     expect(exits).toEqual([130]);
     expect(await running).toBe(130);
     expect(reasons).toEqual(['interrupted by SIGINT']);
-    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT\n');
+    // The cancel named nothing (it never ended): the file not yet arrived is what it stopped.
+    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGINT: a.txt cancelled\n');
     expect(fake.log.clients[0]?.closed).toBe(true);
     expect(handler).toBeUndefined();
+  });
+  it('a peer that lets neither the cancel nor the close end: the shutdown cap exits 143 naming the files', async () => {
+    const io = memoryIo(dir);
+    const fake = fakeClientFactory();
+    const exits: number[] = [];
+    let handler: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    void runSend([...base, 'a.txt', 'b.txt'], io, {
+      createClient: async (options) => {
+        const client = (await fake.createClient(options)) as FakeClient;
+        client.send = () => ({ queue: () => undefined, cancel: () => new Promise(() => undefined), on() { return this; }, once() { return this; }, off() { return this; }, done: new Promise(() => undefined) });
+        client.close = () => new Promise(() => undefined);
+        return client;
+      },
+      onSignal: (h) => {
+        handler = h;
+        return () => { handler = undefined; };
+      },
+      exit: (code) => void exits.push(code),
+      cancelWaitMs: 600_000,
+      shutdownGraceMs: 30,
+    });
+    for (let i = 0; i < 1000 && handler === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    handler?.('SIGTERM');
+    for (let i = 0; i < 1000 && exits.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(exits).toEqual([143]);
+    expect(io.stderr.text).toBe('file transfer failed: interrupted by SIGTERM: a.txt, b.txt interrupted; the peer did not let the session close in time\n');
   });
   it('the first signal names the files its cancel stopped', async () => {
     const io = memoryIo(dir);

@@ -1,23 +1,34 @@
 // `cpm-ft pull`: asks one peer for files by their RFC 5547 file-selectors and writes them into
 // --dir, all in one session (the first by the INVITE, each further one by a re-INVITE). Exit 0 when
 // every file arrived and matched its selector, 1 when the peer has no such file ("not found", its
-// m-line answered with port 0) or a pull failed, 2 on usage errors.
+// m-line answered with port 0) or a pull failed, 2 on usage errors. SIGINT/SIGTERM cancel the pull
+// (CANCEL while the INVITE waits, the partial file removed, then BYE), name the files not pulled
+// and exit 130/143, within the shutdown cap whatever the peer does.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatPullSelector } from '../../../runtime/index.ts';
+import { formatPullSelector, type PullSelector } from '../../../runtime/index.ts';
 import type { CpmClient } from '../../client-types.ts';
 import { createJsonLog } from '../json-log.ts';
 import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options.ts';
 import type { CliIo } from '../main.ts';
 import { parsePullArgs, pullUsage } from '../parse-pull-args.ts';
-import { loadClientFactory, type ClientFactory } from './send.ts';
+import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
+import { armShutdownCap, signalExitCode } from '../shutdown-cap.ts';
 import { safeLineWriter } from '../../safe-text.ts';
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runPull(args, io);
 }
 
-export async function runPull(args: readonly string[], io: CliIo, deps: { readonly createClient?: ClientFactory } = {}): Promise<number> {
+export interface PullDeps {
+  readonly createClient?: ClientFactory;
+  /** Shutdown signals (tests pass a fake); the first cancels the pull, a second exits at once. */
+  readonly onSignal?: (handler: (signal: SignalName) => void) => () => void;
+  readonly exit?: (code: number) => void;
+  readonly shutdownGraceMs?: number;
+}
+
+export async function runPull(args: readonly string[], io: CliIo, deps: PullDeps = {}): Promise<number> {
   const parsed = parsePullArgs(args);
   if (!parsed.ok) {
     io.stderr.write(`cpm-ft pull: ${parsed.error}\n(try 'cpm-ft pull --help')\n`);
@@ -42,6 +53,9 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     io.stderr.write(`cpm-ft pull: ${network.error}\n(try 'cpm-ft pull --help')\n`);
     return 2;
   }
+  // Files pulled so far (in selector order), so a forced exit names only the ones still missing.
+  let pulled = 0;
+  const jsonLog = command.logJson ? createJsonLog(io.stdout) : undefined;
   let client: CpmClient;
   try {
     const createClient = deps.createClient ?? (await loadClientFactory());
@@ -50,7 +64,10 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
       ...(network === undefined ? {} : network.value),
       localUri: command.uri ?? `sip:cpm-ft@${hostInUri}`,
       sip: { host: command.sip.host, port: command.sip.port, transport: command.transport },
-      ...(command.logJson ? { log: createJsonLog(io.stdout) } : {}),
+      log: (event) => {
+        if (event['kind'] === 'file' && event['event'] === 'pulled') pulled += 1;
+        jsonLog?.(event);
+      },
     });
   } catch (error) {
     io.stderr.write(`cpm-ft pull: cannot bind ${command.sip.host}:${command.sip.port}: ${(error as Error).message}\n`);
@@ -60,14 +77,42 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     await client.close().catch(() => undefined);
     return 1;
   }
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  const aborter = new AbortController();
+  let signalled: SignalName | undefined;
+  const notPulled = (): string => command.selectors.slice(pulled).map((s) => JSON.stringify(formatPullSelector(s))).join(', ');
+  let disarm: () => void = () => undefined;
+  const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
+    if (signalled !== undefined) {
+      exit(signalExitCode(signal));
+      return;
+    }
+    signalled = signal;
+    // The pull in progress stops at once (its temporary file removed); the BYE that follows, or a
+    // CANCEL the peer never answers, is not waited for past the cap.
+    disarm = armShutdownCap({
+      ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
+      exit,
+      code: signalExitCode(signal),
+      write: (text) => safeLineWriter(io.stderr).write(text),
+      lastWords: () => `cpm-ft pull: interrupted by ${signal}: ${notPulled()} not pulled; the peer did not let the session close in time\n`,
+    });
+    aborter.abort(`interrupted by ${signal}`);
+  });
   try {
     const results = await client.pullFiles({
       from: command.from,
       selectors: command.selectors,
       dir,
+      signal: aborter.signal,
       ...(command.maxSize !== undefined ? { maxSize: command.maxSize } : {}),
       ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
     });
+    if (signalled !== undefined) {
+      for (const result of results) if (result.ok) human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
+      safeLineWriter(io.stderr).write(`cpm-ft pull: interrupted by ${signalled}: ${results.flatMap((r, i) => (r.ok ? [] : [JSON.stringify(formatPullSelector(command.selectors[i] as PullSelector))])).join(', ')} not pulled\n`);
+      return signalExitCode(signalled);
+    }
     let code = 0;
     for (const [index, result] of results.entries()) {
       if (result.ok) {
@@ -84,5 +129,7 @@ export async function runPull(args: readonly string[], io: CliIo, deps: { readon
     return code;
   } finally {
     await client.close().catch(() => undefined);
+    disarm();
+    unsubscribe();
   }
 }

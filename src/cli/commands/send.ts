@@ -18,6 +18,7 @@ import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
 import { withTlsTrustHint } from '../tls-trust-hint.ts';
+import { armShutdownCap, signalExitCode } from '../shutdown-cap.ts';
 
 /** With --transport tls the CLI also passes PEM credentials (the library's `tls` extra option). */
 export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials; readonly onNotice?: (event: LogEvent) => void }) => Promise<CpmClient>;
@@ -48,13 +49,16 @@ export interface SendDeps {
   readonly progressView?: (out: ProgressStream) => ProgressView;
   /** Bound on the cancel after the first signal (default CANCEL_WAIT_MS). */
   readonly cancelWaitMs?: number;
+  /** Bound on the whole shutdown after the first signal (default SHUTDOWN_GRACE_MS). */
+  readonly shutdownGraceMs?: number;
 }
 
 /**
  * How long the first Ctrl-C waits for the cancel to finish: the '#' chunk answered, the BYE
- * answered, the MSRP connections closed. A second signal exits at once.
+ * answered, the MSRP connections closed. It leaves room for closing the client within the
+ * shutdown cap (SHUTDOWN_GRACE_MS); a second signal exits at once.
  */
-export const CANCEL_WAIT_MS = 10_000;
+export const CANCEL_WAIT_MS = 1000;
 
 export function run(args: string[], io: CliIo): Promise<number> {
   return runSend(args, io);
@@ -167,6 +171,8 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   }
 
   const nameOf = (file: string): string => basename(file);
+  // What a signal interrupts: every requested file that neither arrived nor failed before it.
+  const unfinished = new Set(command.batches.flat().map((file) => basename(file)));
   const started = new Set<string>();
   const startOnce = (name: string, size: number): void => {
     if (started.has(name)) return;
@@ -182,9 +188,23 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   const interrupted = new Promise<SignalName>((resolvePromise) => {
     interrupt = resolvePromise;
   });
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  let disarm: () => void = () => undefined;
   const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
-    if (signalled) (deps.exit ?? ((code: number) => process.exit(code)))(signal === 'SIGINT' ? 130 : 143);
+    if (signalled) {
+      exit(signalExitCode(signal));
+      return;
+    }
     signalled = true;
+    // The exit is guaranteed from here: a receiver that answers neither the '#' chunk nor the BYE
+    // (nor the INVITE still pending) cannot hold the command past the cap.
+    disarm = armShutdownCap({
+      ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
+      exit,
+      code: signalExitCode(signal),
+      write: (text) => io.stderr.write(text),
+      lastWords: () => `file transfer failed: interrupted by ${signal}${unfinished.size === 0 ? '' : `: ${safeText([...unfinished].join(', '))} interrupted`}; the peer did not let the session close in time\n`,
+    });
     interrupt(signal);
   });
 
@@ -208,6 +228,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       io.stderr.write(`cpm-ft send: note: nothing has answered the INVITE to ${safeText(note.target)} at ${safeText(note.address)} over ${note.transport} after ${seconds(note.waitedMs)}; still trying until ${seconds(note.giveUpAfterMs)} (is the receiver running, and on ${note.transport}?)\n`);
     });
     transfer.on('file-complete', (result) => {
+      unfinished.delete(result.name);
       startOnce(result.name, result.size);
       view.done(result.name, result.hash);
     });
@@ -217,6 +238,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       startOnce(result.name, result.size);
       // A declined resume is retried whole below; that retry's outcome is the one to show.
       if (declinedResume(result.failure)) return;
+      unfinished.delete(result.name);
       view.failed(result.name, safeText(describeFailure(result.failure)));
     });
     return Promise.race([transfer.done, interrupted]);
@@ -240,10 +262,13 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     if (typeof outcome === 'string') {
       view.finish();
       const cancelled = current === undefined ? [] : await cancelledFiles(current, `interrupted by ${outcome}`, deps.cancelWaitMs ?? CANCEL_WAIT_MS);
-      io.stderr.write(`file transfer failed: interrupted by ${outcome}${cancelled.length === 0 ? '' : `: ${safeText(cancelled.join(', '))} cancelled`}\n`);
+      // A cancel that did not end in time names nothing itself: the files not done are what it stopped.
+      const stopped = cancelled.length > 0 ? cancelled : [...unfinished];
+      io.stderr.write(`file transfer failed: interrupted by ${outcome}${stopped.length === 0 ? '' : `: ${safeText(stopped.join(', '))} cancelled`}\n`);
       await client.close().catch(() => undefined);
+      disarm();
       unsubscribe();
-      return outcome === 'SIGINT' ? 130 : 143;
+      return signalExitCode(outcome);
     }
     summary = outcome;
   } catch (error) {
