@@ -21,12 +21,25 @@ export interface SoakOptions {
   readonly seconds: number;
   /** The receiver's RSS may grow at most this many percent over the run's second half (default 10). */
   readonly rssGrowthPercent?: number;
+  /**
+   * Write V8 heap snapshots of the receiver into this directory: `mid.heapsnapshot` at the run's
+   * middle and `end.heapsnapshot` after its last sessions ended. Writing one grows the receiver's
+   * RSS, so such a run's memory is not judged.
+   */
+  readonly heapSnapshotDir?: string;
   /** Progress lines (one every ~10 s). */
   readonly onStage?: (line: string) => void;
 }
 
 export interface ReceiverStatus {
+  /** The receiver ran a full collection just before it measured. */
+  readonly afterGc: boolean;
   readonly rssBytes: number;
+  /** V8's live heap after a forced collection, and the heap V8 has reserved for it. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Memory of Buffers and other objects outside V8's heap. */
+  readonly externalBytes: number;
   readonly openSessions: number;
   readonly heldSessions: number;
 }
@@ -44,6 +57,8 @@ export interface SoakResult {
   readonly leaked: boolean;
   /** The receiver's RSS over the second half of the run against the bound. */
   readonly memory: RssVerdict;
+  /** The receiver's memory through the run, one sample every twentieth of it (in the JSON output). */
+  readonly samples: readonly RssSample[];
 }
 
 // From the sources (tsx) or from dist/ (`npm run bench`, plain node): the scripts next to this one.
@@ -67,6 +82,11 @@ class SoakReceiver {
   }
   status(): Promise<ReceiverStatus & { sipPort: number; msrpPort: number }> {
     this.#child.stdin?.write('status\n');
+    return this.next();
+  }
+  /** Writes a heap snapshot of the receiver to `path`, then answers as status() does. */
+  snapshot(path: string): Promise<ReceiverStatus & { sipPort: number; msrpPort: number }> {
+    this.#child.stdin?.write(`snapshot ${path}\n`);
     return this.next();
   }
   async stop(): Promise<void> {
@@ -165,14 +185,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   // run (1 to 10 s apart), a progress line about every 10 s.
   const sampleEveryMs = Math.min(10_000, Math.max(1000, (options.seconds * 1000) / 20));
   let lastReport = Date.now();
+  const snapshotDir = options.heapSnapshotDir;
+  let midSnapshot = false;
   const sampler = async (): Promise<void> => {
     while (Date.now() < deadline) {
       await sleep(Math.min(sampleEveryMs, Math.max(0, deadline - Date.now())));
-      const s = await receiver.status();
-      samples.push({ atMs: Date.now() - startedAt, rssBytes: s.rssBytes });
+      const takeMid = snapshotDir !== undefined && !midSnapshot && Date.now() - startedAt >= options.seconds * 500;
+      const s = takeMid ? await receiver.snapshot(join(snapshotDir, 'mid.heapsnapshot')) : await receiver.status();
+      midSnapshot ||= takeMid;
+      samples.push({ atMs: Date.now() - startedAt, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, afterGc: s.afterGc });
       if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
-        options.onStage?.(`soak: ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left, ${completed} completed, receiver ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB RSS, ${s.openSessions} open`);
+        options.onStage?.(`soak: ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left, ${completed} completed, receiver ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB RSS (live heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)} of ${(s.heapTotalBytes / 2 ** 20).toFixed(1)} MiB, external ${(s.externalBytes / 2 ** 20).toFixed(1)} MiB), ${s.openSessions} open`);
       }
     }
   };
@@ -189,28 +213,33 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await sleep(200);
     end = await receiver.status();
   }
+  if (snapshotDir !== undefined) await receiver.snapshot(join(snapshotDir, 'end.heapsnapshot'));
   ua.close();
   await transport.close();
   udp.close();
   await receiver.stop();
   await rm(root, { recursive: true, force: true });
-  const pick3 = (s: ReceiverStatus): ReceiverStatus => ({ rssBytes: s.rssBytes, openSessions: s.openSessions, heldSessions: s.heldSessions });
+  const memory = judgeRssGrowth(samples.length > 0 ? samples : [{ atMs: 0, rssBytes: end.rssBytes }], options.seconds * 1000, options.rssGrowthPercent ?? DEFAULT_SOAK_RSS_GROWTH_PERCENT);
+  const pick3 = (s: ReceiverStatus): ReceiverStatus => ({ afterGc: s.afterGc, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, openSessions: s.openSessions, heldSessions: s.heldSessions });
   return {
     seconds: options.seconds, completed, failures, injected, start: pick3(start), end: pick3(end),
     leaked: end.openSessions !== start.openSessions || end.heldSessions !== start.heldSessions,
-    memory: judgeRssGrowth(samples.length > 0 ? samples : [{ atMs: 0, rssBytes: end.rssBytes }], options.seconds * 1000, options.rssGrowthPercent ?? DEFAULT_SOAK_RSS_GROWTH_PERCENT),
+    samples,
+    memory: snapshotDir === undefined ? memory : { ...memory, judged: false, notJudged: 'heap snapshots were written during the run', ok: true },
   };
 }
 
 export function formatSoak(r: SoakResult): string {
   const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  const verdict = !r.memory.judged ? `; memory: not judged, ${r.memory.notJudged ?? ''}` : `, bound ${r.memory.boundPercent} %${r.memory.ok ? '' : '  GREW'}`;
   const lines = [
     `soak: ${r.seconds} s against one receiver`,
     `  injected: ${Object.entries(r.injected).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  sessions completed: ${r.completed}`,
     `  failures: ${Object.keys(r.failures).length === 0 ? 'none' : Object.entries(r.failures).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     `  receiver RSS: start ${mib(r.start.rssBytes)}, end ${mib(r.end.rssBytes)}`,
-    `  receiver RSS over the second half: ${mib(r.memory.midRssBytes)} -> ${mib(r.memory.endRssBytes)} (${(r.memory.growth * 100).toFixed(1)} %, bound ${r.memory.boundPercent} %, ${r.memory.samples} samples)${r.memory.ok ? '' : '  GREW'}`,
+    `  receiver live heap (after a collection): start ${mib(r.start.heapUsedBytes)} of ${mib(r.start.heapTotalBytes)}, end ${mib(r.end.heapUsedBytes)} of ${mib(r.end.heapTotalBytes)}; external start ${mib(r.start.externalBytes)}, end ${mib(r.end.externalBytes)}`,
+    `  receiver RSS over the second half: ${mib(r.memory.midRssBytes)} -> ${mib(r.memory.endRssBytes)} (${(r.memory.growth * 100).toFixed(1)} %, ${r.memory.samples} samples)${verdict}`,
     `  receiver open sessions: start ${r.start.openSessions}, end ${r.end.openSessions}; slots held: start ${r.start.heldSessions}, end ${r.end.heldSessions}${r.leaked ? '  LEAKED' : ''}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,9 @@
 // The soak's receiver: one cpm-ft client receiving with small limits and short session timers, in
 // its own process so its RSS is its own. Each "status" line on stdin is answered with one JSON line
-// on stdout: RSS, sessions open and slots held, the MSRP port (for the garbage).
+// on stdout: RSS, sessions open and slots held, the MSRP port (for the garbage). A "snapshot PATH"
+// line writes a V8 heap snapshot of this process to PATH first, then answers the same way.
 import { mkdir } from 'node:fs/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { createInterface } from 'node:readline';
 import { createClient, inspectClient, type ReceiveExtraOptions } from '../src/client.ts';
 import type { ReceiveOptions } from '../src/client-types.ts';
@@ -16,18 +18,31 @@ const client = await createClient({
 const receive: ReceiveOptions & ReceiveExtraOptions = { dir, msrpSetupTimeoutMs: Number(setupMs), idleTimeoutMs: Number(idleMs) };
 client.receive(receive);
 const inner = inspectClient(client);
-const status = (): string => JSON.stringify({
-  rssBytes: process.memoryUsage().rss,
-  openSessions: inner?.receivers[0]?.openSessions ?? -1,
-  heldSessions: inner?.receivers[0]?.heldSessions.total ?? -1,
-  sipPort: client.sipAddress.port,
-  msrpPort: inner?.endpoint.port ?? 0,
-});
-process.stdout.write(`${status()}\n`);
+const gc = (globalThis as { gc?: () => void }).gc;
+const status = (afterGc: boolean): string => {
+  const memory = process.memoryUsage();
+  return JSON.stringify({
+    afterGc,
+    rssBytes: memory.rss,
+    // The live heap beside RSS: a leak grows both, while RSS growing over a flat live heap is the
+    // allocator or V8 keeping pages it has freed.
+    heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
+    openSessions: inner?.receivers[0]?.openSessions ?? -1,
+    heldSessions: inner?.receivers[0]?.heldSessions.total ?? -1,
+    sipPort: client.sipAddress.port,
+    msrpPort: inner?.endpoint.port ?? 0,
+  });
+};
+process.stdout.write(`${status(false)}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === 'status') {
+  const text = line.trim();
+  const snapshot = text.startsWith('snapshot ');
+  if (snapshot) writeHeapSnapshot(text.slice('snapshot '.length));
+  if (text === 'status' || snapshot) {
     // A collection first, so the RSS compared is live memory rather than garbage not yet reclaimed.
-    (globalThis as { gc?: () => void }).gc?.();
-    process.stdout.write(`${status()}\n`);
+    gc?.();
+    process.stdout.write(`${status(gc !== undefined)}\n`);
   }
 }).on('close', () => { void client.close().then(() => process.exit(0)); });

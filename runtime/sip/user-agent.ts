@@ -28,6 +28,7 @@ class UserAgentImpl implements UserAgent {
     for (const transport of options.transports) {
       transport.onMessage((message, source) => receiveMessage(core, message, source));
       transport.onDiagnostic((diagnostic) => core.emit({ kind: 'diagnostic', transport: transport.protocol, diagnostic }));
+      transport.onConnectionRefused?.((destination, error) => core.layer.failClientsTo(transport, destination, error));
     }
   }
 

@@ -1,7 +1,8 @@
 // SIP and MSRP over TLS where only one side trusts the other's certificate. Each side has its own
 // self-signed certificate; the sender's failure arrives promptly (not after the 30 s MSRP setup
 // wait or Timer B) and says whose trust is missing, and the CLI's hint names the --tls-ca fix.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,20 +38,56 @@ afterEach(async () => {
 /** Sends one file from alice (sender) to bob (receiver), both on SIP and MSRP over TLS. */
 async function sendOverTls(senderTls: Tls, receiverTls: Tls): Promise<FileFailure | undefined> {
   const inbox = await mkdtemp(join(tmpdir(), 'cpm-ft-one-sided-in-'));
-  const outbox = await mkdtemp(join(tmpdir(), 'cpm-ft-one-sided-out-'));
   const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tls' }, tls: receiverTls });
   receiver.receive({ dir: inbox });
+  cleanup.push(async () => {
+    await receiver.close();
+    await rm(inbox, { recursive: true, force: true });
+  });
+  return sendTo(receiver.sipAddress.port, senderTls);
+}
+
+/** Alice sends one file to whatever listens for SIP over TLS on `port`. */
+async function sendTo(port: number, senderTls: Tls): Promise<FileFailure | undefined> {
+  const outbox = await mkdtemp(join(tmpdir(), 'cpm-ft-one-sided-out-'));
   const sender = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'tls' }, tls: senderTls });
   cleanup.push(async () => {
     await sender.close();
-    await receiver.close();
-    await rm(inbox, { recursive: true, force: true });
     await rm(outbox, { recursive: true, force: true });
   });
   const file = join(outbox, 'report.bin');
   await writeFile(file, Buffer.alloc(20_000, 7));
-  const summary = await sender.send({ kind: 'one-recipient', uri: `sip:bob@127.0.0.1:${receiver.sipAddress.port};transport=tls` }, [file]).done;
+  const summary = await sender.send({ kind: 'one-recipient', uri: `sip:bob@127.0.0.1:${port};transport=tls` }, [file]).done;
   return summary.ok ? undefined : summary.files[0]?.failure;
+}
+
+/** A port free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/**
+ * OpenSSL's own TLS server, which (unlike node) rejects a client certificate inside the handshake
+ * and says so with an alert: it requires one signed by `ca` (-Verify, -verify_return_error).
+ */
+async function opensslServer(ca: string): Promise<number> {
+  const port = await freePort();
+  // Its stdin stays open (s_server stops at end of input).
+  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'bob.pem'), '-key', join(dir, 'bob.key'), '-CAfile', join(dir, ca), '-Verify', '1', '-verify_return_error'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  cleanup.push(async () => {
+    child.kill();
+    await new Promise((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(undefined); else child.once('exit', resolve); });
+  });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => { seen += chunk.toString(); if (seen.includes('ACCEPT')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`openssl s_server exited with ${code}: ${seen}`)));
+  });
+  return port;
 }
 
 describe('one-sided TLS trust reaches the sender with its reason', () => {
@@ -74,6 +111,24 @@ describe('one-sided TLS trust reaches the sender with its reason', () => {
     expect(failure).toMatchObject({ source: 'connection', code: 'ERR_SIP_TRANSPORT' });
     expect(failure?.message).toMatch(/^TLS connect to 127\.0\.0\.1:\d+ failed: self-signed certificate$/);
     expect(withTlsTrustHint(failure?.message ?? '')).toMatch(/give the CA that signed the peer's certificate with --tls-ca FILE\)$/);
+    countWhenPassed('faults', 1);
+  }, 60_000);
+
+  it('a receiver that asks for a client certificate and does not trust the sender\'s: the sender is told at once, not at Timer B', async () => {
+    // Node's TLS server checks the client certificate after the TLS 1.3 handshake and closes
+    // without an alert; the INVITE is already written by then.
+    const failure = await sendOverTls({ ...alice, ca: both }, { ...bob, ca: bob.cert, requestCert: true, rejectUnauthorized: true });
+    expect(failure).toMatchObject({ source: 'connection', code: 'ERR_SIP_TLS_REFUSED' });
+    expect(failure?.message).toMatch(/^127\.0\.0\.1:\d+ closed the TLS connection right after the handshake, before answering \(it did not accept our certificate\)$/);
+    expect(withTlsTrustHint(failure?.message ?? '')).toMatch(/give it the CA that signed this side's --tls-cert with its --tls-ca FILE, or use a --tls-cert it trusts\)$/);
+    countWhenPassed('faults', 1);
+  }, 60_000);
+
+  it('a peer that rejects the sender\'s certificate with a TLS alert: the failure names the alert', async () => {
+    const port = await opensslServer('bob.pem');
+    const failure = await sendTo(port, { ...alice, ca: both });
+    expect(failure).toMatchObject({ source: 'connection', code: 'ERR_SIP_TLS_REFUSED', message: `127.0.0.1:${port} refused the TLS handshake: alert unknown_ca` });
+    expect(withTlsTrustHint(failure?.message ?? '')).toMatch(/--tls-ca FILE, or use a --tls-cert it trusts\)$/);
     countWhenPassed('faults', 1);
   }, 60_000);
 });

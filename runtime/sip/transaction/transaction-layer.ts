@@ -1,6 +1,6 @@
 import { CpmError } from '../../errors.ts';
 import type { SipRequest, SipResponse } from '../syntax/sip-message.ts';
-import type { MessageSource, PeerAddress, SipTransport } from '../transport/sip-transport.ts';
+import { peerKey, type MessageSource, type PeerAddress, type SipTransport } from '../transport/sip-transport.ts';
 import { FinishedTransaction, FinishedTransactions, wireCopy } from './finished-transaction.ts';
 import { InviteClientTransaction } from './invite-client-transaction.ts';
 import { InviteServerTransaction } from './invite-server-transaction.ts';
@@ -25,6 +25,8 @@ export interface TransactionCounts {
  */
 export class TransactionLayer {
   readonly #clients = new Map<string, ClientTransaction>();
+  /** Where each live client transaction's request went, for failing them when that path fails. */
+  readonly #hops = new Map<ClientTransaction, { readonly transport: SipTransport; readonly destination: string }>();
   readonly #servers = new Map<string, ServerTransaction>();
   readonly #finished: FinishedTransactions;
 
@@ -46,17 +48,34 @@ export class TransactionLayer {
       onTimeout: () => user.onTimeout(),
       onTransportError: (e) => user.onTransportError(e),
       onTerminated: () => {
+        this.#hops.delete(tx);
         if (this.#clients.get(key) === tx) this.#clients.delete(key);
         user.onTerminated?.();
       },
-      onFinished: (record) => this.#retire(this.#clients, tx, record, user),
+      onFinished: (record) => {
+        this.#hops.delete(tx);
+        this.#retire(this.#clients, tx, record, user);
+      },
     };
     const tx: ClientTransaction =
       request.method === 'INVITE'
         ? new InviteClientTransaction(key, request, transport, destination, this.env, wrapped, this.#finished)
         : new NonInviteClientTransaction(key, request, transport, destination, this.env, wrapped, this.#finished);
-    if (tx.state !== 'terminated') this.#clients.set(key, tx);
+    if (tx.state !== 'terminated') {
+      this.#clients.set(key, tx);
+      this.#hops.set(tx, { transport, destination: peerKey(destination) });
+    }
     return tx;
+  }
+
+  /**
+   * RFC 3261 §17.1.4: the transport learnt, after the send, that `destination` refused the
+   * connection the requests went over (a TLS peer that rejected our certificate): every live
+   * client transaction sent there over `transport` ends with `error` instead of waiting for Timer B/F.
+   */
+  failClientsTo(transport: SipTransport, destination: PeerAddress, error: CpmError): void {
+    const key = peerKey(destination);
+    for (const [tx, hop] of [...this.#hops]) if (hop.transport === transport && hop.destination === key) tx.transportFailed(error);
   }
 
   /**
@@ -144,6 +163,7 @@ export class TransactionLayer {
     for (const tx of this.#servers.values()) tx.dispose();
     this.#finished.dispose();
     this.#clients.clear();
+    this.#hops.clear();
     this.#servers.clear();
   }
 }

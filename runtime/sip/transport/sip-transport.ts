@@ -1,3 +1,4 @@
+import type { CpmError } from '../../errors.ts';
 import type { SipMessage } from '../syntax/sip-message.ts';
 
 export const sipTransportProtocols = ['UDP', 'TCP', 'TLS'] as const;
@@ -58,6 +59,11 @@ export interface SipTransport {
   /** Sets the receiver of parsed messages (one per transport; the UA core). */
   onMessage(handler: SipMessageHandler): void;
   onDiagnostic(handler: (diagnostic: TransportDiagnostic) => void): void;
+  /**
+   * Stream transports: a connection we opened to `destination` was refused after our requests went
+   * over it (a TLS peer that rejected our certificate: an alert, or a close before it sent anything).
+   */
+  onConnectionRefused?(handler: (destination: PeerAddress, error: CpmError) => void): void;
   close(): Promise<void>;
 }
 

@@ -96,6 +96,7 @@ class StreamTransport implements SipTransport {
   readonly advertisedHost: string;
   #handler: SipMessageHandler | undefined;
   #diagnostic: ((d: TransportDiagnostic) => void) | undefined;
+  #refused: ((destination: PeerAddress, error: CpmError) => void) | undefined;
   /** Open connections by peer address, both accepted and initiated. */
   readonly #connections = new Map<string, Connection>();
   readonly #connecting = new Map<string, Promise<Connection>>();
@@ -368,6 +369,7 @@ class StreamTransport implements SipTransport {
         }
         settle();
         const conn = this.adopt(socket, false);
+        if (this.protocol === 'TLS') this.#watchRefusal(socket, destination);
         // Also index the connection under the address we dialled, which is how callers name it.
         this.#connections.set(key, conn);
         socket.on('close', () => {
@@ -378,6 +380,51 @@ class StreamTransport implements SipTransport {
     }).finally(() => this.#connecting.delete(key));
     this.#connecting.set(key, attempt);
     return attempt;
+  }
+
+  /**
+   * With TLS 1.3 the server checks our certificate after our side of the handshake is complete, so
+   * a peer that rejects it shows only afterwards, when our requests are already written: an alert
+   * (OpenSSL-based peers name their reason) or the connection ended before the peer sent a byte
+   * (node peers close without one). Those requests will never be answered over this connection;
+   * the transaction layer hears of it at once rather than at Timer B.
+   */
+  #watchRefusal(socket: Socket, destination: PeerAddress): void {
+    let alert: string | undefined;
+    let ended = false;
+    const onError = (err: NodeJS.ErrnoException): void => {
+      alert ??= /ALERT_([A-Z0-9_]+)$/.exec(err.code ?? '')?.[1]?.toLowerCase();
+      if (err.code === 'ECONNRESET') ended = true;
+    };
+    const onEnd = (): void => { ended = true; };
+    const stop = (): void => {
+      socket.off('error', onError);
+      socket.off('end', onEnd);
+      socket.off('close', onClose);
+    };
+    const onClose = (): void => {
+      stop();
+      if (this.#closed || (alert === undefined && !ended)) return;
+      const where = peerKey(destination);
+      const error = alert !== undefined
+        ? new CpmError('ERR_SIP_TLS_REFUSED', `${where} refused the TLS handshake: alert ${alert}`)
+        : new CpmError('ERR_SIP_TLS_REFUSED', `${where} closed the TLS connection right after the handshake, before answering (it did not accept our certificate)`);
+      this.diagnose({ kind: 'connection-error', peer: destination, code: error.code, message: error.message });
+      try {
+        this.#refused?.(destination, error);
+      } catch {
+        // As for diagnostics: the handler's own failure has nowhere to go.
+      }
+    };
+    // Anything from the peer means it accepted us; a later close is an ordinary one.
+    socket.once('data', stop);
+    socket.on('error', onError);
+    socket.once('end', onEnd);
+    socket.once('close', onClose);
+  }
+
+  onConnectionRefused(handler: (destination: PeerAddress, error: CpmError) => void): void {
+    this.#refused = handler;
   }
 
   private diagnose(d: TransportDiagnostic): void {

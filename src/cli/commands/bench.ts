@@ -2,12 +2,13 @@
 // prints a table (or one JSON object). The figures come from bench/run-bench.ts; this file only
 // parses options and prints. Exit codes: 0 figures printed and every transfer succeeded, 1 a
 // transfer failed or the bench could not run, 2 usage error.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatComparison } from '../../../bench/compare-bench-reports.ts';
 import { formatBenchReport } from '../../../bench/format-bench-report.ts';
 import { benchStages, defaultRateWarmUp, runBench, type BenchOptions, type BenchStage } from '../../../bench/run-bench.ts';
+import { MIN_JUDGED_SOAK_SECONDS } from '../../../bench/soak-memory.ts';
 import type { CliIo } from '../main.ts';
 import { parseByteCount } from '../parse-byte-count.ts';
 
@@ -27,11 +28,13 @@ const usage = `usage: cpm-ft bench [--size BYTES] [--quick] [--json] [--sessions
   --hash-cache cold|warm  warm: (b)'s sender finds the file's SHA-1 in its hash cache, as a file
                           sent again does (default cold: it hashes the file, as (a2) does)
   --profile DIR           write a V8 CPU profile (.cpuprofile) of every child process into DIR
-  --soak [--soak-seconds N] [--soak-rss-growth PERCENT]
+  --soak [--soak-seconds N] [--soak-rss-growth PERCENT] [--soak-heap-snapshots DIR]
                           instead: good sends, SIGKILLed senders, dead INVITEs and garbage against
                           one receiver for N seconds (default 600); exit 1 on a leak, a failure, or
                           the receiver's RSS growing more than PERCENT (default 10) over the
-                          second half of the run
+                          second half of the run (not judged in a run shorter than ${MIN_JUDGED_SOAK_SECONDS} s);
+                          DIR receives heap snapshots of the receiver at the middle and the end
+                          (then its RSS is not judged)
   --repeat N              run (a) and (b) N times; the table shows the median run and the spread
   --only STAGES           comma-separated subset of ${benchStages.join(',')}
   --compare FILE          also print each figure's change against an earlier --json output
@@ -45,7 +48,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         size: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, sessions: { type: 'string' },
         'rate-transport': { type: 'string' }, 'rate-warmup': { type: 'string' }, 'chunk-size': { type: 'string' }, 'peer-tuning': { type: 'string' }, 'hash-cache': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, 'soak-rss-growth': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
+        soak: { type: 'boolean' }, 'soak-seconds': { type: 'string' }, 'soak-rss-growth': { type: 'string' }, 'soak-heap-snapshots': { type: 'string' }, repeat: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -67,7 +70,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const growthText = typeof values['soak-rss-growth'] === 'string' ? values['soak-rss-growth'] : undefined;
     if (growthText !== undefined && !/^\d+(\.\d+)?$/.test(growthText)) return usageError(`--soak-rss-growth expects a percentage (e.g. 10), got '${growthText}'`);
     const { formatSoak, runSoak } = await import('../../../bench/soak-bench.ts');
-    const result = await runSoak({ seconds: Number(text), ...(growthText !== undefined ? { rssGrowthPercent: Number(growthText) } : {}), onStage: (line) => io.stderr.write(`${line}\n`) });
+    const snapshots = values['soak-heap-snapshots'];
+    const heapSnapshotDir = typeof snapshots === 'string' ? resolve(io.cwd, snapshots) : undefined;
+    if (heapSnapshotDir !== undefined) await mkdir(heapSnapshotDir, { recursive: true });
+    const result = await runSoak({ seconds: Number(text), ...(growthText !== undefined ? { rssGrowthPercent: Number(growthText) } : {}), ...(heapSnapshotDir !== undefined ? { heapSnapshotDir } : {}), onStage: (line) => io.stderr.write(`${line}\n`) });
     io.stdout.write(values['json'] === true ? `${JSON.stringify(result)}\n` : formatSoak(result));
     return result.leaked || Object.keys(result.failures).length > 0 || !result.memory.ok ? 1 : 0;
   }
