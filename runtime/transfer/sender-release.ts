@@ -28,13 +28,15 @@ export async function sendBye(run: SenderRun, state: SessionState): Promise<void
   if (state.dialog === undefined || state.dialog.state === 'terminated') return;
   try {
     const bye = run.settings.ua.bye(state.dialog);
-    if (state.broken === true) {
-      // The failure is already told; a dead peer must not hold the end for Timer F.
-      bye.catch(() => undefined);
-      const clock = state.lines.find((l) => l.session !== undefined)?.session?.clock ?? systemClock;
-      let cancel: (() => void) | undefined;
-      await Promise.race([bye, new Promise<void>((resolve) => { cancel = schedule(clock, transferDefaults.byeWaitAfterFailureMs, resolve); })]).finally(() => cancel?.());
-    } else await bye;
+    bye.catch(() => undefined);
+    // A failure already told, or a stop of our own (a cancel, a closing client): a dead peer must
+    // not hold the end for Timer F. That holds for a BYE already on its way when the stop comes,
+    // or closing a client with hundreds of sessions would wait 32 s on each unanswered one.
+    const clock = state.lines.find((l) => l.session !== undefined)?.session?.clock ?? systemClock;
+    let cancel: (() => void) | undefined;
+    const bounded = (): Promise<void> => new Promise<void>((resolve) => { cancel = schedule(clock, transferDefaults.byeWaitAfterFailureMs, resolve); });
+    const stopping = state.broken === true || run.aborted || run.cancelled !== undefined;
+    await Promise.race([bye, stopping ? bounded() : run.abortSignal.then(bounded)]).finally(() => cancel?.());
   } catch (error) {
     run.log({ kind: 'sip', event: 'bye-failed', message: error instanceof Error ? error.message : String(error) });
   }
