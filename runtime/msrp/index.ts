@@ -57,7 +57,7 @@ export { MSRP_STATUS_COMMENTS, MsrpStatus, statusComment } from './syntax/status
 export { MsrpConnection, type MsrpBodyHandler, type MsrpConnectionDelegate } from './msrp-connection.ts';
 export {
   DEFAULT_MSRP_CONNECT_TIMEOUT_MS, DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS, MsrpEndpoint,
-  type MsrpDialTarget, type MsrpEndpointOptions, type MsrpSocketOpener,
+  type MsrpDialTarget, type MsrpEndpointDiagnostic, type MsrpEndpointOptions, type MsrpSocketOpener,
 } from './msrp-endpoint.ts';
 export { MsrpSession, type MsrpSessionDelegate, type MsrpSessionHost, type MsrpSessionOptions } from './msrp-session.ts';
 export {

@@ -45,6 +45,22 @@ export interface MsrpEndpointOptions {
   readonly maxSilentConnectionsPerSource?: number;
   /** Bounds on responses and REPORTs queued toward a peer that does not read (msrp-connection.ts). */
   readonly replyLimits?: Partial<MsrpReplyLimits>;
+  /** Told of what happens to inbound connections before any session sees them (see MsrpEndpointDiagnostic). */
+  readonly onDiagnostic?: (diagnostic: MsrpEndpointDiagnostic) => void;
+}
+
+/**
+ * An inbound connection that ended before it could reach a session: `accept-failed`, the listener
+ * could not take it (EMFILE/ENFILE: out of descriptors); `connection-refused`, closed on arrival by
+ * maxInboundConnections or maxSilentConnectionsPerSource; `tls-handshake-failed`, its TLS handshake
+ * failed (a peer that does not trust our certificate, or that sent no certificate we trust).
+ */
+export interface MsrpEndpointDiagnostic {
+  readonly event: 'accept-failed' | 'connection-refused' | 'tls-handshake-failed';
+  readonly code: 'ERR_MSRP_ACCEPT' | 'ERR_MSRP_TOO_MANY_CONNECTIONS' | 'ERR_MSRP_TLS_HANDSHAKE';
+  readonly message: string;
+  /** The peer's address, when known. */
+  readonly peer?: string;
 }
 
 /** Where an outgoing MSRP connection goes. */
@@ -142,8 +158,19 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
       server.listen(this.#options.port ?? 0, this.host, () => { server.off('error', onError); resolve(); });
     });
     // Later server errors are failed accepts (EMFILE, ENFILE): the peer sees its connection
-    // refused and retries or fails; an unhandled 'error' would end the whole process.
-    server.on('error', () => {});
+    // refused and retries or fails; an unhandled 'error' would end the whole process, and an
+    // unreported one leaves the operator with senders failing for no visible reason.
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      this.#diagnose({ event: 'accept-failed', code: 'ERR_MSRP_ACCEPT', message: `cannot accept an MSRP connection on ${this.host}:${this.#port}: ${error.message}` });
+    });
+    if (this.#options.tls) {
+      server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+        const alert = /ALERT_([A-Z0-9_]+)$/.exec(error.code ?? '')?.[1]?.toLowerCase();
+        const peer = socket.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+        const why = alert !== undefined ? `the peer refused it with alert ${alert}` : error.message;
+        this.#diagnose({ event: 'tls-handshake-failed', code: 'ERR_MSRP_TLS_HANDSHAKE', message: `TLS handshake of an inbound MSRP connection${peer === undefined ? '' : ` from ${peer}`} failed: ${why}`, ...(peer !== undefined ? { peer } : {}) });
+      });
+    }
     const addr = server.address();
     if (addr !== null && typeof addr === 'object') this.#port = addr.port;
   }
@@ -155,7 +182,11 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   #accept(socket: Socket): void {
     const max = this.#options.maxInboundConnections ?? DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS;
     const source = socket.remoteAddress ?? '';
-    if (this.#inbound.size >= max || !this.#silent.take(source)) {
+    const full = this.#inbound.size >= max;
+    if (full || !this.#silent.take(source)) {
+      const peer = `${source}:${socket.remotePort ?? 0}`;
+      const why = full ? `${max} accepted connections open already` : `${this.#silent.limit} connections from ${source} not bound to a session yet`;
+      this.#diagnose({ event: 'connection-refused', code: 'ERR_MSRP_TOO_MANY_CONNECTIONS', message: `inbound MSRP connection from ${peer} closed: ${why}`, peer });
       socket.on('error', () => {});
       socket.destroy();
       return;
@@ -168,6 +199,14 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
       // Bound connections live as long as their sessions (release() closes them).
       if (!this.#bindings.has(conn) && !conn.closed) conn.destroy(new CpmError('ERR_MSRP_CONNECTION_IDLE', `no session bound within ${idleMs} ms`));
     }));
+  }
+
+  #diagnose(diagnostic: MsrpEndpointDiagnostic): void {
+    try {
+      this.#options.onDiagnostic?.(diagnostic);
+    } catch {
+      // The hook itself failed; there is nowhere left to report that.
+    }
   }
 
   #adopt(socket: Socket): MsrpConnection {

@@ -3,7 +3,7 @@
 
 import {
   CpmError, createTcpTransport, createTlsTransport, createUdpTransport, DEFAULT_PARSER_LIMITS,
-  type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, type SipLogEvent, type SipParseLimits,
+  type MsrpEndpointDiagnostic, type MsrpEndpointOptions, type MsrpParserLimits, parseMsrpUri, type SipLogEvent, type SipParseLimits,
   type SipTransport,
 } from '../../runtime/index.ts';
 import type { ClientLimits, ClientOptions, LogEvent } from '../client-types.ts';
@@ -95,7 +95,11 @@ export function msrpEndpointOptions(options: ClientOptions & ClientExtraOptions)
     };
   }
   const parserLimits = msrpParserLimits(options.limits);
+  const log = options.log;
   return {
+    // Inbound connections that never reach a session (a failed accept, a limit, a failed TLS
+    // handshake) are logged: no session or file failure would tell of them otherwise.
+    ...(log !== undefined ? { onDiagnostic: (d: MsrpEndpointDiagnostic) => log({ kind: 'msrp', event: d.event, code: d.code, message: d.message, ...(d.peer !== undefined ? { peer: d.peer } : {}) }) } : {}),
     host: options.msrp?.host ?? options.sip.host,
     port: options.msrp?.port ?? 0,
     ...(parserLimits !== undefined ? { parserLimits } : {}),
