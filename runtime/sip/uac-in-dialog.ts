@@ -39,7 +39,9 @@ export function resendAck(core: UaCore, dialog: Dialog): void {
 function inDialogHop(core: UaCore, dialog: Dialog, request: SipRequest): Result<NextHop> {
   const hop = resolveNextHop(request, core.options.transports, dialog.transport);
   const flow = dialog.flow;
-  if (!hop.ok || flow === undefined || dialog.routeSet.length > 0 || hop.value.transport !== dialog.transport) return hop;
+  // Only the peer's own connection: one from elsewhere (a proxy that did not Record-Route, whose
+  // address is not the Contact's host) is not used, and the request goes by its Request-URI.
+  if (!hop.ok || flow === undefined || dialog.routeSet.length > 0 || hop.value.transport !== dialog.transport || hop.value.destination.host !== flow.host) return hop;
   return dialog.transport.hasConnection?.(flow) === true ? ok({ transport: dialog.transport, destination: flow }) : hop;
 }
 

@@ -1,13 +1,14 @@
 import type { SipMessage } from '../syntax/sip-message.ts';
 import { parseCSeq } from '../syntax/cseq.ts';
-import { BRANCH_MAGIC_COOKIE, parseVia, viaSentBy } from '../syntax/via.ts';
+import { BRANCH_MAGIC_COOKIE, viaSentBy } from '../syntax/via.ts';
+import { parseViaShared } from '../syntax/top-via-cache.ts';
 
 /**
  * RFC 3261 §17.1.3: a response matches a client transaction when the branch of its top Via and
  * the method of its CSeq equal those of the request that created the transaction.
  */
 export function clientTransactionKey(message: SipMessage): string | undefined {
-  const via = parseVia(message.headers.get('Via') ?? '');
+  const via = parseViaShared(message.headers.get('Via') ?? '');
   const cseq = parseCSeq(message.headers.get('CSeq') ?? '');
   if (!via.ok || !cseq.ok) return undefined;
   const branch = via.value.params['branch'];
@@ -24,7 +25,7 @@ export function clientTransactionKey(message: SipMessage): string | undefined {
  */
 export function serverTransactionKey(message: SipMessage, asMethod?: string): string | undefined {
   if (message.kind !== 'request') return undefined;
-  const via = parseVia(message.headers.get('Via') ?? '');
+  const via = parseViaShared(message.headers.get('Via') ?? '');
   if (!via.ok) return undefined;
   const branch = via.value.params['branch'] ?? '';
   const method = asMethod ?? (message.method === 'ACK' ? 'INVITE' : message.method);

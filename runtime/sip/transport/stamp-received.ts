@@ -1,5 +1,6 @@
 import type { SipMessage } from '../syntax/sip-message.ts';
-import { formatVia, parseVia } from '../syntax/via.ts';
+import { formatVia } from '../syntax/via.ts';
+import { parseViaShared } from '../syntax/top-via-cache.ts';
 import type { PeerAddress } from './sip-transport.ts';
 
 /**
@@ -12,7 +13,7 @@ export function stampReceived(message: SipMessage, source: PeerAddress): boolean
   if (message.kind !== 'request') return true;
   const top = message.headers.get('Via');
   if (top === undefined) return false;
-  const via = parseVia(top);
+  const via = parseViaShared(top);
   if (!via.ok) return false;
   const params = { ...via.value.params };
   const hasRport = 'rport' in params;
@@ -28,7 +29,7 @@ export function stampReceived(message: SipMessage, source: PeerAddress): boolean
  * `maddr` multicast replies are not supported.
  */
 export function responseDestination(topVia: string): PeerAddress | undefined {
-  const via = parseVia(topVia);
+  const via = parseViaShared(topVia);
   if (!via.ok) return undefined;
   const received = via.value.params['received'];
   const rport = via.value.params['rport'];
