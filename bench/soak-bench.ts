@@ -40,6 +40,8 @@ export interface ReceiverStatus {
   readonly heapTotalBytes: number;
   /** Memory of Buffers and other objects outside V8's heap. */
   readonly externalBytes: number;
+  /** The part of heapTotal V8 reserves for its young generation. */
+  readonly newSpaceBytes: number;
   readonly openSessions: number;
   readonly heldSessions: number;
 }
@@ -193,7 +195,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const takeMid = snapshotDir !== undefined && !midSnapshot && Date.now() - startedAt >= options.seconds * 500;
       const s = takeMid ? await receiver.snapshot(join(snapshotDir, 'mid.heapsnapshot')) : await receiver.status();
       midSnapshot ||= takeMid;
-      samples.push({ atMs: Date.now() - startedAt, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, afterGc: s.afterGc });
+      samples.push({ atMs: Date.now() - startedAt, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, newSpaceBytes: s.newSpaceBytes, afterGc: s.afterGc });
       if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
         options.onStage?.(`soak: ${Math.max(0, Math.round((deadline - Date.now()) / 1000))} s left, ${completed} completed, receiver ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB RSS (live heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)} of ${(s.heapTotalBytes / 2 ** 20).toFixed(1)} MiB, external ${(s.externalBytes / 2 ** 20).toFixed(1)} MiB), ${s.openSessions} open`);
@@ -220,7 +222,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   await receiver.stop();
   await rm(root, { recursive: true, force: true });
   const memory = judgeRssGrowth(samples.length > 0 ? samples : [{ atMs: 0, rssBytes: end.rssBytes }], options.seconds * 1000, options.rssGrowthPercent ?? DEFAULT_SOAK_RSS_GROWTH_PERCENT);
-  const pick3 = (s: ReceiverStatus): ReceiverStatus => ({ afterGc: s.afterGc, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, openSessions: s.openSessions, heldSessions: s.heldSessions });
+  const pick3 = (s: ReceiverStatus): ReceiverStatus => ({ afterGc: s.afterGc, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, heapTotalBytes: s.heapTotalBytes, externalBytes: s.externalBytes, newSpaceBytes: s.newSpaceBytes, openSessions: s.openSessions, heldSessions: s.heldSessions });
   return {
     seconds: options.seconds, completed, failures, injected, start: pick3(start), end: pick3(end),
     leaked: end.openSessions !== start.openSessions || end.heldSessions !== start.heldSessions,

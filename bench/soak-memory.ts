@@ -14,6 +14,7 @@ export interface RssSample {
   readonly heapUsedBytes?: number;
   readonly heapTotalBytes?: number;
   readonly externalBytes?: number;
+  readonly newSpaceBytes?: number;
   /** The receiver ran a full collection just before this sample. */
   readonly afterGc?: boolean;
 }

@@ -3,7 +3,7 @@
 // on stdout: RSS, sessions open and slots held, the MSRP port (for the garbage). A "snapshot PATH"
 // line writes a V8 heap snapshot of this process to PATH first, then answers the same way.
 import { mkdir } from 'node:fs/promises';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { createInterface } from 'node:readline';
 import { createClient, inspectClient, type ReceiveExtraOptions } from '../src/client.ts';
 import type { ReceiveOptions } from '../src/client-types.ts';
@@ -29,6 +29,9 @@ const status = (afterGc: boolean): string => {
     heapUsedBytes: memory.heapUsed,
     heapTotalBytes: memory.heapTotal,
     externalBytes: memory.external,
+    // V8's young generation as reserved, which grows with allocation bursts: tells a step of
+    // heapTotal over a flat live heap in that space from one in the old generation.
+    newSpaceBytes: getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
     openSessions: inner?.receivers[0]?.openSessions ?? -1,
     heldSessions: inner?.receivers[0]?.heldSessions.total ?? -1,
     sipPort: client.sipAddress.port,

@@ -20,7 +20,7 @@ describe('cpm-ft bench --soak', () => {
       completed: number; failures: Record<string, number>; injected: Record<string, number>; leaked: boolean;
       start: { openSessions: number; heldSessions: number; rssBytes: number }; end: { openSessions: number; heldSessions: number; rssBytes: number; heapUsedBytes: number };
       memory: { ok: boolean; judged: boolean; notJudged?: string; samples: number; boundPercent: number; midRssBytes: number; endRssBytes: number; growth: number };
-      samples: Array<{ atMs: number; rssBytes: number; heapUsedBytes: number; afterGc: boolean }>;
+      samples: Array<{ atMs: number; rssBytes: number; heapUsedBytes: number; newSpaceBytes: number; afterGc: boolean }>;
     };
     expect(report.failures).toEqual({});
     expect(report.leaked).toBe(false);
@@ -37,6 +37,7 @@ describe('cpm-ft bench --soak', () => {
       expect(s.rssBytes).toBeGreaterThan(0);
       expect(s.heapUsedBytes).toBeGreaterThan(0);
       expect(s.heapUsedBytes).toBeLessThan(s.rssBytes);
+      expect(s.newSpaceBytes).toBeGreaterThan(0);
     }
     expect(report.samples.map((s) => s.atMs)).toEqual([...report.samples.map((s) => s.atMs)].sort((a, b) => a - b));
     // The medians of the middle and last tenths are computed from those samples...
