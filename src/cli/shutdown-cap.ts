@@ -35,3 +35,50 @@ export function armShutdownCap(options: ShutdownCapOptions): () => void {
 /** 'SIGINT' exits 130, 'SIGTERM' 143 (128 + the signal number, as a shell reports it). */
 export const signalExitCode = (signal: 'SIGINT' | 'SIGTERM'): number => (signal === 'SIGINT' ? 130 : 143);
 
+
+export interface SignalShutdownOptions {
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe (tests pass a fake). */
+  readonly subscribe: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  readonly graceMs?: number;
+  readonly exit: (code: number) => void;
+  readonly write: (text: string) => void;
+  /** What the forced exit at the cap prints, for the first signal received. */
+  readonly lastWords: (signal: 'SIGINT' | 'SIGTERM') => string;
+  /** Starts closing: runs once, on the first signal, after the cap is armed. */
+  readonly onFirst: (signal: 'SIGINT' | 'SIGTERM') => void;
+}
+
+export interface SignalShutdown {
+  /** The first signal received, if any. */
+  readonly signalled: 'SIGINT' | 'SIGTERM' | undefined;
+  /** Closing finished in time: disarms the cap and stops listening. */
+  release(): void;
+}
+
+/**
+ * The first signal arms the cap and starts closing; a second one exits at once (the user insists).
+ * Shared by the commands that hold a transfer, so each states only what it closes and what it names.
+ */
+export function handleShutdownSignals(options: SignalShutdownOptions): SignalShutdown {
+  let signalled: 'SIGINT' | 'SIGTERM' | undefined;
+  let disarm: () => void = () => undefined;
+  const unsubscribe = options.subscribe((signal) => {
+    if (signalled !== undefined) {
+      options.exit(signalExitCode(signal));
+      return;
+    }
+    signalled = signal;
+    disarm = armShutdownCap({
+      ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+      exit: options.exit,
+      code: signalExitCode(signal),
+      write: options.write,
+      lastWords: () => options.lastWords(signal),
+    });
+    options.onFirst(signal);
+  });
+  return {
+    get signalled() { return signalled; },
+    release: () => { disarm(); unsubscribe(); },
+  };
+}

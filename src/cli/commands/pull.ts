@@ -13,7 +13,7 @@ import { registerIfAsked, resolveNetworkOptions } from '../parse-network-options
 import type { CliIo } from '../main.ts';
 import { parsePullArgs, pullUsage } from '../parse-pull-args.ts';
 import { loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
-import { armShutdownCap, signalExitCode } from '../shutdown-cap.ts';
+import { handleShutdownSignals, signalExitCode } from '../shutdown-cap.ts';
 import { safeLineWriter } from '../../safe-text.ts';
 
 export function run(args: string[], io: CliIo): Promise<number> {
@@ -77,27 +77,17 @@ export async function runPull(args: readonly string[], io: CliIo, deps: PullDeps
     await client.close().catch(() => undefined);
     return 1;
   }
-  const exit = deps.exit ?? ((code: number) => process.exit(code));
   const aborter = new AbortController();
-  let signalled: SignalName | undefined;
   const notPulled = (): string => command.selectors.slice(pulled).map((s) => JSON.stringify(formatPullSelector(s))).join(', ');
-  let disarm: () => void = () => undefined;
-  const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
-    if (signalled !== undefined) {
-      exit(signalExitCode(signal));
-      return;
-    }
-    signalled = signal;
-    // The pull in progress stops at once (its temporary file removed); the BYE that follows, or a
-    // CANCEL the peer never answers, is not waited for past the cap.
-    disarm = armShutdownCap({
-      ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
-      exit,
-      code: signalExitCode(signal),
-      write: (text) => safeLineWriter(io.stderr).write(text),
-      lastWords: () => `cpm-ft pull: interrupted by ${signal}: ${notPulled()} not pulled; the peer did not let the session close in time\n`,
-    });
-    aborter.abort(`interrupted by ${signal}`);
+  // The pull in progress stops at once (its temporary file removed); the BYE that follows, or a
+  // CANCEL the peer never answers, is not waited for past the cap.
+  const shutdown = handleShutdownSignals({
+    subscribe: deps.onSignal ?? processSignals,
+    ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
+    exit: deps.exit ?? ((code: number) => process.exit(code)),
+    write: (text) => safeLineWriter(io.stderr).write(text),
+    lastWords: (signal) => `cpm-ft pull: interrupted by ${signal}: ${notPulled()} not pulled; the peer did not let the session close in time\n`,
+    onFirst: (signal) => aborter.abort(`interrupted by ${signal}`),
   });
   try {
     const results = await client.pullFiles({
@@ -108,6 +98,7 @@ export async function runPull(args: readonly string[], io: CliIo, deps: PullDeps
       ...(command.maxSize !== undefined ? { maxSize: command.maxSize } : {}),
       ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
     });
+    const signalled = shutdown.signalled;
     if (signalled !== undefined) {
       for (const result of results) if (result.ok) human.write(`pulled ${result.size} bytes sha-1 ${result.hash} -> ${result.path}\n`);
       safeLineWriter(io.stderr).write(`cpm-ft pull: interrupted by ${signalled}: ${results.flatMap((r, i) => (r.ok ? [] : [JSON.stringify(formatPullSelector(command.selectors[i] as PullSelector))])).join(', ')} not pulled\n`);
@@ -129,7 +120,6 @@ export async function runPull(args: readonly string[], io: CliIo, deps: PullDeps
     return code;
   } finally {
     await client.close().catch(() => undefined);
-    disarm();
-    unsubscribe();
+    shutdown.release();
   }
 }

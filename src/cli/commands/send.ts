@@ -18,7 +18,7 @@ import { createProgressView } from '../progress/create-progress-view.ts';
 import type { ProgressStream, ProgressView } from '../progress/progress-view.ts';
 import type { CliIo } from '../main.ts';
 import { withTlsTrustHint } from '../tls-trust-hint.ts';
-import { armShutdownCap, signalExitCode } from '../shutdown-cap.ts';
+import { handleShutdownSignals, signalExitCode } from '../shutdown-cap.ts';
 
 /** With --transport tls the CLI also passes PEM credentials (the library's `tls` extra option). */
 export type ClientFactory = (options: ClientOptions & { readonly tls?: TlsCredentials; readonly onNotice?: (event: LogEvent) => void }) => Promise<CpmClient>;
@@ -183,29 +183,19 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
   // First signal: cancel the transfer (clause 7.6.1 step 6: the file being sent is interrupted with
   // an MSRP '#' chunk, then the session is released), name the files it stopped, close the client
   // and exit 130/143. A second signal while that runs exits at once.
-  let signalled = false;
   let interrupt: (signal: SignalName) => void = () => undefined;
   const interrupted = new Promise<SignalName>((resolvePromise) => {
     interrupt = resolvePromise;
   });
-  const exit = deps.exit ?? ((code: number) => process.exit(code));
-  let disarm: () => void = () => undefined;
-  const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
-    if (signalled) {
-      exit(signalExitCode(signal));
-      return;
-    }
-    signalled = true;
-    // The exit is guaranteed from here: a receiver that answers neither the '#' chunk nor the BYE
-    // (nor the INVITE still pending) cannot hold the command past the cap.
-    disarm = armShutdownCap({
-      ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
-      exit,
-      code: signalExitCode(signal),
-      write: (text) => io.stderr.write(text),
-      lastWords: () => `file transfer failed: interrupted by ${signal}${unfinished.size === 0 ? '' : `: ${safeText([...unfinished].join(', '))} interrupted`}; the peer did not let the session close in time\n`,
-    });
-    interrupt(signal);
+  // The exit is guaranteed from the first signal: a receiver that answers neither the '#' chunk nor
+  // the BYE (nor the INVITE still pending) cannot hold the command past the cap.
+  const shutdown = handleShutdownSignals({
+    subscribe: deps.onSignal ?? processSignals,
+    ...(deps.shutdownGraceMs === undefined ? {} : { graceMs: deps.shutdownGraceMs }),
+    exit: deps.exit ?? ((code: number) => process.exit(code)),
+    write: (text) => io.stderr.write(text),
+    lastWords: (signal) => `file transfer failed: interrupted by ${signal}${unfinished.size === 0 ? '' : `: ${safeText([...unfinished].join(', '))} interrupted`}; the peer did not let the session close in time\n`,
+    onFirst: (signal) => interrupt(signal),
   });
 
   let current: OutgoingTransfer | undefined;
@@ -234,7 +224,7 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
     });
     transfer.on('file-failed', (result) => {
       // Closing after a signal fails what is in flight; the interruption line already says so.
-      if (signalled) return;
+      if (shutdown.signalled !== undefined) return;
       startOnce(result.name, result.size);
       // A declined resume is retried whole below; that retry's outcome is the one to show.
       if (declinedResume(result.failure)) return;
@@ -266,21 +256,20 @@ export async function runSend(args: readonly string[], io: CliIo, deps: SendDeps
       const stopped = cancelled.length > 0 ? cancelled : [...unfinished];
       io.stderr.write(`file transfer failed: interrupted by ${outcome}${stopped.length === 0 ? '' : `: ${safeText(stopped.join(', '))} cancelled`}\n`);
       await client.close().catch(() => undefined);
-      disarm();
-      unsubscribe();
+      shutdown.release();
       return signalExitCode(outcome);
     }
     summary = outcome;
   } catch (error) {
     view.finish();
     await client.close().catch(() => undefined);
-    unsubscribe();
+    shutdown.release();
     io.stderr.write(`file transfer failed: ${safeText((error as Error).message)}\n`);
     return 1;
   }
   view.finish();
   await client.close().catch(() => undefined);
-  unsubscribe();
+  shutdown.release();
 
   const failures = missingFiles([...command.batches.flat()].map((file) => resolve(io.cwd, file)), summary);
   for (const line of failures) io.stderr.write(`file transfer failed: ${safeText(line)}\n`);
