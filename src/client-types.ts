@@ -205,7 +205,7 @@ export interface ClientLimits {
   readonly sipMaxConnectionsPerSource?: number;
   /** SIP over TLS: handshakes in progress from one source address, default 8. */
   readonly sipMaxHandshakesPerSource?: number;
-  /** MSRP: accepted connections not yet bound to a session, per source address, default 64. */
+  /** MSRP: accepted connections not yet bound to a session, per source address, default 64; more are kept while more of our sessions wait for a connection. */
   readonly msrpMaxSilentConnectionsPerSource?: number;
 }
 
