@@ -41,6 +41,9 @@ export interface MsrpEndpointOptions {
    * Accepted connections not (yet) bound to a session, per source IP address; more from that
    * address are closed on arrival, so one address cannot hold every slot with silent sockets.
    * Default 64 (a sender opens one connection per file, and binds each with its first SEND).
+   * While our own sessions wait for more connections than are silent in total, a connection past
+   * this bound is still taken: it may be the one a session waits for (a peer answering hundreds of
+   * our offers at once connects for all of them from one address before binding any).
    */
   readonly maxSilentConnectionsPerSource?: number;
   /** Bounds on responses and REPORTs queued toward a peer that does not read (msrp-connection.ts). */
@@ -109,6 +112,8 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   /** Accepted connections not yet bound to a session, per source address, and each one's source. */
   readonly #silent: PerSourceCount;
   readonly #silentSource = new Map<MsrpConnection, string>();
+  /** Silent connections taken past the per-source bound because sessions waited for them. */
+  readonly #pastBound = new Set<MsrpConnection>();
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
@@ -183,7 +188,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     const max = this.#options.maxInboundConnections ?? DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS;
     const source = socket.remoteAddress ?? '';
     const full = this.#inbound.size >= max;
-    if (full || !this.#silent.take(source)) {
+    const counted = !full && this.#silent.take(source);
+    const awaited = !full && !counted && this.#silentSource.size < this.#sessionsAwaitingConnection();
+    if (full || (!counted && !awaited)) {
       const peer = `${source}:${socket.remotePort ?? 0}`;
       const why = full ? `${max} accepted connections open already` : `${this.#silent.limit} connections from ${source} not bound to a session yet`;
       this.#diagnose({ event: 'connection-refused', code: 'ERR_MSRP_TOO_MANY_CONNECTIONS', message: `inbound MSRP connection from ${peer} closed: ${why}`, peer });
@@ -193,12 +200,24 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     }
     const conn = this.#adopt(socket);
     this.#silentSource.set(conn, source);
+    if (!counted) this.#pastBound.add(conn);
     const idleMs = this.#options.inboundIdleTimeoutMs ?? DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS;
     this.#inbound.set(conn, schedule(this.#clock, idleMs, () => {
       this.#inbound.set(conn, undefined);
       // Bound connections live as long as their sessions (release() closes them).
       if (!this.#bindings.has(conn) && !conn.closed) conn.destroy(new CpmError('ERR_MSRP_CONNECTION_IDLE', `no session bound within ${idleMs} ms`));
     }));
+  }
+
+  /**
+   * Our sessions that may still be given a connection by the peer: not bound yet, and not routed
+   * through a relay (those use the connection to the relay). Sessions dialling out count too; they
+   * are few and brief, and the figure only widens the per-source bound up to what we asked for.
+   */
+  #sessionsAwaitingConnection(): number {
+    let n = 0;
+    for (const session of this.#sessions.values()) if (session.connection === undefined && session.options.relayPath === undefined) n++;
+    return n;
   }
 
   #diagnose(diagnostic: MsrpEndpointDiagnostic): void {
@@ -377,12 +396,14 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     const source = this.#silentSource.get(conn);
     if (source === undefined) return;
     this.#silentSource.delete(conn);
-    this.#silent.give(source);
+    if (!this.#pastBound.delete(conn)) this.#silent.give(source);
   }
 
-  /** Silent (unbound) accepted connections per source address (diagnostics and tests). */
+  /** Silent (unbound) accepted connections per source address, past the bound included (diagnostics and tests). */
   get silentConnections(): ReadonlyMap<string, number> {
-    return this.#silent.snapshot();
+    const counts = new Map<string, number>();
+    for (const source of this.#silentSource.values()) counts.set(source, (counts.get(source) ?? 0) + 1);
+    return counts;
   }
 
   closed(conn: MsrpConnection, error: CpmError): void {
