@@ -6,7 +6,7 @@
 // inside the handshake, with an alert) and node:tls (which closes without one).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MsrpEndpoint, parseMsrpUri } from '../../runtime/index.ts';
 import { createClient } from '../../src/client.ts';
-import type { ClientExtraOptions } from '../../src/client/extra-options.ts';
+import type { ClientExtraOptions, ReceiveExtraOptions } from '../../src/client/extra-options.ts';
+import type { FileFailure, ReceiveOptions } from '../../src/client-types.ts';
+import { describeFailure } from '../../src/cli/commands/send.ts';
 import { withTlsTrustHint } from '../../src/cli/tls-trust-hint.ts';
 import { fileOffer, newSid, rawOfferer } from '../limits/raw-offerer.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
@@ -149,6 +151,38 @@ describe('a receiver whose msrps connection is refused', () => {
     const failure = await receiveFrom(port, { ...bob, ca: bob.cert });
     expect(failure).toMatchObject({ code: 'ERR_MSRP_TLS_REFUSED', reason: expect.stringContaining(`msrps://127.0.0.1:${port}: its TLS certificate is not trusted: self-signed certificate`) });
     expect(withTlsTrustHint(failure.reason)).toMatch(/give the CA that signed the peer's certificate with --tls-ca FILE\)$/);
+    countWhenPassed('faults', 1);
+  }, 60_000);
+});
+
+describe('a sender that opens the msrps connection (the receiver answered a=setup:passive)', () => {
+  /** alice sends one file to bob over SIP/UDP with MSRP over TLS; its failure. */
+  async function send(senderTls: Tls, receiverTls: Tls): Promise<FileFailure | undefined> {
+    const inbox = await mkdtemp(join(tmpdir(), 'cpm-ft-msrps-passive-in-'));
+    const receiver = await createClient({ localUri: 'sip:bob@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, msrpTls: true, tls: receiverTls });
+    const receive: ReceiveOptions & ReceiveExtraOptions = { dir: inbox, setup: 'passive' };
+    receiver.receive(receive);
+    cleanup.push(async () => { await receiver.close(); await rm(inbox, { recursive: true, force: true }); });
+    const outbox = await mkdtemp(join(tmpdir(), 'cpm-ft-msrps-passive-out-'));
+    const sender = await createClient({ localUri: 'sip:alice@127.0.0.1', sip: { host: '127.0.0.1', port: 0, transport: 'udp' }, msrpTls: true, tls: senderTls });
+    cleanup.push(async () => { await sender.close(); await rm(outbox, { recursive: true, force: true }); });
+    const file = join(outbox, 'report.bin');
+    await writeFile(file, randomBytes(20_000));
+    const summary = await sender.send({ kind: 'one-recipient', uri: `sip:bob@127.0.0.1:${receiver.sipAddress.port}` }, [file]).done;
+    return summary.ok ? undefined : summary.files[0]?.failure;
+  }
+
+  it('the receiver\'s MSRP listener refuses alice\'s certificate: her failure is ERR_MSRP_TLS_REFUSED, and the CLI line has the hint', async () => {
+    const failure = await send({ ...alice, ca: Buffer.concat([alice.cert, bob.cert]) }, { ...bob, ca: bob.cert, requestCert: true, rejectUnauthorized: true });
+    expect(failure).toMatchObject({ source: 'connection', code: 'ERR_MSRP_TLS_REFUSED', message: expect.stringMatching(/^msrps:\/\/127\.0\.0\.1:\d+ closed the TLS connection right after the handshake/) });
+    expect(describeFailure(failure as FileFailure)).toMatch(/^connection: msrps:.*\(the peer does not trust this side's certificate: give it the CA that signed this side's --tls-cert with its --tls-ca FILE, or use a --tls-cert it trusts\)$/);
+    countWhenPassed('faults', 1);
+  }, 60_000);
+
+  it('alice does not trust the receiver\'s MSRP certificate: ERR_MSRP_TLS_REFUSED with the hint to give its CA', async () => {
+    const failure = await send({ ...alice, ca: alice.cert }, { ...bob, ca: Buffer.concat([alice.cert, bob.cert]) });
+    expect(failure).toMatchObject({ source: 'connection', code: 'ERR_MSRP_TLS_REFUSED', message: expect.stringMatching(/^cannot connect to msrps:\/\/127\.0\.0\.1:\d+: its TLS certificate is not trusted: self-signed certificate$/) });
+    expect(describeFailure(failure as FileFailure)).toMatch(/give the CA that signed the peer's certificate with --tls-ca FILE\)$/);
     countWhenPassed('faults', 1);
   }, 60_000);
 });
