@@ -143,6 +143,14 @@ export class MsrpConnection {
     this.socket.uncork();
   };
 
+  /**
+   * Names why the socket is about to close, before its own error or close does (a TLS peer that
+   * refused our certificate); the first cause given is the one the connection closes with.
+   */
+  closingBecause(error: CpmError): void {
+    this.#closeError ??= error;
+  }
+
   get closed(): boolean {
     return this.#closeError !== undefined || this.socket.destroyed;
   }

@@ -85,6 +85,64 @@ export const DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS = 1024;
 /** Default for MsrpEndpointOptions.maxSilentConnectionsPerSource. */
 export const DEFAULT_MSRP_MAX_SILENT_CONNECTIONS_PER_SOURCE = 64;
 
+// OpenSSL names a TLS alert in the error code (ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE,
+// ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, ...); the part after ALERT_ is the alert's RFC 8446 name.
+const alertOf = (error: unknown): string | undefined =>
+  /ALERT_([A-Z0-9_]+)$/.exec((error as NodeJS.ErrnoException | undefined)?.code ?? '')?.[1]?.toLowerCase();
+
+// node:tls's codes for a peer certificate it would not accept (OpenSSL's X509_V_ERR_* names, and
+// the name check of tls.checkServerIdentity).
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE', 'INVALID_CA', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A failed msrps connect that is a refusal of a certificate, either way: the peer's alert (it did
+ * not accept ours), or our check of its certificate. Undefined for anything else (refused port,
+ * timeout), which stays ERR_MSRP_CONNECT.
+ */
+function tlsRefusal(where: string, error: unknown): CpmError | undefined {
+  const alert = alertOf(error);
+  if (alert !== undefined) return new CpmError('ERR_MSRP_TLS_REFUSED', `${where} refused the TLS handshake: alert ${alert}`, { cause: error });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return new CpmError('ERR_MSRP_TLS_REFUSED', `cannot connect to ${where}: its TLS certificate is not trusted: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * With TLS 1.3 the server checks our certificate after our side of the handshake is done, so a
+ * refusal arrives once the connection is ours and the binding SEND written: an alert (OpenSSL
+ * peers name their reason) or the connection ended before the peer sent a byte (node peers close
+ * without one). Either is told as the refusal, not as a connection that merely closed.
+ */
+function watchTlsRefusal(socket: Socket, where: string, refused: (error: CpmError) => void): void {
+  const stop = (): void => {
+    socket.off('error', onError);
+    socket.off('end', onEnd);
+  };
+  const onError = (error: NodeJS.ErrnoException): void => {
+    const alert = alertOf(error);
+    if (alert !== undefined) refused(new CpmError('ERR_MSRP_TLS_REFUSED', `${where} refused the TLS handshake: alert ${alert}`, { cause: error }));
+    else if (error.code === 'ECONNRESET') refused(closedAfterHandshake(where));
+    stop();
+  };
+  const onEnd = (): void => {
+    refused(closedAfterHandshake(where));
+    stop();
+  };
+  // Anything from the peer means it accepted us; a later close is an ordinary one.
+  socket.once('data', stop);
+  socket.on('error', onError);
+  socket.once('end', onEnd);
+}
+
+const closedAfterHandshake = (where: string): CpmError =>
+  new CpmError('ERR_MSRP_TLS_REFUSED', `${where} closed the TLS connection right after the handshake, before answering (it did not accept our certificate)`);
+
 /** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
 const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
   a.scheme === b.scheme && a.host.toLowerCase() === b.host.toLowerCase() && (a.port ?? 2855) === (b.port ?? 2855);
@@ -290,10 +348,16 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
         settle(new Error(`no connection within ${timeoutMs} ms`));
       });
     }).catch((e: unknown) => {
+      const where = `${uri.scheme}://${host}:${port}`;
       // The cause's text (refused, certificate not trusted, ...) is what a user needs to act on.
-      throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${uri.scheme}://${host}:${port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw (uri.scheme === 'msrps' ? tlsRefusal(where, e) : undefined)
+        ?? new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     });
-    return this.#adopt(socket);
+    // Registered before the connection's own listeners, so the refusal is what it closes with.
+    let conn: MsrpConnection | undefined;
+    if (uri.scheme === 'msrps') watchTlsRefusal(socket, `${uri.scheme}://${host}:${port}`, (error) => conn?.closingBecause(error));
+    conn = this.#adopt(socket);
+    return conn;
   }
 
   // node:tls has no `onread`, so only plain TCP connections read into a reused buffer.

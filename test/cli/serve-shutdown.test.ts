@@ -4,7 +4,7 @@
 // clean shutdown into 143. The INVITE and its CANCEL reach the server in one read, before its
 // lookup of the file finishes, so the request is cancelled every time.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,6 @@ function fakeSignals(): { onSignal: (handler: (signal: SignalName) => void) => (
 /** Starts `runServe` on a folder holding a.txt; resolves once it listens, with its SIP/UDP port. */
 async function startServe(name: string) {
   const dir = join(root, name);
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dir);
   writeFileSync(join(dir, 'a.txt'), 'hello');
   const io = memoryIo(root);
