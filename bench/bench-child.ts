@@ -88,8 +88,9 @@ async function handle(command: ChildCommand): Promise<void> {
         limits: { maxSessionsPerPeer: 1000, maxSessionsPerSource: 1000, maxSessions: 1000 },
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });
-      client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });
-      client.on('file-failed', (file) => { failed++; reply({ event: 'file-failed', reason: file.reason }); });
+      const fileEvents = command.fileEvents !== false;
+      client.on('file-received', (file) => { received++; if (fileEvents) reply({ event: 'file-received', hash: file.hash, size: file.size }); });
+      client.on('file-failed', (file) => { failed++; if (fileEvents) reply({ event: 'file-failed', reason: file.reason }); });
       client.receive({ dir: command.dir });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;

@@ -7,7 +7,11 @@ import type { PeerTuning, SipTransportName } from '../src/client-types.ts';
 export interface BenchRelay { readonly uri: string; readonly username: string; readonly password: string }
 
 export type ChildCommand =
-  | { readonly cmd: 'start-receiver'; readonly dir: string; readonly transport: SipTransportName; readonly relay?: BenchRelay }
+  /**
+   * `fileEvents: false`: no IPC message per file received or failed (the rate test reads the counts
+   * from `stats`; a message per file is the harness's work, yet it would count as the receiver's CPU).
+   */
+  | { readonly cmd: 'start-receiver'; readonly dir: string; readonly transport: SipTransportName; readonly relay?: BenchRelay; readonly fileEvents?: boolean }
   /** `phases`: watch the client's log for the MSRP data phase (off for the rate test: it costs a call per message). */
   | { readonly cmd: 'start-sender'; readonly transport: SipTransportName; readonly chunkSize?: number; readonly peerTuning?: PeerTuning; readonly phases?: boolean; readonly relay?: BenchRelay; readonly hashCacheDir?: string }
   /** Sends each file in its own session (INVITE, MSRP, BYE), `concurrency` sessions at a time. */

@@ -119,7 +119,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
   const sender = new BenchProcess('rate-sender', options.profileDir);
   try {
     const [{ sipPort }] = await Promise.all([
-      receiver.request({ cmd: 'start-receiver', dir: inbox, transport }, 'ready'),
+      receiver.request({ cmd: 'start-receiver', dir: inbox, transport, fileEvents: false }, 'ready'),
       sender.request({ cmd: 'start-sender', transport, ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}) }, 'ready'),
     ]);
     const senderIdle = await sender.request({ cmd: 'stats' }, 'stats');
