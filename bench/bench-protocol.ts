@@ -24,11 +24,21 @@ export type ChildEvent =
   | { readonly event: 'file-received'; readonly hash: string; readonly size: number }
   | { readonly event: 'file-failed'; readonly reason: string }
   | { readonly event: 'sent'; readonly ok: number; readonly failed: number; readonly elapsedMs: number; readonly failures: readonly string[]; readonly phases: SendPhases }
-  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly rssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number }
+  | { readonly event: 'stats'; readonly received: number; readonly failed: number; readonly peakRssBytes: number; readonly rssBytes: number; readonly cpuMs: number; readonly systemCpuMs: number; readonly mainThreadCpuMs?: number; readonly heap: HeapFigures }
   | { readonly event: 'error'; readonly message: string };
 
 /** When the first and last MSRP message of a `send` started and was acknowledged, in ms after the send began. */
 export interface SendPhases {
   readonly firstMessageStartMs: number | undefined;
   readonly lastAcknowledgedMs: number | undefined;
+}
+
+/** V8's heap as a bench child sees it: the reserved size of its two generations and its collections so far. */
+export interface HeapFigures {
+  readonly newSpaceBytes: number;
+  readonly oldSpaceBytes: number;
+  readonly scavenges: number;
+  readonly fullCollections: number;
+  /** The collections' pauses of the main thread together (wall time, so a loaded machine inflates it). */
+  readonly gcPauseMs: number;
 }
