@@ -205,7 +205,7 @@ export interface ClientLimits {
   readonly sipMaxConnectionsPerSource?: number;
   /** SIP over TLS: handshakes in progress from one source address, default 8. */
   readonly sipMaxHandshakesPerSource?: number;
-  /** MSRP: accepted connections not yet bound to a session, per source address, default 64. */
+  /** MSRP: accepted connections not yet bound to a session, per source address, default 64; more are kept while more of our sessions wait for a connection. */
   readonly msrpMaxSilentConnectionsPerSource?: number;
 }
 
@@ -304,7 +304,10 @@ export interface LogEvent {
 export interface ServeOptions {
   /** The only folder files are served from: regular files directly in it, never through a symlink. */
   readonly dir: string;
-  /** Each pulled m-line: served (with the path) or rejected with port 0 (with the reason). */
+  /**
+   * Each pulled m-line, once its INVITE is answered: served (with the path; an `onServed` follows)
+   * or not (port 0, or the INVITE cancelled or refused as a whole), with the reason.
+   */
   readonly onRequest?: (request: ServeRequestEvent) => void;
   /** A served file was sent and every chunk acknowledged, or its sending failed. */
   readonly onServed?: (served: FileServedEvent) => void;

@@ -7,7 +7,14 @@ import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { guessMimeType } from './guess-mime-type.ts';
 import { cachedFileHash, rememberFileHash } from './file-hash-cache.ts';
 import type { FileHashStore } from './file-hash-store.ts';
-import { hashFile } from './sha1-hasher.ts';
+import { HeldContents } from './held-contents.ts';
+import { hashBytes, hashFile, readWholeSmallFile } from './sha1-hasher.ts';
+
+/**
+ * Files up to this size that must be hashed are read in one go, and their bytes come back with the
+ * metadata (`contents`) so that the send need not read them again.
+ */
+export const SMALL_FILE_BYTES = 64 * 1024;
 
 export interface FileMetadata {
   path: string;
@@ -19,6 +26,8 @@ export interface FileMetadata {
   created: Date | undefined;
   /** Only when asked for: hashing reads the whole file. */
   hash: FileHash | undefined;
+  /** The bytes that were hashed, when the file was small enough to be read in one go. */
+  contents?: HeldContents;
 }
 
 export interface ReadFileMetadataOptions {
@@ -39,11 +48,14 @@ export async function readFileMetadata(path: string, options: ReadFileMetadataOp
   const name = basename(path);
   const size = Number(info.size);
   let hash: FileHash | undefined;
+  let contents: HeldContents | undefined;
   if (options.hash === true) {
     hash = cachedFileHash(info, 'sha-1') ?? await options.hashStore?.lookup(info, 'sha-1');
     if (hash === undefined) {
       const startedAt = Date.now();
-      hash = await hashFile(path, 'sha-1', size);
+      const bytes = size > 0 && size <= SMALL_FILE_BYTES ? await readWholeSmallFile(path, size) : undefined;
+      if (bytes !== undefined) contents = new HeldContents(bytes);
+      hash = bytes !== undefined ? hashBytes(bytes) : await hashFile(path, 'sha-1', size);
       rememberFileHash(info, 'sha-1', hash, startedAt);
       await options.hashStore?.remember(info, 'sha-1', hash, startedAt);
     }
@@ -56,5 +68,6 @@ export async function readFileMetadata(path: string, options: ReadFileMetadataOp
     modified: info.mtime,
     created: info.birthtimeMs > 0n ? info.birthtime : undefined,
     hash,
+    ...(contents !== undefined ? { contents } : {}),
   };
 }

@@ -40,6 +40,34 @@ const closeFd = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => close(fd, (error) => (error === null || error === undefined ? resolve() : reject(error))));
 
 /**
+ * Reads a file expected to hold `size` bytes in a single read (one byte more is asked for, so a
+ * grown file shows). Undefined when the file no longer has that size: the caller then hashes it
+ * the streaming way. For small files only: the whole file is in memory.
+ */
+export async function readWholeSmallFile(path: string, size: number): Promise<Uint8Array | undefined> {
+  try {
+    const fd = await openForReading(path);
+    try {
+      // A buffer of its own (not a slice of node's shared pool): it may be kept until the send.
+      const into = Buffer.allocUnsafeSlow(size + 1);
+      const bytesRead = await readAt(fd, into, size + 1, 0);
+      return bytesRead === size ? into.subarray(0, size) : undefined;
+    } finally {
+      await closeFd(fd);
+    }
+  } catch (cause) {
+    throw new CpmError('ERR_FILE_READ', `cannot read ${path} for hashing`, { cause, location: { source: path } });
+  }
+}
+
+/** The RFC 5547 hash of bytes already in memory. */
+export function hashBytes(bytes: Uint8Array, algorithm = 'sha-1'): FileHash {
+  const nodeName = nodeAlgorithms[algorithm];
+  if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
+  return { algorithm, digest: formatHashDigest(createHash(nodeName).update(bytes).digest()) };
+}
+
+/**
  * Hashes a file by reading it through two reused buffers; memory use does not grow with the file.
  * `sizeHint` (the size the caller just saw in stat) sizes the buffers for a small file: two 1 MiB
  * buffers per 10 KiB file made garbage-collector work the largest cost of the sender in the

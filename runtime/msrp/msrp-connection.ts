@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { CpmError } from '../errors.ts';
+import { closingError, CpmError } from '../errors.ts';
 import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
 import { MsrpParser, type ContinuationFlag, type MsrpParserLimits, type MsrpRequestHead, type MsrpResponseHead } from './syntax/msrp-parser.ts';
 import { parseMsrpPath } from './msrp-uri.ts';
@@ -143,6 +143,14 @@ export class MsrpConnection {
     this.socket.uncork();
   };
 
+  /**
+   * Names why the socket is about to close, before its own error or close does (a TLS peer that
+   * refused our certificate); the first cause given is the one the connection closes with.
+   */
+  closingBecause(error: CpmError): void {
+    this.#closeError ??= error;
+  }
+
   get closed(): boolean {
     return this.#closeError !== undefined || this.socket.destroyed;
   }
@@ -253,7 +261,7 @@ export class MsrpConnection {
   }
 
   close(error?: CpmError): void {
-    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    this.#closeError ??= error ?? closingError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
     // end() lets a queued error response go out; the timer makes sure the socket really goes.
     this.socket.end();
     if (!this.socket.destroyed && this.#cancelLinger === undefined) {
@@ -263,7 +271,7 @@ export class MsrpConnection {
 
   /** Drops the connection at once, without flushing. */
   destroy(error?: CpmError): void {
-    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    this.#closeError ??= error ?? closingError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
     this.socket.destroy();
   }
 }

@@ -41,6 +41,9 @@ export interface MsrpEndpointOptions {
    * Accepted connections not (yet) bound to a session, per source IP address; more from that
    * address are closed on arrival, so one address cannot hold every slot with silent sockets.
    * Default 64 (a sender opens one connection per file, and binds each with its first SEND).
+   * While our own sessions wait for more connections than are silent in total, a connection past
+   * this bound is still taken: it may be the one a session waits for (a peer answering hundreds of
+   * our offers at once connects for all of them from one address before binding any).
    */
   readonly maxSilentConnectionsPerSource?: number;
   /** Bounds on responses and REPORTs queued toward a peer that does not read (msrp-connection.ts). */
@@ -82,6 +85,64 @@ export const DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS = 1024;
 /** Default for MsrpEndpointOptions.maxSilentConnectionsPerSource. */
 export const DEFAULT_MSRP_MAX_SILENT_CONNECTIONS_PER_SOURCE = 64;
 
+// OpenSSL names a TLS alert in the error code (ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE,
+// ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED, ...); the part after ALERT_ is the alert's RFC 8446 name.
+const alertOf = (error: unknown): string | undefined =>
+  /ALERT_([A-Z0-9_]+)$/.exec((error as NodeJS.ErrnoException | undefined)?.code ?? '')?.[1]?.toLowerCase();
+
+// node:tls's codes for a peer certificate it would not accept (OpenSSL's X509_V_ERR_* names, and
+// the name check of tls.checkServerIdentity).
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE', 'INVALID_CA', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A failed msrps connect that is a refusal of a certificate, either way: the peer's alert (it did
+ * not accept ours), or our check of its certificate. Undefined for anything else (refused port,
+ * timeout), which stays ERR_MSRP_CONNECT.
+ */
+function tlsRefusal(where: string, error: unknown): CpmError | undefined {
+  const alert = alertOf(error);
+  if (alert !== undefined) return new CpmError('ERR_MSRP_TLS_REFUSED', `${where} refused the TLS handshake: alert ${alert}`, { cause: error });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return new CpmError('ERR_MSRP_TLS_REFUSED', `cannot connect to ${where}: its TLS certificate is not trusted: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * With TLS 1.3 the server checks our certificate after our side of the handshake is done, so a
+ * refusal arrives once the connection is ours and the binding SEND written: an alert (OpenSSL
+ * peers name their reason) or the connection ended before the peer sent a byte (node peers close
+ * without one). Either is told as the refusal, not as a connection that merely closed.
+ */
+function watchTlsRefusal(socket: Socket, where: string, refused: (error: CpmError) => void): void {
+  const stop = (): void => {
+    socket.off('error', onError);
+    socket.off('end', onEnd);
+  };
+  const onError = (error: NodeJS.ErrnoException): void => {
+    const alert = alertOf(error);
+    if (alert !== undefined) refused(new CpmError('ERR_MSRP_TLS_REFUSED', `${where} refused the TLS handshake: alert ${alert}`, { cause: error }));
+    else if (error.code === 'ECONNRESET') refused(closedAfterHandshake(where));
+    stop();
+  };
+  const onEnd = (): void => {
+    refused(closedAfterHandshake(where));
+    stop();
+  };
+  // Anything from the peer means it accepted us; a later close is an ordinary one.
+  socket.once('data', stop);
+  socket.on('error', onError);
+  socket.once('end', onEnd);
+}
+
+const closedAfterHandshake = (where: string): CpmError =>
+  new CpmError('ERR_MSRP_TLS_REFUSED', `${where} closed the TLS connection right after the handshake, before answering (it did not accept our certificate)`);
+
 /** Same scheme, host and port: the relay's Use-Path URIs differ from each other only in session id. */
 const sameHop = (a: MsrpUri, b: MsrpUri): boolean =>
   a.scheme === b.scheme && a.host.toLowerCase() === b.host.toLowerCase() && (a.port ?? 2855) === (b.port ?? 2855);
@@ -109,6 +170,8 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
   /** Accepted connections not yet bound to a session, per source address, and each one's source. */
   readonly #silent: PerSourceCount;
   readonly #silentSource = new Map<MsrpConnection, string>();
+  /** Silent connections taken past the per-source bound because sessions waited for them. */
+  readonly #pastBound = new Set<MsrpConnection>();
 
   private constructor(options: MsrpEndpointOptions) {
     this.#options = options;
@@ -183,7 +246,9 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     const max = this.#options.maxInboundConnections ?? DEFAULT_MSRP_MAX_INBOUND_CONNECTIONS;
     const source = socket.remoteAddress ?? '';
     const full = this.#inbound.size >= max;
-    if (full || !this.#silent.take(source)) {
+    const counted = !full && this.#silent.take(source);
+    const awaited = !full && !counted && this.#silentSource.size < this.#sessionsAwaitingConnection();
+    if (full || (!counted && !awaited)) {
       const peer = `${source}:${socket.remotePort ?? 0}`;
       const why = full ? `${max} accepted connections open already` : `${this.#silent.limit} connections from ${source} not bound to a session yet`;
       this.#diagnose({ event: 'connection-refused', code: 'ERR_MSRP_TOO_MANY_CONNECTIONS', message: `inbound MSRP connection from ${peer} closed: ${why}`, peer });
@@ -193,12 +258,24 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     }
     const conn = this.#adopt(socket);
     this.#silentSource.set(conn, source);
+    if (!counted) this.#pastBound.add(conn);
     const idleMs = this.#options.inboundIdleTimeoutMs ?? DEFAULT_MSRP_INBOUND_IDLE_TIMEOUT_MS;
     this.#inbound.set(conn, schedule(this.#clock, idleMs, () => {
       this.#inbound.set(conn, undefined);
       // Bound connections live as long as their sessions (release() closes them).
       if (!this.#bindings.has(conn) && !conn.closed) conn.destroy(new CpmError('ERR_MSRP_CONNECTION_IDLE', `no session bound within ${idleMs} ms`));
     }));
+  }
+
+  /**
+   * Our sessions that may still be given a connection by the peer: not bound yet, and not routed
+   * through a relay (those use the connection to the relay). Sessions dialling out count too; they
+   * are few and brief, and the figure only widens the per-source bound up to what we asked for.
+   */
+  #sessionsAwaitingConnection(): number {
+    let n = 0;
+    for (const session of this.#sessions.values()) if (session.connection === undefined && session.options.relayPath === undefined) n++;
+    return n;
   }
 
   #diagnose(diagnostic: MsrpEndpointDiagnostic): void {
@@ -271,10 +348,16 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
         settle(new Error(`no connection within ${timeoutMs} ms`));
       });
     }).catch((e: unknown) => {
+      const where = `${uri.scheme}://${host}:${port}`;
       // The cause's text (refused, certificate not trusted, ...) is what a user needs to act on.
-      throw new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${uri.scheme}://${host}:${port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw (uri.scheme === 'msrps' ? tlsRefusal(where, e) : undefined)
+        ?? new CpmError('ERR_MSRP_CONNECT', `cannot connect to ${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     });
-    return this.#adopt(socket);
+    // Registered before the connection's own listeners, so the refusal is what it closes with.
+    let conn: MsrpConnection | undefined;
+    if (uri.scheme === 'msrps') watchTlsRefusal(socket, `${uri.scheme}://${host}:${port}`, (error) => conn?.closingBecause(error));
+    conn = this.#adopt(socket);
+    return conn;
   }
 
   // node:tls has no `onread`, so only plain TCP connections read into a reused buffer.
@@ -377,12 +460,14 @@ export class MsrpEndpoint implements MsrpConnectionDelegate, MsrpSessionHost {
     const source = this.#silentSource.get(conn);
     if (source === undefined) return;
     this.#silentSource.delete(conn);
-    this.#silent.give(source);
+    if (!this.#pastBound.delete(conn)) this.#silent.give(source);
   }
 
-  /** Silent (unbound) accepted connections per source address (diagnostics and tests). */
+  /** Silent (unbound) accepted connections per source address, past the bound included (diagnostics and tests). */
   get silentConnections(): ReadonlyMap<string, number> {
-    return this.#silent.snapshot();
+    const counts = new Map<string, number>();
+    for (const source of this.#silentSource.values()) counts.set(source, (counts.get(source) ?? 0) + 1);
+    return counts;
   }
 
   closed(conn: MsrpConnection, error: CpmError): void {

@@ -1,4 +1,4 @@
-import { CpmError } from '../errors.ts';
+import { closingError, CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
 import { ReceivedRanges } from '../files/received-ranges.ts';
 import { type IncomingMessageInfo, type MessageRefusal, type MessageRejection, type MessageSink, refusalOf } from './incoming-message.ts';
@@ -530,7 +530,7 @@ export class MsrpSession {
   /** Ends the session: fails what is in progress and releases it from the endpoint. */
   close(): void {
     if (this.#closed) return;
-    const err = new CpmError('ERR_MSRP_SESSION_CLOSED', `MSRP session ${this.id} closed`);
+    const err = closingError('ERR_MSRP_SESSION_CLOSED', `MSRP session ${this.id} closed`);
     this.#closed = err;
     const conn = this.#connection;
     this.#host.release(this);

@@ -3,6 +3,7 @@
 // attributes built by the generated delegate.
 
 import type { FileHashStore } from '../files/file-hash-store.ts';
+import type { HeldContents } from '../files/held-contents.ts';
 import { readFileMetadata } from '../files/read-file-metadata.ts';
 import { randomBase64url } from '../random-token.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
@@ -21,11 +22,16 @@ export interface PreparedFile {
   readonly modified: Date;
   /** RFC 5547 §6 file-icon: the picture sent in the INVITE body and the Content-ID naming it. */
   readonly icon?: { readonly contentId: string; readonly icon: FileIcon };
+  /** A small file's bytes as hashed, for its first send (read-file-metadata.ts). */
+  readonly contents?: HeldContents;
 }
 
 export async function prepareFile(path: string, hashStore?: FileHashStore): Promise<PreparedFile> {
   const meta = await readFileMetadata(path, { hash: true, ...(hashStore !== undefined ? { hashStore } : {}) });
-  return { path, name: meta.name, size: meta.size, type: meta.mimeType, hash: meta.hash as FileHash, modified: meta.modified };
+  return {
+    path, name: meta.name, size: meta.size, type: meta.mimeType, hash: meta.hash as FileHash, modified: meta.modified,
+    ...(meta.contents !== undefined ? { contents: meta.contents } : {}),
+  };
 }
 
 /**

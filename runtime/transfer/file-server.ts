@@ -23,7 +23,7 @@ import { parseMultipart } from '../sip/syntax/multipart.ts';
 import type { SipRequest } from '../sip/syntax/sip-message.ts';
 import type { IncomingInvite, UserAgent } from '../sip/user-agent-types.ts';
 import type { PreparedFile } from './file-offer.ts';
-import { isRefresh, planPullReoffer } from './pull-reoffer.ts';
+import { isRefresh, planPullReoffer, type PullReofferStep } from './pull-reoffer.ts';
 import { findServedFile, parsePullSelector, type ServeLookup } from './pull-selector.ts';
 import { mlineAnswerOf, planReceiverEvent, type MlineAnswer, type TakenMline } from './receiver-answer-plan.ts';
 import { sendFileOverMsrp } from './send-file-over-msrp.ts';
@@ -45,7 +45,11 @@ export interface FileServerOptions {
 }
 
 export interface FileServerEvents {
-  /** A pulled m-line was looked up: served, or rejected with the reason. */
+  /**
+   * A pulled m-line was answered: served (its file is being sent; a 'file-served' follows), or not,
+   * with the reason. Told once the INVITE is answered, so a request found but then cancelled or
+   * refused as a whole is never reported served.
+   */
   request: { readonly from: string; readonly selector: string; readonly served: boolean; readonly reason?: string; readonly path?: string };
   /** A served file was sent and acknowledged (every chunk answered 200), or failed. */
   'file-served': { readonly name: string; readonly path: string; readonly size: number; readonly ok: boolean; readonly reason?: string };
@@ -58,6 +62,12 @@ interface ServedLine {
   readonly setup: SetupRole | undefined;
   /** A re-offer closed or replaced this m-line: stop sending. */
   stopped: boolean;
+}
+
+/** A pulled m-line looked up: what it asked for (its file-selector) and what we found. */
+interface Looked {
+  readonly selector: string;
+  readonly lookup: ServeLookup;
 }
 
 interface ServedSession {
@@ -242,14 +252,21 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       return;
     }
     const from = incoming.request.headers.get('From') ?? '';
-    const lookups = await Promise.all(plan.value.map((step) => (step.action === 'pull' ? this.#lookup(from, offer.media[step.index] as SdpMedia, offer) : undefined)));
-    if (incoming.cancelled) return;
+    const looked = await Promise.all(plan.value.map((step) => (step.action === 'pull' ? this.#lookup(offer.media[step.index] as SdpMedia, offer) : undefined)));
+    const lookups = plan.value.map((step, index) => (step.action === 'pull' ? looked[index]?.lookup ?? { kind: 'refused' as const, reason: notPulled(offer.media[step.index] as SdpMedia, offer) } : undefined));
+    const fresh = await this.#told(from, looked, () => this.#reanswerWith(session, incoming, offer, plan.value, lookups));
+    await this.#serveAll(session, fresh, offer);
+  }
+
+  /** The re-offer's answer once its new m-lines are looked up; the lines to start sending (none when refused). */
+  #reanswerWith(session: ServedSession, incoming: IncomingInvite, offer: SessionDescription, steps: readonly PullReofferStep[], lookups: ReadonlyArray<ServeLookup | undefined>): Answered {
+    if (incoming.cancelled) return { refused: 'the puller cancelled the request' };
     if (session.ended) {
       incoming.reject(481, 'Call/Transaction Does Not Exist');
-      return;
+      return { refused: 'the session had ended' };
     }
     const answers = lookups.map((lookup) => (lookup === undefined ? undefined : this.#answerOf(lookup)));
-    const next: Array<ServedLine | undefined> = plan.value.map((step) => {
+    const next: Array<ServedLine | undefined> = steps.map((step) => {
       const current = session.lines[step.index];
       if (step.action === 'keep') return current;
       const lookup = lookups[step.index];
@@ -262,10 +279,10 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     if (!answer.ok) {
       for (const [index, line] of next.entries()) if (line !== session.lines[index]) line?.session.close();
       incoming.reject(488);
-      return;
+      return { refused: 'the offer could not be answered (488)' };
     }
     // Unchanged m-lines are answered exactly as before (their MSRP path, setup and attributes).
-    for (const step of plan.value) if (step.action === 'keep') answer.value.media[step.index] = structuredClone(session.answer.media[step.index] as SdpMedia);
+    for (const step of steps) if (step.action === 'keep') answer.value.media[step.index] = structuredClone(session.answer.media[step.index] as SdpMedia);
     // Closed or replaced m-lines stop sending what they carried.
     for (const [index, line] of session.lines.entries()) {
       if (line !== undefined && next[index] !== line) {
@@ -273,31 +290,57 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
         line.session.close();
       }
     }
-    this.#options.log?.({ kind: 'file', event: 'pull-reoffer', steps: plan.value.map((s) => s.action).join(',') });
+    this.#options.log?.({ kind: 'file', event: 'pull-reoffer', steps: steps.map((s) => s.action).join(',') });
     incoming.accept(serializeSessionDescription(answer.value), 'application/sdp');
     session.lines = next;
     session.offer = offer;
     session.answer = answer.value;
-    const fresh = plan.value.flatMap((step) => {
+    const lines = new Array<ServedLine | undefined>(next.length);
+    const fresh = steps.flatMap((step) => {
       const line = next[step.index];
+      if (step.action === 'pull' && line !== undefined) lines[step.index] = line;
       return step.action === 'pull' && line !== undefined ? [{ line, media: offer.media[step.index] as SdpMedia }] : [];
     });
-    await this.#serveAll(session, fresh, offer);
+    return { lines, fresh };
   }
 
-  async #lookup(from: string, media: SdpMedia, offer: SessionDescription): Promise<ServeLookup> {
-    if (media.port === 0 || !isMsrpMedia(media)) return { kind: 'refused', reason: 'not an MSRP m-line' };
+  /**
+   * Runs `answer` and then tells each looked-up m-line's outcome ('request' event and log): served
+   * only when the INVITE was accepted with that m-line open, so a caller counting requests in
+   * flight (until their 'file-served') never counts one that was cancelled or refused.
+   */
+  async #told(from: string, looked: ReadonlyArray<Looked | undefined>, answer: () => Answered | Promise<Answered>): Promise<ReadonlyArray<{ line: ServedLine; media: SdpMedia }>> {
+    let outcome: Answered = { refused: 'the request could not be answered' };
+    try {
+      outcome = await answer();
+    } catch (error) {
+      outcome = { refused: `the request could not be answered: ${error instanceof Error ? error.message : String(error)}` };
+      throw error;
+    } finally {
+      for (const [index, l] of looked.entries()) {
+        if (l === undefined) continue;
+        const opened = 'lines' in outcome && outcome.lines[index] !== undefined;
+        const reason = l.lookup.kind !== 'found' ? l.lookup.reason : 'refused' in outcome ? outcome.refused : 'declined by the answer rules';
+        const told = opened && l.lookup.kind === 'found'
+          ? { from, selector: l.selector, served: true, path: l.lookup.file.path }
+          : { from, selector: l.selector, served: false, reason };
+        this.#options.log?.({ kind: 'file', event: 'pull-request', ...told });
+        this.emit('request', told);
+      }
+    }
+    return 'fresh' in outcome ? outcome.fresh : [];
+  }
+
+  async #lookup(media: SdpMedia, offer: SessionDescription): Promise<Looked | undefined> {
+    if (media.port === 0 || !isMsrpMedia(media)) return undefined;
     // RFC 5547 §8: a pull is offered recvonly; we do not take pushed files here.
-    if (getDirection(media, offer) !== 'recvonly') return { kind: 'refused', reason: 'not a pull (the m-line is not recvonly)' };
+    if (getDirection(media, offer) !== 'recvonly') return undefined;
     const text = getFileSelector(media);
-    if (text === undefined) return { kind: 'refused', reason: 'no file-selector' };
-    if (getFileTransferId(media) === undefined) return { kind: 'refused', reason: 'no file-transfer-id' };
+    if (text === undefined) return undefined;
+    if (getFileTransferId(media) === undefined) return undefined;
     const selector = parsePullSelector(text);
     const lookup = selector.ok ? await findServedFile(this.#options.dir, selector.value) : { kind: 'refused' as const, reason: selector.error.message };
-    const served = lookup.kind === 'found';
-    this.#options.log?.({ kind: 'file', event: 'pull-request', from, selector: text, served, ...(lookup.kind === 'found' ? { path: lookup.file.path } : { reason: lookup.reason }) });
-    this.emit('request', { from, selector: text, served, ...(lookup.kind === 'found' ? { path: lookup.file.path } : { reason: lookup.reason }) });
-    return lookup;
+    return { selector: text, lookup };
   }
 
   async #answer(incoming: IncomingInvite): Promise<void> {
@@ -307,23 +350,27 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
       return;
     }
     const from = incoming.request.headers.get('From') ?? '';
-    const lookups = await Promise.all(offer.media.map((media) => this.#lookup(from, media, offer)));
-    if (incoming.cancelled) return;
-    const answers = lookups.map((lookup) => this.#answerOf(lookup));
-    const lines = lookups.map((lookup, index) => this.#openLine(lookup, answers[index] as MlineAnswer, offer.media[index] as SdpMedia, offer));
-    const answer = this.#answerFor(offer, lines, `${Date.now()}${randomInt(1000, 10000)}`, '1');
-    if (!answer.ok) {
-      for (const line of lines) line?.session.close();
-      incoming.reject(488);
-      return;
-    }
-    // RFC 3264 §6: an answer rejecting every m-line is still an answer; the puller sees port 0 per
-    // file (its "not found") and ends the session with BYE, or asks again by a re-offer.
-    const dialog = incoming.accept(serializeSessionDescription(answer.value), 'application/sdp');
-    const session: ServedSession = { dialog, lines, offer, answer: answer.value, sending: 0, ended: false, timer: undefined };
-    this.#sessions.set(dialogKey(dialog.id), session);
-    const served = lines.flatMap((line, index) => (line === undefined ? [] : [{ line, media: offer.media[index] as SdpMedia }]));
-    await this.#serveAll(session, served, offer);
+    const looked = await Promise.all(offer.media.map((media) => this.#lookup(media, offer)));
+    const lookups = looked.map((l, index) => l?.lookup ?? { kind: 'refused' as const, reason: notPulled(offer.media[index] as SdpMedia, offer) });
+    let session: ServedSession | undefined;
+    const served = await this.#told(from, looked, () => {
+      if (incoming.cancelled) return { refused: 'the puller cancelled the request' };
+      const answers = lookups.map((lookup) => this.#answerOf(lookup));
+      const lines = lookups.map((lookup, index) => this.#openLine(lookup, answers[index] as MlineAnswer, offer.media[index] as SdpMedia, offer));
+      const answer = this.#answerFor(offer, lines, `${Date.now()}${randomInt(1000, 10000)}`, '1');
+      if (!answer.ok) {
+        for (const line of lines) line?.session.close();
+        incoming.reject(488);
+        return { refused: 'the offer could not be answered (488)' };
+      }
+      // RFC 3264 §6: an answer rejecting every m-line is still an answer; the puller sees port 0 per
+      // file (its "not found") and ends the session with BYE, or asks again by a re-offer.
+      const dialog = incoming.accept(serializeSessionDescription(answer.value), 'application/sdp');
+      session = { dialog, lines, offer, answer: answer.value, sending: 0, ended: false, timer: undefined };
+      this.#sessions.set(dialogKey(dialog.id), session);
+      return { lines, fresh: lines.flatMap((line, index) => (line === undefined ? [] : [{ line, media: offer.media[index] as SdpMedia }])) };
+    });
+    if (session !== undefined) await this.#serveAll(session, served, offer);
   }
 
   async #serve(session: ServedSession, line: ServedLine, offer: SessionDescription, media: SdpMedia): Promise<void> {
@@ -359,6 +406,20 @@ export class FileServer extends TypedEmitter<FileServerEvents> {
     else report(false, outcome.failure.message);
   }
 }
+
+/** Why an m-line is no pull request at all (it is answered with port 0 and never reported). */
+function notPulled(media: SdpMedia, offer: SessionDescription): string {
+  if (media.port === 0 || !isMsrpMedia(media)) return 'not an MSRP m-line';
+  // RFC 5547 §8: a pull is offered recvonly; we do not take pushed files here.
+  if (getDirection(media, offer) !== 'recvonly') return 'not a pull (the m-line is not recvonly)';
+  if (getFileSelector(media) === undefined) return 'no file-selector';
+  return 'no file-transfer-id';
+}
+
+/** How an offer was answered: the m-lines opened and those to start sending, or why it was not. */
+type Answered =
+  | { readonly lines: ReadonlyArray<ServedLine | undefined>; readonly fresh: ReadonlyArray<{ line: ServedLine; media: SdpMedia }> }
+  | { readonly refused: string };
 
 /** RFC 3264 §8: a changed answer in the session carries the next o= version. */
 function incrementVersion(version: string): string {

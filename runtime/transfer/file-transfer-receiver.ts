@@ -372,7 +372,7 @@ export class FileTransferReceiver extends TypedEmitter<IncomingTransferEvents> {
             if (line.state !== 'waiting') return;
             if (isOutOfDescriptors(error)) this.options.log?.({ kind: 'file', event: 'descriptors-exhausted', name: line.name, message: describeError(error) });
             const text = `cannot connect to the sender's MSRP path: ${error instanceof Error ? error.message : String(error)}`;
-            failLine(this.#context, line, text);
+            failLine(this.#context, line, text, true, error instanceof CpmError ? error.code : undefined);
             // We are the active side, so we know at once; the sender is told in the BYE's Reason.
             this.#endedByUs(session, { cause: 'msrp-connect-failed', text });
           },

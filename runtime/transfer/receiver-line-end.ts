@@ -4,13 +4,16 @@
 import { keepPartial, removePartial } from './resumable-partial.ts';
 import { noop, type IncomingLine, type IncomingSession, type ReceiverContext } from './receiver-session-state.ts';
 
-/** `keep` false: no resume partial, even with keepPartials (the disk could not store the file). */
-export function failLine(context: ReceiverContext, line: IncomingLine, reason: string, keep = true): void {
+/**
+ * `keep` false: no resume partial, even with keepPartials (the disk could not store the file).
+ * `code`: the cause's error code, passed on in the 'file-failed' event.
+ */
+export function failLine(context: ReceiverContext, line: IncomingLine, reason: string, keep = true, code?: string): void {
   if (line.state === 'failed' || line.state === 'done' || line.state === 'finalizing') return;
   line.state = 'failed';
   line.discarded = discard(context, line, keep);
   context.options.log?.({ kind: 'file', event: 'failed', name: line.name, reason });
-  context.emit('file-failed', { transferId: line.transferId, name: line.name, reason });
+  context.emit('file-failed', { transferId: line.transferId, name: line.name, reason, ...(code !== undefined ? { code } : {}) });
 }
 
 /**

@@ -148,7 +148,7 @@ async function planNewLine(context: ReceiverContext, session: IncomingSession, m
         const line = holder.line;
         if (line === undefined) return;
         const open = line.state === 'waiting' || line.state === 'receiving';
-        if (line.state === 'waiting') failLine(context, line, `MSRP connection closed: ${error.message}`);
+        if (line.state === 'waiting') failLine(context, line, `MSRP connection closed: ${error.message}`, true, error.code);
         // The file was not complete when its connection went: the session is over (the sender
         // cannot go on without it), so it is ended here instead of waiting for a BYE that a dead
         // sender never sends.

@@ -86,7 +86,11 @@ export async function sendFileOverMsrp(session: MsrpSession, file: PreparedFile,
   // One MSRP message carries the offered range; its own Byte-Range counts 1..length (RFC 4975 §7.1.1).
   const start = options.start ?? 1;
   const length = file.size - start + 1;
-  const source = length === 0 ? [] : rangedFileSource({ path: file.path, size: file.size, start }, options.watch, options.chunkSize);
+  const held = file.contents?.take();
+  // The bytes hashed for the offer, when they were kept (small files): no second read of the file.
+  const source = length === 0 ? []
+    : held !== undefined && held.byteLength === file.size ? [held.subarray(start - 1)]
+      : rangedFileSource({ path: file.path, size: file.size, start }, options.watch, options.chunkSize);
   const message = session.send(source, {
     size: length,
     contentType: file.type,

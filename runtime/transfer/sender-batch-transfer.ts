@@ -104,7 +104,9 @@ export async function transferBatch(run: SenderRun, state: SessionState, active:
       await setup;
     } catch (error) {
       const timeout = error instanceof CpmError && error.code === 'ERR_MSRP_TRANSACTION_TIMEOUT';
-      run.failFile(file, { source: timeout ? 'timeout' : 'connection', message: error instanceof Error ? error.message : String(error) });
+      // A refused TLS certificate keeps its own code: the fix (--tls-ca) differs from a lost connection's.
+      const refused = error instanceof CpmError && error.code === 'ERR_MSRP_TLS_REFUSED';
+      run.failFile(file, { source: timeout ? 'timeout' : 'connection', ...(refused ? { code: error.code } : {}), message: error instanceof Error ? error.message : String(error) });
       for (const rest of ready.slice(position + 1)) run.failFile(rest.file, { source: 'connection', message: 'session released after an MSRP connection failure' });
       await Promise.all(verdicts);
       return true;

@@ -20,6 +20,9 @@ import type { ResumeBook } from './resume-book.ts';
 import type { QueuedItem, SessionState } from './sender-session-state.ts';
 import { withFailureCode, type ExecutedDecision, type FileFailure, type FileFailureCause, type FileResult, type OutgoingTransferEvents, type TransferLogEvent, type TransferLogger } from './transfer-types.ts';
 
+/** Bytes of small files' contents (read-file-metadata.ts) one batch keeps from its hash pass to its send. */
+const HELD_CONTENTS_PER_BATCH = 1024 * 1024;
+
 /** The sender's options with every default of transfer-defaults.ts applied. */
 export interface SenderSettings {
   readonly ua: UserAgent;
@@ -229,10 +232,15 @@ export class SenderRun {
   /** Reads each queued path (size, hash); a file that cannot be read fails here, named. */
   async prepare(items: readonly QueuedItem[]): Promise<PreparedFile[]> {
     const prepared: PreparedFile[] = [];
+    let held = 0;
     for (const item of items) {
       if (typeof item !== 'string') { this.#placeInOrder(item); prepared.push(item); continue; }
       try {
         const file = await prepareFileWithIcon(item, this.settings.iconFor, this.settings.endpoint.host, this.settings.hashStore);
+        // A batch of many small files keeps at most HELD_CONTENTS_PER_BATCH of them in memory
+        // until their send; the others are read again when sent.
+        held += file.contents?.held ?? 0;
+        if (held > HELD_CONTENTS_PER_BATCH) file.contents?.drop();
         this.#placeInOrder(file);
         this.unsettled.add(file);
         prepared.push(file);

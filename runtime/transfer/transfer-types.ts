@@ -97,7 +97,8 @@ export interface IncomingTransferEvents {
   offer: OfferedFileInfo & { readonly accepted: boolean };
   progress: { readonly transferId: string; readonly name: string; readonly received: number; readonly total: number | undefined };
   'file-received': { readonly transferId: string; readonly path: string; readonly size: number; readonly hash: string };
-  'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string };
+  /** `code`: the error code of the cause, when it had one (ERR_MSRP_TLS_REFUSED, ...). */
+  'file-failed': { readonly transferId: string; readonly name: string; readonly reason: string; readonly code?: string };
   /** `reason`: set when this side ended the session (what its BYE's Reason header said). */
   'session-end': { readonly from: string; readonly files: number; readonly reason?: string };
   /** RFC 5547 §6 file-icon of an accepted offer, checked (type by magic bytes, size cap). */

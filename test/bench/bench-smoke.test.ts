@@ -1,4 +1,4 @@
-// Smoke run of `cpm-ft bench --quick --json`: the real CLI in a child process. Only the shape of
+// Smoke run of `cpm-ft bench --quick --json`: the real CLI in a child process (cli-entry.ts picks which). Only the shape of
 // the figures and the success of every transfer are checked, never a time.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/cpm-ft.js', ...args], { cwd: root, timeout: 230_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cliEntry().bin, ...args], { cwd: root, timeout: 230_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
@@ -78,7 +79,8 @@ describe('cpm-ft bench', () => {
 
     const startup = report['startup'];
     expect(startup.ok).toBe(true);
-    expect(startup.entry).toBe('sources'); // the test runs the sources; `npm run bench` runs dist/
+    // The test runs the built CLI when dist/ is a fresh build (a fresh clone after npm ci), else the sources.
+    expect(startup.entry).toBe(cliEntry().kind);
     for (const figure of ['nodeMs', 'versionMs', 'sendMs', 'versionRatio', 'sendRatio', 'clientIdleRssBytes']) positive(startup[figure]);
     // --repeat 2: both (a)/(b) pairs are kept, the spread is over both, CPU per GiB for each side.
     expect(report['runs']).toHaveLength(2);

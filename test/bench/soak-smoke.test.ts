@@ -6,13 +6,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('cpm-ft bench --soak', () => {
   it('a 12 s soak: sessions complete, every fault kind is injected, nothing leaks', async () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['bin/cpm-ft.js', 'bench', '--soak', '--soak-seconds', '12', '--json'], { cwd: root, timeout: 90_000, maxBuffer: 1 << 20 }, (error, out) => {
+      execFile(process.execPath, [cliEntry().bin, 'bench', '--soak', '--soak-seconds', '12', '--json'], { cwd: root, timeout: 90_000, maxBuffer: 1 << 20 }, (error, out) => {
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout: out });
       });
     });

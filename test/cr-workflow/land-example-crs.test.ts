@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnosticLines, examples, landedAs, landingTestFile, rejected, repoRoot, run, sameCr, warned, wireSigns } from './land-example-in-copy.ts';
+import { diagnosticLines, examples, landedAs, landingTestFile, rejected, repoRoot, runCpmFt, sameCr, warned, wireSigns } from './land-example-in-copy.ts';
 
 describe('example CRs land green in a copy of the project', () => {
   it('every example has its wire signs or its diagnostic listed here', () => {
@@ -33,7 +33,7 @@ describe('example CRs land green in a copy of the project', () => {
 
   for (const [example, diagnostics] of Object.entries(warned)) {
     it(`${example}: spec check accepts it with exactly its warnings, each with its note`, () => {
-      const check = run(repoRoot, process.execPath, ['bin/cpm-ft.js', 'spec', 'check', '--cr', `spec/examples/${example}`]);
+      const check = runCpmFt(repoRoot, ['spec', 'check', '--cr', `spec/examples/${example}`]);
       expect(check.code, check.out).toBe(0);
       expect(check.out).toMatch(/^spec ok: /);
       expect(diagnosticLines(check.out)).toEqual(diagnostics);
@@ -42,7 +42,7 @@ describe('example CRs land green in a copy of the project', () => {
 
   for (const [example, diagnostic] of Object.entries(rejected)) {
     it(`${example}: spec check rejects it with exactly its diagnostic`, () => {
-      const check = run(repoRoot, process.execPath, ['bin/cpm-ft.js', 'spec', 'check', '--cr', `spec/examples/${example}`]);
+      const check = runCpmFt(repoRoot, ['spec', 'check', '--cr', `spec/examples/${example}`]);
       expect(check.code, check.out).toBe(1);
       // Errors only: a modality changed against its covers quote also draws covers-modality-mismatch warnings.
       const problems = check.out.split('\n').filter((line) => /^\S+:\d+:\d+: error\[/.test(line));

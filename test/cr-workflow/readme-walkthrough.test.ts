@@ -1,14 +1,17 @@
 // Keeps the README's "Spec editing" walkthrough true: every `$ command` of its console blocks runs, in
 // order, in a copy of the repository (a git repository of its own, so `git diff` and `git checkout`
 // work), and what it prints (stdout and stderr together) must be the lines shown under it. A line `…`
-// in the README stands for any number of lines. `npx cpm-ft` runs the sources (`node bin/cpm-ft.js`),
-// as the copy has no build; test/package covers the built bin.
+// in the README stands for any number of lines. The copy has no build: `npx cpm-ft` runs the
+// repository's built CLI with the copy as its working folder when dist/ is a fresh build of these
+// sources (the copy's sources are the same), else the copy's sources (cli-entry.ts); test/package
+// covers the installed bin.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const heading = '## Spec editing';
@@ -72,8 +75,10 @@ describe('README: the spec editing walkthrough', () => {
     git(copy, 'init', '-q');
     git(copy, 'add', '-A');
     git(copy, 'commit', '-q', '-m', 'copy');
+    const entry = cliEntry();
+    const cli = entry.kind === 'dist' ? entry.bin : 'bin/cpm-ft.js';
     for (const { command, output } of commands) {
-      const script = `exec 2>&1\n${command.replaceAll('npx cpm-ft ', `"${process.execPath}" bin/cpm-ft.js `)}`;
+      const script = `exec 2>&1\n${command.replaceAll('npx cpm-ft ', `"${process.execPath}" "${cli}" `)}`;
       const r = spawnSync('sh', ['-c', script], { cwd: copy, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', GIT_PAGER: 'cat' }, timeout: 240_000 });
       const printed = r.stdout.replace(/\n$/, '');
       const lines = printed === '' ? [] : printed.split('\n');

@@ -5,13 +5,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { describeWithPeers } from '../helpers/system-peers.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describeWithPeers(['kamailio'], 'cpm-ft bench: the deployment stage', () => {
   it('prints group sessions per second for 1 and 2 focus instances and the time to the first session after a kill', async () => {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['bin/cpm-ft.js', 'bench', '--only', 'deploy', '--quick', '--json'], { cwd: root, timeout: 170_000, maxBuffer: 1 << 20 }, (error, out, err) => {
+      execFile(process.execPath, [cliEntry().bin, 'bench', '--only', 'deploy', '--quick', '--json'], { cwd: root, timeout: 170_000, maxBuffer: 1 << 20 }, (error, out, err) => {
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout: out, stderr: err });
       });
     });

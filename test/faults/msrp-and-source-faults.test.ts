@@ -2,7 +2,7 @@
 // sender's file shrinking or vanishing while it is sent. Each ends with the user told the cause,
 // nothing under the final name, no temporary data left and no handle leaked.
 
-import { open, truncate, unlink } from 'node:fs/promises';
+import { open, readFile, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +127,21 @@ describe('data-path faults', () => {
     expect(told.sender).toEqual([{ source: 'local', message: expect.stringMatching(/cannot read .*vanishes\.bin after 0 of 1048576 bytes: ENOENT/) }]);
     await expectNothingPublished(pair.inbox);
     countWhenPassed('faults', 1);
+  });
+
+  it('a small file removed after its offer still arrives whole: it is sent from the bytes hashed for the offer', async () => {
+    pair = await pairs.start();
+    const file = join(pair.outbox, 'small-held.bin');
+    await writeTestFile(file, 10 * 1024);
+    const offered = await readFile(file);
+    pair.receiver.on('offer', () => { void unlink(file); });
+    const ended = sessionEnd(pair);
+    const transfer = pair.sender.send({ kind: 'one-recipient', uri: pair.uri() }, [file]);
+    const told = listen(pair, transfer);
+    const summary = await transfer.done;
+    await ended;
+    expect(told).toEqual({ sender: [], receiver: [] });
+    expect(summary.ok).toBe(true);
+    expect((await readFile(join(pair.inbox, 'small-held.bin'))).equals(offered)).toBe(true);
   });
 });

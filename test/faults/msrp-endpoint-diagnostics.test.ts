@@ -7,7 +7,7 @@ import { type AddressInfo, connect as tcpConnect, Server, type Socket } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MsrpEndpoint, type MsrpEndpointDiagnostic } from '../../runtime/index.ts';
 import { createClient, inspectClient } from '../../src/client.ts';
 import type { LogEvent } from '../../src/client-types.ts';
@@ -29,12 +29,14 @@ describe('the MSRP endpoint reports inbound connections that never reach a sessi
   it('a failed accept is reported, and the endpoint goes on serving', async () => {
     // libuv absorbs EMFILE itself (it accepts and closes the connection with a reserved
     // descriptor), so the listener's 'error' carries the rest: ENFILE without that reserve,
-    // ENOBUFS, ENOMEM. The real listener is found among the process's handles and given one.
+    // ENOBUFS, ENOMEM. The real listener (seen as the receiver of net.Server's listen()) is given one.
     const diagnostics: MsrpEndpointDiagnostic[] = [];
+    const listen = vi.spyOn(Server.prototype, 'listen');
     const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1', port: 0, onDiagnostic: (d) => diagnostics.push(d) });
+    const servers = [...listen.mock.contexts];
+    listen.mockRestore();
     cleanup.push(() => endpoint.close());
-    const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-    const listener = handles.find((h): h is Server => h instanceof Server && (h.address() as AddressInfo | null)?.port === endpoint.port);
+    const listener = servers.find((h): h is Server => h instanceof Server && (h.address() as AddressInfo | null)?.port === endpoint.port);
     expect(listener).toBeDefined();
     listener?.emit('error', Object.assign(new Error('accept ENFILE'), { code: 'ENFILE', errno: -23, syscall: 'accept' }));
     expect(diagnostics).toEqual([{ event: 'accept-failed', code: 'ERR_MSRP_ACCEPT', message: `cannot accept an MSRP connection on 127.0.0.1:${endpoint.port}: accept ENFILE` }]);

@@ -16,8 +16,9 @@ import { killTrackedChildren, trackChild, waitForExit } from '../helpers/child-p
 import { countWhenPassed } from '../helpers/test-counters.ts';
 import { writeTestFile } from '../e2e/transfer-harness.ts';
 import { eventually, folderNames } from './fault-checks.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+const bin = cliEntry().bin;
 const MiB = 1024 * 1024;
 let before: HandleSnapshot;
 beforeEach(async () => { before = await snapshotHandles(); });

@@ -17,8 +17,9 @@ import { killTrackedChildren, trackChild, waitForExit } from '../helpers/child-p
 import { countWhenPassed } from '../helpers/test-counters.ts';
 import { writeTestFile } from '../e2e/transfer-harness.ts';
 import { eventually } from './fault-checks.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+const bin = cliEntry().bin;
 const env = { ...process.env, NO_COLOR: '1' };
 
 let work: string;

@@ -2,10 +2,8 @@
 // comes, the child is tracked so afterEach can kill it, and a bounded wait turns a hang into a
 // failure that shows what the process printed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { stopChild, trackChild, waitForExit } from './child-process-registry.ts';
-
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+import { cliEntry, sourcesBin } from './cli-entry.ts';
 
 export interface CliRun {
   readonly child: ChildProcess;
@@ -13,8 +11,9 @@ export interface CliRun {
   readonly err: () => string;
 }
 
-/** Starts `node bin/cpm-ft.js ARGS` (the development entry: the sources through tsx, never a possibly stale dist/) in `cwd` with `env` added to the test's environment. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliRun {
+/** Starts the `cpm-ft` CLI with ARGS (the built one when dist/ is fresh, else the sources through tsx: cli-entry.ts; always the sources with `fromSources`) in `cwd` with `env` added to the test's environment. */
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string>; fromSources?: boolean }): CliRun {
+  const bin = options.fromSources === true ? sourcesBin : cliEntry().bin;
   const child = trackChild(
     spawn(process.execPath, [bin, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env } }),
   );

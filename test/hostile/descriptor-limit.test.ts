@@ -15,8 +15,9 @@ import { createClient } from '../../src/client.ts';
 import { parseWarningTexts } from '../../runtime/sip/syntax/warning-header.ts';
 import { stopChild, trackChild } from '../helpers/child-process-registry.ts';
 import { newSid, rawOfferer, sha1Selector } from '../limits/raw-offerer.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+const bin = cliEntry().bin;
 // Low, yet enough for node to load the sources through tsx (64 is not: the loader opens many at once).
 const NOFILE = 128;
 const MLINES = 150;

@@ -16,10 +16,11 @@ import { killTrackedChildren, trackChild, waitForExit } from '../helpers/child-p
 import { MsrpStreamSplitter, type MsrpMessageSummary } from '../helpers/msrp-stream-splitter.ts';
 import { describeWithPeers, peerCommand } from '../helpers/system-peers.ts';
 import { startCapture } from '../helpers/tshark-capture.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 const execFileAsync = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'cpm-ft-cancel-wire-'));
-const bin = join(import.meta.dirname, '../../bin/cpm-ft.js');
+const bin = cliEntry().bin;
 const fixture = join(import.meta.dirname, 'fixtures/cancel-send.ts');
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

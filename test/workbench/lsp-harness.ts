@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { repoRoot } from './workbench-helpers.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -91,8 +91,8 @@ export class LspSession {
   }
 }
 
-/** Starts `node bin/cpm-ft.js spec lsp ...args` in `root` over stdio. */
+/** Starts `cpm-ft spec lsp ...args` (cli-entry.ts) in `root` over stdio. */
 export function startStdioServer(root: string, args: string[] = ['--stdio']): LspSession {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cliEntry().bin, 'spec', 'lsp', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   return new LspSession(createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), root, child);
 }

@@ -12,6 +12,7 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, SocketMess
 import { run } from '../../src/cli/commands/spec.ts';
 import { LspSession, positionOf } from './lsp-harness.ts';
 import { repoRoot, runCommand, scratchSpec } from './workbench-helpers.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 interface Executable { command: string; args: string[]; transport: number; options: { cwd?: string } }
 const transportKind = { stdio: 0, ipc: 1, pipe: 2, socket: 3 } as const;
@@ -76,7 +77,7 @@ describe('spec lsp launch', () => {
     const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const port = (listener.address() as { port: number }).port;
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp', `--socket=${port}`], { cwd: scratch.root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [cliEntry().bin, 'spec', 'lsp', `--socket=${port}`], { cwd: scratch.root, stdio: ['ignore', 'inherit', 'inherit'] });
     const socket = await accepted;
     const session = new LspSession(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), scratch.root, child);
     await session.initialize();
@@ -92,7 +93,7 @@ describe('spec lsp launch', () => {
   it('talks over the parent\'s IPC channel with --node-ipc', async () => {
     const scratch = scratchSpec('lsp-ipc');
     cleanups.push(scratch.remove);
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp', '--node-ipc'], { cwd: scratch.root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, [cliEntry().bin, 'spec', 'lsp', '--node-ipc'], { cwd: scratch.root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const session = new LspSession(createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)), scratch.root, child);
     await session.initialize();
     const path = 'spec/cr/cpm-cr-ft-release.cr';
@@ -104,7 +105,7 @@ describe('spec lsp launch', () => {
 
   it('exits when the editor process named by --clientProcessId is gone', async () => {
     const editor = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
-    const server = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp', '--stdio', `--clientProcessId=${editor.pid}`], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, [cliEntry().bin, 'spec', 'lsp', '--stdio', `--clientProcessId=${editor.pid}`], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
     // Still serving while the editor lives.
     const session = new LspSession(createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!)), repoRoot, null);

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { run } from '../../src/cli/commands/spec.ts';
-import { repoRoot, runCommand, scratchSpec } from './workbench-helpers.ts';
+import { runCommand, scratchSpec } from './workbench-helpers.ts';
+import { cliEntry } from '../helpers/cli-entry.ts';
 
 interface Position { line: number; character: number }
 interface Range { start: Position; end: Position }
@@ -41,7 +42,7 @@ async function diagnosticsFor(uri: string, predicate: (d: PublishedDiagnostics) 
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join(repoRoot, 'bin/cpm-ft.js'), 'spec', 'lsp'], { cwd: scratch.root, stdio: ['pipe', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, [cliEntry().bin, 'spec', 'lsp'], { cwd: scratch.root, stdio: ['pipe', 'pipe', 'inherit'] });
   connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => { published.push(p); });
   connection.listen();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileChunks } from '../../../runtime/files/read-file-chunks.ts';
 import { createSha1Hasher, hashFile } from '../../../runtime/files/sha1-hasher.ts';
-import { readFileMetadata } from '../../../runtime/files/read-file-metadata.ts';
+import { readFileMetadata, SMALL_FILE_BYTES } from '../../../runtime/files/read-file-metadata.ts';
 import { guessMimeType } from '../../../runtime/files/guess-mime-type.ts';
 import { fileAttributeCodecs, formatHashDigest } from '../../../runtime/sdp/file-attribute-codecs.ts';
 
@@ -107,6 +107,35 @@ describe('metadata', () => {
     expect(meta.hash?.algorithm).toBe('sha-1');
     expect((await readFileMetadata(path)).hash).toBeUndefined();
     await expect(readFileMetadata(folder)).rejects.toMatchObject({ code: 'ERR_FILE_NOT_REGULAR' });
+  });
+  it('a small file hashed for an offer comes with the bytes that were hashed, handed out once', async () => {
+    const data = randomBytes(10_240);
+    const path = join(folder, 'small-held.bin');
+    writeFileSync(path, data);
+    const meta = await readFileMetadata(path, { hash: true });
+    expect(meta.hash?.digest).toBe(formatHashDigest(createHash('sha1').update(data).digest()));
+    expect(meta.contents?.held).toBe(data.length);
+    // Changing the file afterwards does not change what was read with the hash.
+    writeFileSync(path, Buffer.alloc(10_240, 7));
+    const bytes = meta.contents?.take();
+    expect(bytes !== undefined && Buffer.from(bytes).equals(data)).toBe(true);
+    expect(meta.contents?.take()).toBeUndefined();
+    expect(meta.contents?.held).toBe(0);
+  });
+  it('no bytes are kept for a file above the small-file size, an empty one, or one not hashed', async () => {
+    const big = join(folder, 'big-not-held.bin');
+    writeFileSync(big, randomBytes(SMALL_FILE_BYTES + 1));
+    const bigMeta = await readFileMetadata(big, { hash: true });
+    expect(bigMeta.hash?.digest).toBeDefined();
+    expect(bigMeta.contents).toBeUndefined();
+    const empty = join(folder, 'empty-not-held.bin');
+    writeFileSync(empty, Buffer.alloc(0));
+    const emptyMeta = await readFileMetadata(empty, { hash: true });
+    expect(emptyMeta.hash?.digest).toBe(formatHashDigest(createHash('sha1').digest()));
+    expect(emptyMeta.contents).toBeUndefined();
+    const small = join(folder, 'small-no-hash.bin');
+    writeFileSync(small, randomBytes(100));
+    expect((await readFileMetadata(small)).contents).toBeUndefined();
   });
   it('guesses MIME types from a small table', () => {
     expect(guessMimeType('a.pdf')).toBe('application/pdf');

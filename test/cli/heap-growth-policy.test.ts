@@ -1,0 +1,46 @@
+// The CLI bounds V8's new space (src/heap-growth.ts, cliHeapGrowth), which is part of what bounds a
+// long-running `cpm-ft` process's RSS after many sessions. It relies on a V8 flag set at run time: if
+// a Node upgrade stopped honouring it, the CLI run below would grow like the plain one and this test
+// would fail.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliHeapGrowth } from '../../src/heap-growth.ts';
+import { trackChild, waitForExit } from '../helpers/child-process-registry.ts';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/cpm-ft.js');
+const churn = join(import.meta.dirname, 'helpers/heap-growth-churn.ts');
+const MiB = 1024 * 1024;
+
+interface Churned { readonly before: number; readonly largest: number }
+
+/** Runs node `args` with the churn preloaded; returns what the churn reported. */
+async function churnIn(nodeArgs: readonly string[], args: readonly string[]): Promise<Churned> {
+  const child = trackChild(spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--import', churn, ...nodeArgs, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let err = '';
+  child.stderr?.on('data', (data: Buffer) => { err += data.toString(); });
+  child.stdout?.resume();
+  const { code } = await waitForExit(child);
+  const line = err.split('\n').find((text) => text.startsWith('heap-growth '));
+  if (code !== 0 || line === undefined) throw new Error(`exit ${code}, stderr: ${err}`);
+  return JSON.parse(line.slice('heap-growth '.length)) as Churned;
+}
+
+describe('the CLI process bounds V8 new space', () => {
+  it('a plain node process grows its new space past twice the bound under the churn: the churn is enough to tell', async () => {
+    const plain = await churnIn([], ['-e', '']);
+    expect(plain.largest).toBeGreaterThanOrEqual(2 * cliHeapGrowth.maxNewSpaceBytes);
+  }, 60_000);
+
+  it('the CLI, started as its bin starts it, keeps new space within the bound through the same churn', async () => {
+    const cli = await churnIn([], [bin, '--version']);
+    expect(cli.largest).toBeLessThanOrEqual(cliHeapGrowth.maxNewSpaceBytes);
+    expect(cliHeapGrowth.maxNewSpaceBytes).toBeLessThanOrEqual(8 * MiB);
+  }, 60_000);
+
+  it('a young-generation flag given on the command line is left in force', async () => {
+    const own = await churnIn(['--semi-space-growth-factor=2'], [bin, '--version']);
+    expect(own.largest).toBeGreaterThanOrEqual(2 * cliHeapGrowth.maxNewSpaceBytes);
+  }, 60_000);
+});
