@@ -5,7 +5,7 @@ import { type IncomingMessageInfo, type MessageRefusal, type MessageRejection, t
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { LruMap } from './lru-map.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
-import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
+import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingLink, type OutgoingMessageOptions } from './outgoing-message.ts';
 import { newMessageId, newTransactionId } from './random-id.ts';
 import type { ByteRange, FailureReport } from './syntax/msrp-headers.ts';
 import type { ContinuationFlag, MsrpRequestHead } from './syntax/msrp-parser.ts';
@@ -104,6 +104,8 @@ export class MsrpSession {
   readonly #rejected: LruMap<string, { readonly status: number; readonly comment?: string | undefined }>;
   #pumping = false;
   #wakeup: (() => void) | undefined;
+  #link: OutgoingLink | undefined;
+  #linkPath: readonly MsrpUri[] | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
   #closed: CpmError | undefined;
   /** While connect() waits for the binding SEND's response: fails it when the connection goes. */
@@ -249,11 +251,19 @@ export class MsrpSession {
         }
         this.#queue.splice(index, 1);
         this.#queue.push(message);
-        await message.sendNextChunk({ connection: conn, toPath: this.#toPath(path), fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
+        await message.sendNextChunk(this.#linkFor(conn, path));
       }
     } finally {
       this.#pumping = false;
     }
+  }
+
+  // One link per connection and path, so a message formats its chunk heads once (OutgoingMessage).
+  #linkFor(connection: MsrpConnection, path: readonly MsrpUri[]): OutgoingLink {
+    const link = this.#link;
+    if (link !== undefined && link.connection === connection && this.#linkPath === path) return link;
+    this.#linkPath = path;
+    return (this.#link = { connection, toPath: this.#toPath(path), fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
   }
 
   #wake(): void {
