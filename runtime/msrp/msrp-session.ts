@@ -71,14 +71,22 @@ type Incoming = {
   fromPath: readonly MsrpUri[];
   /** The end of the last progress REPORT sent (Failure-Report: partial with Success-Report: yes). */
   reportedUpTo: number;
+  /** When that REPORT was sent (the session's clock), or the message started. */
+  reportedAt: number;
 };
 
 /**
  * Under Failure-Report: partial no 200 tells the sender which chunks arrived, so a sender that
- * asked for success REPORTs gets one per this many bytes of contiguous prefix (RFC 4975 §7.1.2
- * lets a receiver report parts of a message): its progress and its resume point come from them.
+ * asked for success REPORTs gets progress REPORTs for the contiguous prefix (RFC 4975 §7.1.2 lets
+ * a receiver report parts of a message): its progress and its resume point come from them. One
+ * per PROGRESS_REPORT_BYTES of prefix; on a slow path, where that takes longer than
+ * PROGRESS_REPORT_INTERVAL_MS, one per PROGRESS_REPORT_MIN_BYTES once the interval passed, so
+ * progress still moves about four times a second. A REPORT per MiB cost both ends measurably on
+ * a fast path (parsing and writing it, waking the other side; docs/benchmarks.md, lever 14).
  */
-export const PROGRESS_REPORT_BYTES = 1024 * 1024;
+export const PROGRESS_REPORT_BYTES = 4 * 1024 * 1024;
+export const PROGRESS_REPORT_MIN_BYTES = 1024 * 1024;
+export const PROGRESS_REPORT_INTERVAL_MS = 250;
 
 function isRejection(x: MessageSink | MessageRejection): x is MessageRejection {
   return typeof (x as MessageRejection).reject === 'number';
@@ -357,7 +365,7 @@ export class MsrpSession {
     }
     const msg: Incoming = {
       info, sink: decision, ranges: new ReceivedRanges(), total: size, sawLast: false, failed: false,
-      pending: new Set(), fromPath: h.fromPath, reportedUpTo: 0,
+      pending: new Set(), fromPath: h.fromPath, reportedUpTo: 0, reportedAt: this.clock.now(),
     };
     this.#incoming.set(messageId, msg);
     return msg;
@@ -450,9 +458,13 @@ export class MsrpSession {
   // once the sink accepted the complete message (#maybeCompleteIncoming).
   #reportProgress(conn: MsrpConnection, msg: Incoming): void {
     const upTo = msg.ranges.prefixEnd;
-    if (upTo - msg.reportedUpTo < PROGRESS_REPORT_BYTES || conn.closed) return;
+    const grown = upTo - msg.reportedUpTo;
+    if (grown < PROGRESS_REPORT_MIN_BYTES || conn.closed) return;
     if (msg.total === undefined || upTo >= msg.total) return;
+    const now = this.clock.now();
+    if (grown < PROGRESS_REPORT_BYTES && now - msg.reportedAt < PROGRESS_REPORT_INTERVAL_MS) return;
     msg.reportedUpTo = upTo;
+    msg.reportedAt = now;
     conn.reply([serializeReport({
       transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
       byteRange: { start: 1, end: upTo, total: msg.total }, status: { namespace: 0, code: 200, reason: 'OK' },

@@ -7,7 +7,7 @@ export const transferDefaults = {
   chunkSize: 64 * 1024,
   /**
    * Toward a cpm-ft peer without a relay (peer-data-path.ts): one chunk per 1 MiB read block of
-   * the sender, so one head, one scan call, one writev and one progress REPORT per MiB. The
+   * the sender, so one head, one scan call, one writev per MiB. The
    * sender's per-chunk JavaScript (stream writes, promises, REPORT parsing) and the optimizing
    * compiler's work on it shrink with the chunk count: docs/benchmarks.md, levers 5 and 13.
    */
