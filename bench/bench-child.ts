@@ -17,10 +17,8 @@ let client: CpmClient | undefined;
 // Collections counted by kind, so the cost of a young-generation policy shows as scavenges per session.
 let scavenges = 0;
 let fullCollections = 0;
-let gcPauseMs = 0;
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    gcPauseMs += entry.duration;
     const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
     if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges += 1;
     else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) fullCollections += 1;
@@ -29,7 +27,7 @@ new PerformanceObserver((list) => {
 const heapFigures = (): HeapFigures => {
   const spaces = getHeapSpaceStatistics();
   const size = (name: string): number => spaces.find((space) => space.space_name === name)?.space_size ?? 0;
-  return { newSpaceBytes: size('new_space'), oldSpaceBytes: size('old_space'), scavenges, fullCollections, gcPauseMs };
+  return { newSpaceBytes: size('new_space'), oldSpaceBytes: size('old_space'), scavenges, fullCollections };
 };
 let received = 0;
 let sendStarted = 0;

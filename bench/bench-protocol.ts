@@ -39,6 +39,4 @@ export interface HeapFigures {
   readonly oldSpaceBytes: number;
   readonly scavenges: number;
   readonly fullCollections: number;
-  /** The collections' pauses of the main thread together (wall time, so a loaded machine inflates it). */
-  readonly gcPauseMs: number;
 }

@@ -62,9 +62,6 @@ export interface SessionRateResult {
   readonly senderScavengesPerSession: number;
   readonly receiverScavengesPerSession: number;
   readonly senderFullCollectionsPerSession: number;
-  /** Main-thread GC pauses per session (sender / receiver), wall time. */
-  readonly senderGcPauseMsPerSession: number;
-  readonly receiverGcPauseMsPerSession: number;
   /** CPU (all threads) each side spent per session: the fixed cost, much steadier than the rate on a loaded machine. */
   readonly senderCpuMsPerSession: number;
   readonly receiverCpuMsPerSession: number;
@@ -155,8 +152,6 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       senderScavengesPerSession: (senderStats.heap.scavenges - senderBefore.heap.scavenges) / options.sessions,
       receiverScavengesPerSession: (receiverStats.heap.scavenges - receiverBefore.heap.scavenges) / options.sessions,
       senderFullCollectionsPerSession: (senderStats.heap.fullCollections - senderBefore.heap.fullCollections) / options.sessions,
-      senderGcPauseMsPerSession: (senderStats.heap.gcPauseMs - senderBefore.heap.gcPauseMs) / options.sessions,
-      receiverGcPauseMsPerSession: (receiverStats.heap.gcPauseMs - receiverBefore.heap.gcPauseMs) / options.sessions,
       senderCpuMsPerSession: (senderStats.cpuMs - senderBefore.cpuMs) / options.sessions,
       receiverCpuMsPerSession: (receiverStats.cpuMs - receiverBefore.cpuMs) / options.sessions,
       senderKernelCpuMsPerSession: (senderStats.systemCpuMs - senderBefore.systemCpuMs) / options.sessions,
