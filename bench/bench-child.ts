@@ -2,13 +2,33 @@
 // sender, driven over IPC by bench-process.ts. Separate processes give each end its own core and
 // its own peak RSS, as two applications on one host would have.
 
-import { createClient } from '../src/client.ts';
+// Stands for the CLI: its heap policy first, the client loaded after it (heap-growth-first.ts).
+import './heap-growth-first.ts';
 import type { CpmClient, LogEvent } from '../src/client-types.ts';
-import type { ChildCommand, ChildEvent } from './bench-protocol.ts';
-import { readPeakRss } from './peak-rss.ts';
-import { readThreadCpu } from './thread-cpu.ts';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+import type { ChildCommand, ChildEvent, HeapFigures } from './bench-protocol.ts';
+
+const { createClient } = await import('../src/client.ts');
+const { readPeakRss } = await import('./peak-rss.ts');
+const { readThreadCpu } = await import('./thread-cpu.ts');
 
 let client: CpmClient | undefined;
+// Collections counted by kind, so the cost of a young-generation policy shows as scavenges per session.
+let scavenges = 0;
+let fullCollections = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges += 1;
+    else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) fullCollections += 1;
+  }
+}).observe({ entryTypes: ['gc'] });
+const heapFigures = (): HeapFigures => {
+  const spaces = getHeapSpaceStatistics();
+  const size = (name: string): number => spaces.find((space) => space.space_name === name)?.space_size ?? 0;
+  return { newSpaceBytes: size('new_space'), oldSpaceBytes: size('old_space'), scavenges, fullCollections };
+};
 let received = 0;
 let sendStarted = 0;
 let firstMessageStart: number | undefined;
@@ -66,8 +86,9 @@ async function handle(command: ChildCommand): Promise<void> {
         limits: { maxSessionsPerPeer: 1000, maxSessionsPerSource: 1000, maxSessions: 1000 },
         ...(command.relay !== undefined ? { msrpRelay: command.relay } : {}),
       });
-      client.on('file-received', (file) => { received++; reply({ event: 'file-received', hash: file.hash, size: file.size }); });
-      client.on('file-failed', (file) => { failed++; reply({ event: 'file-failed', reason: file.reason }); });
+      const fileEvents = command.fileEvents !== false;
+      client.on('file-received', (file) => { received++; if (fileEvents) reply({ event: 'file-received', hash: file.hash, size: file.size }); });
+      client.on('file-failed', (file) => { failed++; if (fileEvents) reply({ event: 'file-failed', reason: file.reason }); });
       client.receive({ dir: command.dir });
       reply({ event: 'ready', sipPort: client.sipAddress.port });
       return;
@@ -90,7 +111,7 @@ async function handle(command: ChildCommand): Promise<void> {
       return;
     case 'stats': {
       const cpu = readThreadCpu();
-      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), rssBytes: process.memoryUsage.rss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}) });
+      reply({ event: 'stats', received, failed, peakRssBytes: readPeakRss(), rssBytes: process.memoryUsage.rss(), cpuMs: cpu.totalMs, systemCpuMs: cpu.systemMs, ...(cpu.mainMs !== undefined ? { mainThreadCpuMs: cpu.mainMs } : {}), heap: heapFigures() });
       return;
     }
     case 'stop':

@@ -94,7 +94,9 @@ async function receive(path: string, port: number): Promise<void> {
   };
   const seal = (): void => {
     if (arena !== undefined && filled > 0) sealed.push({ arena, filled });
-    writing ??= writeSealed().catch((error: unknown) => { failed = error as Error; socket?.destroy(); });
+    // Only with something to write: writeSealed() over an empty list would finish (and clear
+    // `writing`) before this assignment, leaving a settled promise that the final wait loops on.
+    if (writing === undefined && sealed.length > 0) writing = writeSealed().catch((error: unknown) => { failed = error as Error; socket?.destroy(); });
     arena = free.pop();
     filled = 0;
   };

@@ -82,7 +82,7 @@ function sessionSplit(r: SessionRateResult): string {
 function senderRss(r: SessionRateResult): string {
   const sessions = r.sessions + r.warmUpSessions;
   const grown = r.senderRssAfterBytes - r.senderIdleRssBytes;
-  return `; sender RSS idle ${mb(r.senderIdleRssBytes)} -> ${mb(r.senderRssAfterBytes)} after ${sessions} sessions (${grown >= 0 ? '+' : ''}${mb(grown)}, ${ratio(r.senderRssAfterBytes / r.senderIdleRssBytes)})`;
+  return `; sender RSS idle ${mb(r.senderIdleRssBytes)} -> ${mb(r.senderRssAfterBytes)} after ${sessions} sessions (${grown >= 0 ? '+' : ''}${mb(grown)}, ${ratio(r.senderRssAfterBytes / r.senderIdleRssBytes)}; new / old space ${mb(r.senderNewSpaceAfterBytes)} / ${mb(r.senderOldSpaceAfterBytes)}; scavenges per 100 sessions ${(100 * r.senderScavengesPerSession).toFixed(0)} / ${(100 * r.receiverScavengesPerSession).toFixed(0)}, full collections ${(100 * r.senderFullCollectionsPerSession).toFixed(1)})`;
 }
 
 /** (i): the dispatcher deployment with 1 and 2 focus instances, and the failover time. */

@@ -55,6 +55,13 @@ export interface SessionRateResult {
    */
   readonly senderIdleRssBytes: number;
   readonly senderRssAfterBytes: number;
+  /** V8's new and old space of the sender after its last session (reserved, not live). */
+  readonly senderNewSpaceAfterBytes: number;
+  readonly senderOldSpaceAfterBytes: number;
+  /** Collections per session in the measured part (sender / receiver), the price of a smaller young generation. */
+  readonly senderScavengesPerSession: number;
+  readonly receiverScavengesPerSession: number;
+  readonly senderFullCollectionsPerSession: number;
   /** CPU (all threads) each side spent per session: the fixed cost, much steadier than the rate on a loaded machine. */
   readonly senderCpuMsPerSession: number;
   readonly receiverCpuMsPerSession: number;
@@ -109,7 +116,7 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
   const sender = new BenchProcess('rate-sender', options.profileDir);
   try {
     const [{ sipPort }] = await Promise.all([
-      receiver.request({ cmd: 'start-receiver', dir: inbox, transport }, 'ready'),
+      receiver.request({ cmd: 'start-receiver', dir: inbox, transport, fileEvents: false }, 'ready'),
       sender.request({ cmd: 'start-sender', transport, ...(options.peerTuning !== undefined ? { peerTuning: options.peerTuning } : {}) }, 'ready'),
     ]);
     const senderIdle = await sender.request({ cmd: 'stats' }, 'stats');
@@ -140,6 +147,11 @@ export async function runSessionRateBench(options: SessionRateOptions, files: re
       receiverPeakRssBytes: receiverStats.peakRssBytes,
       senderIdleRssBytes: senderIdle.rssBytes,
       senderRssAfterBytes: senderStats.rssBytes,
+      senderNewSpaceAfterBytes: senderStats.heap.newSpaceBytes,
+      senderOldSpaceAfterBytes: senderStats.heap.oldSpaceBytes,
+      senderScavengesPerSession: (senderStats.heap.scavenges - senderBefore.heap.scavenges) / options.sessions,
+      receiverScavengesPerSession: (receiverStats.heap.scavenges - receiverBefore.heap.scavenges) / options.sessions,
+      senderFullCollectionsPerSession: (senderStats.heap.fullCollections - senderBefore.heap.fullCollections) / options.sessions,
       senderCpuMsPerSession: (senderStats.cpuMs - senderBefore.cpuMs) / options.sessions,
       receiverCpuMsPerSession: (receiverStats.cpuMs - receiverBefore.cpuMs) / options.sessions,
       senderKernelCpuMsPerSession: (senderStats.systemCpuMs - senderBefore.systemCpuMs) / options.sessions,

@@ -2,12 +2,15 @@
 // its own process so its RSS is its own. Each "status" line on stdin is answered with one JSON line
 // on stdout: RSS, sessions open and slots held, the MSRP port (for the garbage). A "snapshot PATH"
 // line writes a V8 heap snapshot of this process to PATH first, then answers the same way.
+// Stands for the CLI: its heap policy first, the client loaded after it (heap-growth-first.ts).
+import './heap-growth-first.ts';
 import { mkdir } from 'node:fs/promises';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { createInterface } from 'node:readline';
-import { createClient, inspectClient, type ReceiveExtraOptions } from '../src/client.ts';
+import type { ReceiveExtraOptions } from '../src/client.ts';
 import type { ReceiveOptions } from '../src/client-types.ts';
 
+const { createClient, inspectClient } = await import('../src/client.ts');
 const [dir = '.', setupMs = '2000', idleMs = '2000', maxSessions = '64'] = process.argv.slice(2);
 await mkdir(dir, { recursive: true });
 const client = await createClient({

@@ -24,6 +24,21 @@ export class CpmError extends Error {
   }
 }
 
+/**
+ * A CpmError with no stack trace, for the ordinary end of something we closed ourselves (an MSRP
+ * session, a connection): every session makes a few, and capturing a stack cost more than the rest
+ * of the close. The code and message say what ended; the stack would only show our own close path.
+ */
+export function closingError(code: string, message: string): CpmError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CpmError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Parsers at the wire boundary return a result rather than throwing into the I/O loop. */
 export type Result<T, E = CpmError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 

@@ -89,7 +89,7 @@ export interface ClientOptions extends NetworkOptions {
    * relay fails createClient() with ERR_MSRP_RELAY_AUTH_REQUIRED.
    */
   readonly msrpRelay?: { readonly uri: string; readonly username?: string; readonly password?: string; readonly expires?: number };
-  /** MSRP chunk size in bytes (default 64 KiB; toward a tuned cpm-ft peer 256 KiB, see peerTuning). */
+  /** MSRP chunk size in bytes (default 64 KiB; toward a tuned cpm-ft peer 1 MiB, see peerTuning). */
   readonly chunkSize?: number;
   /**
    * Sending toward a cpm-ft receiver without an MSRP relay: `auto` (default) uses larger chunks

@@ -6,3 +6,4 @@ export type * from './client-types.ts';
 export { CpmError, type ErrorLocation, fileFailureCodes, type FileFailureSource } from '../runtime/index.ts';
 export { cpmErrorCodes, isCpmError, type CpmErrorCode } from './error-codes.ts';
 export { InvalidOptionError } from './options/invalid-option.ts';
+export { cliHeapGrowth, limitHeapGrowth, type HeapGrowthLimit, type HeapGrowthOptions } from './heap-growth.ts';

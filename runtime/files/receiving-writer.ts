@@ -96,6 +96,23 @@ const liveTempPaths = new Set<string>();
 export function isLiveTempPart(path: string): boolean {
   return liveTempPaths.has(path);
 }
+// A receiving folder that passed the access(2) check is trusted for a second: a receiver taking
+// hundreds of offers a second into one folder asked the thread pool the same question per offer. A
+// folder that stops being writable meanwhile still fails the file, at its first write
+// (ERR_FILE_WRITE with the system error), only not already at the offer. Failures are not kept.
+const FOLDER_CHECK_TTL_MS = 1000;
+const MAX_CHECKED_FOLDERS = 64;
+const checkedFolders = new Map<string, number>();
+
+async function checkWritableFolder(folder: string): Promise<void> {
+  const now = performance.now();
+  const checkedAt = checkedFolders.get(folder);
+  if (checkedAt !== undefined && now - checkedAt < FOLDER_CHECK_TTL_MS) return;
+  await access(folder, constants.W_OK | constants.X_OK);
+  if (checkedFolders.size >= MAX_CHECKED_FOLDERS) checkedFolders.clear();
+  checkedFolders.set(folder, now);
+}
+
 const isCode = (error: unknown, ...codes: string[]): boolean =>
   typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
 
@@ -158,12 +175,13 @@ export class ReceivingWriter {
    * finalize, for an empty file). An offer of many files then costs no descriptor per file until
    * data for it arrives; a failure to create the file (EMFILE, ENOSPC ...) surfaces as the first
    * write's error, like any other write error. A folder we cannot write into (read-only, not a
-   * folder) is refused here already, without holding a descriptor (access(2)).
+   * folder) is refused here already, without holding a descriptor (access(2); a folder found
+   * writable less than a second ago is not asked again).
    */
   static async deferred(options: ReceivingWriterOptions): Promise<ReceivingWriter> {
     const writer = ReceivingWriter.#unopened(options);
     try {
-      await access(options.folder, constants.W_OK | constants.X_OK);
+      await checkWritableFolder(options.folder);
     } catch (cause) {
       throw new CpmError('ERR_FILE_WRITE', `cannot create a temporary file in ${options.folder}`, { cause, location: { source: options.folder } });
     }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { CpmError } from '../errors.ts';
+import { closingError, CpmError } from '../errors.ts';
 import { type CancelTimer, type Clock, schedule, systemClock } from './clock.ts';
 import { MsrpParser, type ContinuationFlag, type MsrpParserLimits, type MsrpRequestHead, type MsrpResponseHead } from './syntax/msrp-parser.ts';
 import { parseMsrpPath } from './msrp-uri.ts';
@@ -261,7 +261,7 @@ export class MsrpConnection {
   }
 
   close(error?: CpmError): void {
-    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    this.#closeError ??= error ?? closingError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
     // end() lets a queued error response go out; the timer makes sure the socket really goes.
     this.socket.end();
     if (!this.socket.destroyed && this.#cancelLinger === undefined) {
@@ -271,7 +271,7 @@ export class MsrpConnection {
 
   /** Drops the connection at once, without flushing. */
   destroy(error?: CpmError): void {
-    this.#closeError ??= error ?? new CpmError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
+    this.#closeError ??= error ?? closingError('ERR_MSRP_CONNECTION_CLOSED', 'MSRP connection closed locally');
     this.socket.destroy();
   }
 }

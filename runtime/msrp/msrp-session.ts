@@ -1,11 +1,11 @@
-import { CpmError } from '../errors.ts';
+import { closingError, CpmError } from '../errors.ts';
 import { type Clock, schedule, systemClock } from './clock.ts';
 import { ReceivedRanges } from '../files/received-ranges.ts';
 import { type IncomingMessageInfo, type MessageRefusal, type MessageRejection, type MessageSink, refusalOf } from './incoming-message.ts';
 import type { MsrpBodyHandler, MsrpConnection } from './msrp-connection.ts';
 import { LruMap } from './lru-map.ts';
 import { formatMsrpPath, type MsrpUri } from './msrp-uri.ts';
-import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingMessageOptions } from './outgoing-message.ts';
+import { type MessageSource, type MsrpReport, OutgoingMessage, type OutgoingLink, type OutgoingMessageOptions } from './outgoing-message.ts';
 import { newMessageId, newTransactionId } from './random-id.ts';
 import type { ByteRange, FailureReport } from './syntax/msrp-headers.ts';
 import type { ContinuationFlag, MsrpRequestHead } from './syntax/msrp-parser.ts';
@@ -71,14 +71,22 @@ type Incoming = {
   fromPath: readonly MsrpUri[];
   /** The end of the last progress REPORT sent (Failure-Report: partial with Success-Report: yes). */
   reportedUpTo: number;
+  /** When that REPORT was sent (the session's clock), or the message started. */
+  reportedAt: number;
 };
 
 /**
  * Under Failure-Report: partial no 200 tells the sender which chunks arrived, so a sender that
- * asked for success REPORTs gets one per this many bytes of contiguous prefix (RFC 4975 §7.1.2
- * lets a receiver report parts of a message): its progress and its resume point come from them.
+ * asked for success REPORTs gets progress REPORTs for the contiguous prefix (RFC 4975 §7.1.2 lets
+ * a receiver report parts of a message): its progress and its resume point come from them. One
+ * per PROGRESS_REPORT_BYTES of prefix; on a slow path, where that takes longer than
+ * PROGRESS_REPORT_INTERVAL_MS, one per PROGRESS_REPORT_MIN_BYTES once the interval passed, so
+ * progress still moves about four times a second. A REPORT per MiB cost both ends measurably on
+ * a fast path (parsing and writing it, waking the other side; docs/benchmarks.md, lever 14).
  */
-export const PROGRESS_REPORT_BYTES = 1024 * 1024;
+export const PROGRESS_REPORT_BYTES = 4 * 1024 * 1024;
+export const PROGRESS_REPORT_MIN_BYTES = 1024 * 1024;
+export const PROGRESS_REPORT_INTERVAL_MS = 250;
 
 function isRejection(x: MessageSink | MessageRejection): x is MessageRejection {
   return typeof (x as MessageRejection).reject === 'number';
@@ -104,6 +112,8 @@ export class MsrpSession {
   readonly #rejected: LruMap<string, { readonly status: number; readonly comment?: string | undefined }>;
   #pumping = false;
   #wakeup: (() => void) | undefined;
+  #link: OutgoingLink | undefined;
+  #linkPath: readonly MsrpUri[] | undefined;
   #boundWaiters: { resolve: () => void; reject: (e: CpmError) => void }[] = [];
   #closed: CpmError | undefined;
   /** While connect() waits for the binding SEND's response: fails it when the connection goes. */
@@ -249,11 +259,19 @@ export class MsrpSession {
         }
         this.#queue.splice(index, 1);
         this.#queue.push(message);
-        await message.sendNextChunk({ connection: conn, toPath: this.#toPath(path), fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
+        await message.sendNextChunk(this.#linkFor(conn, path));
       }
     } finally {
       this.#pumping = false;
     }
+  }
+
+  // One link per connection and path, so a message formats its chunk heads once (OutgoingMessage).
+  #linkFor(connection: MsrpConnection, path: readonly MsrpUri[]): OutgoingLink {
+    const link = this.#link;
+    if (link !== undefined && link.connection === connection && this.#linkPath === path) return link;
+    this.#linkPath = path;
+    return (this.#link = { connection, toPath: this.#toPath(path), fromPath: [this.localUri], clock: this.clock, wake: () => this.#wake() });
   }
 
   #wake(): void {
@@ -347,7 +365,7 @@ export class MsrpSession {
     }
     const msg: Incoming = {
       info, sink: decision, ranges: new ReceivedRanges(), total: size, sawLast: false, failed: false,
-      pending: new Set(), fromPath: h.fromPath, reportedUpTo: 0,
+      pending: new Set(), fromPath: h.fromPath, reportedUpTo: 0, reportedAt: this.clock.now(),
     };
     this.#incoming.set(messageId, msg);
     return msg;
@@ -440,9 +458,13 @@ export class MsrpSession {
   // once the sink accepted the complete message (#maybeCompleteIncoming).
   #reportProgress(conn: MsrpConnection, msg: Incoming): void {
     const upTo = msg.ranges.prefixEnd;
-    if (upTo - msg.reportedUpTo < PROGRESS_REPORT_BYTES || conn.closed) return;
+    const grown = upTo - msg.reportedUpTo;
+    if (grown < PROGRESS_REPORT_MIN_BYTES || conn.closed) return;
     if (msg.total === undefined || upTo >= msg.total) return;
+    const now = this.clock.now();
+    if (grown < PROGRESS_REPORT_BYTES && now - msg.reportedAt < PROGRESS_REPORT_INTERVAL_MS) return;
     msg.reportedUpTo = upTo;
+    msg.reportedAt = now;
     conn.reply([serializeReport({
       transactionId: newTransactionId(), toPath: msg.fromPath, fromPath: [this.localUri], messageId: msg.info.messageId,
       byteRange: { start: 1, end: upTo, total: msg.total }, status: { namespace: 0, code: 200, reason: 'OK' },
@@ -520,7 +542,7 @@ export class MsrpSession {
   /** Ends the session: fails what is in progress and releases it from the endpoint. */
   close(): void {
     if (this.#closed) return;
-    const err = new CpmError('ERR_MSRP_SESSION_CLOSED', `MSRP session ${this.id} closed`);
+    const err = closingError('ERR_MSRP_SESSION_CLOSED', `MSRP session ${this.id} closed`);
     this.#closed = err;
     const conn = this.#connection;
     this.#host.release(this);

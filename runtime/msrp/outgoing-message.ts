@@ -4,7 +4,7 @@ import type { MsrpConnection } from './msrp-connection.ts';
 import type { MsrpUri } from './msrp-uri.ts';
 import type { ByteRange, FailureReport, StatusHeader } from './syntax/msrp-headers.ts';
 import type { ContinuationFlag, MsrpResponseHead } from './syntax/msrp-parser.ts';
-import { chooseTransactionId, serializeEndLine, serializeRequestHead } from './syntax/msrp-serializer.ts';
+import { chooseTransactionId, chunkHeadSerializer, serializeEndLine, serializeRequestHead } from './syntax/msrp-serializer.ts';
 
 /** A REPORT received for one of our messages (RFC 4975 §7.1.2). */
 export interface MsrpReport {
@@ -151,6 +151,8 @@ export class OutgoingMessage {
    */
   #partialChunks: Array<{ readonly tid: string; readonly end: number }> = [];
   #link: OutgoingLink | undefined;
+  /** Formats this message's chunk heads for the link they were made for (a new link, new paths). */
+  #heads: { readonly link: OutgoingLink; readonly head: (tid: string, byteRange: ByteRange) => Buffer } | undefined;
   #offset = 0;
   #acked = 0;
   #allWritten = false;
@@ -236,13 +238,7 @@ export class OutgoingMessage {
     // RFC 4975 §7.1: the end-line of this chunk must not occur in its body.
     const tid = chooseTransactionId(pieces);
     const byteRange = { start: start + 1, end: start + got, total: this.size };
-    const head = serializeRequestHead({
-      transactionId: tid, method: 'SEND', toPath: link.toPath, fromPath: link.fromPath,
-      messageId: this.messageId, byteRange,
-      ...(this.#options.successReport ? { successReport: 'yes' as const } : {}),
-      ...(this.#failureReport === 'yes' ? {} : { failureReport: this.#failureReport }),
-      contentType: this.#options.contentType,
-    });
+    const head = this.#headsFor(link)(tid, byteRange);
     this.#track(tid, got, link);
     this.#offset = start + got;
     if (last) { this.#lastTid = tid; this.#lastSentAt = performance.now(); }
@@ -260,6 +256,18 @@ export class OutgoingMessage {
       this.#maybeComplete();
     }
     if (conn.socket.writableLength > SOCKET_QUEUE_LIMIT) await this.#drained(conn, link);
+  }
+
+  #headsFor(link: OutgoingLink): (tid: string, byteRange: ByteRange) => Buffer {
+    if (this.#heads?.link === link) return this.#heads.head;
+    const head = chunkHeadSerializer({
+      method: 'SEND', toPath: link.toPath, fromPath: link.fromPath, messageId: this.messageId,
+      ...(this.#options.successReport ? { successReport: 'yes' as const } : {}),
+      ...(this.#failureReport === 'yes' ? {} : { failureReport: this.#failureReport }),
+      contentType: this.#options.contentType,
+    });
+    this.#heads = { link, head };
+    return head;
   }
 
   // Under Failure-Report: yes every chunk has its 408 timer. Under `partial` or `no` nothing

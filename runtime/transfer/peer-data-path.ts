@@ -23,7 +23,7 @@ export interface DataPathInputs {
   readonly successReport: boolean;
   /** Chunk size toward unknown peers (64 KiB, or the configured one). */
   readonly chunkSize: number;
-  /** Chunk size toward tuned peers (256 KiB, or the configured one). */
+  /** Chunk size toward tuned peers (1 MiB, or the configured one). */
   readonly tunedChunkSize: number;
   /** The answer's Server header (RFC 3261 §20.35), if any. */
   readonly server: string | undefined;

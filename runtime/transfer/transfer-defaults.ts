@@ -6,11 +6,12 @@ export const transferDefaults = {
   /** MSRP chunk size: 64 KiB keeps a chunk in one socket read while the per-chunk cost stays low. */
   chunkSize: 64 * 1024,
   /**
-   * Toward a cpm-ft peer without a relay (peer-data-path.ts): a quarter of the heads, 200s and
-   * per-chunk work of 64 KiB. Bench, 256 MiB: sender 2630 -> 2160 ms CPU per GiB, receiver
-   * 4200 -> 3530 ms (both with Failure-Report: yes; 1 MiB chunks measured no better).
+   * Toward a cpm-ft peer without a relay (peer-data-path.ts): one chunk per 1 MiB read block of
+   * the sender, so one head, one scan call, one writev per MiB. The
+   * sender's per-chunk JavaScript (stream writes, promises, REPORT parsing) and the optimizing
+   * compiler's work on it shrink with the chunk count: docs/benchmarks.md, levers 5 and 13.
    */
-  tunedChunkSize: 256 * 1024,
+  tunedChunkSize: 1024 * 1024,
   /** Tune the data path toward recognised cpm-ft peers (peer-data-path.ts). */
   peerTuning: 'auto',
   /**

@@ -45,12 +45,32 @@ function folder(name: string): string {
   return dir;
 }
 
-/** A sparse file: large enough to be mid-transfer for seconds, cheap to create. */
-function bigFile(dir: string, name: string, bytes = 768 * 1024 * 1024): string {
+/**
+ * A sparse file, cheap to create. Its size is what the sender hashes before the offer (the whole
+ * file read, ~1 s of CPU per GiB), so it is kept well below what would be mid-transfer for
+ * seconds; terminateMidTransfer holds the transfer open instead.
+ */
+function bigFile(dir: string, name: string, bytes = 256 * 1024 * 1024): string {
   const path = join(dir, name);
   writeFileSync(path, '');
   truncateSync(path, bytes);
   return path;
+}
+
+/**
+ * SIGTERM to `target` while the transfer is surely still running: `peer`, the other end of the MSRP
+ * data, is stopped first, so the bytes still to come cannot all cross loopback before the signal is
+ * handled (on an idle machine a few hundred MiB take well under a second). It is continued shortly
+ * after, so the shutdown still meets a live peer (its BYE answered, the part dropped there).
+ */
+async function terminateMidTransfer(target: CliRun, peer: CliRun): Promise<void> {
+  peer.child.kill('SIGSTOP');
+  try {
+    target.child.kill('SIGTERM');
+    await sleep(200);
+  } finally {
+    peer.child.kill('SIGCONT');
+  }
 }
 
 async function startReceiver(inbox: string, extra: string[] = []): Promise<CliRun & { uri: string }> {
@@ -95,7 +115,7 @@ describe('cpm-ft send on SIGTERM', () => {
     const file = bigFile(folder('send-big-src'), 'big.bin');
     const sender = send(receiver.uri, [file]);
     await until('bytes of big.bin at the receiver', () => partBytes(inbox) > 1_000_000, sender, 60_000);
-    sender.child.kill('SIGTERM');
+    await terminateMidTransfer(sender, receiver);
     expect(await cliExitCode(sender, EXIT_BOUND_MS)).toBe(143);
     expect(sender.err()).toMatch(/^file transfer failed: interrupted by SIGTERM: big\.bin (cancelled|interrupted)/m);
     await until('the receiver to drop the part', () => parts(inbox).length === 0, receiver, EXIT_BOUND_MS);
@@ -106,10 +126,10 @@ describe('cpm-ft send on SIGTERM', () => {
     const inbox = folder('send-many-in');
     const receiver = await startReceiver(inbox, ['--max-mlines-per-session', '100', '--max-open-files-per-session', '100']);
     const src = folder('send-many-src');
-    const files = Array.from({ length: 60 }, (_, i) => bigFile(src, `f${String(i).padStart(2, '0')}.bin`, 8 * 1024 * 1024));
+    const files = Array.from({ length: 60 }, (_, i) => bigFile(src, `f${String(i).padStart(2, '0')}.bin`, 2 * 1024 * 1024));
     const sender = send(receiver.uri, files);
     await until('parts at the receiver', () => partBytes(inbox) > 1_000_000, sender, 60_000);
-    sender.child.kill('SIGTERM');
+    await terminateMidTransfer(sender, receiver);
     expect(await cliExitCode(sender, EXIT_BOUND_MS)).toBe(143);
     const line = /^file transfer failed: interrupted by SIGTERM: (.+) (cancelled|interrupted)/m.exec(sender.err());
     expect(line, sender.err()).not.toBeNull();
@@ -153,9 +173,9 @@ describe('cpm-ft serve and pull on SIGTERM', () => {
     bigFile(served, 'big.bin');
     const server = await startServer(served);
     const inbox = folder('serve-pull-in');
-    const pull = cli(['pull', '--transport', 'tcp', '--from', server.uri, '--dir', inbox, '--selector', selector('big.bin', 768 * 1024 * 1024)]);
+    const pull = cli(['pull', '--transport', 'tcp', '--from', server.uri, '--dir', inbox, '--selector', selector('big.bin', 256 * 1024 * 1024)]);
     await until('bytes of big.bin at the puller', () => partBytes(inbox) > 1_000_000, pull, 60_000);
-    server.child.kill('SIGTERM');
+    await terminateMidTransfer(server, pull);
     expect(await cliExitCode(server, EXIT_BOUND_MS)).toBe(143);
     expect(server.err()).toMatch(/^cpm-ft serve: interrupted by SIGTERM: big\.bin$/m);
     expect(await cliExitCode(pull, 40_000)).toBe(1);
@@ -167,11 +187,11 @@ describe('cpm-ft serve and pull on SIGTERM', () => {
     bigFile(served, 'big.bin');
     const server = await startServer(served);
     const inbox = folder('pull-in');
-    const pull = cli(['pull', '--transport', 'tcp', '--from', server.uri, '--dir', inbox, '--selector', selector('big.bin', 768 * 1024 * 1024)]);
+    const pull = cli(['pull', '--transport', 'tcp', '--from', server.uri, '--dir', inbox, '--selector', selector('big.bin', 256 * 1024 * 1024)]);
     await until('bytes of big.bin at the puller', () => partBytes(inbox) > 1_000_000, pull, 60_000);
-    pull.child.kill('SIGTERM');
+    await terminateMidTransfer(pull, server);
     expect(await cliExitCode(pull, EXIT_BOUND_MS)).toBe(143);
-    expect(pull.err()).toMatch(/^cpm-ft pull: interrupted by SIGTERM: "name:\\"big\.bin\\" size:805306368" not pulled/m);
+    expect(pull.err()).toMatch(/^cpm-ft pull: interrupted by SIGTERM: "name:\\"big\.bin\\" size:268435456" not pulled/m);
     expect(readdirSync(inbox)).toEqual([]);
   }, 120_000);
 

@@ -1,5 +1,5 @@
 // The sender's data path on the wire (runtime/transfer/peer-data-path.ts): tuned, every SEND of
-// the file carries Failure-Report: partial and Success-Report: yes in 256 KiB chunks, the file is
+// the file carries Failure-Report: partial and Success-Report: yes in 1 MiB chunks, the file is
 // delivered on the success REPORT and step 4 runs on success-report-received; untuned (a peer
 // that does not say it is cpm-ft), 64 KiB chunks with the default Failure-Report.
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ const fileSendHeads = (wire: string): string[] =>
 const byteRangeEnds = (heads: readonly string[]): number[] => heads.map((h) => Number(/Byte-Range: \d+-(\d+)\//.exec(h)?.[1]));
 
 describe('sender data path', () => {
-  it('tuned: 256 KiB chunks with Failure-Report: partial, delivered on the success REPORT, step 4 on success-report-received', async () => {
+  it('tuned: 1 MiB chunks with Failure-Report: partial, delivered on the success REPORT, step 4 on success-report-received', async () => {
     const log: TransferLogEvent[] = [];
     const pair = await pairs.start({ sender: { peerTuning: 'always', log: (e) => log.push(e) } });
     const size = 3 * MiB + 1000;
@@ -50,9 +50,9 @@ describe('sender data path', () => {
     const hex = (h: string): string => h.replaceAll(':', '').toLowerCase();
     expect(received.map(hex)).toEqual([hex(await sha1Of(file))]);
     const heads = fileSendHeads(wire());
-    expect(heads).toHaveLength(Math.ceil(size / (256 * 1024)));
+    expect(heads).toHaveLength(Math.ceil(size / MiB));
     expect(heads.every((h) => /\r\nFailure-Report: partial\r\n/.test(h) && /\r\nSuccess-Report: yes\r\n/.test(h))).toBe(true);
-    expect(byteRangeEnds(heads).slice(0, 2)).toEqual([256 * 1024, 512 * 1024]);
+    expect(byteRangeEnds(heads)).toEqual([MiB, 2 * MiB, 3 * MiB, size]);
     expect(log.some((e) => e.kind === 'msrp' && e['event'] === 'message-acknowledged' && e['by'] === 'success-report')).toBe(true);
     expect(log.some((e) => e.kind === 'rule' && JSON.stringify(e).includes('success-report-received'))).toBe(true);
   });

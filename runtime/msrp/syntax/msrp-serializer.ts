@@ -36,17 +36,39 @@ export interface MsrpResponseInit {
 // RFC 4975 §9: To-Path then From-Path come first; Content-Type is the last header and a blank
 // line separates it from the body.
 export function serializeRequestHead(init: MsrpRequestInit): Buffer {
-  let s = `MSRP ${init.transactionId} ${init.method}\r\nTo-Path: ${formatMsrpPath(init.toPath)}\r\nFrom-Path: ${formatMsrpPath(init.fromPath)}\r\n`;
+  const range = init.byteRange === undefined ? '' : `Byte-Range: ${formatByteRange(init.byteRange)}\r\n`;
+  return Buffer.from(`MSRP ${init.transactionId} ${init.method}\r\n${headersBeforeRange(init)}${range}${headersAfterRange(init)}`, 'utf8');
+}
+
+type ChunkHeadInit = Omit<MsrpRequestInit, 'transactionId' | 'byteRange'>;
+
+/**
+ * The heads of one message's chunks differ only in the transaction id and the Byte-Range: the
+ * rest is formatted once per message and path, not once per chunk. Same bytes as
+ * serializeRequestHead with those two fields set.
+ */
+export function chunkHeadSerializer(init: ChunkHeadInit): (transactionId: string, byteRange: ByteRange) => Buffer {
+  const start = ` ${init.method}\r\n${headersBeforeRange(init)}Byte-Range: `;
+  const end = `\r\n${headersAfterRange(init)}`;
+  return (transactionId, r) => Buffer.from(`MSRP ${transactionId}${start}${r.start}-${r.end}/${r.total}${end}`, 'utf8');
+}
+
+function headersBeforeRange(init: ChunkHeadInit): string {
+  let s = `To-Path: ${formatMsrpPath(init.toPath)}\r\nFrom-Path: ${formatMsrpPath(init.fromPath)}\r\n`;
   if (init.messageId !== undefined) s += `Message-ID: ${init.messageId}\r\n`;
   if (init.successReport !== undefined) s += `Success-Report: ${init.successReport}\r\n`;
   if (init.failureReport !== undefined) s += `Failure-Report: ${init.failureReport}\r\n`;
-  if (init.byteRange !== undefined) s += `Byte-Range: ${formatByteRange(init.byteRange)}\r\n`;
+  return s;
+}
+
+function headersAfterRange(init: ChunkHeadInit): string {
+  let s = '';
   if (init.status !== undefined) s += `Status: ${formatStatusHeader(init.status)}\r\n`;
   if (init.expires !== undefined) s += `Expires: ${init.expires}\r\n`;
   if (init.authorization !== undefined) s += `Authorization: ${init.authorization}\r\n`;
   for (const [name, value] of init.extraHeaders ?? []) s += `${name}: ${value}\r\n`;
   if (init.contentType !== undefined) s += `Content-Type: ${init.contentType}\r\n\r\n`;
-  return Buffer.from(s, 'utf8');
+  return s;
 }
 
 /** RFC 4975 §7.1 end-line; after a body it is preceded by the CRLF that closes the body. */

@@ -4,7 +4,8 @@
 // acknowledged and still learns about an error response that comes after its last chunk.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageSink } from '../../../runtime/msrp/incoming-message.ts';
-import { PROGRESS_REPORT_BYTES } from '../../../runtime/msrp/msrp-session.ts';
+import { PROGRESS_REPORT_BYTES, PROGRESS_REPORT_INTERVAL_MS, PROGRESS_REPORT_MIN_BYTES } from '../../../runtime/msrp/msrp-session.ts';
+import { createFakeClock } from '../../../runtime/clock.ts';
 import { MessageRefusedError } from '../../../runtime/msrp/incoming-message.ts';
 import type { MsrpReport, MsrpStatusError } from '../../../runtime/msrp/outgoing-message.ts';
 import { connected, memorySink, patterned, pieces } from './helpers.ts';
@@ -22,7 +23,8 @@ describe('Failure-Report: partial with success reports', () => {
   it('reports the received prefix as it grows, then the whole message once; the sender counts it as acknowledged', async () => {
     const size = 5 * PROGRESS_REPORT_BYTES + 12_345;
     const got = memorySink(size);
-    const { active } = await setup({ delegate: { onMessageStart: () => got.sink } });
+    // The receiver's time stands still: a fast path, so progress REPORTs go by bytes alone.
+    const { active } = await setup({ clock: createFakeClock(), delegate: { onMessageStart: () => got.sink } });
     const source = patterned(size);
     const reports: MsrpReport[] = [];
     let finalReport!: () => void;
@@ -43,6 +45,7 @@ describe('Failure-Report: partial with success reports', () => {
     expect(ends.at(-1)).toBe(size);
     const progress = ends.slice(0, -1);
     expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(progress.length).toBeLessThanOrEqual(5);
     for (let i = 0; i < progress.length; i++) expect(progress[i]! - (progress[i - 1] ?? 0)).toBeGreaterThanOrEqual(PROGRESS_REPORT_BYTES);
     expect(msg.bytesAcknowledged).toBe(size);
     // Chunks inside a reported prefix are no longer listened to; the rest go with forgetTransactions().
@@ -52,6 +55,40 @@ describe('Failure-Report: partial with success reports', () => {
     expect(awaited).toBeLessThanOrEqual(chunks - Math.floor(progress.at(-1)! / (256 * 1024)));
     msg.forgetTransactions();
     expect(active.connection?.awaitedResponses).toBe(0);
+  });
+
+  it('on a slow path reports smaller steps once the interval passed, never less than the minimum apart', async () => {
+    const size = 2 * PROGRESS_REPORT_BYTES;
+    const clock = createFakeClock();
+    const data = Buffer.alloc(size);
+    let nextTick = PROGRESS_REPORT_MIN_BYTES / 2;
+    let ended!: () => void;
+    const end = new Promise<void>((r) => { ended = r; });
+    // Each half MiB that arrives takes half the interval: a MiB per interval, a quarter of the byte step.
+    const sink: MessageSink = {
+      write(position, chunk) {
+        chunk.copy(data, position - 1);
+        for (; position - 1 + chunk.length >= nextTick; nextTick += PROGRESS_REPORT_MIN_BYTES / 2) clock.advance(PROGRESS_REPORT_INTERVAL_MS / 2);
+      },
+      end() { ended(); },
+    };
+    const { active } = await setup({ clock, delegate: { onMessageStart: () => sink } });
+    const reports: MsrpReport[] = [];
+    let finalReport!: () => void;
+    const final = new Promise<void>((r) => { finalReport = r; });
+    const source = patterned(size);
+    const msg = active.send(pieces(source, 100_000), {
+      size, contentType: 'application/octet-stream', failureReport: 'partial', successReport: true, chunkSize: 256 * 1024,
+      onReport: (r) => { reports.push(r); if (r.byteRange?.end === size) finalReport(); },
+    });
+    await msg.done;
+    await final;
+    await end;
+    expect(data.equals(source)).toBe(true);
+    const progress = reports.map((r) => r.byteRange?.end as number).slice(0, -1);
+    // By bytes alone there would be one progress REPORT (at 4 MiB); by time there is about one per MiB.
+    expect(progress.length).toBeGreaterThanOrEqual(PROGRESS_REPORT_BYTES / PROGRESS_REPORT_MIN_BYTES);
+    for (let i = 0; i < progress.length; i++) expect(progress[i]! - (progress[i - 1] ?? 0)).toBeGreaterThanOrEqual(PROGRESS_REPORT_MIN_BYTES);
   });
 
   it('sends no progress REPORT to a sender that asked for none (Failure-Report: yes keeps its 200s)', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bodyContainsEndLine, chooseTransactionId, serializeReport, serializeRequest, serializeResponse } from '../../../runtime/msrp/syntax/msrp-serializer.ts';
+import { bodyContainsEndLine, chooseTransactionId, chunkHeadSerializer, serializeReport, serializeRequest, serializeRequestHead, serializeResponse } from '../../../runtime/msrp/syntax/msrp-serializer.ts';
 import { parseMsrpUri } from '../../../runtime/msrp/msrp-uri.ts';
 import { parsePieces } from './collect.ts';
 
@@ -31,6 +31,23 @@ describe('MSRP serializer', () => {
       '423 Interval Out-of-Bounds', '481 Session Does Not Exist', '501 Unknown Method', '506 Session Already Bound',
     ]);
     expect(messages[11]!.head.headers.status).toEqual({ namespace: 0, code: 413, reason: 'Message Too Large' });
+  });
+
+  it('formats chunk heads from a per-message template to the same bytes as serializeRequestHead', () => {
+    const relay = uri('msrps://relay.example.com:2855/r3l4y;tcp');
+    const variants = [
+      { method: 'SEND', toPath: [bob], fromPath: [alice], messageId: 'm1', contentType: 'application/octet-stream' },
+      { method: 'SEND', toPath: [relay, bob], fromPath: [alice], messageId: 'm2', successReport: 'yes' as const, failureReport: 'partial' as const, contentType: 'image/jpeg' },
+      { method: 'SEND', toPath: [bob], fromPath: [alice], messageId: 'm3', failureReport: 'no' as const, extraHeaders: [['X-Extra', 'v']] as const, contentType: 'text/plain; charset=utf-8' },
+    ];
+    const ranges = [{ start: 1, end: 262144, total: 1048576 }, { start: 786433, end: 1048576, total: 1048576 }, { start: 5, end: '*' as const, total: '*' as const }];
+    for (const init of variants) {
+      const head = chunkHeadSerializer(init);
+      for (const [i, byteRange] of ranges.entries()) {
+        const transactionId = `tid${i}x${init.messageId}`;
+        expect(head(transactionId, byteRange).toString('latin1')).toBe(serializeRequestHead({ ...init, transactionId, byteRange }).toString('latin1'));
+      }
+    }
   });
 
   it('picks a transaction id whose end-line is not in the body, also across buffer seams', () => {
