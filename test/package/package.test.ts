@@ -73,7 +73,10 @@ beforeAll(async () => {
   if (state === 'fresh') binModeAfterBuild = (statSync(bin).mode & 0o777).toString(8);
   // npx in the clone links the clone's bin once, in its cache; make that link before any rebuild, as a
   // user who ran `npx cpm-ft` and then rebuilt has.
-  cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache') };
+  // Without ignore-scripts, npx with an empty cache installs the clone as a directory dependency and
+  // so runs its prepare script: a second `npm run build` (~17 s of CPU), which empties dist/ while
+  // other test files run the built CLI (test/helpers/cli-entry.ts). The bin it links is the same.
+  cloneNpxEnv = { ...npmEnv, npm_config_cache: join(work, 'clone-npx-cache'), npm_config_ignore_scripts: 'true' };
   if (existsSync(bin)) {
     const linked = await run('npx', ['--no-install', 'cpm-ft', '--version'], root, cloneNpxEnv, 300_000);
     if (linked.code !== 0) throw new Error(describeRun('npx cpm-ft --version in the clone, before the build', linked));
