@@ -12,6 +12,11 @@
 // With tuning on, every SEND asks for a success REPORT, so the `success-report-requested` fact is
 // always true: a scenario that needs it false cannot arise toward a cpm-ft peer and is not run in
 // that configuration (the test below lists how many are left out and why).
+//
+// The scenarios of the receiving side (RFC 5547 §8: offers pushed to us, re-offers, pulls from us)
+// run the same way against the client's receive() or serve() with default options, the scripted
+// offerer on the other end; only the folder and the accept-file answer are the application's.
+// Every one of them can arise with the shipped defaults, so none is left out.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -19,11 +24,12 @@ import type { WireScenarioData, WireScenariosFile } from '../../generator/emit/e
 import { eventRoles, type DecisionPoint, type ProcedureAction, type ProcedureEvent, type ProcedureGuard } from '../../runtime/index.ts';
 import { expectAction, expectNoAction, expectRaised, runConformanceScenario } from '../../runtime/testing/conformance/index.ts';
 import { fileTransferProcedures } from '../../src/procedures.ts';
-import { shippedScenarioClient } from '../helpers/shipped-scenario-client.ts';
+import { shippedScenarioAnswerer, shippedScenarioClient } from '../helpers/shipped-scenario-client.ts';
 
 // The scenarios the generator wrote beside the generated tests (the same cases, as data).
 const scenarios = (JSON.parse(readFileSync(new URL('../../generated/conformance/wire-scenarios.json', import.meta.url), 'utf8')) as WireScenariosFile).scenarios;
 const senderCases = scenarios.filter((c) => eventRoles[c.event as ProcedureEvent] === 'sender');
+const receiverCases = scenarios.filter((c) => eventRoles[c.event as ProcedureEvent] === 'receiver');
 
 const configurations = [
   { name: 'peer tuning off', peerProduct: undefined, arises: (_c: WireScenarioData) => true },
@@ -31,7 +37,7 @@ const configurations = [
   { name: 'peer tuning on', peerProduct: 'cpm-ft', arises: (c: WireScenarioData) => c.held['success-report-requested'] !== false },
 ] as const;
 
-async function shipped(c: WireScenarioData, peerProduct: string | undefined): Promise<void> {
+async function shipped(c: WireScenarioData, peerProduct: string | undefined, side: 'sender' | 'receiver' = 'sender'): Promise<void> {
   const outcome = await runConformanceScenario({
     rule: c.rule,
     event: c.event as ProcedureEvent,
@@ -40,7 +46,7 @@ async function shipped(c: WireScenarioData, peerProduct: string | undefined): Pr
     procedures: fileTransferProcedures,
     // As the generated tests do: the actions expected to show may shape the peer so their effect shows.
     actions: c.expectations.filter((e) => e.present).map((e) => e.action as ProcedureAction),
-    client: shippedScenarioClient,
+    ...(side === 'sender' ? { client: shippedScenarioClient } : { answerer: shippedScenarioAnswerer }),
     ...(peerProduct === undefined ? {} : { peerProduct }),
   });
   const problems = expectRaised(outcome, c.event as ProcedureEvent, c.held as Partial<Record<ProcedureGuard, boolean>>);
@@ -68,4 +74,19 @@ describe('the generated wire scenarios through the shipped client (createClient,
       }
     });
   }
+});
+
+describe('the generated wire scenarios of the receiving side through the shipped client (receive / serve, default options)', () => {
+  it('covers every wire scenario of the receiving side, each event among them', () => {
+    expect(receiverCases.length).toBeGreaterThan(5);
+    expect(senderCases.length + receiverCases.length).toBe(scenarios.length);
+    const events = new Set(receiverCases.map((c) => c.event));
+    for (const event of ['file-offer-received', 'file-data-complete', 'mline-reoffered', 'pull-offer-received']) expect(events).toContain(event);
+  });
+
+  describe.concurrent('default options', () => {
+    for (const c of receiverCases) {
+      it(`${c.title} [shipped receiver]`, () => shipped(c, undefined, 'receiver'));
+    }
+  });
 });

@@ -2,7 +2,8 @@
 // shutdown used to hang or leave files behind: mid-transfer, in a session of many m-lines, while
 // the INVITE waits for an answer and while a re-INVITE is pending. Each must exit (a generous 10 s
 // bound: the cap in the code is 1.5 s, the hangs it replaces were Timer B's 32 s or for ever),
-// with 143, naming the files it interrupted, and leave no temporary part anywhere.
+// with 143, naming the files it interrupted, and leave no temporary part anywhere; a receiver with
+// nothing arriving exits 0.
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,6 +163,38 @@ describe('cpm-ft send on SIGTERM', () => {
     expect(await cliExitCode(sender, EXIT_BOUND_MS)).toBe(143);
     expect(sender.err()).toMatch(/^file transfer failed: interrupted by SIGTERM: a\.txt (cancelled|interrupted)/m);
     expect(peer.heard()).toMatch(/^CANCEL /m);
+  }, 60_000);
+});
+
+describe('cpm-ft receive on SIGTERM', () => {
+  it('mid-transfer: exits 143 naming the arriving file, its part removed', async () => {
+    const inbox = folder('receive-mid-in');
+    const receiver = await startReceiver(inbox);
+    const file = bigFile(folder('receive-mid-src'), 'big.bin');
+    const sender = send(receiver.uri, [file]);
+    await until('bytes of big.bin at the receiver', () => partBytes(inbox) > 1_000_000, sender, 60_000);
+    await terminateMidTransfer(receiver, sender);
+    expect(await cliExitCode(receiver, EXIT_BOUND_MS)).toBe(143);
+    expect(receiver.err()).toMatch(/^cpm-ft receive: interrupted by SIGTERM: big\.bin \(their parts removed\)$/m);
+    // Reported once, as interrupted, not again as a failed file.
+    expect(receiver.out()).not.toMatch(/^failed big\.bin/m);
+    expect(readdirSync(inbox)).toEqual([]);
+    expect(await cliExitCode(sender, 40_000)).not.toBe(0);
+  }, 120_000);
+
+  it('idle, after a file arrived in full: exits 0 and names nothing', async () => {
+    const inbox = folder('receive-idle-in');
+    const receiver = await startReceiver(inbox);
+    const file = join(folder('receive-idle-src'), 'small.txt');
+    writeFileSync(file, 'hello');
+    const sender = send(receiver.uri, [file]);
+    expect(await cliExitCode(sender, 40_000)).toBe(0);
+    await until('the receiver to report small.txt', () => /^received small\.txt 5 bytes/m.test(receiver.out()), receiver);
+    receiver.child.kill('SIGTERM');
+    expect(await cliExitCode(receiver, EXIT_BOUND_MS)).toBe(0);
+    expect(receiver.out()).toMatch(/^SIGTERM: shutting down$/m);
+    expect(receiver.err()).not.toMatch(/interrupted/);
+    expect(readdirSync(inbox)).toEqual(['small.txt']);
   }, 60_000);
 });
 

@@ -4,7 +4,7 @@ export { runConformanceScenario, batchSizes, injectedStatus, successReportDelayM
 export { runtimeScenarioClient, type ScenarioClient, type ScenarioClientFactory, type ScenarioClientInputs, type ScenarioTransfer } from './scenario-client.ts';
 export { expectAction, expectNoAction, type WireCheck } from './expect-action.ts';
 export { expectRaised } from './expect-raised.ts';
-export { runAnswererScenario, answererFileSizes, type AnswererScenario } from './run-answerer-scenario.ts';
+export { runAnswererScenario, runtimeScenarioAnswerer, answererFileSizes, type AnswererScenario, type ScenarioAnswerer, type ScenarioAnswererFactory, type ScenarioAnswererInputs } from './run-answerer-scenario.ts';
 export { answerChecks, answerAbsenceChecks, type AnswerCheck } from './expect-answer.ts';
 export { isAnswererOutcome, type AnswererOutcome, type OfferedMline, type PushAttempt } from './answerer-outcome.ts';
 export { ScriptedOfferer, offerSdp, selectorOf, type MlineOffer } from './scripted-offerer.ts';

@@ -37,7 +37,29 @@ export interface AnswererScenario {
   readonly actions?: readonly ProcedureAction[];
   /** Upper bound for the whole run; default 10 s. */
   readonly timeoutMs?: number;
+  /** The answering side; default the runtime's bare receiver or file server (runtimeScenarioAnswerer). */
+  readonly answerer?: ScenarioAnswererFactory;
 }
+
+/** The application's side of a receiving situation: who answers, its folder, its accept-file answer. */
+export interface ScenarioAnswererInputs {
+  readonly procedures: FileTransferProcedures;
+  /** A receiver for pushes and re-offers, a file server for pulls. */
+  readonly role: 'receiver' | 'file-server';
+  /** The receiver's folder, or the folder the file server serves from. */
+  readonly dir: string;
+  /** The application's answer at the accept-file decision point; absent: its default. */
+  readonly accept?: boolean;
+}
+
+/** The side under test, listening: the SIP URI offers go to, and how to end it. */
+export interface ScenarioAnswerer {
+  readonly uri: string;
+  /** Ends whatever it still holds; called once, after the scenario, whatever happened. */
+  close(): Promise<void>;
+}
+
+export type ScenarioAnswererFactory = (inputs: ScenarioAnswererInputs) => Promise<ScenarioAnswerer>;
 
 export { answererFileSizes } from './answerer-outcome.ts';
 
@@ -78,21 +100,16 @@ function finalResponse(offerer: ScriptedOfferer, headers: { get(name: string): s
 }
 
 
-/** The side under test: a receiver for pushes and re-offers, a file server for pulls. */
-interface Answerer {
-  readonly uri: string;
-  close(): Promise<void>;
-}
-
-async function startAnswerer(scenario: AnswererScenario, setup: AnswererScenarioSetup, dirs: { inbox: string; served: string }): Promise<Answerer> {
+/** The runtime's FileTransferReceiver or FileServer on a bare user agent and MSRP endpoint. */
+export const runtimeScenarioAnswerer: ScenarioAnswererFactory = async (inputs) => {
   const transport = await createUdpTransport({ host: '127.0.0.1', port: 0 });
   const endpoint = await MsrpEndpoint.create({ host: '127.0.0.1' });
   const holder: { ua?: UserAgent } = {};
   const bye: Pick<UserAgent, 'bye'> = { bye: (dialog, headers) => (holder.ua as UserAgent).bye(dialog, headers) };
   let delegate: UserAgentDelegate;
   let closeSide: () => Promise<void>;
-  if (setup.answerer === 'file-server') {
-    const server = new FileServer({ endpoint, ua: bye, procedures: scenario.procedures, dir: dirs.served, waitTimeoutMs: 3000 });
+  if (inputs.role === 'file-server') {
+    const server = new FileServer({ endpoint, ua: bye, procedures: inputs.procedures, dir: inputs.dir, waitTimeoutMs: 3000 });
     delegate = {
       onInvite: (incoming) => server.handleInvite(incoming),
       onReinvite: (dialog, incoming) => server.handleReinvite(dialog, incoming),
@@ -100,12 +117,12 @@ async function startAnswerer(scenario: AnswererScenario, setup: AnswererScenario
     };
     closeSide = () => server.close();
   } else {
-    const accept = setup.accept;
+    const accept = inputs.accept;
     const receiver = new FileTransferReceiver({
       endpoint,
       ua: bye,
-      procedures: scenario.procedures,
-      dir: dirs.inbox,
+      procedures: inputs.procedures,
+      dir: inputs.dir,
       staleTempPartAgeMs: false,
       maxSize: 1024 * 1024,
       ...(accept === undefined ? {} : { accept: () => accept }),
@@ -130,7 +147,7 @@ async function startAnswerer(scenario: AnswererScenario, setup: AnswererScenario
       await transport.close();
     },
   };
-}
+};
 
 interface Run {
   offer?: OfferedMline;
@@ -240,7 +257,12 @@ export async function runAnswererScenario(scenario: AnswererScenario): Promise<A
   let published: string[] = [];
   const offerer = await ScriptedOfferer.create();
   const setup = answererSetup(scenario);
-  const answerer = await startAnswerer(scenario, setup, dirs);
+  const answerer = await (scenario.answerer ?? runtimeScenarioAnswerer)({
+    procedures: scenario.procedures,
+    role: setup.answerer,
+    dir: setup.answerer === 'file-server' ? dirs.served : dirs.inbox,
+    ...(setup.accept === undefined ? {} : { accept: setup.accept }),
+  });
   try {
     const body = setup.answerer === 'file-server'
       ? pullScenario(setup, offerer, answerer.uri, servedBytes, run)

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { actionEntries, decisionPointEntries, eventEntries, guardEntries, type DecisionPoint, type ProcedureAction, type ProcedureEvent, type ProcedureGuard } from '../../procedure/vocabulary.ts';
 import { eventRoles, type SenderEvent } from '../../procedure/roles.ts';
 import type { AnswererOutcome } from './answerer-outcome.ts';
-import { runAnswererScenario } from './run-answerer-scenario.ts';
+import { runAnswererScenario, type ScenarioAnswererFactory } from './run-answerer-scenario.ts';
 import type { Destination } from '../../transfer/destination.ts';
 import type { FileTransferProcedures } from '../../transfer/file-transfer-procedures.ts';
 import type { TransferSummary } from '../../transfer/transfer-types.ts';
@@ -36,6 +36,8 @@ export interface ConformanceScenario {
   readonly timeoutMs?: number;
   /** The sending client (sender events only); default the runtime's sender with its defaults (scenario-client.ts). */
   readonly client?: ScenarioClientFactory;
+  /** The answering side (receiver events only); default the runtime's bare receiver or file server (run-answerer-scenario.ts). */
+  readonly answerer?: ScenarioAnswererFactory;
   /**
    * The product name the scripted peer gives in its User-Agent and Server headers; default one no
    * sender tunes toward. `cpm-ft` makes it pass for a cpm-ft receiver (runtime/transfer/peer-data-path.ts).

@@ -1,6 +1,7 @@
 // `cpm-ft receive`: listens, accepts (or with --reject declines) every offered file into --dir, prints
 // one line per file, and serves session after session until SIGINT/SIGTERM, or until the first
-// session ends with --once (exit 1 then if any of its files failed).
+// session ends with --once (exit 1 then if any of its files failed). A signal exits 0 when no file
+// was arriving, else 130/143 after naming the files it interrupted.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { saveIcon } from '../../../runtime/index.ts';
@@ -15,6 +16,7 @@ import { safeLineWriter } from '../../safe-text.ts';
 import { clientStartError, loadClientFactory, processSignals, type ClientFactory, type SignalName } from './send.ts';
 import { assertWritableFolder } from '../../options/writable-folder.ts';
 import { withTlsTrustHint } from '../tls-trust-hint.ts';
+import { signalExitCode } from '../shutdown-cap.ts';
 
 export type { SignalName };
 
@@ -151,8 +153,13 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     finish = resolvePromise;
   });
 
+  // Accepted files not yet received or failed: what a signal interrupts. Every accepted file ends
+  // in one of the two (a session that ends fails its unfinished files).
+  const arriving = new Map<string, string>();
+  let stopping = false;
   client.on('offer', (offer) => {
     names.set(offer.transferId, offer.name);
+    if (offer.accepted) arriving.set(offer.transferId, offer.name);
     if (!offer.accepted) human.write(`declined ${offer.name} (${offer.size ?? '?'} bytes) from ${sender(offer)}\n`);
     // With --reject every file of an INVITE is declined, so the INVITE itself is refused (RFC 5547 §8.2,
     // 603) and no session ever starts: the library then reports no session-end. For --once that
@@ -169,10 +176,14 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     });
   }
   client.on('file-received', (file) => {
+    arriving.delete(file.transferId);
     const name = names.get(file.transferId) ?? file.path;
     human.write(`received ${name} ${file.size} bytes sha-1 ${file.hash} -> ${file.path}\n`);
   });
   client.on('file-failed', (file) => {
+    // Files failed by our own shutdown are reported once, as interrupted.
+    if (stopping && !arriving.has(file.transferId)) return;
+    arriving.delete(file.transferId);
     failed += 1;
     human.write(`failed ${file.name}: ${withTlsTrustHint(file.reason)}\n`);
   });
@@ -181,16 +192,24 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     if (command.once) finish(failed > 0 ? 1 : 0);
   });
 
-  // First signal: close the client (BYE/teardown is the library's job) and exit 0. Second: at once.
+  // First signal: close the client (BYE/teardown and removing the parts are the library's job) and
+  // exit 0, or 130/143 when files were arriving, named on stderr. Second: at once.
   let signalled = false;
   const unsubscribe = (deps.onSignal ?? processSignals)((signal) => {
     if (signalled) {
-      (deps.exit ?? ((code: number) => process.exit(code)))(signal === 'SIGINT' ? 130 : 143);
+      (deps.exit ?? ((code: number) => process.exit(code)))(signalExitCode(signal));
       return;
     }
     signalled = true;
+    const interrupted = [...arriving.values()];
+    arriving.clear();
+    stopping = true;
     human.write(`${signal}: shutting down\n`);
-    finish(0);
+    if (interrupted.length > 0) {
+      const parts = command.keepPartials ? 'their received prefixes kept as .cpm-resume-*.part' : 'their parts removed';
+      safeLineWriter(io.stderr).write(`cpm-ft receive: interrupted by ${signal}: ${interrupted.join(', ')} (${parts})\n`);
+    }
+    finish(interrupted.length === 0 ? 0 : signalExitCode(signal));
   });
 
   client.receive({
