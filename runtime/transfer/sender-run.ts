@@ -177,17 +177,7 @@ export class SenderRun {
    */
   failFile(file: FailedFile, stated: FileFailureCause, event?: ProcedureEvent): void {
     const cause = withFailureCode(stated);
-    // A connection that closed because the peer ended the session (its BYE): the BYE's Reason is
-    // the cause when we closed the MSRP session for it; a failure we saw ourselves keeps its own
-    // text, with the receiver's view added.
-    const peerEnded = this.current?.peerEnded;
-    // A 481 after its BYE is the receiver's MSRP session already gone: the BYE says why.
-    const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout' || cause.status === 481;
-    const failure: FileFailure = peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')
-      ? cause
-      : closedForBye
-        ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: peerEndedText(peerEnded) }
-        : { ...cause, message: `${cause.message}; ${peerEndedText(peerEnded)}` };
+    const failure = withPeerEndedView(cause, this.current?.peerEnded);
     this.#settle(file);
     // RFC 4975 §10: 400 is what our receiver answers a file whose hash differs from the offer. A
     // stored hash that was wrong (the cache entry damaged or forged) must not fail every resend.
@@ -252,6 +242,26 @@ export class SenderRun {
     }
     return prepared;
   }
+}
+
+/**
+ * A failure of a session the receiver ended (its BYE's Reason in `peerEnded`). A connection that
+ * closed because of that BYE takes the BYE as its cause; a failure seen here for a reason of its own
+ * keeps its text, with the receiver's view added. Failures that are not about the connection (an
+ * MSRP error response, a local read error) are left as they are.
+ */
+export function withPeerEndedView(cause: FileFailure, peerEnded: string | undefined): FileFailure {
+  if (peerEnded === undefined || (cause.source !== 'connection' && cause.source !== 'timeout')) return cause;
+  // A 481 after its BYE is the receiver's MSRP session already gone. After a normal release (the
+  // receiver stopped receiving), a reset or broken pipe is its process closing the connection under
+  // data still in flight; after any other Reason the reset may be the cause the BYE reports, so
+  // both are told.
+  const released = /^200\b/.test(peerEnded);
+  const closedForBye = /^MSRP session \S+ closed$/.test(cause.message) || cause.source === 'timeout' || cause.status === 481
+    || (released && cause.source === 'connection' && /\b(?:ECONNRESET|EPIPE)\b/.test(cause.message));
+  return closedForBye
+    ? { source: 'peer-bye', code: 'ERR_SESSION_ENDED_BY_PEER', message: peerEndedText(peerEnded) }
+    : { ...cause, message: `${cause.message}; ${peerEndedText(peerEnded)}` };
 }
 
 /**

@@ -4,10 +4,8 @@
 // receiver's 'file-failed' event carries the code and the CLI's hint names --tls-ca. The refusing
 // peers are real TLS servers on loopback: OpenSSL's s_server (which refuses a client certificate
 // inside the handshake, with an alert) and node:tls (which closes without one).
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
@@ -19,6 +17,7 @@ import type { FileFailure, ReceiveOptions } from '../../src/client-types.ts';
 import { describeFailure } from '../../src/cli/commands/send.ts';
 import { withTlsTrustHint } from '../../src/cli/tls-trust-hint.ts';
 import { fileOffer, newSid, rawOfferer } from '../limits/raw-offerer.ts';
+import { freeLoopbackPort, makeLoopbackCertificate, startOpensslServer } from '../helpers/openssl-tls-server.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 
 type Tls = NonNullable<ClientExtraOptions['tls']>;
@@ -27,12 +26,8 @@ let alice: { key: Buffer; cert: Buffer };
 let bob: { key: Buffer; cert: Buffer };
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cpm-ft-msrps-refused-'));
-  const make = async (name: string): Promise<{ key: Buffer; cert: Buffer }> => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`), '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    return { key: await readFile(join(dir, `${name}.key`)), cert: await readFile(join(dir, `${name}.pem`)) };
-  };
-  alice = await make('alice');
-  bob = await make('bob');
+  alice = await makeLoopbackCertificate(dir, 'alice');
+  bob = await makeLoopbackCertificate(dir, 'bob');
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
@@ -40,30 +35,6 @@ const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-/** OpenSSL's TLS server with bob's certificate, requiring a client certificate signed by `ca`. */
-async function opensslServer(ca: string): Promise<number> {
-  const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'bob.pem'), '-key', join(dir, 'bob.key'), '-CAfile', join(dir, ca), '-Verify', '1', '-verify_return_error'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanup.push(async () => {
-    child.kill();
-    await new Promise((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(undefined); else child.once('exit', resolve); });
-  });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => { seen += chunk.toString(); if (seen.includes('ACCEPT')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`openssl s_server exited with ${code}: ${seen}`)));
-  });
-  return port;
-}
 
 /** A node:tls server; what it accepts is read and never answered. */
 async function nodeServer(options: TlsOptions): Promise<number> {
@@ -88,7 +59,7 @@ async function connectError(port: number, tlsClient: Tls): Promise<unknown> {
 
 describe('msrps: a refused certificate is ERR_MSRP_TLS_REFUSED', () => {
   it('the peer refuses our certificate with an alert (openssl s_server -Verify 1): the alert is named', async () => {
-    const port = await opensslServer('bob.pem');
+    const port = await startOpensslServer(dir, 'bob', 'bob.pem', cleanup);
     const error = await connectError(port, { ...alice, ca: bob.cert });
     expect(error).toMatchObject({ code: 'ERR_MSRP_TLS_REFUSED', message: expect.stringMatching(new RegExp(`^msrps://127\\.0\\.0\\.1:${port} refused the TLS handshake: alert unknown_ca( before the binding SEND was answered)?$`)) });
     expect(withTlsTrustHint((error as Error).message)).toMatch(/give it the CA that signed this side's --tls-cert with its --tls-ca FILE, or use a --tls-cert it trusts\)$/);
@@ -111,7 +82,7 @@ describe('msrps: a refused certificate is ERR_MSRP_TLS_REFUSED', () => {
   }, 60_000);
 
   it('a connection the peer accepts keeps the ordinary codes: a refused port is still ERR_MSRP_CONNECT', async () => {
-    const error = await connectError(await freePort(), { ...alice, ca: bob.cert });
+    const error = await connectError(await freeLoopbackPort(), { ...alice, ca: bob.cert });
     expect(error).toMatchObject({ code: 'ERR_MSRP_CONNECT' });
   }, 60_000);
 });
@@ -134,7 +105,7 @@ describe('a receiver whose msrps connection is refused', () => {
   }
 
   it('the sender\'s MSRP peer refuses bob\'s certificate with an alert: file-failed carries ERR_MSRP_TLS_REFUSED and the alert', async () => {
-    const port = await opensslServer('alice.pem');
+    const port = await startOpensslServer(dir, 'bob', 'alice.pem', cleanup);
     const failure = await receiveFrom(port, { ...bob, ca: bob.cert });
     expect(failure.code).toBe('ERR_MSRP_TLS_REFUSED');
     expect(failure.reason).toContain(`msrps://127.0.0.1:${port} refused the TLS handshake: alert unknown_ca`);

@@ -1,9 +1,7 @@
 // SIP and MSRP over TLS where only one side trusts the other's certificate. Each side has its own
 // self-signed certificate; the sender's failure arrives promptly (not after the 30 s MSRP setup
 // wait or Timer B) and says whose trust is missing, and the CLI's hint names the --tls-ca fix.
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { createClient } from '../../src/client.ts';
 import type { FileFailure } from '../../src/client-types.ts';
 import type { ClientExtraOptions } from '../../src/client/extra-options.ts';
 import { withTlsTrustHint } from '../../src/cli/tls-trust-hint.ts';
+import { makeLoopbackCertificate, startOpensslServer } from '../helpers/openssl-tls-server.ts';
 import { countWhenPassed } from '../helpers/test-counters.ts';
 
 type Tls = NonNullable<ClientExtraOptions['tls']>;
@@ -20,12 +19,8 @@ let bob: { key: Buffer; cert: Buffer };
 let both: Buffer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cpm-ft-one-sided-'));
-  const make = async (name: string): Promise<{ key: Buffer; cert: Buffer }> => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`), '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    return { key: await readFile(join(dir, `${name}.key`)), cert: await readFile(join(dir, `${name}.pem`)) };
-  };
-  alice = await make('alice');
-  bob = await make('bob');
+  alice = await makeLoopbackCertificate(dir, 'alice');
+  bob = await makeLoopbackCertificate(dir, 'bob');
   both = Buffer.concat([alice.cert, bob.cert]);
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
@@ -59,35 +54,6 @@ async function sendTo(port: number, senderTls: Tls): Promise<FileFailure | undef
   await writeFile(file, Buffer.alloc(20_000, 7));
   const summary = await sender.send({ kind: 'one-recipient', uri: `sip:bob@127.0.0.1:${port};transport=tls` }, [file]).done;
   return summary.ok ? undefined : summary.files[0]?.failure;
-}
-
-/** A port free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-/**
- * OpenSSL's own TLS server, which (unlike node) rejects a client certificate inside the handshake
- * and says so with an alert: it requires one signed by `ca` (-Verify, -verify_return_error).
- */
-async function opensslServer(ca: string): Promise<number> {
-  const port = await freePort();
-  // Its stdin stays open (s_server stops at end of input).
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'bob.pem'), '-key', join(dir, 'bob.key'), '-CAfile', join(dir, ca), '-Verify', '1', '-verify_return_error'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  cleanup.push(async () => {
-    child.kill();
-    await new Promise((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(undefined); else child.once('exit', resolve); });
-  });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => { seen += chunk.toString(); if (seen.includes('ACCEPT')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`openssl s_server exited with ${code}: ${seen}`)));
-  });
-  return port;
 }
 
 describe('one-sided TLS trust reaches the sender with its reason', () => {
@@ -125,7 +91,7 @@ describe('one-sided TLS trust reaches the sender with its reason', () => {
   }, 60_000);
 
   it('a peer that rejects the sender\'s certificate with a TLS alert: the failure names the alert', async () => {
-    const port = await opensslServer('bob.pem');
+    const port = await startOpensslServer(dir, 'bob', 'bob.pem', cleanup);
     const failure = await sendTo(port, { ...alice, ca: both });
     expect(failure).toMatchObject({ source: 'connection', code: 'ERR_SIP_TLS_REFUSED', message: `127.0.0.1:${port} refused the TLS handshake: alert unknown_ca` });
     expect(withTlsTrustHint(failure?.message ?? '')).toMatch(/--tls-ca FILE, or use a --tls-cert it trusts\)$/);

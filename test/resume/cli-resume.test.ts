@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PROGRESS_REPORT_BYTES } from '../../runtime/msrp/msrp-session.ts';
 import { killTrackedChildren, stopChild } from '../helpers/child-process-registry.ts';
 import { cliExitCode, runCli, type CliRun } from '../helpers/cli-process.ts';
 
@@ -145,7 +146,10 @@ describe('cpm-ft send --resume-state with cpm-ft receive --keep-partials', () =>
 
     const first = await startReceiver(inbox, 0);
     const cut = send(file, first.port, state, { slow: true });
-    await waitForArrived(inbox, 3 * MiB, cut);
+    // The sender's restart point comes from the receiver's progress REPORTs, sent at least every
+    // PROGRESS_REPORT_BYTES of prefix (sooner only once a quarter second passed, which a fast machine
+    // may not reach): a MiB past the first one, that REPORT has surely gone out.
+    await waitForArrived(inbox, PROGRESS_REPORT_BYTES + MiB, cut);
     await stopChild(first.child, 'SIGKILL');
     expect(await exitCode(cut), `sender stderr: ${cut.err()}`).toBe(1);
     // The sender recorded its restart point, but the receiver left only its anonymous temporary file.
