@@ -34,7 +34,20 @@ export interface KamailioRun {
 }
 
 export async function startKamailio(options: KamailioOptions): Promise<KamailioRun> {
-  const port = options.port ?? (options.transports.length > 1 ? await freePortBoth() : await freePort(options.transports[0] ?? 'udp'));
+  // A port found free may be taken by another process before kamailio binds it (other test files run
+  // at the same time): when we chose the port, choose again.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (options.transports.length > 1 ? await freePortBoth() : await freePort(options.transports[0] ?? 'udp'));
+    try {
+      return await startKamailioOn(options, port);
+    } catch (error) {
+      const taken = error instanceof CpmError && /Address already in use/.test(error.message);
+      if (!taken || options.port !== undefined || options.tlsPort !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startKamailioOn(options: KamailioOptions, port: number): Promise<KamailioRun> {
   const dir = await mkdtemp(join(tmpdir(), 'cpm-ft-kamailio-'));
   const config = isAbsolute(options.config) ? options.config : join(KAMAILIO_CONFIG_DIR, options.config);
   const defines = Object.entries(options.defines ?? {}).flatMap(([k, v]) => ['-A', typeof v === 'number' ? `${k}=${v}` : `${k}="${v}"`]);
