@@ -46,9 +46,15 @@ describe('ReceivingWriter: the block pool of an ended writer', () => {
       if (i % 2 === 0) expect((await writer.finalize({ size: data.length })).ok).toBe(true);
       else await writer.abort();
     }
-    const grown = (await arrayBuffersAfterGc()) - before;
     // 4 MiB each (32 MiB in all) when the pools stayed with the writers; under 1 MiB each allows
-    // for ArrayBuffers V8 has not yet swept when the count is read.
+    // for ArrayBuffers V8 has not yet swept when the count is read. The count is process-wide, and
+    // the worker may still be finishing an earlier test file's I/O: the lowest of a few readings
+    // is taken, since blocks the writers held would be in every one of them.
+    let grown = Number.POSITIVE_INFINITY;
+    for (let reading = 0; reading < 5 && grown >= 8 * MiB; reading++) {
+      if (reading > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      grown = Math.min(grown, (await arrayBuffersAfterGc()) - before);
+    }
     expect(grown).toBeLessThan(8 * MiB);
     expect(held).toHaveLength(8);
   });
