@@ -91,11 +91,18 @@ describeWithPeers(['kamailio'], 'cpm-ft focus and receivers behind the Kamailio 
   async function sendAndKill(file: string, afterBytes: number, pick: () => InstanceProcess): Promise<{ summary: TransferSummary; served: Served; victim: InstanceProcess }> {
     const transfer = need(sender).send({ kind: 'predefined-group', uri: GROUP }, [file]);
     let kill: Promise<{ served: Served; victim: InstanceProcess }> | undefined;
-    transfer.on('progress', ({ sent }) => {
-      if (kill !== undefined || sent < afterBytes) return;
+    // The kill waits until the focus has named every member to the sender (RFC 4575 NOTIFY) as well
+    // as for the bytes: a focus killed before its first NOTIFY leaves the sender no member to report,
+    // which a fast machine reached with the file's first megabytes already out.
+    const named = new Set<string>();
+    let sentSoFar = 0;
+    const maybeKill = (): void => {
+      if (kill !== undefined || sentSoFar < afterBytes || named.size < MEMBERS.length) return;
       const victim = pick();
       kill = victim.kill().then(async () => ({ served: await firstServed(Date.now()), victim }));
-    });
+    };
+    transfer.on('member-status', ({ member }) => { named.add(member); maybeKill(); });
+    transfer.on('progress', ({ sent }) => { sentSoFar = sent; maybeKill(); });
     const summary = await transfer.done;
     const killed = await (kill ?? Promise.reject(new Error(`the transfer ended before ${afterBytes} bytes went out: ${JSON.stringify(summary.files)}`)));
     return { summary, served: killed.served, victim: killed.victim };
