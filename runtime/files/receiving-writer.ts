@@ -2,11 +2,12 @@
 // folder; only after the size and the RFC 5547 sha-1 check out is it published under its final
 // name, and never over an existing file. Chunks may arrive at any Byte-Range offset.
 
-import { close, constants, fsync, open as openFile, write, writev } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, link, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CpmError, fail, ok, type Result } from '../errors.ts';
 import { randomHex } from '../random-token.ts';
+import { closeFd, openFd, syncFd, writeAt, writevAt } from './fd-io.ts';
 import type { FileHash } from '../sdp/file-attribute-codecs.ts';
 import { ReceivedRanges, type ByteSpan } from './received-ranges.ts';
 import { collisionName, resolveInsideFolder, safeFileName } from './safe-file-name.ts';
@@ -113,20 +114,6 @@ async function checkWritableFolder(folder: string): Promise<void> {
   checkedFolders.set(folder, now);
 }
 
-// The temporary file through a bare descriptor and the callback API rather than an fs/promises
-// FileHandle: a small file costs an open, a write, an fsync and a close, and a FileHandle object with
-// its own bookkeeping per file was a visible part of the receiver's CPU per session in the rate bench.
-const openExclusive = (path: string): Promise<number> =>
-  new Promise((resolve, reject) => openFile(path, 'wx', 0o600, (error, fd) => (error === null ? resolve(fd) : reject(error))));
-const writeAt = (fd: number, data: Uint8Array, position: number): Promise<number> =>
-  new Promise((resolve, reject) => write(fd, data, 0, data.length, position, (error, n) => (error === null ? resolve(n) : reject(error))));
-const writevAt = (fd: number, data: Uint8Array[], position: number): Promise<number> =>
-  new Promise((resolve, reject) => writev(fd, data, position, (error, n) => (error === null ? resolve(n) : reject(error))));
-const syncFd = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => fsync(fd, (error) => (error === null || error === undefined ? resolve() : reject(error))));
-const closeFd = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => close(fd, (error) => (error === null || error === undefined ? resolve() : reject(error))));
-
 const isCode = (error: unknown, ...codes: string[]): boolean =>
   typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
 
@@ -224,7 +211,7 @@ export class ReceivingWriter {
     this.#opening ??= (async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          const handle = await openExclusive(this.#tempPath);
+          const handle = await openFd(this.#tempPath, 'wx', 0o600);
           liveTempPaths.add(this.#tempPath);
           this.#handle = handle;
           return handle;

@@ -1,9 +1,9 @@
 // Streaming SHA-1 in the RFC 5547 hash-selector form (sha-1 over the whole file, RFC 4572 hex).
 
-import { createHash } from 'node:crypto';
-import { close, open, read } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { CpmError } from '../errors.ts';
 import { formatHashDigest, type FileHash } from '../sdp/file-attribute-codecs.ts';
+import { closeFd, openFd, readAt } from './fd-io.ts';
 
 export interface Sha1Hasher {
   /** Feeds the next bytes, in file order. The buffer may be reused once this returns. */
@@ -23,21 +23,17 @@ export function createSha1Hasher(): Sha1Hasher {
 // RFC 5547 names hash algorithms by the IANA textual names (RFC 4572 §5); node uses its own.
 const nodeAlgorithms: Record<string, string> = { 'sha-1': 'sha1', 'sha-224': 'sha224', 'sha-256': 'sha256', 'sha-384': 'sha384', 'sha-512': 'sha512', md5: 'md5' };
 
+function createFileHash(algorithm: string): Hash {
+  const nodeName = nodeAlgorithms[algorithm];
+  if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
+  return createHash(nodeName);
+}
+
 // Two reused 1 MiB buffers: a sixteenth of the reads (each a thread-pool round trip) that 64 KiB
 // stream chunks cost, and no garbage per read. While one buffer is hashed on the main thread the
 // thread pool reads into the other, so the pass costs about the hashing alone.
 const HASH_READ_BYTES = 1024 * 1024;
 const MIN_HINTED_READ_BYTES = 16 * 1024;
-
-// The callback API on a bare descriptor: a file hashed per session (the pre-hash of every offer)
-// through fs/promises cost a FileHandle and its bookkeeping per open and read, ~6 KB of heap per
-// 10 KiB file.
-const openForReading = (path: string): Promise<number> =>
-  new Promise((resolve, reject) => open(path, 'r', (error, fd) => (error === null ? resolve(fd) : reject(error))));
-const readAt = (fd: number, into: Buffer, length: number, position: number): Promise<number> =>
-  new Promise((resolve, reject) => read(fd, into, 0, length, position, (error, bytesRead) => (error === null ? resolve(bytesRead) : reject(error))));
-const closeFd = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => close(fd, (error) => (error === null || error === undefined ? resolve() : reject(error))));
 
 /**
  * Reads a file expected to hold `size` bytes in a single read (one byte more is asked for, so a
@@ -46,7 +42,7 @@ const closeFd = (fd: number): Promise<void> =>
  */
 export async function readWholeSmallFile(path: string, size: number): Promise<Uint8Array | undefined> {
   try {
-    const fd = await openForReading(path);
+    const fd = await openFd(path, 'r');
     try {
       // A buffer of its own (not a slice of node's shared pool): it may be kept until the send.
       const into = Buffer.allocUnsafeSlow(size + 1);
@@ -62,9 +58,7 @@ export async function readWholeSmallFile(path: string, size: number): Promise<Ui
 
 /** The RFC 5547 hash of bytes already in memory. */
 export function hashBytes(bytes: Uint8Array, algorithm = 'sha-1'): FileHash {
-  const nodeName = nodeAlgorithms[algorithm];
-  if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
-  return { algorithm, digest: formatHashDigest(createHash(nodeName).update(bytes).digest()) };
+  return { algorithm, digest: formatHashDigest(createFileHash(algorithm).update(bytes).digest()) };
 }
 
 /**
@@ -74,11 +68,9 @@ export function hashBytes(bytes: Uint8Array, algorithm = 'sha-1'): FileHash {
  * session-rate bench. A wrong hint only costs more reads.
  */
 export async function hashFile(path: string, algorithm = 'sha-1', sizeHint?: number): Promise<FileHash> {
-  const nodeName = nodeAlgorithms[algorithm];
-  if (nodeName === undefined) throw new CpmError('ERR_FILE_HASH_ALGORITHM', `unsupported hash algorithm ${algorithm}`);
-  const hash = createHash(nodeName);
+  const hash = createFileHash(algorithm);
   try {
-    const fd = await openForReading(path);
+    const fd = await openFd(path, 'r');
     try {
       // One byte more than the hint, so a file of exactly that size ends with a 0-byte read; never
       // below 16 KiB, so a hint far too small costs reads of 16 KiB, not of single bytes.

@@ -50,7 +50,7 @@ type ChunkHeadInit = Omit<MsrpRequestInit, 'transactionId' | 'byteRange'>;
 export function chunkHeadSerializer(init: ChunkHeadInit): (transactionId: string, byteRange: ByteRange) => Buffer {
   const start = ` ${init.method}\r\n${headersBeforeRange(init)}Byte-Range: `;
   const end = `\r\n${headersAfterRange(init)}`;
-  return (transactionId, r) => Buffer.from(`MSRP ${transactionId}${start}${r.start}-${r.end}/${r.total}${end}`, 'utf8');
+  return (transactionId, byteRange) => Buffer.from(`MSRP ${transactionId}${start}${formatByteRange(byteRange)}${end}`, 'utf8');
 }
 
 function headersBeforeRange(init: ChunkHeadInit): string {
