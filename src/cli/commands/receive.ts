@@ -181,8 +181,8 @@ export async function runReceive(args: readonly string[], io: CliIo, deps: Recei
     human.write(`received ${name} ${file.size} bytes sha-1 ${file.hash} -> ${file.path}\n`);
   });
   client.on('file-failed', (file) => {
-    // Files failed by our own shutdown are reported once, as interrupted.
-    if (stopping && !arriving.has(file.transferId)) return;
+    // Once a signal came, every file still failing is one it interrupted, already named once.
+    if (stopping) return;
     arriving.delete(file.transferId);
     failed += 1;
     human.write(`failed ${file.name}: ${withTlsTrustHint(file.reason)}\n`);
